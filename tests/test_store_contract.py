@@ -1,0 +1,141 @@
+"""The store contract: the same behaviours, run against every store implementation."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import tiny_model
+from valuenet.errors import NotFoundError
+from valuenet.models import Flow, Model
+from valuenet.store.base import Batch, Store
+
+
+def test_write_then_read_gives_the_same_model(store: Store, model_id: str) -> None:
+    model = tiny_model(model_id)
+    store.write_model(model)
+    assert store.read_model(model_id) == model
+
+
+def test_new_model_is_listed_with_its_counts(store: Store, model_id: str) -> None:
+    store.write_model(tiny_model(model_id))
+    info = {m.id: m for m in store.list_models()}[model_id]
+    assert (info.title, info.actors, info.goals, info.respondents, info.flows) == ("Tiny clinic", 4, 1, 2, 19)
+
+
+def test_first_write_adds_everything(store: Store, model_id: str) -> None:
+    summary = store.write_model(tiny_model(model_id))
+    assert summary.as_dict()["flows"] == {"added": 19, "updated": 0, "unchanged": 0, "removed": 0}
+    assert summary.as_dict()["actors"]["added"] == 4
+    assert summary.counts["models"].added == 1
+
+
+def test_writing_the_same_model_twice_changes_nothing(store: Store, model_id: str) -> None:
+    model = tiny_model(model_id)
+    store.write_model(model)
+    again = store.write_model(model)
+    assert not again.changed
+    assert again.total("unchanged") == 1 + 4 + 1 + 2 + 19
+    assert store.read_model(model_id) == model
+
+
+def test_a_corrected_item_is_updated_in_place(store: Store, model_id: str) -> None:
+    model = tiny_model(model_id)
+    store.write_model(model)
+    fixed = model.model_copy(deep=True)
+    fixed.flows[0].magnitude = 5.0
+    fixed.respondents[1].nps = 7
+    summary = store.write_model(fixed)
+    assert summary.counts["flows"].updated == 1
+    assert summary.counts["respondents"].updated == 1
+    assert summary.counts["flows"].added == 0
+    assert store.read_model(model_id) == fixed
+
+
+def test_upsert_keeps_items_the_write_does_not_mention(store: Store, model_id: str) -> None:
+    model = tiny_model(model_id)
+    store.write_model(model)
+    smaller = model.model_copy(update={"flows": model.flows[:3]})
+    summary = store.write_model(smaller)
+    assert summary.counts["flows"].removed == 0
+    assert len(store.read_model(model_id).flows) == len(model.flows)
+
+
+def test_replace_makes_the_store_exactly_the_model(store: Store, model_id: str) -> None:
+    model = tiny_model(model_id)
+    store.write_model(model)
+    smaller = model.model_copy(update={"flows": model.flows[:3]})
+    summary = store.write_model(smaller, replace=True)
+    assert summary.counts["flows"].removed == len(model.flows) - 3
+    assert store.read_model(model_id) == smaller
+
+
+def test_replace_respondents_drops_their_old_flows_only(store: Store, model_id: str) -> None:
+    model = tiny_model(model_id)
+    store.write_model(model)
+    kept = [f for f in model.flows if f.respondent == "r1" and f.dimension == "functional"]
+    summary = store.write(model, [Batch(flows=kept)], replace_respondents=["r1"])
+    after = store.read_model(model_id)
+    r1 = [f.id for f in after.flows if f.respondent == "r1"]
+    assert r1 == [f.id for f in kept]
+    assert len([f for f in after.flows if f.respondent == "r2"]) == 9
+    assert summary.counts["flows"].removed == 9 - len(kept)
+    assert summary.counts["flows"].unchanged == len(kept)
+
+
+def test_a_failing_write_leaves_the_store_as_it_was(store: Store, model_id: str) -> None:
+    model = tiny_model(model_id)
+    store.write_model(model)
+
+    def batches():  # type: ignore[no-untyped-def]
+        yield Batch(flows=[model.flows[0].model_copy(update={"magnitude": 1.5})])
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        store.write(model, batches())
+    assert store.read_model(model_id) == model
+
+
+def test_delete_model(store: Store, model_id: str) -> None:
+    store.write_model(tiny_model(model_id))
+    assert store.delete_model(model_id) is True
+    assert model_id not in {m.id for m in store.list_models()}
+    assert store.delete_model(model_id) is False
+
+
+def test_reading_a_missing_model_names_it(store: Store, model_id: str) -> None:
+    with pytest.raises(NotFoundError, match=f"has no model '{model_id}'"):
+        store.read_model(model_id)
+
+
+def test_progress_reports_items_written(store: Store, model_id: str) -> None:
+    seen: list[int] = []
+    store.write_model(tiny_model(model_id), progress=seen.append)
+    assert seen and seen[-1] == 4 + 1 + 2 + 19
+    assert seen == sorted(seen)
+
+
+def test_order_of_items_survives_the_round_trip(store: Store, model_id: str) -> None:
+    model = tiny_model(model_id)
+    model.flows.reverse()
+    model.actors.reverse()
+    store.write_model(model)
+    back = store.read_model(model_id)
+    assert [f.id for f in back.flows] == [f.id for f in model.flows]
+    assert [a.id for a in back.actors] == [a.id for a in model.actors]
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(quote=_text, touchpoint=st.none() | _text, magnitude=st.floats(0, 5), money=st.none() | st.floats(-1e6, 1e6))
+def test_any_flow_text_round_trips(store: Store, model_id: str, quote: str, touchpoint: str | None,
+                                   magnitude: float, money: float | None) -> None:
+    model = tiny_model(model_id)
+    extra = Flow(id="odd", goal="healthy", source="clinic", target="patient", dimension="symbolic",
+                 magnitude=magnitude, money=money, quote=quote, touchpoint=touchpoint, respondent="r1")
+    model = Model.model_validate({**model.model_dump(), "flows": [*model.model_dump()["flows"], extra.model_dump()]})
+    store.write_model(model, replace=True)
+    assert store.read_model(model_id) == model

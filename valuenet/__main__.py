@@ -1,0 +1,5 @@
+"""``python -m valuenet`` runs the command line."""
+
+from valuenet.cli import main
+
+main()

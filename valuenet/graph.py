@@ -1,0 +1,117 @@
+"""The one place that converts models to and from networkx graphs.
+
+A goal's network (for one scenario, optionally one respondent) is a
+:class:`networkx.MultiDiGraph`: nodes are actor ids, edges run from the giver to
+the receiver of value, keyed by flow id. Attribute names are the constants
+below; analysis and views use them, never re-spelled strings.
+
+A respondent's network holds the flows that respondent reported plus the
+structural flows (those with no respondent), such as clinic -> insurer claims.
+
+>>> from valuenet.models import Actor, Goal, Model, exchange_flows
+>>> m = Model(id="m", actors=[Actor(id="c", name="C", kind="customer"), Actor(id="f", name="F", kind="focal_firm")],
+...           goals=[Goal(id="g", title="G")],
+...           flows=exchange_flows("x", goal="g", customer="c", actor="f", dimension="economic", gets=1, gives=3))
+>>> g = goal_graph(m, "g")
+>>> sorted(g.edges(keys=True))
+[('c', 'f', 'x:gives'), ('f', 'c', 'x:gets')]
+>>> g.graph[FOCAL], g.graph[CUSTOMER]
+('f', 'c')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from valuenet.models import DEFAULT_SCENARIO, Actor, Flow, Model
+
+# Node attributes
+NAME = "name"
+KIND = "kind"
+SEGMENT_SIZE = "segment_size"
+# Edge attributes (the flow's own fields keep their names)
+DIMENSION = "dimension"
+MAGNITUDE = "magnitude"
+MONEY = "money"
+OCCURRENCES = "occurrences"
+TOUCHPOINT = "touchpoint"
+STAGE = "stage"
+QUOTE = "quote"
+RESPONDENT = "respondent"
+RESPONSIBLE = "responsible"
+FLOW_ID = "id"
+# Graph attributes
+MODEL = "model"
+GOAL = "goal"
+SCENARIO = "scenario"
+FOCAL = "focal"
+CUSTOMER = "customer"
+DIMENSIONS = "dimensions"
+SCALE_MAX = "scale_max"
+
+
+def flows_of(
+    model: Model,
+    goal: str,
+    scenario: str = DEFAULT_SCENARIO,
+    respondent: str | None = None,
+    *,
+    structural: bool = True,
+) -> list[Flow]:
+    """The flows of one goal and scenario; with ``respondent``, only theirs (plus structural ones)."""
+    out = []
+    for f in model.flows:
+        if f.goal != goal or f.scenario != scenario:
+            continue
+        if respondent is not None and f.respondent != respondent and not (structural and f.respondent is None):
+            continue
+        out.append(f)
+    return out
+
+
+def build_graph(actors: Iterable[Actor], flows: Iterable[Flow], **graph_attrs: Any) -> nx.MultiDiGraph:
+    """A graph of the given actors and flows; every actor is a node, even one with no flow."""
+    g = nx.MultiDiGraph(**graph_attrs)
+    for a in actors:
+        g.add_node(a.id, **a.model_dump(exclude={"id"}))
+    for f in flows:
+        g.add_edge(f.source, f.target, key=f.id, **f.model_dump())
+    return g
+
+
+def goal_graph(
+    model: Model,
+    goal: str,
+    scenario: str = DEFAULT_SCENARIO,
+    respondent: str | None = None,
+) -> nx.MultiDiGraph:
+    """The network of ``goal`` in ``scenario``, for one respondent or for everyone.
+
+    Only actors that take part in a flow of the goal are nodes, plus the focal
+    firm and the customer. Graph attributes name the model, goal, scenario,
+    focal firm, customer, dimensions and scale maximum.
+    """
+    flows = flows_of(model, goal, scenario, respondent)
+    focal = model.focal_firm().id
+    customer = model.customer_of(goal)
+    if respondent is not None:
+        customer = model.respondent(respondent).actor or customer
+    used = {focal, customer} | {f.source for f in flows} | {f.target for f in flows}
+    actors = [a for a in model.actors if a.id in used]
+    return build_graph(
+        actors, flows, **{MODEL: model.id, GOAL: goal, SCENARIO: scenario, RESPONDENT: respondent, FOCAL: focal,
+                          CUSTOMER: customer, DIMENSIONS: model.dimension_ids, SCALE_MAX: model.scale.max},
+    )
+
+
+def graph_flows(g: nx.MultiDiGraph) -> list[Flow]:
+    """The flows a graph carries, back as :class:`Flow` objects (the inverse of :func:`build_graph`)."""
+    return [Flow.model_validate(data) for _, _, data in g.edges(data=True)]
+
+
+def graph_actors(g: nx.MultiDiGraph) -> list[Actor]:
+    """The actors a graph carries, back as :class:`Actor` objects."""
+    return [Actor.model_validate({"id": n, **data}) for n, data in g.nodes(data=True)]

@@ -1,0 +1,179 @@
+"""Read and write whole-model files (YAML or JSON).
+
+The format is documented in ``docs/model-format.md``. In short, a file is a
+mapping with ``valuenet: 1`` and the keys of :class:`valuenet.models.Model`, plus
+an optional ``exchanges`` list: the interview shorthand "from ACTOR the customer
+gets N and gives up M in DIMENSION", which becomes a pair of flows.
+
+>>> m = parse_model({"id": "m", "actors": [{"id": "c", "name": "C", "kind": "customer"},
+...     {"id": "f", "name": "F", "kind": "focal_firm"}], "goals": [{"id": "g", "title": "G"}],
+...     "exchanges": [{"goal": "g", "actor": "f", "dimension": "economic", "gets": 1, "gives": 3}]})
+>>> [(f.source, f.target, f.magnitude) for f in m.flows]
+[('f', 'c', 1.0), ('c', 'f', 3.0)]
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from valuenet.errors import ModelFileError, Problem
+from valuenet.models import DEFAULT_SCENARIO, Flow, Model, check_model, exchange_flows, stable_id
+
+FORMAT_VERSION = 1
+MAX_PROBLEMS = 50
+_EXCHANGE_KEYS = {"id", "goal", "scenario", "respondent", "customer", "actor", "dimension", "gets", "gives",
+                  "touchpoint", "stage", "quote", "responsible"}
+
+
+def _loc(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def validation_problems(exc: ValidationError, source: str, prefix: str = "") -> list[Problem]:
+    """Turn a pydantic error into problems naming the file and the item."""
+    where = f"{source} " if source else ""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = _loc(tuple(err["loc"]))
+        if prefix:
+            loc = f"{prefix}.{loc}" if loc else prefix
+        value = err.get("input")
+        shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
+        fix = "Remove the key or fix its spelling." if err["type"] == "extra_forbidden" else "Fix the value."
+        problems.append(Problem(f"{where}{loc}".strip(), f"{err['msg']}{shown}.", fix))
+    return problems
+
+
+def _expand_exchanges(data: dict[str, Any], source: str, problems: list[Problem]) -> list[dict[str, Any]]:
+    flows: list[dict[str, Any]] = []
+    customers = [a.get("id") for a in data.get("actors") or [] if isinstance(a, dict) and a.get("kind") == "customer"]
+    goal_customers = {g.get("id"): g.get("customer") for g in data.get("goals") or [] if isinstance(g, dict)}
+    for i, ex in enumerate(data.get("exchanges") or []):
+        loc = f"{source} exchanges[{i}]".strip()
+        if not isinstance(ex, dict):
+            problems.append(Problem(loc, "is not a mapping.", "Write it as key: value pairs."))
+            continue
+        unknown = set(ex) - _EXCHANGE_KEYS
+        if unknown:
+            problems.append(Problem(loc, f"unknown key(s) {', '.join(sorted(unknown))}.",
+                                    f"Use only {', '.join(sorted(_EXCHANGE_KEYS))}."))
+            continue
+        customer = ex.get("customer") or goal_customers.get(ex.get("goal")) or (customers[0] if len(customers) == 1 else None)
+        if customer is None:
+            problems.append(Problem(loc, "does not say which customer actor it belongs to.",
+                                    "Add customer: ACTOR_ID, or set customer on the goal."))
+            continue
+        scenario = ex.get("scenario") or DEFAULT_SCENARIO
+        ex_id = ex.get("id") or stable_id(ex.get("respondent"), ex.get("goal"), scenario, ex.get("actor"),
+                                          ex.get("dimension"), ex.get("touchpoint"), ex.get("stage"), prefix="x-")
+        try:
+            pair = exchange_flows(
+                str(ex_id), goal=ex.get("goal", ""), customer=customer, actor=ex.get("actor", ""),
+                dimension=ex.get("dimension", ""), gets=ex.get("gets"), gives=ex.get("gives"), scenario=scenario,
+                respondent=ex.get("respondent"), touchpoint=ex.get("touchpoint"), stage=ex.get("stage"),
+                quote=ex.get("quote"), responsible=ex.get("responsible"),
+            )
+        except ValidationError as exc:
+            problems.extend(validation_problems(exc, source, f"exchanges[{i}]"))
+            continue
+        if not pair:
+            problems.append(Problem(loc, "has neither gets nor gives.", "Give what the customer gets, gives up, or both."))
+        flows.extend(f.model_dump(exclude_defaults=True) for f in pair)
+    return flows
+
+
+def parse_model(data: Any, source: str = "") -> Model:
+    """Build and check a :class:`Model` from parsed file content; raise :class:`ModelFileError` listing all problems."""
+    where = source or "model"
+    if not isinstance(data, dict):
+        raise ModelFileError([Problem(where, "does not hold a model (expected a mapping at the top).",
+                                      "Start the file with 'valuenet: 1' and the model's keys.")])
+    data = dict(data)
+    version = data.pop("valuenet", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        raise ModelFileError([Problem(f"{where} valuenet", f"format version {version!r} is not supported.",
+                                      f"This valuenet reads version {FORMAT_VERSION}.")])
+    problems: list[Problem] = []
+    extra_flows = _expand_exchanges(data, source, problems)
+    data.pop("exchanges", None)
+    for i, f in enumerate(data.get("flows") or []):
+        if isinstance(f, dict) and not f.get("id"):
+            f = dict(f)
+            f["id"] = stable_id(f.get("goal"), f.get("scenario", DEFAULT_SCENARIO), f.get("respondent"),
+                                f.get("source"), f.get("target"), f.get("dimension"), f.get("touchpoint"),
+                                f.get("stage"), prefix="f-")
+            data["flows"][i] = f
+    if extra_flows:
+        data["flows"] = list(data.get("flows") or []) + extra_flows
+    try:
+        model = Model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(validation_problems(exc, source))
+        raise ModelFileError(problems[:MAX_PROBLEMS], hidden=max(0, len(problems) - MAX_PROBLEMS)) from None
+    problems.extend(check_model(model, source))
+    if problems:
+        raise ModelFileError(problems[:MAX_PROBLEMS], hidden=max(0, len(problems) - MAX_PROBLEMS))
+    return model
+
+
+def read_model_file(path: str | Path) -> Model:
+    """Read, parse and check a YAML (``.yaml``/``.yml``) or JSON model file."""
+    path = Path(path)
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ModelFileError([Problem(str(path), "no such file.", "Check the path.")]) from None
+    except UnicodeDecodeError as exc:
+        raise ModelFileError([Problem(name, f"is not UTF-8 text (byte {exc.start}).",
+                                      "Save the file as UTF-8.")]) from None
+    except OSError as exc:
+        raise ModelFileError([Problem(str(path), f"cannot be read: {exc.strerror}.", "Check the path and permissions.")]) from exc
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            data = yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise ModelFileError([Problem(f"{name} line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}.",
+                                      "Fix the syntax.")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ModelFileError([Problem(f"{name}{at}", f"invalid YAML: {problem}.", "Fix the syntax.")]) from None
+    return parse_model(data, name)
+
+
+def model_to_dict(model: Model) -> dict[str, Any]:
+    """The model as file content: ``valuenet: 1`` and every non-default field."""
+    return {"valuenet": FORMAT_VERSION, **model.model_dump(mode="json", exclude_defaults=True)}
+
+
+def model_to_json(model: Model) -> str:
+    return json.dumps(model_to_dict(model), ensure_ascii=False, indent=2) + "\n"
+
+
+def model_to_yaml(model: Model) -> str:
+    return yaml.safe_dump(model_to_dict(model), allow_unicode=True, sort_keys=False, width=100)
+
+
+def write_model_file(model: Model, path: str | Path) -> None:
+    """Write ``model`` as JSON or YAML (by extension), atomically: a reader never sees half a file."""
+    path = Path(path)
+    text = model_to_json(model) if path.suffix.lower() == ".json" else model_to_yaml(model)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+__all__ = ["Flow", "model_to_dict", "model_to_json", "model_to_yaml", "parse_model", "read_model_file",
+           "validation_problems", "write_model_file"]

@@ -1,0 +1,406 @@
+"""The value-network domain model (pydantic v2).
+
+A :class:`Model` holds everything about one customer-value study: the actors, the
+customer goals (each its own network, in one or more scenarios), the interviewed
+respondents and the value flows between actors.
+
+A :class:`Flow` is directed from the actor who gives value to the actor who
+receives it. Interview language maps onto a pair of flows that share an
+``exchange`` id: "from the clinic she gets 4 and gives up 2 in experiential value"
+is the flow clinic -> customer (4, experiential) and the flow customer -> clinic
+(2, experiential). :func:`exchange_flows` builds that pair.
+
+Perceived magnitudes (``magnitude``, on the model's :class:`Scale`) and money
+(``money`` per occurrence, times ``occurrences``, in the model's ``currency``) are
+separate fields, so e3value-style valuations are never confused with perceptions.
+
+Models are plain data: building one never checks cross references. Call
+:func:`check_model` (or :meth:`Model.check`) to get every problem at once.
+
+>>> m = Model(id="demo", actors=[Actor(id="me", name="Me", kind="customer"),
+...     Actor(id="shop", name="Shop", kind="focal_firm")], goals=[Goal(id="g", title="Eat well")],
+...     flows=exchange_flows("x1", goal="g", customer="me", actor="shop",
+...                          dimension="functional", gets=4, gives=1))
+>>> [(f.source, f.target, f.magnitude) for f in m.flows]
+[('shop', 'me', 4.0), ('me', 'shop', 1.0)]
+>>> m.check()
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from valuenet.errors import ModelError, Problem
+
+#: The four dimensions of customer value every model has.
+STANDARD_DIMENSIONS: tuple[str, ...] = ("functional", "economic", "experiential", "symbolic")
+
+#: Actor kinds every model has; a model may declare more in ``actor_kinds``.
+STANDARD_KINDS: tuple[str, ...] = (
+    "customer",
+    "focal_firm",
+    "provider",
+    "partner",
+    "competitor",
+    "peer",
+    "community",
+    "institution",
+    "employee",
+)
+
+FOCAL_KIND = "focal_firm"
+CUSTOMER_KIND = "customer"
+DEFAULT_SCENARIO = "current"
+
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=False)
+
+
+class Scale(_Base):
+    """The scale on which perceived magnitudes are stated, e.g. 0 (nothing) to 5 (a great deal)."""
+
+    min: float = 0.0
+    max: float = 5.0
+    label: str | None = None
+
+
+class DimensionDef(_Base):
+    """A value dimension a model adds to the four standard ones."""
+
+    id: Id
+    description: str | None = None
+
+
+class KindDef(_Base):
+    """An actor kind a model adds to the standard ones."""
+
+    id: Id
+    description: str | None = None
+
+
+class Actor(_Base):
+    """A party in a customer's network: the customer, the focal firm, a provider, a peer...
+
+    ``segment_size`` says how many members the actor stands for (e3value's market
+    segment); ``fixed_expenses`` are its fixed costs per period in the model currency.
+    """
+
+    id: Id
+    name: Text
+    kind: Id
+    description: str | None = None
+    perspective: str | None = None
+    segment_size: Annotated[int, Field(ge=1)] | None = None
+    fixed_expenses: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Scenario(_Base):
+    """A named state of a goal's network, such as ``current`` or a designed ``future-a``."""
+
+    id: Id
+    name: str | None = None
+    description: str | None = None
+    based_on: str | None = None
+
+
+def _default_scenarios() -> list[Scenario]:
+    return [Scenario(id=DEFAULT_SCENARIO, name="Current state")]
+
+
+class Goal(_Base):
+    """What the customer is trying to accomplish; each goal has its own network."""
+
+    id: Id
+    title: Text
+    description: str | None = None
+    customer: str | None = None
+    scenarios: list[Scenario] = Field(default_factory=_default_scenarios)
+
+
+class Respondent(_Base):
+    """An interviewed customer, or a persona standing for a segment, with their context.
+
+    ``weights`` say how much each dimension matters (non-negative; analysis
+    normalises them to sum to 1). ``thresholds`` are the most the respondent will
+    give up in a dimension, on the model scale: past it the relationship breaks.
+    ``actor`` is the customer actor the respondent plays (default: the goal's customer).
+    """
+
+    id: Id
+    name: str | None = None
+    persona: bool = False
+    actor: str | None = None
+    segment: str | None = None
+    attributes: dict[str, str | int | float | bool] = Field(default_factory=dict)
+    weights: dict[str, float] = Field(default_factory=dict)
+    thresholds: dict[str, float] = Field(default_factory=dict)
+    situation: str | None = None
+    worldview: str | None = None
+    comparisons: list[str] = Field(default_factory=list)
+    nps: Annotated[int, Field(ge=0, le=10)] | None = None
+    churned: bool | None = None
+    interview: str | None = None
+
+
+class Flow(_Base):
+    """Value given by ``source`` to ``target`` in one dimension, within a goal and scenario.
+
+    ``magnitude`` is the perceived amount on the model scale; ``money`` is a
+    valuation per occurrence in the model currency and ``occurrences`` how often it
+    happens per period. ``respondent`` is whose perception this is (``None`` for a
+    structural flow, such as clinic -> insurer claims). ``responsible`` names the
+    actor whose conduct causes the flow when it is not the giver (indirect effects).
+    """
+
+    id: Id
+    goal: Id
+    scenario: Id = DEFAULT_SCENARIO
+    source: Id
+    target: Id
+    dimension: Id
+    magnitude: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    money: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    occurrences: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 1.0
+    tangible: bool | None = None
+    touchpoint: str | None = None
+    stage: str | None = None
+    quote: str | None = None
+    respondent: str | None = None
+    responsible: str | None = None
+    exchange: str | None = None
+    note: str | None = None
+
+
+class Model(_Base):
+    """A whole value-network study: actors, goals, respondents and flows."""
+
+    id: Id
+    title: str | None = None
+    description: str | None = None
+    currency: str | None = None
+    scale: Scale = Field(default_factory=Scale)
+    dimensions: list[DimensionDef] = Field(default_factory=list)
+    actor_kinds: list[KindDef] = Field(default_factory=list)
+    actors: list[Actor] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
+    respondents: list[Respondent] = Field(default_factory=list)
+    flows: list[Flow] = Field(default_factory=list)
+
+    # -- derived views -------------------------------------------------------------------
+    @property
+    def dimension_ids(self) -> list[str]:
+        """The standard dimensions followed by the ones this model declares."""
+        return list(STANDARD_DIMENSIONS) + [d.id for d in self.dimensions if d.id not in STANDARD_DIMENSIONS]
+
+    @property
+    def kind_ids(self) -> list[str]:
+        """The standard actor kinds followed by the ones this model declares."""
+        return list(STANDARD_KINDS) + [k.id for k in self.actor_kinds if k.id not in STANDARD_KINDS]
+
+    def focal_firm(self) -> Actor:
+        """The model's one focal firm (raises :class:`ModelError` when there is not exactly one)."""
+        firms = [a for a in self.actors if a.kind == FOCAL_KIND]
+        if len(firms) != 1:
+            raise ModelError(f"model {self.id!r} has {len(firms)} focal firms; it needs exactly one.")
+        return firms[0]
+
+    def actor(self, actor_id: str) -> Actor:
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise ModelError(f"model {self.id!r} has no actor {actor_id!r}.")
+
+    def goal(self, goal_id: str) -> Goal:
+        for g in self.goals:
+            if g.id == goal_id:
+                return g
+        raise ModelError(f"model {self.id!r} has no goal {goal_id!r}; goals: {', '.join(g.id for g in self.goals)}.")
+
+    def respondent(self, respondent_id: str) -> Respondent:
+        for r in self.respondents:
+            if r.id == respondent_id:
+                return r
+        raise ModelError(f"model {self.id!r} has no respondent {respondent_id!r}.")
+
+    def customer_of(self, goal_id: str) -> str:
+        """The id of the customer actor of a goal (the goal's ``customer``, else the one customer actor)."""
+        goal = self.goal(goal_id)
+        if goal.customer:
+            return goal.customer
+        customers = [a.id for a in self.actors if a.kind == CUSTOMER_KIND]
+        if len(customers) != 1:
+            raise ModelError(
+                f"goal {goal_id!r} does not name its customer and the model has {len(customers)} customer actors. "
+                "Set 'customer:' on the goal."
+            )
+        return customers[0]
+
+    def check(self, source: str = "") -> None:
+        """Raise :class:`ModelError` listing every problem :func:`check_model` finds."""
+        problems = check_model(self, source)
+        if problems:
+            raise ModelError(problems)
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+def stable_id(*parts: object, prefix: str = "") -> str:
+    """A short deterministic id from content, so a re-import finds the same row again.
+
+    >>> stable_id("r1", "clinic", "experiential") == stable_id("r1", "clinic", "experiential")
+    True
+    """
+    text = "\x1f".join("" if p is None else str(p) for p in parts)
+    return prefix + hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def exchange_flows(
+    exchange: str,
+    *,
+    goal: str,
+    customer: str,
+    actor: str,
+    dimension: str,
+    gets: float | None,
+    gives: float | None,
+    scenario: str = DEFAULT_SCENARIO,
+    respondent: str | None = None,
+    touchpoint: str | None = None,
+    stage: str | None = None,
+    quote: str | None = None,
+    responsible: str | None = None,
+) -> list[Flow]:
+    """The flows that one coded interview statement stands for.
+
+    ``gets`` becomes a flow actor -> customer with id ``<exchange>:gets``; ``gives``
+    becomes customer -> actor with id ``<exchange>:gives``. A missing number makes no flow.
+    """
+    common: dict[str, Any] = dict(
+        goal=goal, scenario=scenario, dimension=dimension, respondent=respondent, touchpoint=touchpoint,
+        stage=stage, quote=quote, responsible=responsible, exchange=exchange,
+    )
+    flows = []
+    if gets is not None:
+        flows.append(Flow(id=f"{exchange}:gets", source=actor, target=customer, magnitude=gets, **common))
+    if gives is not None:
+        flows.append(Flow(id=f"{exchange}:gives", source=customer, target=actor, magnitude=gives, **common))
+    return flows
+
+
+def _fmt(collection: str, index: int, item_id: str | None) -> str:
+    return f"{collection}[{index}]" + (f' ("{item_id}")' if item_id else "")
+
+
+def check_model(model: Model, source: str = "") -> list[Problem]:
+    """Every domain problem in ``model``, each naming the item and how to fix it.
+
+    Checks: exactly one focal firm; unique ids; actor kinds, dimensions, goals,
+    scenarios and respondents that exist; magnitudes inside the declared scale;
+    weights and thresholds for declared dimensions, in range.
+    """
+    where = (source + " ") if source else ""
+    problems: list[Problem] = []
+
+    def add(loc: str, message: str, fix: str = "") -> None:
+        problems.append(Problem(f"{where}{loc}".strip(), message, fix))
+
+    if not (0 <= model.scale.min < model.scale.max) or not math.isfinite(model.scale.max):
+        add("scale", f"min {model.scale.min:g} and max {model.scale.max:g} do not make a scale.",
+            "Use a minimum of 0 or more and a larger maximum, e.g. min: 0, max: 5.")
+
+    for collection, items in (("dimensions", model.dimensions), ("actor_kinds", model.actor_kinds),
+                              ("actors", model.actors), ("goals", model.goals),
+                              ("respondents", model.respondents), ("flows", model.flows)):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            item_id = item.id
+            if item_id in seen:
+                add(_fmt(collection, i, item_id), f"duplicate id; {collection}[{seen[item_id]}] has the same id.",
+                    "Give each item its own id.")
+            else:
+                seen[item_id] = i
+
+    kinds = set(model.kind_ids)
+    dims = set(model.dimension_ids)
+    actors = {a.id for a in model.actors}
+    respondents = {r.id for r in model.respondents}
+    goals = {g.id: {s.id for s in g.scenarios} for g in model.goals}
+
+    for i, a in enumerate(model.actors):
+        if a.kind not in kinds:
+            add(_fmt("actors", i, a.id) + ".kind", f'"{a.kind}" is not an actor kind ({", ".join(sorted(kinds))}).',
+                "Fix the kind or declare it under actor_kinds.")
+
+    focal = [a.id for a in model.actors if a.kind == FOCAL_KIND]
+    if len(focal) != 1:
+        found = f"{len(focal)} ({', '.join(focal)})" if focal else "none"
+        add("actors", f"a model needs exactly one actor of kind focal_firm; found {found}.",
+            "Mark the one firm whose view this is as kind: focal_firm and give the others another kind.")
+
+    def check_dims(loc: str, values: dict[str, float], what: str, lo: float, hi: float | None) -> None:
+        for dim, value in values.items():
+            if dim not in dims:
+                add(f"{loc}.{what}", f'"{dim}" is not a dimension ({", ".join(model.dimension_ids)}).',
+                    "Fix the name or declare a custom dimension under dimensions.")
+            elif not math.isfinite(value) or value < lo or (hi is not None and value > hi):
+                rng = f"{lo:g} to {hi:g}" if hi is not None else f"{lo:g} or more"
+                add(f"{loc}.{what}.{dim}", f"{value:g} is out of range; {what} must be {rng}.",
+                    "Fix the value.")
+
+    for i, g in enumerate(model.goals):
+        loc = _fmt("goals", i, g.id)
+        if g.customer is not None and g.customer not in actors:
+            add(loc + ".customer", f'actor "{g.customer}" is not defined.', "Add it under actors or fix the id.")
+        seen_s: set[str] = set()
+        for s in g.scenarios:
+            if s.id in seen_s:
+                add(loc + ".scenarios", f'scenario "{s.id}" appears twice.', "Give each scenario its own id.")
+            seen_s.add(s.id)
+            if s.based_on is not None and s.based_on not in {x.id for x in g.scenarios}:
+                add(loc + ".scenarios", f'scenario "{s.id}" is based on "{s.based_on}", which the goal does not have.',
+                    "Fix based_on.")
+
+    for i, r in enumerate(model.respondents):
+        loc = _fmt("respondents", i, r.id)
+        check_dims(loc, r.weights, "weights", 0, None)
+        check_dims(loc, r.thresholds, "thresholds", 0, model.scale.max)
+        if r.weights and not any(v > 0 for v in r.weights.values()):
+            add(loc + ".weights", "all weights are 0.", "Give at least one dimension a weight above 0.")
+        if r.actor is not None and r.actor not in actors:
+            add(loc + ".actor", f'actor "{r.actor}" is not defined.', "Add it under actors or fix the id.")
+
+    lo, hi = model.scale.min, model.scale.max
+    for i, f in enumerate(model.flows):
+        loc = _fmt("flows", i, f.id)
+        for field in ("source", "target", "responsible"):
+            ref = getattr(f, field)
+            if ref is not None and ref not in actors:
+                add(f"{loc}.{field}", f'actor "{ref}" is not defined.', "Add it under actors or fix the id.")
+        if f.source == f.target:
+            add(loc, f'source and target are both "{f.source}".', "A flow goes from one actor to another.")
+        if f.dimension not in dims:
+            add(f"{loc}.dimension", f'"{f.dimension}" is not a dimension ({", ".join(model.dimension_ids)}).',
+                "Fix the name or declare a custom dimension under dimensions.")
+        if f.goal not in goals:
+            add(f"{loc}.goal", f'goal "{f.goal}" is not defined.', "Add it under goals or fix the id.")
+        elif f.scenario not in goals[f.goal]:
+            add(f"{loc}.scenario", f'goal "{f.goal}" has no scenario "{f.scenario}".',
+                "Add it under the goal's scenarios or fix the id.")
+        if f.respondent is not None and f.respondent not in respondents:
+            add(f"{loc}.respondent", f'respondent "{f.respondent}" is not defined.',
+                "Add them under respondents or fix the id.")
+        if f.magnitude is None and f.money is None:
+            add(loc, "has neither a magnitude nor a money amount.", "Give a perceived magnitude, a money amount, or both.")
+        if f.magnitude is not None and not (lo <= f.magnitude <= hi):
+            add(f"{loc}.magnitude", f"{f.magnitude:g} is outside the model scale {lo:g} to {hi:g}.",
+                "Fix the value or widen the scale.")
+    return problems

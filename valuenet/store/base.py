@@ -1,0 +1,153 @@
+"""The store protocol that every valuenet store implements, and the types it speaks.
+
+A store holds any number of models, each keyed by its id. Writes are upserts
+keyed by stable ids: writing the same content twice changes nothing, and a
+corrected item is updated in place. Each write reports what it did as a
+:class:`WriteSummary`.
+
+Two implementations exist: :class:`valuenet.store.sqlite.SQLiteStore` (the
+embedded default) and :class:`valuenet.store.neo4j.Neo4jStore`. The contract
+tests in ``tests/test_store_contract.py`` run the same behaviours against both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from valuenet.models import Actor, Flow, Goal, Model, Respondent
+
+#: The kinds of item a store keeps, in the order they are written.
+ITEM_KINDS: tuple[str, ...] = ("models", "actors", "goals", "respondents", "flows")
+
+#: Called with the number of items written so far.
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Batch:
+    """A bounded group of items to write in one go (any list may be empty)."""
+
+    actors: list[Actor] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)
+    respondents: list[Respondent] = field(default_factory=list)
+    flows: list[Flow] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.actors) + len(self.goals) + len(self.respondents) + len(self.flows)
+
+
+@dataclass
+class Counts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+
+@dataclass
+class WriteSummary:
+    """What a write did, per item kind (``models``, ``actors``, ``goals``, ``respondents``, ``flows``)."""
+
+    counts: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in ITEM_KINDS})
+
+    def total(self, what: str) -> int:
+        """Total of one column (``added``, ``updated``, ``unchanged`` or ``removed``) over all kinds."""
+        return sum(getattr(c, what) for c in self.counts.values())
+
+    @property
+    def changed(self) -> bool:
+        return any(self.total(w) for w in ("added", "updated", "removed"))
+
+    def merge(self, other: WriteSummary) -> None:
+        for kind, c in other.counts.items():
+            mine = self.counts.setdefault(kind, Counts())
+            mine.added += c.added
+            mine.updated += c.updated
+            mine.unchanged += c.unchanged
+            mine.removed += c.removed
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        return {k: vars(c).copy() for k, c in self.counts.items()}
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A model in a store, with how many items of each kind it holds."""
+
+    id: str
+    title: str | None
+    actors: int
+    goals: int
+    respondents: int
+    flows: int
+
+
+def model_header(model: Model) -> Model:
+    """The model's own fields, without its actors, goals, respondents and flows."""
+    return model.model_copy(update={"actors": [], "goals": [], "respondents": [], "flows": []})
+
+
+def batches_of(model: Model, size: int = 5000) -> Iterator[Batch]:
+    """Split a model into batches of at most ``size`` items, actors and goals first."""
+    yield Batch(actors=list(model.actors), goals=list(model.goals))
+    for start in range(0, len(model.respondents), size):
+        yield Batch(respondents=model.respondents[start:start + size])
+    for start in range(0, len(model.flows), size):
+        yield Batch(flows=model.flows[start:start + size])
+
+
+@runtime_checkable
+class Store(Protocol):
+    """What every valuenet store does. Open one with :func:`valuenet.store.open_store`."""
+
+    url: str
+
+    def list_models(self) -> list[ModelInfo]:
+        """Every model in the store, sorted by id."""
+        ...
+
+    def read_model(self, model_id: str | None = None) -> Model:
+        """The whole model, items in the order they were first written.
+
+        ``None`` means the only model in the store; raises
+        :class:`~valuenet.errors.NotFoundError` when there is none or several.
+        """
+        ...
+
+    def write(
+        self,
+        header: Model,
+        batches: Iterable[Batch],
+        *,
+        replace: bool = False,
+        replace_respondents: Iterable[str] = (),
+        progress: Progress | None = None,
+    ) -> WriteSummary:
+        """Upsert a model's header and items, batch by batch.
+
+        ``replace=True`` makes the stored model exactly what is written: items not
+        written are removed. ``replace_respondents`` removes those respondents'
+        flows first, so their data is replaced wholesale. Either the whole write
+        lands or, for stores that commit per batch, it stops cleanly at a batch
+        boundary that a re-run completes.
+        """
+        ...
+
+    def write_model(self, model: Model, *, replace: bool = False, progress: Progress | None = None) -> WriteSummary:
+        """Upsert a whole model (see :meth:`write`)."""
+        ...
+
+    def delete_model(self, model_id: str) -> bool:
+        """Remove a model and everything in it; ``False`` when it was not there."""
+        ...
+
+    def close(self) -> None:
+        ...
+
+    def __enter__(self) -> Store:
+        ...
+
+    def __exit__(self, *exc: object) -> None:
+        ...

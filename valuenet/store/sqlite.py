@@ -1,0 +1,266 @@
+"""The embedded default store: one SQLite file, no set-up.
+
+Each item is kept as its JSON document, keyed by ``(model, id)``, beside a few
+columns that queries filter on. Rows keep the order in which they were first
+written (SQLite's rowid survives an update), so a model reads back exactly as
+it was written.
+
+A write is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) in WAL mode: if it
+fails, or the process is killed mid-way, the store is left as it was before the
+write. Upserts only touch rows whose document changed, and the counts of added,
+updated and unchanged items come from SQLite's change counters.
+
+The schema is versioned in the ``meta`` table; opening a store written by
+another schema version raises :class:`~valuenet.errors.SchemaVersionError`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from valuenet.errors import NotFoundError, SchemaVersionError, StoreError
+from valuenet.models import Actor, Flow, Goal, Model, Respondent
+from valuenet.store.base import Batch, Counts, ModelInfo, Progress, WriteSummary, batches_of, model_header
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS models (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS actors (model TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL,
+    UNIQUE (model, id));
+CREATE TABLE IF NOT EXISTS goals (model TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL,
+    UNIQUE (model, id));
+CREATE TABLE IF NOT EXISTS respondents (model TEXT NOT NULL, id TEXT NOT NULL, segment TEXT,
+    doc TEXT NOT NULL, UNIQUE (model, id));
+CREATE TABLE IF NOT EXISTS flows (model TEXT NOT NULL, id TEXT NOT NULL, goal TEXT NOT NULL,
+    respondent TEXT, doc TEXT NOT NULL, UNIQUE (model, id));
+CREATE INDEX IF NOT EXISTS flows_by_respondent ON flows (model, respondent);
+CREATE INDEX IF NOT EXISTS flows_by_goal ON flows (model, goal);
+"""
+
+_TABLES: dict[str, type[BaseModel]] = {"actors": Actor, "goals": Goal, "respondents": Respondent, "flows": Flow}
+
+# Upserts that leave a row alone when its document is unchanged, so rowcount counts real changes.
+_UPSERT = {
+    "actors": "INSERT INTO actors (model, id, doc) VALUES (?, ?, ?) "
+              "ON CONFLICT (model, id) DO UPDATE SET doc = excluded.doc WHERE doc != excluded.doc",
+    "goals": "INSERT INTO goals (model, id, doc) VALUES (?, ?, ?) "
+             "ON CONFLICT (model, id) DO UPDATE SET doc = excluded.doc WHERE doc != excluded.doc",
+    "respondents": "INSERT INTO respondents (model, id, segment, doc) VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT (model, id) DO UPDATE SET segment = excluded.segment, doc = excluded.doc "
+                   "WHERE doc != excluded.doc",
+    "flows": "INSERT INTO flows (model, id, goal, respondent, doc) VALUES (?, ?, ?, ?, ?) "
+             "ON CONFLICT (model, id) DO UPDATE SET goal = excluded.goal, respondent = excluded.respondent, "
+             "doc = excluded.doc WHERE doc != excluded.doc",
+}
+
+
+def _dump(item: BaseModel) -> str:
+    return item.model_dump_json(exclude_defaults=True)
+
+
+def _rows(kind: str, model_id: str, items: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
+    if kind == "respondents":
+        return ((model_id, r.id, r.segment, _dump(r)) for r in items)
+    if kind == "flows":
+        return ((model_id, f.id, f.goal, f.respondent, _dump(f)) for f in items)
+    return ((model_id, x.id, _dump(x)) for x in items)
+
+
+class SQLiteStore:
+    """A store in one SQLite file (``:memory:`` for a throw-away store).
+
+    >>> with SQLiteStore(":memory:") as store:
+    ...     store.list_models()
+    []
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        self.path = str(path)
+        self.url = self.path
+        if not create and self.path != ":memory:" and not Path(self.path).exists():
+            raise NotFoundError(
+                f"no store at {self.path}. Run 'valuenet init' or 'valuenet import FILE' to create one, "
+                "or point --store / VALUENET_STORE at an existing store."
+            )
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._ensure_schema()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a valuenet store ({exc}). Choose another path with --store.") from exc
+
+    # -- set-up ----------------------------------------------------------------------------
+    def _ensure_schema(self) -> None:
+        row = None
+        has_meta = self._db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+        if has_meta:
+            row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is None:
+            tables = self._db.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+            if tables and not has_meta:
+                raise StoreError(f"{self.path} is an SQLite file but not a valuenet store. Choose another path.")
+            self._db.executescript(
+                f"BEGIN IMMEDIATE;{_SCHEMA}"
+                f"INSERT OR REPLACE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');COMMIT;"
+            )
+        elif int(row[0]) != SCHEMA_VERSION:
+            newer = int(row[0]) > SCHEMA_VERSION
+            raise SchemaVersionError(
+                f"{self.path} uses store schema version {row[0]}; this valuenet uses {SCHEMA_VERSION}. "
+                + ("Upgrade valuenet to read it." if newer else "Export it with the valuenet that wrote it and re-import.")
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading ---------------------------------------------------------------------------
+    def list_models(self) -> list[ModelInfo]:
+        out = []
+        for model_id, doc in self._db.execute("SELECT id, doc FROM models ORDER BY id"):
+            counts = [self._db.execute(f"SELECT count(*) FROM {t} WHERE model=?", (model_id,)).fetchone()[0]
+                      for t in ("actors", "goals", "respondents", "flows")]
+            out.append(ModelInfo(model_id, json.loads(doc).get("title"), *counts))
+        return out
+
+    def resolve_model_id(self, model_id: str | None) -> str:
+        """The id asked for, or the only model's id when none is given."""
+        ids = [r[0] for r in self._db.execute("SELECT id FROM models ORDER BY id")]
+        if model_id is None:
+            if len(ids) == 1:
+                return ids[0]
+            if not ids:
+                raise NotFoundError(f"the store {self.url} holds no model yet. Import one with 'valuenet import FILE'.")
+            raise NotFoundError(f"the store {self.url} holds several models ({', '.join(ids)}). Choose one with --model.")
+        if model_id not in ids:
+            have = f" It holds: {', '.join(ids)}." if ids else " It is empty."
+            raise NotFoundError(f"the store {self.url} has no model {model_id!r}.{have}")
+        return model_id
+
+    def read_model(self, model_id: str | None = None) -> Model:
+        model_id = self.resolve_model_id(model_id)
+        (doc,) = self._db.execute("SELECT doc FROM models WHERE id=?", (model_id,)).fetchone()
+        data: dict[str, Any] = json.loads(doc)
+        for table, cls in _TABLES.items():
+            data[table] = [cls.model_validate_json(d) for (d,) in
+                           self._db.execute(f"SELECT doc FROM {table} WHERE model=? ORDER BY rowid", (model_id,))]
+        return Model.model_validate(data)
+
+    # -- writing ---------------------------------------------------------------------------
+    def write(
+        self,
+        header: Model,
+        batches: Iterable[Batch],
+        *,
+        replace: bool = False,
+        replace_respondents: Iterable[str] = (),
+        progress: Progress | None = None,
+    ) -> WriteSummary:
+        summary = WriteSummary()
+        db = self._db
+        mid = header.id
+        replaced = sorted(set(replace_respondents))
+        # Ids written in this run, kept in temporary tables so that memory stays flat on large imports.
+        track = replace or bool(replaced)
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            if track:
+                for table in _TABLES:
+                    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS written_{table} (id TEXT PRIMARY KEY)")
+                    db.execute(f"DELETE FROM written_{table}")
+            before = {t: self._count(t, mid) for t in _TABLES}
+            head = _dump(model_header(header))
+            old = db.execute("SELECT doc FROM models WHERE id=?", (mid,)).fetchone()
+            c = summary.counts["models"]
+            if old is None:
+                c.added = 1
+            elif old[0] != head:
+                c.updated = 1
+            else:
+                c.unchanged = 1
+            db.execute("INSERT INTO models (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc=excluded.doc",
+                       (mid, head))
+            changes = dict.fromkeys(_TABLES, 0)
+            sent = dict.fromkeys(_TABLES, 0)
+            done = 0
+            for batch in batches:
+                for table in _TABLES:
+                    items = getattr(batch, table)
+                    if not items:
+                        continue
+                    cur = db.executemany(_UPSERT[table], _rows(table, mid, items))
+                    changes[table] += cur.rowcount
+                    sent[table] += len(items)
+                    if track:
+                        db.executemany(f"INSERT OR IGNORE INTO written_{table} VALUES (?)", ((x.id,) for x in items))
+                done += len(batch)
+                if progress is not None:
+                    progress(done)
+            for table in _TABLES:
+                added = self._count(table, mid) - before[table]
+                c = summary.counts[table]
+                c.added = added
+                c.updated = changes[table] - added
+                c.unchanged = sent[table] - changes[table]
+            if replace:
+                for table in _TABLES:
+                    summary.counts[table].removed = db.execute(
+                        f"DELETE FROM {table} WHERE model=? AND id NOT IN (SELECT id FROM written_{table})",
+                        (mid,)).rowcount
+            elif replaced:
+                marks = ",".join("?" * len(replaced))
+                summary.counts["flows"].removed = db.execute(
+                    f"DELETE FROM flows WHERE model=? AND respondent IN ({marks}) "
+                    "AND id NOT IN (SELECT id FROM written_flows)", (mid, *replaced)).rowcount
+            db.execute("COMMIT")
+        except BaseException as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(f"writing to {self.url} failed: {exc}. Nothing was written.") from exc
+            raise
+        return summary
+
+    def _count(self, table: str, model_id: str) -> int:
+        return int(self._db.execute(f"SELECT count(*) FROM {table} WHERE model=?", (model_id,)).fetchone()[0])
+
+    def write_model(self, model: Model, *, replace: bool = False, progress: Progress | None = None) -> WriteSummary:
+        return self.write(model, batches_of(model), replace=replace, progress=progress)
+
+    def delete_model(self, model_id: str) -> bool:
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            found = db.execute("DELETE FROM models WHERE id=?", (model_id,)).rowcount > 0
+            for table in _TABLES:
+                db.execute(f"DELETE FROM {table} WHERE model=?", (model_id,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return found
+
+    # -- queries used by importers and analysis ---------------------------------------------
+    def existing_ids(self, model_id: str, table: str) -> set[str]:
+        """The ids of one kind of item (``actors``, ``goals``, ``respondents``, ``flows``) in a model."""
+        if table not in _TABLES:
+            raise ValueError(f"unknown item kind {table!r}")
+        return {r[0] for r in self._db.execute(f"SELECT id FROM {table} WHERE model=?", (model_id,))}
+
+
+__all__ = ["SCHEMA_VERSION", "SQLiteStore", "Counts"]
