@@ -19,6 +19,10 @@ from valuenet.errors import ValuenetError
 #: Modules that add commands to the group, one module per command family.
 COMMAND_MODULES = (
     "valuenet.cli.models",
+    "valuenet.cli.interviews",
+    "valuenet.cli.analyze",
+    "valuenet.cli.views",
+    "valuenet.cli.neo4j",
     "valuenet.cli.demo",
 )
 

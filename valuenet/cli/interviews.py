@@ -1,0 +1,3 @@
+"""Commands for interview data: template, synth."""
+
+from __future__ import annotations
