@@ -317,12 +317,14 @@ def check_model(model: Model, source: str = "") -> list[Problem]:
         add("scale", f"min {model.scale.min:g} and max {model.scale.max:g} do not make a scale.",
             "Use a minimum of 0 or more and a larger maximum, e.g. min: 0, max: 5.")
 
-    for collection, items in (("dimensions", model.dimensions), ("actor_kinds", model.actor_kinds),
-                              ("actors", model.actors), ("goals", model.goals),
-                              ("respondents", model.respondents), ("flows", model.flows)):
+    collections: dict[str, list[str]] = {
+        "dimensions": [d.id for d in model.dimensions], "actor_kinds": [k.id for k in model.actor_kinds],
+        "actors": [a.id for a in model.actors], "goals": [g.id for g in model.goals],
+        "respondents": [r.id for r in model.respondents], "flows": [f.id for f in model.flows],
+    }
+    for collection, ids in collections.items():
         seen: dict[str, int] = {}
-        for i, item in enumerate(items):
-            item_id = item.id
+        for i, item_id in enumerate(ids):
             if item_id in seen:
                 add(_fmt(collection, i, item_id), f"duplicate id; {collection}[{seen[item_id]}] has the same id.",
                     "Give each item its own id.")

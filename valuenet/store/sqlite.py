@@ -140,7 +140,7 @@ class SQLiteStore:
 
     def resolve_model_id(self, model_id: str | None) -> str:
         """The id asked for, or the only model's id when none is given."""
-        ids = [r[0] for r in self._db.execute("SELECT id FROM models ORDER BY id")]
+        ids: list[str] = [str(r[0]) for r in self._db.execute("SELECT id FROM models ORDER BY id")]
         if model_id is None:
             if len(ids) == 1:
                 return ids[0]
