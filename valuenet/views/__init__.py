@@ -1,0 +1,51 @@
+"""HTML views of value networks, and reports, that open from disk with no network at all.
+
+>>> from valuenet.views import ViewSpec, build_view, write_view       # doctest: +SKIP
+>>> write_view(build_view(model, ViewSpec(goal="healthy", respondent="r1")), "r1.html")
+
+:func:`build_view` works out what to show (:mod:`valuenet.views.data`);
+:func:`write_view` draws it as one self-contained HTML file
+(:mod:`valuenet.views.render`). pyvis and Jinja2 load only when a page is rendered.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from valuenet.views.data import COLOR_MODES, ViewData, ViewEdge, ViewNode, ViewSpec, build_view
+
+if TYPE_CHECKING:
+    from valuenet.models import Model
+
+
+def render_view(view: ViewData) -> str:
+    """The HTML page of a view, as text (see :func:`valuenet.views.render.render_view`)."""
+    from valuenet.views.render import render_view as _render
+
+    return _render(view)
+
+
+def write_view(view: ViewData, path: str | Path) -> Path:
+    """Write a view as one self-contained UTF-8 HTML file (see :func:`valuenet.views.render.write_view`)."""
+    from valuenet.views.render import write_view as _write
+
+    return _write(view, path)
+
+
+def write_model_view(model: Model, spec: ViewSpec, path: str | Path) -> Path:
+    """Build the view ``spec`` asks for and write it to ``path``: the one call behind ``valuenet view``."""
+    return write_view(build_view(model, spec), path)
+
+
+__all__ = [
+    "COLOR_MODES",
+    "ViewData",
+    "ViewEdge",
+    "ViewNode",
+    "ViewSpec",
+    "build_view",
+    "render_view",
+    "write_model_view",
+    "write_view",
+]

@@ -1,0 +1,198 @@
+"""Render a view as one self-contained HTML file that opens from disk with no network at all.
+
+pyvis builds the vis-network nodes, edges and options; valuenet then renders
+them through its own Jinja2 template (autoescaped), with vis-network's script
+and style, valuenet's script and style and the graph data all inlined. Nothing
+is fetched: a Content-Security-Policy in the page forbids it. The graph data is
+a JSON block whose ``<``, ``>``, ``&``, U+2028 and U+2029 are escaped, so no
+name or quote can end the block; the page's script shows user text only through
+``textContent``, never as HTML.
+
+pyvis' own ``write_html`` is not used: it loads scripts and Bootstrap from CDNs,
+writes a ``lib/`` folder into the current directory and does not escape.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from valuenet.errors import ViewError
+from valuenet.views.data import ViewData
+from valuenet.views.layout import SMALL_VIEW, radial_layout
+from valuenet.views.style import (
+    CHANGE_COLOURS,
+    FOCAL_BORDER,
+    NODE_BORDER,
+    dimension_colours,
+    edge_width,
+    kind_style,
+    palette,
+)
+
+#: The vis-network build that pyvis ships inside its package.
+VIS_FOLDER = ("lib", "vis-9.1.2")
+CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:"
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element: nothing in it can close the element.
+
+    >>> script_json({"name": "</script><b>&"})
+    '{"name": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    return "".join(_JSON_ESCAPES.get(ch, ch) for ch in text)
+
+
+@cache
+def asset(name: str) -> str:
+    """The text of a bundled asset: ``vis-network.min.js``/``.css`` from pyvis, ``view.js``/``.css`` from valuenet."""
+    try:
+        if name.startswith("vis-network"):
+            folder = resources.files("pyvis").joinpath(*VIS_FOLDER)
+        else:
+            folder = resources.files("valuenet.views").joinpath("static")
+        text = folder.joinpath(name).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
+        raise ViewError(f"the bundled file {name!r} is missing ({exc}); reinstall valuenet and pyvis 0.3.2.") from exc
+    if "</script" in text.lower() or "</style" in text.lower():
+        raise ViewError(f"the bundled file {name!r} cannot be inlined safely: it contains a closing tag.")
+    return text
+
+
+def _environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("valuenet.views", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def vis_network(view: ViewData) -> Any:
+    """A pyvis ``Network`` holding the view's actors and flows, placed by :func:`radial_layout`."""
+    from pyvis.network import Network
+
+    class _Net(Network):  # type: ignore[misc]
+        def get_nodes(self) -> Any:  # pyvis scans a list for every edge; a dict answers at once
+            return self.node_map
+
+    by_kind = {n.id: n.kind for n in view.nodes}
+    kind_rank = {k: i for i, k in enumerate(view.kinds)}
+    names = {n.id: n.name.casefold() for n in view.nodes}
+    pos = radial_layout([n.id for n in view.nodes], [(e.source, e.target) for e in view.edges], view.centre,
+                        order=lambda n: (kind_rank.get(by_kind[n], 99), names[n], n))
+    small = len(view.nodes) <= SMALL_VIEW
+    net = _Net(height="100%", width="100%", directed=True, heading=view.title, cdn_resources="in_line")
+    for n in view.nodes:
+        fill, shape = kind_style(n.kind)
+        focal, centre = n.role == "focal", n.role == "customer"
+        x, y = pos[n.id]
+        extra: dict[str, Any] = {"opacity": 0.35} if n.change == "removed" else {}
+        border = FOCAL_BORDER if focal else CHANGE_COLOURS["added"] if n.change == "added" else NODE_BORDER
+        net.add_node(
+            n.id, label=n.name, shape=shape, x=x, y=y, physics=False,
+            size=34 if focal else 30 if centre else 20 if small else 12,
+            borderWidth=5 if focal else 4 if n.change == "added" else 1.5, borderWidthSelected=6 if focal else 3,
+            color={"background": fill, "border": border,
+                   "highlight": {"background": fill, "border": "#000000"},
+                   "hover": {"background": fill, "border": "#000000"}},
+            font={"size": 18 if focal or centre else 14, "color": "#111827", "strokeWidth": 4,
+                  "strokeColor": "#ffffff", "face": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
+            **extra,
+        )
+    colours = palette(view.dimensions, view.kinds)
+    dims = dimension_colours(view.dimensions)
+    parallel: Counter[tuple[str, str]] = Counter()
+    for e in view.edges:
+        i = parallel[(e.source, e.target)]
+        parallel[(e.source, e.target)] += 1
+        colour = (dims[e.dimension] if view.color_by == "dimension"
+                  else colours[view.color_by][e.change if view.color_by == "change" else e.impact])
+        net.add_edge(
+            e.source, e.target, id=e.id, width=edge_width(e.value, view.scale_max),
+            color={"color": colour, "highlight": colour, "hover": colour, "opacity": 0.9},
+            dashes=e.value is None or e.change == "removed" or e.value == 0,
+            smooth={"enabled": True, "type": "curvedCW", "roundness": round(0.14 + 0.12 * i, 2)},
+            arrows={"to": {"enabled": True, "scaleFactor": 0.7 if small else 0.45}},
+        )
+    net.options = {
+        "autoResize": True,
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False},
+        "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": not small,
+                        "hideEdgesOnZoom": not small, "multiselect": False, "navigationButtons": False},
+        "edges": {"selectionWidth": 2, "hoverWidth": 1.5},
+        "nodes": {"shapeProperties": {"interpolation": False}},
+    }
+    return net
+
+
+def _fmt(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def view_payload(view: ViewData) -> dict[str, Any]:
+    """The page's data: pyvis' nodes, edges and options plus the numbers for the side panel and filters."""
+    net = vis_network(view)
+    nodes, edges, _heading, _h, _w, options = net.get_network_data()
+    details = {
+        "nodes": {n.id: {"name": n.name, "kind": n.kind, "role": n.role, "description": n.description,
+                         "gets": {d: _fmt(v) for d, v in n.gets.items()},
+                         "gives": {d: _fmt(v) for d, v in n.gives.items()}, "n": n.n, "change": n.change}
+                  for n in view.nodes},
+        "edges": {e.id: {"from": e.source, "to": e.target, "dimension": e.dimension, "value": _fmt(e.value),
+                         "before": _fmt(e.before), "n": e.n, "money": _fmt(e.money), "structural": e.structural,
+                         "impact": e.impact, "change": e.change, "touchpoints": e.touchpoints, "stages": e.stages,
+                         "responsible": e.responsible, "quotes": e.quotes, "more_quotes": e.more_quotes,
+                         "flows": e.flows}
+                  for e in view.edges},
+    }
+    meta = {k: getattr(view, k) for k in ("title", "subtitle", "kind", "model", "goal", "scenario", "compare",
+                                          "centre", "customer", "focal", "color_by", "dimensions", "kinds",
+                                          "scale_max", "currency", "respondents")}
+    return {"meta": meta, "palette": palette(view.dimensions, view.kinds), "nodes": nodes, "edges": edges,
+            "options": json.loads(options), "details": details}
+
+
+def render_view(view: ViewData) -> str:
+    """The whole HTML page of a view, as text."""
+    return _environment().get_template("view.html.j2").render(**page_parts(view))
+
+
+def page_parts(view: ViewData) -> dict[str, Any]:
+    """What the templates need to place a network view in a page (also used by the report)."""
+    return {
+        "view": view, "csp": CSP, "data_json": script_json(view_payload(view)),
+        "vis_js": asset("vis-network.min.js"), "vis_css": asset("vis-network.css"),
+        "view_js": asset("view.js"), "view_css": asset("view.css"),
+    }
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write ``text`` as UTF-8 to ``path`` atomically (a temporary file renamed into place)."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise ViewError(f"cannot write {path}: {exc.strerror or exc}. Check the folder exists and is writable.") \
+            from exc
+    return path
+
+
+def write_view(view: ViewData, path: str | Path) -> Path:
+    """Write the view to ``path`` as one self-contained UTF-8 HTML file and return the path."""
+    return write_text(Path(path), render_view(view))
