@@ -55,10 +55,12 @@ def radial_layout(
     edges: Iterable[tuple[str, str]],
     centre: str,
     order: Callable[[str], tuple[object, ...]] | None = None,
+    label_width: float = 0.0,
 ) -> dict[str, tuple[float, float]]:
     """(x, y) for every node: ``centre`` at the origin, the others on rings by distance from it.
 
     ``order`` sorts the first ring (default: by id); outer rings follow their neighbours' angles.
+    ``label_width`` (in pixels) widens the gaps of small views so long names do not overlap.
     """
     g = nx.Graph()
     g.add_nodes_from(nodes)
@@ -71,6 +73,8 @@ def radial_layout(
         rings.setdefault(depth.get(n, far), []).append(n)
 
     spacing, radius, gap = _spacing(len(nodes))
+    if len(nodes) <= SMALL_VIEW:
+        spacing = max(spacing, min(label_width, 2.5 * spacing))
     angle: dict[str, float] = {}
     pos: dict[str, tuple[float, float]] = {}
     for level in sorted(rings):

@@ -91,7 +91,8 @@ def vis_network(view: ViewData) -> Any:
     kind_rank = {k: i for i, k in enumerate(view.kinds)}
     names = {n.id: n.name.casefold() for n in view.nodes}
     pos = radial_layout([n.id for n in view.nodes], [(e.source, e.target) for e in view.edges], view.centre,
-                        order=lambda n: (kind_rank.get(by_kind[n], 99), names[n], n))
+                        order=lambda n: (kind_rank.get(by_kind[n], 99), names[n], n),
+                        label_width=8.0 * max((len(n.name) for n in view.nodes), default=0))
     small = len(view.nodes) <= SMALL_VIEW
     net = _Net(height="100%", width="100%", directed=True, heading=view.title, cdn_resources="in_line")
     for n in view.nodes:
@@ -102,12 +103,12 @@ def vis_network(view: ViewData) -> Any:
         border = FOCAL_BORDER if focal else CHANGE_COLOURS["added"] if n.change == "added" else NODE_BORDER
         net.add_node(
             n.id, label=n.name, shape=shape, x=x, y=y, physics=False,
-            size=34 if focal else 30 if centre else 20 if small else 12,
+            size=(40 if focal else 36 if centre else 26) if small else (30 if focal or centre else 12),
             borderWidth=5 if focal else 4 if n.change == "added" else 1.5, borderWidthSelected=6 if focal else 3,
             color={"background": fill, "border": border,
                    "highlight": {"background": fill, "border": "#000000"},
                    "hover": {"background": fill, "border": "#000000"}},
-            font={"size": 18 if focal or centre else 14, "color": "#111827", "strokeWidth": 4,
+            font={"size": (24 if focal or centre else 19) if small else 14, "color": "#111827", "strokeWidth": 4,
                   "strokeColor": "#ffffff", "face": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
             **extra,
         )
@@ -123,7 +124,7 @@ def vis_network(view: ViewData) -> Any:
             e.source, e.target, id=e.id, width=edge_width(e.value, view.scale_max),
             color={"color": colour, "highlight": colour, "hover": colour, "opacity": 0.9},
             dashes=e.value is None or e.change == "removed" or e.value == 0,
-            smooth={"enabled": True, "type": "curvedCW", "roundness": round(0.14 + 0.12 * i, 2)},
+            smooth={"enabled": True, "type": "curvedCW", "roundness": round(0.1 + 0.09 * i, 2)},
             arrows={"to": {"enabled": True, "scaleFactor": 0.7 if small else 0.45}},
         )
     net.options = {
