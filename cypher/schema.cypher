@@ -1,0 +1,36 @@
+// The valuenet graph schema: uniqueness constraints and indexes.
+//
+// valuenet runs this file before its first write to a database; running it again
+// changes nothing (every statement is IF NOT EXISTS). Every node carries the id of
+// its model in `model`, so several models share one database; the pair (model, id)
+// is unique per label.
+
+CREATE CONSTRAINT model_id IF NOT EXISTS
+FOR (m:Model) REQUIRE m.id IS UNIQUE;
+
+CREATE CONSTRAINT actor_key IF NOT EXISTS
+FOR (n:Actor) REQUIRE (n.model, n.id) IS UNIQUE;
+
+CREATE CONSTRAINT goal_key IF NOT EXISTS
+FOR (n:Goal) REQUIRE (n.model, n.id) IS UNIQUE;
+
+CREATE CONSTRAINT scenario_key IF NOT EXISTS
+FOR (n:Scenario) REQUIRE (n.model, n.goal, n.id) IS UNIQUE;
+
+CREATE CONSTRAINT respondent_key IF NOT EXISTS
+FOR (n:Respondent) REQUIRE (n.model, n.id) IS UNIQUE;
+
+CREATE CONSTRAINT flow_key IF NOT EXISTS
+FOR (n:Flow) REQUIRE (n.model, n.id) IS UNIQUE;
+
+CREATE CONSTRAINT dimension_key IF NOT EXISTS
+FOR (n:Dimension) REQUIRE (n.model, n.id) IS UNIQUE;
+
+// Re-importing one respondent's interview finds their flows through this index.
+CREATE INDEX flow_respondent IF NOT EXISTS
+FOR (n:Flow) ON (n.model, n.respondent);
+
+CREATE INDEX respondent_segment IF NOT EXISTS
+FOR (n:Respondent) ON (n.model, n.segment);
+
+CALL db.awaitIndexes(300);

@@ -1,0 +1,324 @@
+"""The analysts' Cypher library (``cypher/``): read a file's header and defaults, and run it.
+
+Each library file answers one question. It opens with a ``//`` comment header
+(the first line is the question; a ``Parameters:`` block describes each
+parameter), then one ``:param name => value;`` line per parameter with its
+default, then the query. The same file runs unchanged in Neo4j Browser and in
+cypher-shell, which both understand ``:param``.
+
+>>> f = parse_cypher('''// How many flows?
+... //
+... // Parameters:
+... //   model   the model id
+... :param model => 'health';
+... MATCH (f:Flow {model: $model}) RETURN count(f) AS flows;''', name="count")
+>>> f.title, f.params, f.statements
+('How many flows?', {'model': 'health'}, ['MATCH (f:Flow {model: $model}) RETURN count(f) AS flows'])
+
+Values given on the command line (``--param name=value``) are typed by
+:func:`parse_param_value`: ``null``, ``true``/``false``, integers, decimals,
+and JSON or Cypher lists and maps; anything else is a string. Quote a value to
+force a string: ``--param 'segment="42"'``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from valuenet.errors import AnalysisError, NotFoundError
+from valuenet.resources import cypher_dir
+
+SCHEMA_FILE = "schema.cypher"
+_PARAM_LINE = re.compile(r"^\s*:param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=>\s*(?P<value>.+?)\s*;?\s*$")
+_INT = re.compile(r"^[-+]?\d+$")
+_FLOAT = re.compile(r"^[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?$")
+_TOKEN = re.compile(r"""\s*(?:(?P<num>[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)
+                          |(?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
+                          |(?P<word>[A-Za-z_][A-Za-z0-9_]*|`[^`]+`)
+                          |(?P<punct>[\[\]{}:,]))""", re.VERBOSE | re.DOTALL)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "\\": "\\", "'": "'", '"': '"'}
+
+
+@dataclass(frozen=True)
+class CypherFile:
+    """A parsed Cypher file (or query): its header, parameter defaults and statements."""
+
+    name: str
+    title: str = ""
+    description: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    param_help: dict[str, str] = field(default_factory=dict)
+    statements: list[str] = field(default_factory=list)
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class CypherResult:
+    """What a query returned: the columns of its last statement and the rows as plain values."""
+
+    source: CypherFile
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+
+class QueryRunner(Protocol):
+    def query(self, text: str, params: Mapping[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+        ...
+
+
+# -- literals --------------------------------------------------------------------------------------
+def _unquote(token: str) -> str:
+    body, out, i = token[1:-1], [], 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[i + 2:i + 6]):
+                out.append(chr(int(body[i + 2:i + 6], 16)))
+                i += 6
+                continue
+            out.append(_ESCAPES.get(nxt, "\\" + nxt))
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def parse_literal(text: str) -> Any:
+    """A Cypher (or JSON) literal: string, number, boolean, null, list or map.
+
+    >>> parse_literal("{segment: 'young', top: [1, 2.5, null], \\"ok\\": true}")
+    {'segment': 'young', 'top': [1, 2.5, None], 'ok': True}
+    """
+    tokens: list[tuple[str, str]] = []
+    pos, text = 0, text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            raise ValueError(f"cannot read {text!r} as a value (stopped at {text[pos:pos + 10]!r})")
+        kind = m.lastgroup or ""
+        tokens.append((kind, m.group(kind)))
+        pos = m.end()
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+    value, end = _value(tokens, 0, text)
+    if end != len(tokens):
+        raise ValueError(f"cannot read {text!r} as a value (unexpected {tokens[end][1]!r})")
+    return value
+
+
+def _value(tokens: list[tuple[str, str]], i: int, text: str) -> tuple[Any, int]:
+    if i >= len(tokens):
+        raise ValueError(f"cannot read {text!r} as a value (it ends too early)")
+    kind, tok = tokens[i]
+    if kind == "num":
+        return (int(tok) if _INT.match(tok) else float(tok)), i + 1
+    if kind == "str":
+        return _unquote(tok), i + 1
+    if kind == "word":
+        words: dict[str, Any] = {"null": None, "true": True, "false": False}
+        if tok.lower() in words:
+            return words[tok.lower()], i + 1
+        raise ValueError(f"cannot read {text!r} as a value ({tok!r} is not a literal)")
+    if tok == "[":
+        items: list[Any] = []
+        i += 1
+        while i < len(tokens) and tokens[i][1] != "]":
+            item, i = _value(tokens, i, text)
+            items.append(item)
+            if i < len(tokens) and tokens[i][1] == ",":
+                i += 1
+        return items, i + 1
+    if tok == "{":
+        out: dict[str, Any] = {}
+        i += 1
+        while i < len(tokens) and tokens[i][1] != "}":
+            key_kind, key = tokens[i]
+            if key_kind not in ("word", "str") or i + 1 >= len(tokens) or tokens[i + 1][1] != ":":
+                raise ValueError(f"cannot read {text!r} as a value (bad map key {key!r})")
+            name = _unquote(key) if key_kind == "str" or key.startswith("`") else key
+            out[name], i = _value(tokens, i + 2, text)
+            if i < len(tokens) and tokens[i][1] == ",":
+                i += 1
+        return out, i + 1
+    raise ValueError(f"cannot read {text!r} as a value (unexpected {tok!r})")
+
+
+def parse_param_value(text: str) -> Any:
+    """A ``--param`` value with its type: null, booleans, numbers, lists and maps; else the text itself.
+
+    >>> [parse_param_value(v) for v in ["3", "2.5", "true", "null", "[1, 2]", "'7'", "young adults"]]
+    [3, 2.5, True, None, [1, 2], '7', 'young adults']
+    """
+    t = text.strip()
+    if t.lower() in ("null", "true", "false"):
+        return parse_literal(t)
+    if _INT.match(t):
+        return int(t)
+    if _FLOAT.match(t):
+        return float(t)
+    if t[:1] in ("[", "{", "'", '"'):
+        try:
+            return parse_literal(t)
+        except ValueError as exc:
+            raise AnalysisError(f"{exc}. Quote it as a JSON string to pass it as text.") from exc
+    return text
+
+
+def parse_param_option(option: str) -> tuple[str, Any]:
+    """Split ``name=value`` into the name and the typed value."""
+    name, sep, value = option.partition("=")
+    if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name.strip()):
+        raise AnalysisError(f"--param {option!r} is not NAME=VALUE. Write it as, for example, --param segment=young.")
+    return name.strip(), parse_param_value(value)
+
+
+# -- files ------------------------------------------------------------------------------------------
+def split_statements(text: str) -> list[str]:
+    """Cypher statements separated by ``;`` (not inside strings, comments or backquotes), without ``:`` commands."""
+    statements: list[str] = []
+    current: list[str] = []
+    i, n = 0, len(text)
+    at_line_start = True
+    while i < n:
+        ch = text[i]
+        if at_line_start and text[i:].lstrip(" \t").startswith(":") and not _code("".join(current)):
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+            continue
+        at_line_start = ch == "\n"
+        if ch in ("'", '"', "`"):
+            end = i + 1
+            while end < n and text[end] != ch:
+                end += 2 if text[end] == "\\" and ch != "`" else 1
+            current.append(text[i:end + 1])
+            i = end + 1
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            current.append(text[i:end])
+            i = end
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            end = n if end < 0 else end + 2
+            current.append(text[i:end])
+            i = end
+        elif ch == ";":
+            statements.append("".join(current))
+            current, i = [], i + 1
+        else:
+            current.append(ch)
+            i += 1
+    statements.append("".join(current))
+    return [s.strip() for s in statements if _code(s)]
+
+
+def _code(statement: str) -> str:
+    """The statement without comments and blank space (empty when it is only comments)."""
+    return re.sub(r"//[^\n]*|/\*.*?\*/", "", statement, flags=re.DOTALL).strip()
+
+
+def parse_cypher(text: str, *, name: str = "query", path: Path | None = None) -> CypherFile:
+    """Read a file's comment header, ``:param`` defaults and statements."""
+    header: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("//"):
+            break
+        header.append(stripped[2:].removeprefix(" "))
+    params: dict[str, Any] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        m = _PARAM_LINE.match(line)
+        if m:
+            try:
+                params[m.group("name")] = parse_literal(m.group("value"))
+            except ValueError as exc:
+                raise AnalysisError(f"{path or name} line {number}: {exc}. Fix the :param line.") from exc
+    help_: dict[str, str] = {}
+    if "Parameters:" in header:
+        for line in header[header.index("Parameters:") + 1:]:
+            m = re.match(r"^\s+([A-Za-z_][A-Za-z0-9_]*)\s+(.*)$", line)
+            if m:
+                help_[m.group(1)] = m.group(2).strip()
+            elif help_ and line.startswith("    "):
+                last = list(help_)[-1]
+                help_[last] += " " + line.strip()
+    title = next((h.strip() for h in header if h.strip()), "")
+    rest = header[header.index(title) + 1:] if title in header else []
+    description = "\n".join(rest[:rest.index("Parameters:")] if "Parameters:" in rest else rest).strip()
+    return CypherFile(name=name, title=title, description=description, params=params, param_help=help_,
+                      statements=split_statements(text), path=path)
+
+
+def read_cypher_file(path: str | Path) -> CypherFile:
+    """Parse one ``.cypher`` file."""
+    p = Path(path)
+    return parse_cypher(p.read_text(encoding="utf-8"), name=p.stem, path=p)
+
+
+def library() -> list[CypherFile]:
+    """The analysts' query files shipped with valuenet, by name (the schema file is left out)."""
+    return [read_cypher_file(p) for p in sorted(cypher_dir().glob("*.cypher")) if p.name != SCHEMA_FILE]
+
+
+def schema_statements() -> list[str]:
+    """The statements of ``cypher/schema.cypher``: uniqueness constraints and indexes."""
+    return read_cypher_file(cypher_dir() / SCHEMA_FILE).statements
+
+
+def resolve(file_or_query: str) -> CypherFile:
+    """A path to a ``.cypher`` file, the name of a library file, or else a query text."""
+    text = file_or_query.strip()
+    if "\n" not in text and re.fullmatch(r"[\w./\\:-]+", text):
+        path = Path(text)
+        if path.is_file():
+            return read_cypher_file(path)
+        named = cypher_dir() / (text if text.endswith(".cypher") else text + ".cypher")
+        if "/" not in text and named.is_file():
+            return read_cypher_file(named)
+        if text.endswith(".cypher") or "/" in text:
+            names = ", ".join(f.name for f in library())
+            raise NotFoundError(f"no Cypher file {text!r}, in the current folder or in the library ({names}).")
+    return parse_cypher(file_or_query, name="query")
+
+
+def run_cypher(store: QueryRunner, file_or_query: str | CypherFile,
+               params: Mapping[str, Any] | None = None) -> CypherResult:
+    """Run a library file, a ``.cypher`` file or a query; defaults from its ``:param`` lines fill missing values.
+
+    A file rejects parameters it does not declare (a misspelt name would otherwise be ignored).
+    Returns the columns and rows of the last statement.
+    """
+    source = resolve(file_or_query) if isinstance(file_or_query, str) else file_or_query
+    given = dict(params or {})
+    if source.path is not None:
+        unknown = sorted(set(given) - set(source.params))
+        if unknown:
+            takes = ", ".join(source.params) or "none"
+            raise AnalysisError(f"{source.path.name} has no parameter {', '.join(unknown)} (it takes: {takes}).")
+    values = {**source.params, **given}
+    if not source.statements:
+        raise AnalysisError(f"{source.path or 'the query'} holds no Cypher statement.")
+    columns: list[str] = []
+    rows: list[dict[str, Any]] = []
+    for statement in source.statements:
+        cols, got = store.query(statement, values)
+        if cols:
+            columns, rows = cols, got
+    return CypherResult(source, columns, rows)
+
+
+def describe(files: Sequence[CypherFile]) -> list[dict[str, Any]]:
+    """One row per file: its name, the question it answers and its parameters with defaults."""
+    return [{"name": f.name, "question": f.title,
+             "params": ", ".join(f"{k}={v!r}" for k, v in f.params.items())} for f in files]
+
+
+__all__ = ["CypherFile", "CypherResult", "describe", "library", "parse_cypher", "parse_literal",
+           "parse_param_option", "parse_param_value", "read_cypher_file", "resolve", "run_cypher",
+           "schema_statements", "split_statements"]

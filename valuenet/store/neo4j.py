@@ -1,0 +1,421 @@
+"""The Neo4j store: the same protocol as the embedded store, in a graph analysts can query.
+
+The graph layout is described in :mod:`valuenet.store.neo4j_graph` and in
+``docs/neo4j.md``. Credentials come from ``NEO4J_USERNAME`` (default ``neo4j``)
+and the ``password`` argument or ``NEO4J_PASSWORD``; never from the URL.
+
+Writes are ``UNWIND $rows`` statements in managed transactions, which the
+driver retries on transient errors. Items are committed in transactions of up
+to :data:`TX_ITEMS` items: a write smaller than that is all or nothing; a
+larger one, if it fails or is killed, stops at a transaction boundary and
+running it again completes it exactly (every write is an idempotent upsert
+keyed by model and id).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import neo4j
+from neo4j import exceptions as errors
+from neo4j.graph import Node, Relationship
+from neo4j.graph import Path as GraphPath
+
+from valuenet.errors import NotFoundError, SchemaVersionError, StoreConnectionError, StoreError
+from valuenet.models import Model
+from valuenet.store import neo4j_graph as G
+from valuenet.store.base import Batch, Counts, ModelInfo, Progress, WriteSummary, batches_of, model_header
+
+SCHEMA_VERSION = 1
+#: Items committed per transaction.
+TX_ITEMS = 10_000
+#: Rows sent per ``UNWIND`` statement.
+ROWS_PER_STATEMENT = 5_000
+DEFAULT_USERNAME = "neo4j"
+_MIN_SERVER_MAJOR = 5
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason for a connection failure, found along the chain of causes."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(seen, TimeoutError):
+            return "timed out"
+        if isinstance(seen, OSError) and seen.strerror:
+            return seen.strerror.lower()
+        seen = seen.__cause__ or seen.__context__
+    return "no answer"
+
+
+class Neo4jStore:
+    """A store in a Neo4j 5 database (``bolt://``, ``neo4j://``, ``neo4j+s://`` ... URIs).
+
+    ``database`` defaults to ``$NEO4J_DATABASE``, else the server's default database.
+    """
+
+    def __init__(self, url: str, *, database: str | None = None, password: str | None = None) -> None:
+        if re.match(r"^[a-z0-9+]+://[^/@]*@", url, re.IGNORECASE):
+            raise StoreConnectionError(
+                "the Neo4j URI holds credentials. Remove them from the URI and set NEO4J_USERNAME and "
+                "NEO4J_PASSWORD instead.")
+        self.url = url
+        self.database = database or os.environ.get("NEO4J_DATABASE") or None
+        self.username = os.environ.get("NEO4J_USERNAME") or DEFAULT_USERNAME
+        secret = password if password is not None else os.environ.get("NEO4J_PASSWORD")
+        if not secret:
+            raise StoreConnectionError(f"no password for Neo4j at {url}. Set NEO4J_PASSWORD.")
+        self._schema_ready = False
+        try:
+            self._driver = neo4j.GraphDatabase.driver(url, auth=(self.username, secret),
+                                                      notifications_min_severity="OFF",
+                                                      user_agent="valuenet")
+        except (errors.ConfigurationError, ValueError) as exc:
+            raise StoreConnectionError(
+                f"{url} is not a Neo4j URI ({_one_line(str(exc))}). Use bolt://HOST:7687, neo4j://HOST "
+                "or neo4j+s://HOST.") from exc
+        try:
+            self._check_server()
+        except BaseException:
+            self._driver.close()
+            raise
+
+    # -- connection ---------------------------------------------------------------------------
+    def _where(self) -> str:
+        return f"Neo4j at {self.url}" + (f" (database {self.database!r})" if self.database else "")
+
+    @contextmanager
+    def _translated(self, doing: str) -> Iterator[None]:
+        """Turn driver errors into valuenet errors with one-line messages (never with the password)."""
+        try:
+            yield
+        except errors.AuthError as exc:
+            raise StoreConnectionError(
+                f"{self._where()} refused the credentials of user {self.username!r}. "
+                "Check NEO4J_USERNAME and NEO4J_PASSWORD.") from exc
+        except (errors.ServiceUnavailable, errors.SessionExpired) as exc:
+            raise StoreConnectionError(
+                f"cannot reach {self._where()} ({_reason(exc)}). Check NEO4J_URI, or start the local server "
+                "with 'valuenet neo4j start'.") from exc
+        except errors.Neo4jError as exc:
+            if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
+                raise StoreConnectionError(
+                    f"Neo4j at {self.url} has no database {self.database!r}. Choose an existing one with "
+                    "--database or NEO4J_DATABASE, or create it on the server.") from exc
+            raise StoreError(f"{doing} {self._where()} failed: {_one_line(exc.message or str(exc))}") from exc
+        except errors.DriverError as exc:
+            raise StoreError(f"{doing} {self._where()} failed: {_one_line(str(exc))}") from exc
+
+    def _check_server(self) -> None:
+        with self._translated("connecting to"):
+            info = self._driver.get_server_info()
+            match = re.match(r"Neo4j/(\d+)", info.agent or "")
+            if match is None or int(match.group(1)) < _MIN_SERVER_MAJOR:
+                raise StoreConnectionError(
+                    f"{self._where()} runs {info.agent or 'an unknown server'}; valuenet needs Neo4j 5 or newer. "
+                    "Upgrade the server, or start the local one with 'valuenet neo4j start'.")
+            self._driver.execute_query("RETURN 1", database_=self.database)
+
+    def _session(self) -> neo4j.Session:
+        return self._driver.session(database=self.database)
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.url!r}, database={self.database!r})"
+
+    def ensure_schema(self) -> None:
+        """Create the uniqueness constraints and indexes of ``cypher/schema.cypher`` (idempotent)."""
+        if self._schema_ready:
+            return
+        from valuenet.cypher_files import schema_statements
+
+        with self._translated("creating the valuenet schema in"), self._session() as session:
+            for statement in schema_statements():
+                session.run(statement).consume()
+        self._schema_ready = True
+
+    # -- reading ------------------------------------------------------------------------------
+    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        with self._translated("reading from"):
+            records, _, _ = self._driver.execute_query(query, params, database_=self.database,
+                                                       routing_=neo4j.RoutingControl.READ)
+        return [r.data() for r in records]
+
+    def list_models(self) -> list[ModelInfo]:
+        return [ModelInfo(r["id"], r["title"], r["actors"], r["goals"], r["respondents"], r["flows"])
+                for r in self._read(G.LIST_MODELS)]
+
+    def resolve_model_id(self, model_id: str | None) -> str:
+        """The id asked for, or the only model's id when none is given."""
+        ids = [r["id"] for r in self._read(G.MODEL_IDS)]
+        if model_id is None:
+            if len(ids) == 1:
+                return str(ids[0])
+            if not ids:
+                raise NotFoundError(f"the store {self.url} holds no model yet. Import one with 'valuenet import FILE'.")
+            raise NotFoundError(
+                f"the store {self.url} holds several models ({', '.join(ids)}). Choose one with --model.")
+        if model_id not in ids:
+            have = f" It holds: {', '.join(ids)}." if ids else " It is empty."
+            raise NotFoundError(f"the store {self.url} has no model {model_id!r}.{have}")
+        return model_id
+
+    def _check_version(self, model_id: str, version: Any) -> None:
+        if version is not None and int(version) != SCHEMA_VERSION:
+            newer = int(version) > SCHEMA_VERSION
+            raise SchemaVersionError(
+                f"model {model_id!r} in {self._where()} uses store schema version {version}; this valuenet uses "
+                f"{SCHEMA_VERSION}. " + ("Upgrade valuenet to read it." if newer else
+                                         "Export it with the valuenet that wrote it and re-import."))
+
+    def read_model(self, model_id: str | None = None) -> Model:
+        model_id = self.resolve_model_id(model_id)
+
+        def work(tx: neo4j.ManagedTransaction) -> dict[str, Any]:
+            head = tx.run(G.MODEL_VERSION, id=model_id).single()
+            if head is None:
+                raise NotFoundError(f"the store {self.url} has no model {model_id!r}.")
+            self._check_version(model_id, head["version"])
+            data: dict[str, Any] = json.loads(head["doc"])
+            for kind in G.KINDS:
+                cls = G.ITEM_CLASSES[kind]
+                data[kind] = [cls.model_validate_json(r["doc"]) for r in tx.run(G.READ_DOCS[kind], model=model_id)]
+            return data
+
+        with self._translated("reading from"), self._session() as session:
+            data = session.execute_read(work)
+        return Model.model_validate(data)
+
+    def existing_ids(self, model_id: str, table: str) -> set[str]:
+        """The ids of one kind of item (``actors``, ``goals``, ``respondents``, ``flows``) in a model."""
+        if table not in G.IDS:
+            raise ValueError(f"unknown item kind {table!r}")
+        return {r["id"] for r in self._read(G.IDS[table], model=model_id)}
+
+    def query(self, text: str, params: Mapping[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+        """Run one Cypher statement in an auto-commit transaction; its columns and rows as plain values."""
+        with self._translated("running a query on"), self._session() as session:
+            result = session.run(text, dict(params or {}))
+            columns = list(result.keys())
+            rows = [{k: _plain(v) for k, v in zip(record.keys(), record.values(), strict=True)} for record in result]
+        return columns, rows
+
+    # -- writing ------------------------------------------------------------------------------
+    def write(
+        self,
+        header: Model,
+        batches: Iterable[Batch],
+        *,
+        replace: bool = False,
+        replace_respondents: Iterable[str] = (),
+        progress: Progress | None = None,
+    ) -> WriteSummary:
+        self.ensure_schema()
+        replaced = sorted(set(replace_respondents))
+        writer = _Writer(self, header, track=replace or bool(replaced))
+        try:
+            for batch in batches:
+                writer.add(batch)
+                if writer.pending >= TX_ITEMS:
+                    writer.flush(progress)
+            writer.flush(progress, final=True)
+            if replace or replaced:
+                writer.remove_unwritten(replace=replace, respondents=replaced)
+        except StoreError as exc:
+            if writer.committed:
+                raise StoreError(f"{exc} {writer.committed} items of model {header.id!r} were committed before; "
+                                 "run the same write again to complete it.") from exc
+            raise
+        return writer.summary
+
+    def write_model(self, model: Model, *, replace: bool = False, progress: Progress | None = None) -> WriteSummary:
+        return self.write(model, batches_of(model), replace=replace, progress=progress)
+
+    def delete_model(self, model_id: str) -> bool:
+        with self._translated("deleting from"), self._session() as session:
+            for query in G.DELETE_SLICE.values():
+                while session.execute_write(_count, query, model=model_id, limit=TX_ITEMS):
+                    pass
+            return bool(session.execute_write(_count, G.DELETE_MODEL, model=model_id))
+
+
+def _plain(value: Any) -> Any:
+    """A query result value as plain Python data: nodes and relationships become their properties."""
+    if isinstance(value, Node):
+        return {k: _plain(v) for k, v in value.items() if k != "doc"}
+    if isinstance(value, Relationship):
+        return {"type": value.type, **{k: _plain(v) for k, v in value.items()}}
+    if isinstance(value, GraphPath):
+        return [_plain(n) for n in value.nodes]
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    iso = getattr(value, "iso_format", None)
+    return iso() if callable(iso) else str(value)
+
+
+def _count(tx: neo4j.ManagedTransaction, /, query: str, **params: Any) -> int:
+    record = tx.run(query, params).single()
+    return int(record["n"]) if record else 0
+
+
+class _Writer:
+    """Groups a write's items into transactions and keeps the counts of what each did."""
+
+    def __init__(self, store: Neo4jStore, header: Model, *, track: bool) -> None:
+        self.store = store
+        self.model_id = header.id
+        self.header: Model | None = header
+        self.summary = WriteSummary()
+        self.chunks: list[tuple[str, list[Any]]] = []
+        self.pending = 0
+        self.committed = 0
+        self.written: dict[str, set[str]] | None = {k: set() for k in G.KINDS} if track else None
+
+    def add(self, batch: Batch) -> None:
+        for kind in G.KINDS:
+            items = getattr(batch, kind)
+            for start in range(0, len(items), TX_ITEMS):
+                chunk = items[start:start + TX_ITEMS]
+                self.chunks.append((kind, chunk))
+                self.pending += len(chunk)
+                if self.written is not None:
+                    self.written[kind].update(x.id for x in chunk)
+
+    def flush(self, progress: Progress | None, *, final: bool = False) -> None:
+        if not self.chunks and not (final and self.header is not None):
+            return
+        ordered = sorted(self.chunks, key=lambda c: G.KINDS.index(c[0]))  # stable: actors before flows
+        head = self.header
+        with self.store._translated("writing to"), self.store._session() as session:
+            counts = session.execute_write(_write_group, self.model_id, head, ordered, self.pending)
+        self.header = None
+        for kind, c in counts.items():
+            self.summary.counts[kind].added += c.added
+            self.summary.counts[kind].updated += c.updated
+            self.summary.counts[kind].unchanged += c.unchanged
+        flushed = self.pending
+        self.committed += flushed
+        self.chunks, self.pending = [], 0
+        if progress is not None and flushed:
+            progress(self.committed)
+
+    def remove_unwritten(self, *, replace: bool, respondents: list[str]) -> None:
+        assert self.written is not None
+        store, mid = self.store, self.model_id
+        doomed: dict[str, list[str]] = {}
+        if replace:
+            for kind in G.KINDS:
+                doomed[kind] = sorted(store.existing_ids(mid, kind) - self.written[kind])
+        else:
+            reported = {r["id"] for r in store._read(G.RESPONDENT_FLOW_IDS, model=mid, respondents=respondents)}
+            doomed["flows"] = sorted(reported - self.written["flows"])
+        with store._translated("removing items from"), store._session() as session:
+            for kind in reversed(G.KINDS):
+                ids = doomed.get(kind, [])
+                for start in range(0, len(ids), TX_ITEMS):
+                    session.execute_write(_run, G.REMOVE[kind], model=mid, ids=ids[start:start + TX_ITEMS])
+                self.summary.counts[kind].removed += len(ids)
+
+
+def _run(tx: neo4j.ManagedTransaction, /, query: str, **params: Any) -> None:
+    tx.run(query, params).consume()
+
+
+def _write_group(tx: neo4j.ManagedTransaction, model_id: str, header: Model | None,
+                 chunks: list[tuple[str, list[Any]]], n: int) -> dict[str, Counts]:
+    """One transaction: the model header (first time only), then each chunk of items, upserted.
+
+    Pure apart from ``tx``, so the driver may run it again after a transient error.
+    """
+    counts = {k: Counts() for k in ("models", *G.KINDS)}
+    if header is not None:
+        p = G.model_params(header)
+        record = tx.run(G.UPSERT_MODEL, id=p["id"], props=p["props"], dimensions=p["dimensions"],
+                        doc=G.doc(model_header(header)), schemaVersion=SCHEMA_VERSION).single()
+        assert record is not None
+        if record["version"] is not None and int(record["version"]) != SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"model {model_id!r} was written with store schema version {record['version']}; this valuenet "
+                f"uses {SCHEMA_VERSION}. Delete the model or use the valuenet that wrote it.")
+        c = counts["models"]
+        if record["before"] is None:
+            c.added = 1
+        elif record["before"] != G.doc(model_header(header)):
+            c.updated = 1
+        else:
+            c.unchanged = 1
+    if not chunks:
+        return counts
+    base_record = tx.run(G.RESERVE_ORD, model=model_id, n=n).single()
+    if base_record is None:
+        raise NotFoundError(f"model {model_id!r} vanished from the store while it was being written. Write it again.")
+    base = int(base_record["base"])
+    has_flows: bool | None = None
+    for kind, items in chunks:
+        # The same id twice in one chunk: the later item wins, as if written one after the other.
+        texts: dict[str, tuple[Any, str]] = {}
+        c = counts[kind]
+        for item in items:
+            text = G.doc(item)
+            if item.id in texts:
+                if texts[item.id][1] == text:
+                    c.unchanged += 1
+                else:
+                    c.updated += 1
+            texts[item.id] = (item, text)
+        ids = list(texts)
+        stored = {r["id"]: r["doc"] for r in tx.run(G.LOOKUP[kind], model=model_id, ids=ids)}
+        rows: list[dict[str, Any]] = []
+        changed: list[str] = []
+        added: list[str] = []
+        for item_id, (item, text) in texts.items():
+            before = stored.get(item_id)
+            if before is None:
+                added.append(item_id)
+            elif before == text:
+                c.unchanged += 1
+                continue
+            else:
+                changed.append(item_id)
+            rows.append(G.item_row(kind, model_id, item, len(rows), text))
+        c.added += len(added)
+        c.updated += len(changed)
+        if changed and kind in G.DETACH:
+            tx.run(G.DETACH[kind], model=model_id, ids=changed).consume()
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            tx.run(G.UPSERT[kind], model=model_id, base=base, rows=rows[start:start + ROWS_PER_STATEMENT]).consume()
+        base += len(rows)
+        if added and kind in G.RELINK:
+            if has_flows is None:
+                record = tx.run(G.HAS_FLOWS, model=model_id).single()
+                has_flows = bool(record and record["has"])
+            if has_flows:
+                tx.run(G.RELINK[kind], model=model_id, ids=added).consume()
+        if kind == "flows":
+            has_flows = has_flows or bool(rows)
+    return counts
+
+
+__all__ = ["SCHEMA_VERSION", "TX_ITEMS", "Neo4jStore"]

@@ -1,0 +1,287 @@
+"""How a model is laid out in Neo4j: the rows sent to the server and the Cypher that writes them.
+
+The graph, as analysts see it (every node carries ``model`` and ``id``; the
+pair is unique per label, see ``cypher/schema.cypher``)::
+
+    (:Model)-[:HAS_ACTOR]->(:Actor)
+    (:Model)-[:HAS_GOAL]->(:Goal)-[:HAS_SCENARIO]->(:Scenario)
+    (:Model)-[:HAS_RESPONDENT]->(:Respondent)-[:CARES_ABOUT {weight, threshold}]->(:Dimension)
+    (:Model)-[:HAS_DIMENSION]->(:Dimension)
+    (:Actor)-[:GIVES]->(:Flow)-[:TO]->(:Actor)
+    (:Flow)-[:IN_GOAL]->(:Goal)
+    (:Respondent)-[:REPORTED]->(:Flow)
+    (:Flow)-[:RESPONSIBLE]->(:Actor)
+
+Labels and relationship types are literals in the statements below; every
+value is a parameter. Each node also keeps ``doc``, the item's exact JSON, and
+``ord``, the position at which it was first written, so a model reads back
+exactly as it was written. Property names are camelCase; a respondent's
+weights, thresholds and attributes become ``weight<Dimension>``,
+``threshold<Dimension>`` and ``attr<Key>`` properties.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel
+
+from valuenet.models import STANDARD_DIMENSIONS, Actor, Flow, Goal, Model, Respondent
+
+#: Item kinds in the order they are written in a transaction (actors before the flows that use them).
+KINDS: tuple[str, ...] = ("actors", "goals", "respondents", "flows")
+ITEM_CLASSES: dict[str, type[BaseModel]] = {"actors": Actor, "goals": Goal, "respondents": Respondent, "flows": Flow}
+
+
+def doc(item: BaseModel) -> str:
+    """The exact JSON document kept on every node (the same one the SQLite store keeps)."""
+    return item.model_dump_json(exclude_defaults=True)
+
+
+def camel(prefix: str, key: str) -> str:
+    """A camelCase property name for a user-chosen key.
+
+    >>> camel("weight", "functional"), camel("attr", "age band"), camel("threshold", "time-pressure")
+    ('weightFunctional', 'attrAgeBand', 'thresholdTimePressure')
+    """
+    parts = [p for p in re.split(r"[^0-9A-Za-z]+", key) if p]
+    return prefix + "".join(p[:1].upper() + p[1:] for p in parts)
+
+
+def model_params(model: Model) -> dict[str, Any]:
+    """Parameters of :data:`UPSERT_MODEL` for a model header."""
+    declared = {d.id: d.description for d in model.dimensions}
+    return {
+        "id": model.id,
+        "props": {"title": model.title, "description": model.description, "currency": model.currency,
+                  "scaleMin": model.scale.min, "scaleMax": model.scale.max, "scaleLabel": model.scale.label},
+        "dimensions": [{"model": model.id, "id": d, "standard": d in STANDARD_DIMENSIONS,
+                        "description": declared.get(d)} for d in model.dimension_ids],
+    }
+
+
+def _actor(model: str, a: Actor) -> dict[str, Any]:
+    return {"model": model, "id": a.id, "name": a.name, "kind": a.kind, "description": a.description,
+            "perspective": a.perspective, "segmentSize": a.segment_size, "fixedExpenses": a.fixed_expenses,
+            "aliases": a.aliases or None}
+
+
+def _goal(model: str, g: Goal) -> dict[str, Any]:
+    return {"model": model, "id": g.id, "title": g.title, "description": g.description, "customer": g.customer,
+            "scenarios": [s.id for s in g.scenarios] or None}
+
+
+def _scenarios(model: str, g: Goal) -> list[dict[str, Any]]:
+    return [{"model": model, "goal": g.id, "id": s.id, "name": s.name, "description": s.description,
+             "basedOn": s.based_on} for s in g.scenarios]
+
+
+def _respondent(model: str, r: Respondent) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "model": model, "id": r.id, "name": r.name, "persona": r.persona, "actor": r.actor, "segment": r.segment,
+        "situation": r.situation, "worldview": r.worldview, "comparisons": r.comparisons or None, "nps": r.nps,
+        "churned": r.churned, "interview": r.interview,
+    }
+    for key, value in r.attributes.items():
+        props.setdefault(camel("attr", key), value)
+    for dim, w in r.weights.items():
+        props.setdefault(camel("weight", dim), w)
+    for dim, t in r.thresholds.items():
+        props.setdefault(camel("threshold", dim), t)
+    return props
+
+
+def _cares(r: Respondent) -> list[dict[str, Any]]:
+    dims = list(dict.fromkeys([*r.weights, *r.thresholds]))
+    return [{"dimension": d, "weight": r.weights.get(d), "threshold": r.thresholds.get(d)} for d in dims]
+
+
+def _flow(model: str, f: Flow) -> dict[str, Any]:
+    return {"model": model, "id": f.id, "goal": f.goal, "scenario": f.scenario, "source": f.source,
+            "target": f.target, "dimension": f.dimension, "magnitude": f.magnitude, "money": f.money,
+            "occurrences": f.occurrences, "moneyTotal": None if f.money is None else f.money * f.occurrences,
+            "tangible": f.tangible, "touchpoint": f.touchpoint, "stage": f.stage, "quote": f.quote,
+            "respondent": f.respondent, "responsible": f.responsible, "exchange": f.exchange, "note": f.note}
+
+
+def item_row(kind: str, model: str, item: Any, index: int, text: str) -> dict[str, Any]:
+    """The row that :data:`UPSERT` writes for one item: its properties, its JSON and its position."""
+    if kind == "actors":
+        props = _actor(model, item)
+    elif kind == "goals":
+        props = _goal(model, item)
+    elif kind == "respondents":
+        props = _respondent(model, item)
+    else:
+        props = _flow(model, item)
+    props["doc"] = text
+    row: dict[str, Any] = {"i": index, "props": props}
+    if kind == "goals":
+        row["scenarios"] = _scenarios(model, item)
+    elif kind == "respondents":
+        row["cares"] = _cares(item)
+    return row
+
+
+# -- Cypher ----------------------------------------------------------------------------------------
+# $model is the model id everywhere. Rows carry "i" (position in the batch), "props" and per-kind extras.
+
+UPSERT_MODEL = """
+MERGE (m:Model {id: $id})
+WITH m, m.doc AS before, m.schemaVersion AS version
+SET m += $props, m.doc = $doc, m.schemaVersion = $schemaVersion, m.nextOrd = coalesce(m.nextOrd, 0)
+WITH m, before, version
+CALL (m) {
+  UNWIND $dimensions AS d
+  MERGE (x:Dimension {model: d.model, id: d.id})
+  SET x += d
+  MERGE (m)-[:HAS_DIMENSION]->(x)
+}
+RETURN before, version
+"""
+
+MODEL_VERSION = "MATCH (m:Model {id: $id}) RETURN m.schemaVersion AS version, m.doc AS doc"
+
+RESERVE_ORD = """
+MATCH (m:Model {id: $model})
+SET m.nextOrd = m.nextOrd + $n
+RETURN m.nextOrd - $n AS base
+"""
+
+HAS_FLOWS = "RETURN EXISTS { MATCH (f:Flow {model: $model}) } AS has"
+
+LOOKUP = {
+    "actors": "UNWIND $ids AS id MATCH (n:Actor {model: $model, id: id}) RETURN n.id AS id, n.doc AS doc",
+    "goals": "UNWIND $ids AS id MATCH (n:Goal {model: $model, id: id}) RETURN n.id AS id, n.doc AS doc",
+    "respondents": "UNWIND $ids AS id MATCH (n:Respondent {model: $model, id: id}) RETURN n.id AS id, n.doc AS doc",
+    "flows": "UNWIND $ids AS id MATCH (n:Flow {model: $model, id: id}) RETURN n.id AS id, n.doc AS doc",
+}
+
+# Before an item changes, drop the relationships that the upsert derives from it.
+DETACH = {
+    "goals": "UNWIND $ids AS id MATCH (:Goal {model: $model, id: id})-[:HAS_SCENARIO]->(s:Scenario) DETACH DELETE s",
+    "respondents": "UNWIND $ids AS id MATCH (:Respondent {model: $model, id: id})-[r:CARES_ABOUT]->() DELETE r",
+    "flows": "UNWIND $ids AS id MATCH (:Flow {model: $model, id: id})-[r:GIVES|TO|IN_GOAL|REPORTED|RESPONSIBLE]-() "
+             "DELETE r",
+}
+
+UPSERT = {
+    "actors": """
+MATCH (m:Model {id: $model})
+UNWIND $rows AS row
+MERGE (n:Actor {model: $model, id: row.props.id})
+WITH m, n, row, coalesce(n.ord, $base + row.i) AS ord
+SET n = row.props, n.ord = ord
+MERGE (m)-[:HAS_ACTOR]->(n)
+""",
+    "goals": """
+MATCH (m:Model {id: $model})
+UNWIND $rows AS row
+MERGE (n:Goal {model: $model, id: row.props.id})
+WITH m, n, row, coalesce(n.ord, $base + row.i) AS ord
+SET n = row.props, n.ord = ord
+MERGE (m)-[:HAS_GOAL]->(n)
+WITH n, row
+CALL (n, row) {
+  UNWIND row.scenarios AS sc
+  MERGE (s:Scenario {model: sc.model, goal: sc.goal, id: sc.id})
+  SET s = sc
+  MERGE (n)-[:HAS_SCENARIO]->(s)
+}
+""",
+    "respondents": """
+MATCH (m:Model {id: $model})
+UNWIND $rows AS row
+MERGE (n:Respondent {model: $model, id: row.props.id})
+WITH m, n, row, coalesce(n.ord, $base + row.i) AS ord
+SET n = row.props, n.ord = ord
+MERGE (m)-[:HAS_RESPONDENT]->(n)
+WITH n, row
+CALL (n, row) {
+  UNWIND row.cares AS c
+  MATCH (d:Dimension {model: $model, id: c.dimension})
+  MERGE (n)-[r:CARES_ABOUT]->(d)
+  SET r.weight = c.weight, r.threshold = c.threshold
+}
+""",
+    "flows": """
+UNWIND $rows AS row
+MERGE (n:Flow {model: $model, id: row.props.id})
+WITH n, row, coalesce(n.ord, $base + row.i) AS ord
+SET n = row.props, n.ord = ord
+WITH n
+CALL (n) { MATCH (a:Actor {model: $model, id: n.source}) MERGE (a)-[:GIVES]->(n) }
+CALL (n) { MATCH (a:Actor {model: $model, id: n.target}) MERGE (n)-[:TO]->(a) }
+CALL (n) { MATCH (g:Goal {model: $model, id: n.goal}) MERGE (n)-[:IN_GOAL]->(g) }
+CALL (n) { MATCH (r:Respondent {model: $model, id: n.respondent}) MERGE (r)-[:REPORTED]->(n) }
+CALL (n) { MATCH (a:Actor {model: $model, id: n.responsible}) MERGE (n)-[:RESPONSIBLE]->(a) }
+""",
+}
+
+# When an actor, goal or respondent arrives after flows that name it, connect those flows to it.
+RELINK = {
+    "actors": """
+MATCH (f:Flow {model: $model}) WHERE f.source IN $ids OR f.target IN $ids OR f.responsible IN $ids
+CALL (f) { MATCH (a:Actor {model: $model, id: f.source}) MERGE (a)-[:GIVES]->(f) }
+CALL (f) { MATCH (a:Actor {model: $model, id: f.target}) MERGE (f)-[:TO]->(a) }
+CALL (f) { MATCH (a:Actor {model: $model, id: f.responsible}) MERGE (f)-[:RESPONSIBLE]->(a) }
+""",
+    "goals": """
+MATCH (f:Flow {model: $model}) WHERE f.goal IN $ids
+MATCH (g:Goal {model: $model, id: f.goal})
+MERGE (f)-[:IN_GOAL]->(g)
+""",
+    "respondents": """
+MATCH (f:Flow {model: $model}) WHERE f.respondent IN $ids
+MATCH (r:Respondent {model: $model, id: f.respondent})
+MERGE (r)-[:REPORTED]->(f)
+""",
+}
+
+REMOVE = {
+    "actors": "UNWIND $ids AS id MATCH (n:Actor {model: $model, id: id}) DETACH DELETE n",
+    "goals": "UNWIND $ids AS id MATCH (n:Goal {model: $model, id: id}) "
+             "OPTIONAL MATCH (n)-[:HAS_SCENARIO]->(s:Scenario) DETACH DELETE s, n",
+    "respondents": "UNWIND $ids AS id MATCH (n:Respondent {model: $model, id: id}) DETACH DELETE n",
+    "flows": "UNWIND $ids AS id MATCH (n:Flow {model: $model, id: id}) DETACH DELETE n",
+}
+
+IDS = {
+    "actors": "MATCH (n:Actor {model: $model}) RETURN n.id AS id",
+    "goals": "MATCH (n:Goal {model: $model}) RETURN n.id AS id",
+    "respondents": "MATCH (n:Respondent {model: $model}) RETURN n.id AS id",
+    "flows": "MATCH (n:Flow {model: $model}) RETURN n.id AS id",
+}
+
+RESPONDENT_FLOW_IDS = "MATCH (n:Flow {model: $model}) WHERE n.respondent IN $respondents RETURN n.id AS id"
+
+READ_DOCS = {
+    "actors": "MATCH (n:Actor {model: $model}) RETURN n.doc AS doc ORDER BY n.ord",
+    "goals": "MATCH (n:Goal {model: $model}) RETURN n.doc AS doc ORDER BY n.ord",
+    "respondents": "MATCH (n:Respondent {model: $model}) RETURN n.doc AS doc ORDER BY n.ord",
+    "flows": "MATCH (n:Flow {model: $model}) RETURN n.doc AS doc ORDER BY n.ord",
+}
+
+LIST_MODELS = """
+MATCH (m:Model)
+RETURN m.id AS id, m.title AS title,
+       COUNT { MATCH (n:Actor {model: m.id}) } AS actors,
+       COUNT { MATCH (n:Goal {model: m.id}) } AS goals,
+       COUNT { MATCH (n:Respondent {model: m.id}) } AS respondents,
+       COUNT { MATCH (n:Flow {model: m.id}) } AS flows
+ORDER BY id
+"""
+
+MODEL_IDS = "MATCH (m:Model) RETURN m.id AS id ORDER BY id"
+
+# Deleting a model: its items a slice at a time, so no transaction grows without bound.
+DELETE_SLICE = {
+    "flows": "MATCH (n:Flow {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
+    "respondents": "MATCH (n:Respondent {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
+    "scenarios": "MATCH (n:Scenario {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
+    "goals": "MATCH (n:Goal {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
+    "actors": "MATCH (n:Actor {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
+    "dimensions": "MATCH (n:Dimension {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
+}
+DELETE_MODEL = "MATCH (m:Model {id: $model}) DETACH DELETE m RETURN count(*) AS n"
