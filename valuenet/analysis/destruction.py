@@ -8,9 +8,11 @@ the customer's give-up there, less what they get, is laid at the responsible
 actor's door. Both are ranked by weighted size, ``weight[d] * (gives - gets)``.
 
 A *deal-breaker* is a dimension in which the customer's total give-up attributed to
-an actor exceeds the respondent's threshold. Each give-up flow customer -> X is
-attributed to its ``responsible`` actor when it names one, else to X. A breach is
-flagged even when the actor's weighted net value is positive: past a threshold the
+an actor exceeds the respondent's threshold (level ``total``). Each give-up flow
+customer -> X is attributed to its ``responsible`` actor when it names one, else to
+X. A single touchpoint whose own give-up exceeds the threshold is also reported
+(level ``touchpoint``): it breaks the relationship on its own. A breach is flagged
+even when the actor's weighted net value is positive: past a threshold the
 relationship breaks, and other dimensions do not make up for it.
 """
 
@@ -27,6 +29,7 @@ from valuenet.analysis.net import net_value, resolve
 from valuenet.graph import DIMENSION, FLOW_ID, MAGNITUDE, QUOTE, RESPONSIBLE, TOUCHPOINT
 
 DIRECT, INDIRECT = "direct", "indirect"
+TOTAL, TOUCHPOINT_LEVEL = "total", "touchpoint"
 
 
 @dataclass(frozen=True)
@@ -73,15 +76,17 @@ class Destruction(Result):
     def rows(self) -> list[dict[str, Any]]:
         return [{"kind": i.kind, "actor": i.actor, "responsible": i.responsible, "touchpoint": i.touchpoint,
                  "dimension": i.dimension, "gets": i.gets, "gives": i.gives, "weighted": i.weighted,
-                 "quotes": list(i.quotes)} for i in self.items]
+                 "quotes": len(i.quotes), "for_example": i.quotes[0] if i.quotes else None} for i in self.items]
 
 
 @dataclass(frozen=True)
 class DealBreaker(Result):
-    """A give-up past the respondent's threshold, attributed to ``actor``."""
+    """A give-up past the respondent's threshold, attributed to ``actor``: in total, or at one touchpoint."""
 
+    level: str
     actor: str
     dimension: str
+    touchpoint: str | None
     given_up: float
     threshold: float
     excess: float
@@ -135,41 +140,49 @@ def value_destruction(g: nx.MultiDiGraph, context: Context | None = None, actor:
     return Destruction(who, tuple(items), tuple(touchpoints), direct, indirect, direct + indirect)
 
 
-def attributed_gives(g: nx.MultiDiGraph) -> dict[tuple[str, str], dict[str, Any]]:
-    """The customer's give-ups per (attributed actor, dimension), split direct / indirect, with evidence."""
+def attributed_gives(g: nx.MultiDiGraph) -> dict[tuple[str, str, str | None], dict[str, Any]]:
+    """The customer's give-ups per (attributed actor, dimension, touchpoint), and per (actor, dimension, None)."""
     customer = customer_of(g)
-    out: dict[tuple[str, str], dict[str, Any]] = {}
+    out: dict[tuple[str, str, str | None], dict[str, Any]] = {}
     for u, v, d in perceived(g):
         if u != customer or v == customer:
             continue
         blamed = d.get(RESPONSIBLE) or v
-        rec = out.setdefault((blamed, str(d[DIMENSION])), {"direct": 0.0, "indirect": 0.0, "tp": [], "quotes": []})
-        rec["direct" if blamed == v else "indirect"] += float(d[MAGNITUDE])
-        rec["tp"].append(_touchpoint(d))
-        rec["quotes"].append(d.get(QUOTE))
+        for tp in (None, _touchpoint(d)):
+            rec = out.setdefault((blamed, str(d[DIMENSION]), tp),
+                                 {"total": 0.0, "direct": 0.0, "indirect": 0.0, "tp": [], "quotes": []})
+            rec["total"] += float(d[MAGNITUDE])
+            rec["direct" if blamed == v else "indirect"] += float(d[MAGNITUDE])
+            rec["tp"].append(_touchpoint(d))
+            rec["quotes"].append(d.get(QUOTE))
     return out
 
 
 def deal_breakers(g: nx.MultiDiGraph, context: Context | None = None) -> tuple[DealBreaker, ...]:
-    """Every (actor, dimension) whose attributed give-up exceeds the threshold, largest excess first."""
+    """Every (actor, dimension) whose attributed give-up exceeds the threshold, in total or at one touchpoint.
+
+    Totals come first, largest excess first; then single touchpoints.
+    """
     ctx = resolve(g, context)
     if not ctx.thresholds:
         return ()
     nv = net_value(g, ctx)
     found = []
-    for (actor, dim), rec in attributed_gives(g).items():
+    for (actor, dim, tp), rec in attributed_gives(g).items():
         limit = ctx.thresholds.get(dim)
-        total = rec["direct"] + rec["indirect"]
-        if limit is None or not total > limit:
+        if limit is None or not rec["total"] > limit:
             continue
         wnet = nv.actors[actor].weighted if actor in nv.actors else 0.0
-        found.append(DealBreaker(actor, dim, total, limit, total - limit, rec["direct"], rec["indirect"], wnet,
-                                 wnet > 0, unique(rec["tp"]), unique(rec["quotes"])))
-    found.sort(key=lambda b: (-b.excess, -ctx.weight(b.dimension), b.actor, b.dimension))
+        found.append(DealBreaker(TOTAL if tp is None else TOUCHPOINT_LEVEL, actor, dim, tp, rec["total"], limit,
+                                 rec["total"] - limit, rec["direct"], rec["indirect"], wnet, wnet > 0,
+                                 unique(rec["tp"]), unique(rec["quotes"])))
+    found.sort(key=lambda b: (b.level != TOTAL, -b.excess, -ctx.weight(b.dimension), b.actor, b.dimension,
+                              b.touchpoint or ""))
     return tuple(found)
 
 
 def dealbreaker_rows(found: tuple[DealBreaker, ...], focal: str) -> list[dict[str, Any]]:
-    return [{"actor": b.actor, "focal": b.actor == focal, "dimension": b.dimension, "given_up": b.given_up,
+    return [{"level": b.level, "actor": b.actor, "focal": b.actor == focal, "dimension": b.dimension,
+             "touchpoint": b.touchpoint, "given_up": b.given_up,
              "threshold": b.threshold, "excess": b.excess, "indirect": b.indirect, "weighted_net": b.weighted_net,
              "touchpoints": list(b.touchpoints), "quotes": list(b.quotes)} for b in found]

@@ -130,7 +130,7 @@ def economic_sheets(g: nx.MultiDiGraph, currency: str | None = None) -> Economic
         size = _size(g, actor)
         fixed = float(g.nodes[actor].get(FIXED_EXPENSES) or 0.0)
         rec = sum((ln.per_member for ln in lines[actor] if ln.direction == "in"), 0.0)
-        giv = -sum((ln.per_member for ln in lines[actor] if ln.direction == "out"), 0.0)
+        giv = 0.0 - sum((ln.per_member for ln in lines[actor] if ln.direction == "out"), 0.0)
         net_segment = (rec - giv) * size - fixed
         sheets[actor] = Sheet(actor, size, tuple(lines[actor]), rec, giv, rec - giv, fixed, net_segment)
         if fixed > 0 and not lines[actor]:

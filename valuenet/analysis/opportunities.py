@@ -143,7 +143,7 @@ def structural_holes(g: nx.MultiDiGraph) -> dict[str, Hole]:
 
 
 def brokerage(g: nx.MultiDiGraph, limit: int = 10) -> tuple[Brokerage, ...]:
-    """Pairs the firm brokers now, then the best pairs it could broker (at most ``limit``)."""
+    """Pairs the firm brokers now, then the best pairs it could broker (at most ``limit`` of each)."""
     t = tie_graph(g)
     focal = focal_of(g)
     und = t.to_undirected(as_view=True)
@@ -163,7 +163,7 @@ def brokerage(g: nx.MultiDiGraph, limit: int = 10) -> tuple[Brokerage, ...]:
         drop = base - after if base is not None and after is not None else None
         possible.append(Brokerage(a, b, False, after, drop))
     possible.sort(key=lambda x: (-(x.constraint_drop if x.constraint_drop is not None else -math.inf), x.a, x.b))
-    return tuple(held) + tuple(possible[:limit])
+    return tuple(held[:limit]) + tuple(possible[:limit])
 
 
 def opportunities(g: nx.MultiDiGraph, context: Context | None = None, good: float | None = None) -> Opportunities:

@@ -22,7 +22,7 @@ import numpy as np
 
 from valuenet.analysis.base import Context, Result, customer_of, dimensions_of, focal_of, scale_max_of
 from valuenet.analysis.dependency import dependency
-from valuenet.analysis.destruction import deal_breakers, value_destruction
+from valuenet.analysis.destruction import TOTAL, deal_breakers, value_destruction
 from valuenet.analysis.economic import economic_sheets
 from valuenet.analysis.loops import value_loops
 from valuenet.analysis.metrics import network_metrics
@@ -56,10 +56,12 @@ def respondent_measures(g: nx.MultiDiGraph, context: Context | None = None, *,
     out["firm.attributed"] = attributed
     out["firm.destroys"] = float(attributed < 0)
     breaks = deal_breakers(g, ctx)
-    out["dealbreakers.count"] = float(len(breaks))
-    mine = sum(1 for b in breaks if b.actor == focal)
+    totals = [b for b in breaks if b.level == TOTAL]
+    out["dealbreakers.count"] = float(len(totals))
+    mine = sum(1 for b in totals if b.actor == focal)
     out["firm.breaches"] = float(mine)
     out["firm.breach"] = float(mine > 0)
+    out["firm.breach_touchpoint"] = float(any(b.actor == focal for b in breaks if b.level != TOTAL))
     gets = nv.actors[focal].gets
     for d in dimensions_of(g):
         out[f"dependency.at_risk.{d}"] = gets.get(d, 0.0)
