@@ -20,7 +20,16 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from valuenet.analysis.base import Context, Result, customer_of, dimensions_of, focal_of, scale_max_of
+from valuenet.analysis.base import (
+    NO_TOUCHPOINT,
+    Context,
+    Result,
+    customer_of,
+    dimensions_of,
+    focal_of,
+    perceived,
+    scale_max_of,
+)
 from valuenet.analysis.dependency import dependency
 from valuenet.analysis.destruction import TOTAL, deal_breakers, value_destruction
 from valuenet.analysis.economic import economic_sheets
@@ -28,11 +37,14 @@ from valuenet.analysis.loops import value_loops
 from valuenet.analysis.metrics import network_metrics
 from valuenet.analysis.net import net_value, resolve
 from valuenet.analysis.opportunities import structural_holes, underserved
+from valuenet.graph import DIMENSION, MAGNITUDE, TOUCHPOINT
 
 NO_SEGMENT = "(no segment)"
 ALL = "(all)"
 RESAMPLES = 1000
 NAN = float("nan")
+#: Measures that exist only for respondents who used the thing they describe (missing = NaN, not 0).
+CONDITIONAL = ("touchpoint.",)
 
 
 def respondent_measures(g: nx.MultiDiGraph, context: Context | None = None, *,
@@ -68,6 +80,8 @@ def respondent_measures(g: nx.MultiDiGraph, context: Context | None = None, *,
     out["dependency.at_risk.weighted"] = nv.actors[focal].weighted_gets
     for gap in underserved(g, ctx, scale_max_of(g) / 2):
         out[f"opportunity.{gap.dimension}"] = gap.score if gap.opportunity else 0.0
+    for (tp, d), v in firm_touchpoints(g).items():
+        out[f"touchpoint.{tp}.{d}"] = v
     if graph_measures:
         dep = dependency(g, ctx)
         for d, x in dep.dimensions.items():
@@ -84,10 +98,26 @@ def respondent_measures(g: nx.MultiDiGraph, context: Context | None = None, *,
     return out
 
 
+def firm_touchpoints(g: nx.MultiDiGraph) -> dict[tuple[str, str], float]:
+    """Net value (gets - gives) of the customer's exchanges with the firm, per touchpoint and dimension."""
+    customer, focal = customer_of(g), focal_of(g)
+    out: dict[tuple[str, str], float] = {}
+    for u, v, d in perceived(g):
+        if {u, v} == {customer, focal}:
+            key = (str(d.get(TOUCHPOINT) or NO_TOUCHPOINT), str(d[DIMENSION]))
+            out[key] = out.get(key, 0.0) + (float(d[MAGNITUDE]) if v == customer else -float(d[MAGNITUDE]))
+    return out
+
+
 def measure_matrix(rows: Sequence[Mapping[str, float]]) -> tuple[list[str], np.ndarray]:
-    """Stack measure dicts into (sorted keys, respondents x measures); a missing measure counts 0."""
+    """Stack measure dicts into (sorted keys, respondents x measures).
+
+    A missing measure counts 0 (no flow, no value), except a ``touchpoint.`` cell,
+    which is NaN: it describes only the respondents who used that touchpoint.
+    """
     keys = sorted({k for r in rows for k in r})
     x = np.zeros((len(rows), len(keys)))
+    x[:, [j for j, k in enumerate(keys) if k.startswith(CONDITIONAL)]] = np.nan
     pos = {k: j for j, k in enumerate(keys)}
     for i, r in enumerate(rows):
         for k, v in r.items():
@@ -162,9 +192,9 @@ def summarise(keys: Sequence[str], x: np.ndarray, seed: int = 0) -> dict[str, St
     boots = bootstrap_means(x, seed=seed) if x.shape[0] > 1 else np.repeat(mean[None, :], 2, axis=0)
     lo = np.full(x.shape[1], np.nan)
     hi = np.full(x.shape[1], np.nan)
-    ok = np.isfinite(boots).all(axis=0) & has
+    ok = np.isfinite(boots).any(axis=0) & has
     if ok.any():
-        lo[ok], hi[ok] = np.percentile(boots[:, ok], [2.5, 97.5], axis=0)
+        lo[ok], hi[ok] = np.nanpercentile(boots[:, ok], [2.5, 97.5], axis=0)
     return {k: Stat(int(n[j]), float(mean[j]), float(median[j]), float(math.sqrt(var[j])) if n[j] > 1 else NAN,
                     float(lo[j]), float(hi[j])) for j, k in enumerate(keys)}
 

@@ -172,5 +172,16 @@ def table_measures(t: FlowTable) -> tuple[list[str], np.ndarray]:
     score = np.where(matters & (gap > 0), w * gap, 0.0)
     for d, dname in enumerate(t.dimensions):
         cols[f"opportunity.{dname}"] = score[:, d]
+    # the firm's exchanges per touchpoint and dimension (NaN where the respondent has none)
+    n_t = len(t.touchpoints)
+    with_firm = touches & (counterpart == f)
+    cell = t.tp[with_firm] * n_d + t.dim[with_firm]
+    signed = np.where(get[with_firm], t.mag[with_firm], -t.mag[with_firm])
+    flat = _sum_by(t.resp[with_firm] * n_t * n_d + cell, signed, n_r * n_t * n_d).reshape(n_r, n_t * n_d)
+    seen = _sum_by(t.resp[with_firm] * n_t * n_d + cell, np.ones(int(with_firm.sum())), n_r * n_t * n_d)
+    seen = seen.reshape(n_r, n_t * n_d) > 0
+    for c_ix in np.unique(cell):
+        name = f"touchpoint.{t.touchpoints[c_ix // n_d]}.{t.dimensions[c_ix % n_d]}"
+        cols[name] = np.where(seen[:, c_ix], flat[:, c_ix], np.nan)
     keys = sorted(cols)
     return keys, np.column_stack([cols[k] for k in keys]) if keys else np.zeros((n_r, 0))
