@@ -215,7 +215,14 @@ def split_statements(text: str) -> list[str]:
             current.append(ch)
             i += 1
     statements.append("".join(current))
-    return [s.strip() for s in statements if _code(s)]
+    return [_without_leading_comments(s) for s in statements if _code(s)]
+
+
+def _without_leading_comments(statement: str) -> str:
+    lines = statement.strip().splitlines()
+    while lines and (not lines[0].strip() or lines[0].lstrip().startswith("//")):
+        lines.pop(0)
+    return "\n".join(lines).strip()
 
 
 def _code(statement: str) -> str:

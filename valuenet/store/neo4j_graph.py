@@ -56,8 +56,8 @@ def model_params(model: Model) -> dict[str, Any]:
         "id": model.id,
         "props": {"title": model.title, "description": model.description, "currency": model.currency,
                   "scaleMin": model.scale.min, "scaleMax": model.scale.max, "scaleLabel": model.scale.label},
-        "dimensions": [{"model": model.id, "id": d, "standard": d in STANDARD_DIMENSIONS,
-                        "description": declared.get(d)} for d in model.dimension_ids],
+        "dimensions": [{"model": model.id, "id": d, "ord": i, "standard": d in STANDARD_DIMENSIONS,
+                        "description": declared.get(d)} for i, d in enumerate(model.dimension_ids)],
     }
 
 
