@@ -1,0 +1,368 @@
+"""Run a local Neo4j Community 5.26 server resolved from Maven Central.
+
+Maven resolves the jars listed in ``pom.xml`` (beside this file) into ``HOME/lib``; ``java`` then runs
+``org.neo4j.server.CommunityEntryPoint`` on 127.0.0.1 only, with authentication on.  ``HOME`` (default
+``$VALUENET_NEO4J_HOME`` or ``~/.cache/valuenet/neo4j``) holds ``lib/``, ``conf/neo4j.conf``, ``data/``
+(disposable: ``fresh=True`` wipes it), ``logs/console.log`` and ``run/`` (pid and state files).
+
+User ``neo4j``'s password is the ``password`` argument, else ``$NEO4J_PASSWORD``, else :data:`DEFAULT_PASSWORD`.
+It is set before the first start of an empty data folder and is never printed or logged by this module.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from subprocess import DEVNULL
+
+POM = Path(__file__).with_name("pom.xml")
+DEFAULT_PASSWORD = "valuenet-dev-password"
+USERNAME = "neo4j"
+HOST = "127.0.0.1"
+ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
+# The JVM options of Neo4j 5's stock neo4j.conf (server.jvm.additional), module opens included.
+JVM_FLAGS = """-XX:+UseG1GC -XX:-OmitStackTraceInFastThrow -XX:+DisableExplicitGC -XX:+ExitOnOutOfMemoryError
+-Djdk.nio.maxCachedBufferSize=1024 -Dio.netty.tryReflectionSetAccessible=true -Dlog4j2.disable.jmx=true
+-Dfile.encoding=UTF-8 --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --enable-native-access=ALL-UNNAMED""".split()
+CONF = """# Written by valuenet.neo4jserver on every start; edits are lost.
+server.default_listen_address={host}
+server.default_advertised_address={host}
+server.bolt.enabled=true
+server.bolt.listen_address={host}:{bolt_port}
+server.bolt.advertised_address={host}:{bolt_port}
+server.http.enabled=true
+server.http.listen_address={host}:{http_port}
+server.http.advertised_address={host}:{http_port}
+server.https.enabled=false
+server.directories.data={home}/data
+server.directories.logs={home}/logs
+server.directories.run={home}/run
+server.directories.lib={home}/lib
+server.directories.plugins={home}/plugins
+server.directories.import={home}/import
+server.memory.heap.initial_size={heap}
+server.memory.heap.max_size={heap}
+server.memory.pagecache.size={pagecache}
+dbms.security.auth_enabled=true
+dbms.usage_report.enabled=false
+"""
+
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}  # servers this process launched
+
+
+class Neo4jServerError(RuntimeError):
+    """Building, starting or stopping the local Neo4j server failed."""
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """How to reach a running server.  The password is left out of ``repr``."""
+
+    uri: str
+    username: str
+    password: str = field(repr=False)
+    pid: int
+    home: Path
+    http_port: int | None = None
+
+
+def default_home() -> Path:
+    """Return ``$VALUENET_NEO4J_HOME`` or ``~/.cache/valuenet/neo4j``."""
+    env = os.environ.get("VALUENET_NEO4J_HOME")
+    return Path(env).expanduser() if env else Path.home() / ".cache" / "valuenet" / "neo4j"
+
+
+def _home(home: Path | str | None) -> Path:
+    return Path(home).expanduser().resolve() if home is not None else default_home().resolve()
+
+
+def _logs(since: dict[Path, int], lines: int = 30) -> str:
+    """The last lines that the console log and Neo4j's own log got after ``since`` (sizes by path)."""
+    out = []
+    for path, offset in since.items():
+        with suppress(OSError), path.open("rb") as f:
+            f.seek(offset if f.seek(0, 2) >= offset else 0)
+            text = [t for t in f.read().decode(errors="replace").splitlines() if t.strip("\x06 \t")]
+            if text:
+                out.append(f"--- {path}\n" + "\n".join(text[-lines:]))
+    return "\n".join(out) or "(no log output)"
+
+
+def build(home: Path) -> Path:
+    """Resolve the server jars into ``home/lib`` with Maven and return that folder.
+
+    Skipped when ``home/lib`` was resolved from an identical ``pom.xml`` (its
+    SHA-256 is kept in ``home/lib/.pom.sha256``).  Jars are cached in ``~/.m2``.
+    """
+    home = _home(home)
+    lib, stamp = home / "lib", home / "lib" / ".pom.sha256"
+    digest = hashlib.sha256(POM.read_bytes()).hexdigest()
+    if stamp.is_file() and stamp.read_text().strip() == digest and any(lib.glob("*.jar")):
+        return lib
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise Neo4jServerError("Maven ('mvn') is not on PATH; it is needed to resolve Neo4j")
+    home.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="lib.", dir=home))
+    goal = ["dependency:copy-dependencies", f"-DoutputDirectory={staging}"]
+    cmd = [mvn, "-B", "-q", "-Dstyle.color=never", "-f", str(POM), *goal]
+    proc = subprocess.run(cmd, stdin=DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0 or not any(staging.glob("*.jar")):
+        shutil.rmtree(staging, ignore_errors=True)
+        last = "\n".join(proc.stdout.splitlines()[-30:])
+        raise Neo4jServerError(f"Maven failed to resolve Neo4j (exit {proc.returncode}):\n{last}")
+    (staging / ".pom.sha256").write_text(digest + "\n")
+    shutil.rmtree(lib, ignore_errors=True)
+    staging.rename(lib)
+    return lib
+
+
+def _password(password: str | None) -> str:
+    return password or os.environ.get("NEO4J_PASSWORD") or DEFAULT_PASSWORD
+
+
+def _java() -> str:
+    java_home = os.environ.get("JAVA_HOME")
+    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
+    if not java or not Path(java).exists():
+        raise Neo4jServerError("no 'java' found (set JAVA_HOME or put Java 17/21 on PATH)")
+    return java
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid in _CHILDREN:  # launched here: poll() reaps it once it has exited
+        return _CHILDREN[pid].poll() is None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie, or the pid now belongs to another program
+        if Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] == "Z":
+            return False
+        return ENTRY_POINT.encode() in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return True
+
+
+def _port_open(port: int) -> bool:
+    try:
+        socket.create_connection((HOST, port), timeout=1.0).close()
+        return True
+    except OSError:
+        return False
+
+
+def _bolt_handshake(port: int, timeout: float = 2.0) -> bool:
+    """True if a Bolt server on ``port`` agrees on a protocol version."""
+    try:
+        with socket.create_connection((HOST, port), timeout=timeout) as sock:
+            # Magic preamble, then four proposals: 5.0-5.4, 4.4, none, none.
+            sock.sendall(bytes.fromhex("6060B0170004040500000404") + bytes(8))
+            reply = sock.recv(4, socket.MSG_WAITALL)
+            return len(reply) == 4 and reply != bytes(4)
+    except OSError:
+        return False
+
+
+def _query_ok(uri: str, password: str) -> bool:
+    """Run ``RETURN 1`` through the official driver when it is installed."""
+    try:
+        import neo4j  # optional dependency
+        from neo4j.exceptions import AuthError
+    except ImportError:
+        return True
+    try:
+        with neo4j.GraphDatabase.driver(uri, auth=(USERNAME, password), connection_timeout=5) as driver:
+            with driver.session() as session:  # auto-commit: one try, no driver-side retries
+                return bool(session.run("RETURN 1 AS one").single(strict=True)["one"] == 1)
+    except AuthError as exc:
+        msg = "Neo4j rejected the password: the data was set up with another one (reset with --fresh)"
+        raise Neo4jServerError(msg) from exc
+    except Exception:  # still starting up
+        return False
+
+
+def _read_state(home: Path) -> dict[str, int] | None:
+    try:
+        state = json.loads((home / "run" / "server.json").read_text())
+        return {k: int(v) for k, v in state.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def status(home: Path | None = None, password: str | None = None) -> ServerInfo | None:
+    """Return the running server under ``home`` if its process lives and Bolt answers."""
+    home = _home(home)
+    state = _read_state(home)
+    if not state or not _pid_alive(state["pid"]) or not _bolt_handshake(state["bolt_port"]):
+        return None
+    return ServerInfo(
+        f"bolt://{HOST}:{state['bolt_port']}", USERNAME, _password(password), state["pid"], home, state.get("http_port")
+    )
+
+
+def _set_initial_password(home: Path, java: str, password: str) -> None:
+    if len(password) < 8:
+        raise Neo4jServerError("Neo4j needs a password of at least 8 characters")
+    quoted = '"' + password.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
+    # A java @argfile keeps the password off the process list.
+    with tempfile.NamedTemporaryFile("w", dir=home / "run", suffix=".args") as argfile:
+        argfile.write(f"org.neo4j.cli.AdminTool dbms set-initial-password {quoted}\n")
+        argfile.flush()
+        cmd = [java, "-cp", str(home / "lib" / "*"), *JVM_FLAGS, f"@{argfile.name}"]
+        proc = subprocess.run(cmd, env=env, stdin=DEVNULL, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise Neo4jServerError(f"set-initial-password failed:\n{(proc.stdout + proc.stderr)[-2000:]}")
+
+
+def start(
+    home: Path | None = None,
+    bolt_port: int = 7687,
+    http_port: int = 7474,
+    password: str | None = None,
+    timeout: float = 120,
+    fresh: bool = False,
+    heap: str = "768m",
+    pagecache: str = "256m",
+) -> ServerInfo:
+    """Start the server in the background (or return the one already running).
+
+    Builds the jars if needed, writes ``home/conf/neo4j.conf``, sets the
+    initial password on an empty data folder, launches the JVM in its own
+    process group with output in ``home/logs/console.log``, and waits up to
+    ``timeout`` seconds for Bolt, HTTP and (if the ``neo4j`` driver is
+    installed) ``RETURN 1``.  ``fresh=True`` stops a running server and wipes ``home/data``.
+    """
+    home, password = _home(home), _password(password)
+    (home / "run").mkdir(parents=True, exist_ok=True)
+    with (home / "run" / "start.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one start at a time per home
+        if fresh:
+            stop(home)
+            shutil.rmtree(home / "data", ignore_errors=True)
+        elif (info := status(home, password)) is not None:
+            return info
+        stop(home)  # clear a stale pid file or a hung leftover process
+        return _launch(home, bolt_port, http_port, password, timeout, heap, pagecache)
+
+
+def _launch(
+    home: Path, bolt_port: int, http_port: int, password: str, timeout: float, heap: str, pagecache: str
+) -> ServerInfo:
+    for port in (bolt_port, http_port):
+        if _port_open(port):
+            raise Neo4jServerError(f"port {port} on {HOST} is already in use by another process")
+    build(home)
+    java = _java()
+    for sub in ("data", "logs", "run", "plugins", "import"):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+    conf = home / "conf"
+    conf.mkdir(parents=True, exist_ok=True)
+    settings = {"host": HOST, "home": home, "bolt_port": bolt_port, "http_port": http_port}
+    (conf / "neo4j.conf").write_text(CONF.format(**settings, heap=heap, pagecache=pagecache))
+    if not (home / "data" / "databases" / "system").exists():
+        _set_initial_password(home, java, password)
+    cmd = [java, "-cp", str(home / "lib" / "*"), f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, ENTRY_POINT]
+    cmd += [f"--home-dir={home}", f"--config-dir={conf}"]
+    env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(conf))
+    console, user_log = home / "logs" / "console.log", home / "logs" / "neo4j.log"
+    logs = {p: p.stat().st_size if p.exists() else 0 for p in (console, user_log)}  # report only this run's lines
+    with console.open("ab") as out:  # a session of its own: outlives this process, stopped by group
+        proc = subprocess.Popen(cmd, cwd=home, env=env, stdin=DEVNULL, stdout=out, stderr=out, start_new_session=True)
+    _CHILDREN[proc.pid] = proc
+    (home / "run" / "neo4j.pid").write_text(f"{proc.pid}\n")
+    (home / "run" / "server.json").write_text(
+        json.dumps({"pid": proc.pid, "bolt_port": bolt_port, "http_port": http_port}) + "\n"
+    )
+    uri, deadline = f"bolt://{HOST}:{bolt_port}", time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise Neo4jServerError(f"Neo4j exited with code {proc.returncode}:\n{_logs(logs)}")
+            if _bolt_handshake(bolt_port) and _port_open(http_port) and _query_ok(uri, password):
+                return ServerInfo(uri, USERNAME, password, proc.pid, home, http_port)
+            time.sleep(0.5)
+        raise Neo4jServerError(f"Neo4j did not answer on {uri} within {timeout:.0f}s:\n{_logs(logs)}")
+    except BaseException:
+        stop(home)  # never leave a half-started server behind
+        raise
+
+
+def stop(home: Path | None = None, timeout: float = 60) -> bool:
+    """Stop the server under ``home``: SIGTERM, wait ``timeout`` s, then SIGKILL.
+
+    Returns True if a server process was stopped, False if none was running.
+    """
+    home = _home(home)
+    state = _read_state(home)
+    pid = state["pid"] if state else None
+    stopped = False
+    if pid and _pid_alive(pid):
+        for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 10.0)):
+            with suppress(ProcessLookupError):
+                os.killpg(pid, sig)
+            deadline = time.monotonic() + wait
+            while _pid_alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if not _pid_alive(pid):
+                break
+        else:
+            raise Neo4jServerError(f"Neo4j (pid {pid}) did not stop")
+        stopped = True
+    for name in ("server.json", "neo4j.pid"):
+        (home / "run" / name).unlink(missing_ok=True)
+    return stopped
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python -m valuenet.neo4jserver start|stop|status|build``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m valuenet.neo4jserver", description="Local Neo4j Community server for valuenet."
+    )
+    parser.add_argument("command", choices=["start", "stop", "status", "build"])
+    parser.add_argument("--home", type=Path, help="default: $VALUENET_NEO4J_HOME or ~/.cache/valuenet/neo4j")
+    parser.add_argument("--fresh", action="store_true", help="wipe the data folder first")
+    parser.add_argument("--bolt-port", type=int, default=7687)
+    parser.add_argument("--http-port", type=int, default=7474)
+    parser.add_argument("--timeout", type=float, default=120)
+    args = parser.parse_args(argv)
+    home = _home(args.home)
+    try:
+        if args.command == "build":
+            print(f"neo4j jars ready in {build(home)}")
+        elif args.command == "stop":
+            print("neo4j stopped" if stop(home, args.timeout) else "neo4j was not running")
+        elif args.command == "status":
+            info = status(home)
+            if info is None:
+                print(f"neo4j not running (home {home})")
+                return 3
+            print(f"neo4j running at {info.uri} (pid {info.pid}, home {info.home})")
+        else:
+            info = start(home, args.bolt_port, args.http_port, timeout=args.timeout, fresh=args.fresh)
+            print(f"neo4j running at {info.uri} (pid {info.pid}, home {info.home})")
+            print(f"export NEO4J_URI={info.uri}")
+            print(f"export NEO4J_USERNAME={info.username}")
+            print("# password: $NEO4J_PASSWORD if set at first start, else valuenet.neo4jserver.DEFAULT_PASSWORD")
+    except Neo4jServerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
