@@ -121,7 +121,7 @@ def dependency(g: nx.MultiDiGraph, context: Context | None = None) -> Dependency
                 lost = _pair_flow(cap, a, customer) - _pair_flow(without, a, customer)
                 if lost > 1e-12:
                     relayed_from[a] = lost
-        total = sum(gets[a].get(dim, 0.0) for a in gets)
+        total = sum((gets[a].get(dim, 0.0) for a in gets), 0.0)
         firm_gets = gets[focal].get(dim, 0.0)
         subs: list[Substitute] = []
         if firm_gets > 0:
@@ -131,7 +131,7 @@ def dependency(g: nx.MultiDiGraph, context: Context | None = None) -> Dependency
         out[dim] = DimensionDependency(dim, total, at_risk, at_risk / total if total > 0 else None, relayed,
                                        relayed_from, gives[focal].get(dim, 0.0), tuple(subs))
     w = ctx.weights
-    risk = sum(w.get(d, 0.0) * x.at_risk for d, x in out.items())
-    saved = sum(w.get(d, 0.0) * x.gives_saved for d, x in out.items())
-    total_w = sum(w.get(d, 0.0) * x.total_gets for d, x in out.items())
+    risk = sum((w.get(d, 0.0) * x.at_risk for d, x in out.items()), 0.0)
+    saved = sum((w.get(d, 0.0) * x.gives_saved for d, x in out.items()), 0.0)
+    total_w = sum((w.get(d, 0.0) * x.total_gets for d, x in out.items()), 0.0)
     return Dependency(focal, out, risk, risk - saved, risk / total_w if total_w > 0 else None)

@@ -135,8 +135,8 @@ def value_destruction(g: nx.MultiDiGraph, context: Context | None = None, actor:
     touchpoints = sorted((TouchpointValue(k, a, tp, s[0], s[1], s[0] - s[1], s[0] < s[1])
                           for (k, a, tp), s in tps.items()),
                          key=lambda t: (t.weighted_net, t.kind, t.actor, t.touchpoint))
-    direct = sum(i.weighted for i in items if i.kind == DIRECT)
-    indirect = sum(i.weighted for i in items if i.kind == INDIRECT)
+    direct = sum((i.weighted for i in items if i.kind == DIRECT), 0.0)
+    indirect = sum((i.weighted for i in items if i.kind == INDIRECT), 0.0)
     return Destruction(who, tuple(items), tuple(touchpoints), direct, indirect, direct + indirect)
 
 

@@ -116,7 +116,7 @@ def value_loops(g: nx.MultiDiGraph, max_length: int = MAX_LENGTH, top: int = 20)
                 path.pop()
 
     walk(focal)
-    total = sum(c.value for c in cycles)
+    total = sum((c.value for c in cycles), 0.0)
     on: dict[str, float] = {str(n): 0.0 for n in g.nodes}
     for c in cycles:
         for a in c.actors:

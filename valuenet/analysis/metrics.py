@@ -85,8 +85,8 @@ def network_metrics(g: nx.MultiDiGraph) -> NetworkMetrics:
     out = {}
     for a in sorted(str(x) for x in d.nodes):
         within = nx.single_source_shortest_path_length(und, a, cutoff=2)
-        wdeg = sum(x[VALUE] for _, _, x in d.in_edges(a, data=True)) + sum(
-            x[VALUE] for _, _, x in d.out_edges(a, data=True))
+        wdeg = sum((x[VALUE] for _, _, x in d.in_edges(a, data=True)), 0.0) + sum(
+            (x[VALUE] for _, _, x in d.out_edges(a, data=True)), 0.0)
         out[a] = ActorMetrics(a, und.degree(a), wdeg, float(between[a]), float(close[a]),
                               (len(within) - 1) / (n - 1) if n > 1 else 0.0, index[a])
     return NetworkMetrics(focal_of(g), out, tuple(comms))

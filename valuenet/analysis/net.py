@@ -59,7 +59,7 @@ def gets_and_gives(g: nx.MultiDiGraph) -> tuple[Table, Table]:
 
 def weighted(values: Mapping[str, float], weights: Mapping[str, float]) -> float:
     """``sum(weights[d] * values[d])`` (a dimension without a weight counts 0)."""
-    return sum(weights.get(d, 0.0) * v for d, v in values.items())
+    return sum((weights.get(d, 0.0) * v for d, v in values.items()), 0.0)
 
 
 def resolve(g: nx.MultiDiGraph, context: Context | None) -> Context:
@@ -113,7 +113,7 @@ def net_value(g: nx.MultiDiGraph, context: Context | None = None) -> NetValue:
     actors = {a: ActorValue(a, gets[a], gives[a], nets[a], weighted(gets[a], w), weighted(gives[a], w),
                             totals[a], rank[a]) for a in nets}
     focal = focal_of(g)
-    all_gets = sum(x.weighted_gets for x in actors.values())
+    all_gets = sum((x.weighted_gets for x in actors.values()), 0.0)
     dims = dimensions_of(g)
     total = {d: sum(nets[a].get(d, 0.0) for a in nets) for d in dims}
     return NetValue(focal, customer_of(g), dict(w), actors, rank[focal],
