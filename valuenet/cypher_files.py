@@ -323,9 +323,28 @@ def run_cypher(store: QueryRunner, file_or_query: str | CypherFile,
 def describe(files: Sequence[CypherFile]) -> list[dict[str, Any]]:
     """One row per file: its name, the question it answers and its parameters with defaults."""
     return [{"name": f.name, "question": f.title,
-             "params": ", ".join(f"{k}={v!r}" for k, v in f.params.items())} for f in files]
+             "params": ", ".join(f"{k}={literal(v)}" for k, v in f.params.items())} for f in files]
 
 
-__all__ = ["CypherFile", "CypherResult", "describe", "library", "parse_cypher", "parse_literal",
+def literal(value: Any) -> str:
+    """A value written as a Cypher literal, as in a ``:param`` line.
+
+    >>> literal(None), literal("young"), literal([1, True, 2.5]), literal({"a": "b"})
+    ('null', "'young'", '[1, true, 2.5]', "{a: 'b'}")
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {literal(v)}" for k, v in value.items()) + "}"
+    return "[" + ", ".join(literal(v) for v in value) + "]"
+
+
+__all__ = ["CypherFile", "CypherResult", "describe", "library", "literal", "parse_cypher", "parse_literal",
            "parse_param_option", "parse_param_value", "read_cypher_file", "resolve", "run_cypher",
            "schema_statements", "split_statements"]

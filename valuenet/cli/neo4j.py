@@ -1,3 +1,182 @@
-"""Commands for Neo4j: the local server, push, pull and cypher."""
+"""Commands for Neo4j: the local server (``neo4j start|stop|status``), ``push``, ``pull`` and ``cypher``."""
 
 from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from valuenet.cli import cli
+from valuenet.cli._common import (
+    connect,
+    database_option,
+    echo_data,
+    format_option,
+    message,
+    model_option,
+    render_rows,
+    store_option,
+)
+from valuenet.cli.models import summary_rows
+from valuenet.cypher_files import describe, library, parse_param_option, run_cypher
+from valuenet.errors import AnalysisError
+from valuenet.store import STORE_ENV, is_neo4j_url
+from valuenet.store.transfer import copy_model
+
+T = TypeVar("T")
+LOCAL_URI = "bolt://127.0.0.1:7687"
+URI_ENV = "NEO4J_URI"
+
+
+def _server_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a call of the local server package, showing its failures as one error message."""
+    from valuenet import neo4jserver
+
+    try:
+        return fn(*args, **kwargs)
+    except neo4jserver.Neo4jServerError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _home(home: str | None) -> Path | None:
+    return Path(home) if home else None
+
+
+home_option = click.option("--home", type=click.Path(file_okay=False), envvar="VALUENET_NEO4J_HOME",
+                           show_envvar=True, help="Server folder (default: ~/.cache/valuenet/neo4j).")
+
+
+@cli.group("neo4j")
+def neo4j_group() -> None:
+    """Run a local Neo4j Community server for development and tests.
+
+    The server listens on 127.0.0.1 only. Its password is $NEO4J_PASSWORD when
+    the data folder is first created, else the development password
+    valuenet-dev-password; user neo4j.
+    """
+
+
+@neo4j_group.command()
+@home_option
+@click.option("--bolt-port", type=int, default=7687, show_default=True, help="Bolt port.")
+@click.option("--http-port", type=int, default=7474, show_default=True, help="HTTP port (Neo4j Browser).")
+@click.option("--fresh", is_flag=True, help="Stop the server and wipe its data first.")
+@click.option("--timeout", type=float, default=120, show_default=True, help="Seconds to wait for Bolt to answer.")
+def start(home: str | None, bolt_port: int, http_port: int, fresh: bool, timeout: float) -> None:
+    """Start the server (resolving Neo4j from Maven Central the first time) and wait until Bolt answers.
+
+    Prints shell lines that point valuenet at it: eval "$(valuenet neo4j start)".
+    """
+    from valuenet import neo4jserver
+
+    info = _server_call(neo4jserver.start, _home(home), bolt_port, http_port, timeout=timeout, fresh=fresh)
+    message(f"Neo4j is running at {info.uri} (pid {info.pid}, home {info.home}).")
+    echo_data(f"export {URI_ENV}={info.uri}\nexport NEO4J_USERNAME={info.username}")
+
+
+@neo4j_group.command()
+@home_option
+def stop(home: str | None) -> None:
+    """Stop the server."""
+    from valuenet import neo4jserver
+
+    stopped = _server_call(neo4jserver.stop, _home(home))
+    message("Neo4j stopped." if stopped else "Neo4j was not running.")
+
+
+@neo4j_group.command()
+@home_option
+@click.pass_context
+def status(ctx: click.Context, home: str | None) -> None:
+    """Say whether the server is running and where; exit 1 when it is not."""
+    from valuenet import neo4jserver
+
+    info = _server_call(neo4jserver.status, _home(home))
+    if info is None:
+        message("Neo4j is not running. Start it with 'valuenet neo4j start'.")
+        ctx.exit(1)
+    echo_data(f"{info.uri} (pid {info.pid}, home {info.home})")
+
+
+def _neo4j_uri(uri: str | None, option: str) -> str:
+    """The Neo4j URI given, else $NEO4J_URI, else $VALUENET_STORE when it is a Neo4j URI, else the local server."""
+    env_store = os.environ.get(STORE_ENV) or ""
+    chosen = uri or os.environ.get(URI_ENV) or (env_store if is_neo4j_url(env_store) else "") or LOCAL_URI
+    if not is_neo4j_url(chosen):
+        raise click.BadParameter(f"{chosen!r} is not a Neo4j URI (bolt://, neo4j://, neo4j+s://...).",
+                                 param_hint=option)
+    return chosen
+
+
+@cli.command()
+@model_option
+@click.option("--to", "to_uri", metavar="URI", help="Neo4j to copy to. Default: $NEO4J_URI, else " + LOCAL_URI + ".")
+@store_option
+@database_option
+@format_option
+def push(model_id: str | None, to_uri: str | None, store_url: str | None, database: str | None, fmt: str) -> None:
+    """Copy a model from the embedded store (--store) to Neo4j, replacing the copy there.
+
+    Copying again changes nothing. The password comes from $NEO4J_PASSWORD or a prompt.
+    """
+    target = _neo4j_uri(to_uri, "--to")
+    with connect(store_url) as source, connect(target, database) as dest:
+        result = copy_model(source, dest, model_id)
+    echo_data(render_rows(summary_rows(result.summary), fmt))
+    message(f"Pushed model {result.model_id} from {result.source} to {result.destination}.")
+
+
+@cli.command()
+@model_option
+@click.option("--from", "from_uri", metavar="URI",
+              help="Neo4j to copy from. Default: $NEO4J_URI, else " + LOCAL_URI + ".")
+@store_option
+@database_option
+@format_option
+def pull(model_id: str | None, from_uri: str | None, store_url: str | None, database: str | None, fmt: str) -> None:
+    """Copy a model from Neo4j into the embedded store (--store), replacing the copy there."""
+    origin = _neo4j_uri(from_uri, "--from")
+    if store_url and is_neo4j_url(store_url):
+        raise click.BadParameter("pull copies into the embedded store; give an SQLite file.", param_hint="--store")
+    with connect(origin, database) as source, connect(store_url, create=True) as dest:
+        result = copy_model(source, dest, model_id)
+    echo_data(render_rows(summary_rows(result.summary), fmt))
+    message(f"Pulled model {result.model_id} from {result.source} into {result.destination}.")
+
+
+def _params(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> dict[str, Any]:
+    try:
+        return dict(parse_param_option(v) for v in values)
+    except AnalysisError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+@cli.command("cypher")
+@click.argument("file_or_query", required=False)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", callback=_params,
+              help="A query parameter; repeat for more. Typed: null, true/false, numbers, JSON lists and maps; "
+                   "anything else is text.")
+@click.option("--list", "show_list", is_flag=True, help="List the library's questions and their parameters.")
+@click.option("--store", "store_url", metavar="URI",
+              help="Neo4j to query. Default: $NEO4J_URI, else $VALUENET_STORE if it is Neo4j, else " + LOCAL_URI + ".")
+@database_option
+@format_option
+def cypher(file_or_query: str | None, params: dict[str, Any], show_list: bool, store_url: str | None,
+           database: str | None, fmt: str) -> None:
+    """Run a file of the cypher/ library (by name or path), a .cypher file, or a query.
+
+    A library file's :param defaults fill the parameters not given. Examples:
+    valuenet cypher respondents-past-threshold --param segment=retirees;
+    valuenet cypher "MATCH (f:Flow {model: $model}) RETURN count(f)" --param model=health.
+    """
+    if show_list:
+        echo_data(render_rows(describe(library()), fmt))
+        return
+    if not file_or_query:
+        raise click.UsageError("give a library file name, a .cypher file or a query (or --list).")
+    with connect(_neo4j_uri(store_url, "--store"), database) as store:
+        result = run_cypher(store, file_or_query, params)  # type: ignore[arg-type]
+    echo_data(render_rows(result.rows, fmt, columns=result.columns))
