@@ -9,16 +9,33 @@ import click
 
 from valuenet.cli import cli
 from valuenet.cli._common import (
-    connect, database_option, echo_data, format_option, message, model_option, render_rows, store_option,
+    FORMATS,
+    connect,
+    database_option,
+    echo_data,
+    format_option,
+    message,
+    model_option,
+    render_rows,
+    store_option,
 )
+from valuenet.cli.progress import progress_bar
 from valuenet.importers import import_files, read_models
 from valuenet.importers.modelfile import model_to_json, model_to_yaml
+from valuenet.importers.readers import FORMATS as TABLE_INPUT_FORMATS
+from valuenet.importers.tables import TABLE_FORMATS, write_tables
+from valuenet.importers.tabular import TabularResult
 from valuenet.store import WriteSummary, default_store_url, is_neo4j_url
 from valuenet.summary import list_items, model_stats
 
 
-def summary_rows(summary: WriteSummary) -> list[dict[str, object]]:
-    return [{"items": kind, **vars(c)} for kind, c in summary.counts.items()]
+def summary_rows(summary: WriteSummary, tabular: TabularResult | None = None) -> list[dict[str, object]]:
+    """One row per item kind; with interview tables, a ``rejected`` column counts rejected rows."""
+    if tabular is None:
+        return [{"items": kind, **vars(c)} for kind, c in summary.counts.items()]
+    rejected = {"actors": tabular.rejected["actors"], "respondents": tabular.rejected["respondents"],
+                "flows": tabular.rejected["flows"]}
+    return [{"items": kind, **vars(c), "rejected": rejected.get(kind, 0)} for kind, c in summary.counts.items()]
 
 
 @cli.command()
@@ -42,28 +59,86 @@ def validate(files: tuple[str, ...]) -> None:
 
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--replace", is_flag=True, help="Make the stored model exactly the file: remove what it lacks.")
+@click.option("--model", "model_id", metavar="ID",
+              help="Model the interview tables go into (required to create a new model from tables).")
+@click.option("--format", "in_fmt", type=click.Choice(TABLE_INPUT_FORMATS),
+              help="Read the tables as this format, whatever their extension.")
+@click.option("--encoding", metavar="NAME", help="Text encoding of CSV/JSON files (default UTF-8, with or "
+              "without BOM), e.g. cp1252 or latin-1.")
+@click.option("--replace", is_flag=True, help="Model files: make the stored model exactly the file. Tables: "
+              "replace the data of each respondent they name.")
+@click.option("--skip-invalid", is_flag=True, help="Write the valid rows; write the rejected ones to a rejects file.")
+@click.option("--rejects", "rejects", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Where --skip-invalid writes rejected rows (default: FIRST_TABLE.rejects.csv).")
+@click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing.")
+@click.option("--aliases", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
+              help="CSV of alias,actor pairs merging other spellings of actor names.")
+@click.option("--summary", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Format of the summary printed on stdout.")
 @store_option
 @database_option
-@format_option
-def import_(files: tuple[str, ...], replace: bool, store_url: str | None, database: str | None, fmt: str) -> None:
-    """Import model files into the store; importing the same file again changes nothing."""
-    with connect(store_url, database, create=True) as store:
-        result = import_files(store, files, replace=replace)
-        echo_data(render_rows(summary_rows(result.summary), fmt))
-        message(f"Imported {', '.join(result.models)} into {store.url}.")
+def import_(files: tuple[str, ...], model_id: str | None, in_fmt: str | None, encoding: str | None, replace: bool,
+            skip_invalid: bool, rejects: str | None, dry_run: bool, aliases: str | None, store_url: str | None,
+            database: str | None, fmt: str) -> None:
+    """Import model files and interview tables (CSV, XLSX, JSON, JSONL) into the store.
+
+    Every row is checked first: by default any invalid row means nothing is
+    written. Importing the same file again changes nothing.
+    """
+    with connect(store_url, database, create=True) as store, progress_bar("Importing") as progress:
+        result = import_files(store, files, model_id=model_id, fmt=in_fmt, encoding=encoding, replace=replace,
+                              skip_invalid=skip_invalid, rejects=rejects, dry_run=dry_run, aliases=aliases,
+                              progress=progress)
+        url = store.url
+    tab = result.tabular if isinstance(result.tabular, TabularResult) else None
+    echo_data(render_rows(summary_rows(result.summary, tab), fmt))
+    if tab is not None:
+        for w in tab.warnings:
+            message(f"Warning: {w}")
+        if tab.total_rejected:
+            for p in tab.problems:
+                message(f"Rejected: {p}")
+            if tab.hidden_problems:
+                message(f"... and {tab.hidden_problems} more problems not shown.")
+        line = f"Read {tab.rows:,} rows: {tab.imported:,} valid, {tab.total_rejected:,} rejected"
+        line += f", {tab.repeated} repeated rows counted once." if tab.repeated else "."
+        if tab.rejects_file:
+            line += f" Rejected rows are in {tab.rejects_file}: fix them and import that file."
+        message(line)
+    verb = "Would import" if dry_run else "Imported"
+    message(f"{verb} {', '.join(result.models)} into {url}" + (" (dry run: nothing written)." if dry_run else "."))
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "yaml"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "yaml", *TABLE_FORMATS]), default="json",
+              show_default=True, help="json/yaml: the whole model file; csv/jsonl/xlsx: interview tables in the long "
+              "layout (docs/interview-layout.md).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE, not stdout.")
 @model_option
 @store_option
 @database_option
 def export(fmt: str, output: str | None, model_id: str | None, store_url: str | None, database: str | None) -> None:
-    """Export a model as a model file that imports back exactly."""
+    """Export a model as a model file, or its interview data as tables, that import back exactly."""
     with connect(store_url, database) as store:
         model = store.read_model(model_id)
+    if fmt in TABLE_FORMATS:
+        if output is None and fmt == "xlsx":
+            raise click.UsageError("--format xlsx needs -o FILE.xlsx.")
+        target = output or "-"
+        if target == "-":
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / f"out.{fmt}"
+                tables = write_tables(model, path, fmt)
+                click.echo(path.read_text(encoding="utf-8"), nl=False)
+        else:
+            tables = write_tables(model, target, fmt)
+            message(f"Wrote {len(tables.exchange_rows)} rows of {model.id} to {output}.")
+        if tables.skipped:
+            message(f"Note: {len(tables.skipped)} flows are not customer exchanges and have no row in this layout; "
+                    "export --format yaml keeps them.")
+        return
     text = model_to_json(model) if fmt == "json" else model_to_yaml(model)
     if output:
         tmp = Path(output + ".tmp")
@@ -108,4 +183,4 @@ def describe_store(url: str | None) -> str:
     return f"Neo4j at {url}" if is_neo4j_url(url) else f"SQLite file {url}"
 
 
-__all__ = ["summary_rows", "describe_store", "json"]
+__all__ = ["describe_store", "json", "summary_rows"]

@@ -1,0 +1,284 @@
+"""Check one interview row against the layout and the target model.
+
+:class:`RowChecker` reads a row (a mapping of canonical column to cell) into an
+:class:`Exchange` and the respondent-level and actor-level values it carries,
+collecting every problem on the row at once. It is used twice per import: in
+the validating pass and again in the writing pass, with the same results.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from valuenet.errors import Problem
+from valuenet.importers import cells, layout
+from valuenet.importers.cells import CellError, show
+from valuenet.importers.readers import Table
+from valuenet.importers.target import Target
+from valuenet.models import stable_id
+
+
+class Exchange(NamedTuple):
+    """One checked exchange row, with ids resolved; it becomes up to two flows."""
+
+    id: str
+    goal: str
+    scenario: str
+    actor: str
+    dimension: str
+    gets: float | None
+    gives: float | None
+    gets_money: float | None
+    gives_money: float | None
+    occurrences: float
+    tangible: bool | None
+    touchpoint: str | None
+    stage: str | None
+    quote: str | None
+    respondent: str | None
+    responsible: str | None
+    note: str | None
+
+
+@dataclass
+class Checked:
+    """What a row holds: an exchange (or none for a respondent-only row), respondent and actor values."""
+
+    exchange: Exchange | None
+    respondent: str | None
+    respondent_values: dict[str, Any]
+    problems: list[Problem]
+    pending_actor: str | None = None
+
+
+# respondent-level columns -> (field key, parser)
+def _in_range(lo: float, hi: float | None, what: str) -> Callable[[Any], float | None]:
+    def parse(value: Any) -> float | None:
+        out = cells.number(value)
+        if out is not None and (out < lo or (hi is not None and out > hi)):
+            rng = f"{lo:g} to {hi:g}" if hi is not None else f"{lo:g} or more"
+            raise CellError(f"{show(value)} is out of range; {what} must be {rng}.", "Fix the value.")
+        return out
+    return parse
+
+
+def _nps(value: Any) -> int | None:
+    out = cells.integer(value)
+    if out is not None and not 0 <= out <= 10:
+        raise CellError(f"{show(value)} is out of range; NPS is 0 to 10.", "Fix the value.")
+    return out
+
+
+def _list(value: Any) -> tuple[str, ...] | None:
+    return tuple(cells.items(value)) or None
+
+
+_RESPONDENT_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
+    "respondent_name": ("name", cells.text), "persona": ("persona", cells.boolean),
+    "segment": ("segment", cells.text), "nps": ("nps", _nps), "churned": ("churned", cells.boolean),
+    "situation": ("situation", cells.text), "worldview": ("worldview", cells.text),
+    "comparisons": ("comparisons", _list), "interview": ("interview", cells.text),
+}
+
+
+class RowChecker:
+    """Checks the rows of one table against a target model."""
+
+    def __init__(self, table: Table, target: Target, headers: dict[str, str]) -> None:
+        self.table = table
+        self.target = target
+        self.headers = headers
+        self.problems: list[Problem] = []  # problems with the table itself (its header)
+        self.rcols: list[tuple[str, str, Callable[[Any], Any]]] = []
+        for col in table.columns:
+            spec = self._respondent_column(col)
+            if spec is not None:
+                self.rcols.append((col, *spec))
+        self.rkeys = tuple(c for c, _, _ in self.rcols)
+        self._last_raw: tuple[Any, ...] | None = None
+        required = {"flows": ("actor", "dimension"), "respondents": ("respondent",), "actors": ("actor",)}
+        missing = [c for c in required[table.table] if c not in table.columns]
+        if table.table == "flows" and not {"gets", "gives", "gets_money", "gives_money"} & set(table.columns):
+            missing.append("gets or gives")
+        if missing:
+            self.problems.append(Problem(table.where(), f"has no {' or '.join(repr(m) for m in missing)} column "
+                                         f"(it has: {', '.join(headers.get(c, c) for c in table.columns) or 'none'}).",
+                                         "Add the column, or rename a header to the layout's name "
+                                         "(see 'valuenet template' and docs/interview-layout.md)."))
+
+    def _respondent_column(self, col: str) -> tuple[str, Callable[[Any], Any]] | None:
+        if col in _RESPONDENT_FIELDS:
+            return _RESPONDENT_FIELDS[col]
+        if col == "customer":
+            return "actor", self._customer
+        if col.startswith(layout.ATTRIBUTE_PREFIX):
+            return "attributes." + col[len(layout.ATTRIBUTE_PREFIX):], cells.scalar
+        dim = layout.split_dimension_column(col)
+        if dim is None:
+            return None
+        what, name = dim
+        real = self.target.dims.get(cells.fold(name))
+        if real is None:
+            self.problems.append(Problem(self.table.where(column=self.headers.get(col, col)),
+                                         f'"{name}" is not a dimension ({", ".join(self.target.dims.values())}).',
+                                         "Rename the column, or declare the dimension in the model file."))
+            return None
+        if what == "weight":
+            return f"weights.{real}", _in_range(0, None, "weights")
+        return f"thresholds.{real}", _in_range(0, self.target.hi, "thresholds")
+
+    def _customer(self, value: Any) -> str | None:
+        s = cells.ident(value)
+        if s is None:
+            return None
+        found = self.target.actor_id(s)
+        if found is None:
+            raise self.target.unknown_actor(s)
+        return found
+
+    def _problem(self, n: int, col: str, value: Any, exc: CellError) -> Problem:
+        where = self.table.where(n, self.headers.get(col, col))
+        return Problem(where, exc.message, exc.fix)
+
+    def respondent_values(self, n: int, row: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+        """The respondent-level values on a row (empty cells left out)."""
+        out: dict[str, Any] = {}
+        for col, key, parse in self.rcols:
+            value = row.get(col)
+            if value is None:
+                continue
+            try:
+                parsed = parse(value)
+            except CellError as exc:
+                problems.append(self._problem(n, col, value, exc))
+                continue
+            if parsed is not None:
+                out[key] = parsed
+        return out
+
+    def check(self, n: int, row: dict[str, Any], *, create: bool = True) -> Checked:
+        """Check one row; ``create`` lets it add the actors it names with a kind (the validating pass).
+
+        Respondent-level cells that repeat those of the previous row are not parsed again:
+        ``Checked.respondent_values`` is then empty and ``Checked.repeated`` true.
+        """
+        problems: list[Problem] = []
+        if "__error__" in row:
+            problems.append(Problem(self.table.where(n), str(row["__error__"]), "Fix the line."))
+            return Checked(None, None, {}, problems)
+        if "__extra__" in row:
+            problems.append(Problem(self.table.where(n), f"has {row['__extra__']} more cell(s) than the header; a "
+                                    "text cell probably holds the separator.", "Put that cell in double quotes."))
+        rid = self._cell(n, row, "respondent", cells.ident, problems)
+        rvalues: dict[str, Any] = {}
+        if self.rcols:
+            raw = (rid, *map(row.get, self.rkeys))
+            if raw != self._last_raw:
+                rvalues = self.respondent_values(n, row, problems)
+            self._last_raw = raw
+        if self.table.table == "actors":
+            self._actor(n, row, problems, create=create, required=True)
+            return Checked(None, None, {}, problems)
+        if self.table.table == "respondents" or not any(
+                k in row for k in ("actor", "dimension", "gets", "gives", "gets_money", "gives_money")):
+            if rid is None and not problems:
+                problems.append(Problem(self.table.where(n, self.headers.get("respondent", "respondent")),
+                                        "is empty.", "Give the respondent's id."))
+            return Checked(None, rid, rvalues, problems)
+        if rid is None and rvalues:
+            problems.append(Problem(self.table.where(n), "has respondent details but no respondent.",
+                                    "Give the respondent's id in the respondent column."))
+        t = self.target
+        goal = self._cell(n, row, "goal", lambda v: t.goal_id(cells.ident(v)), problems, always=True)
+        scenario = None
+        if goal is not None:
+            scenario = self._cell(n, row, "scenario", lambda v: t.scenario(goal, cells.ident(v)), problems,
+                                  always=True)
+        actor, pending = self._actor(n, row, problems, create=create, required=True)
+        dimension = self._cell(n, row, "dimension", lambda v: t.dimension(str(cells.text(v) or v)), problems)
+        if "dimension" not in row:
+            problems.append(Problem(self.table.where(n, self.headers.get("dimension", "dimension")), "is empty.",
+                                    "Give the dimension: functional, economic, experiential or symbolic."))
+        scale = _in_range(t.lo, t.hi, "magnitudes on the model scale")
+        gets = self._cell(n, row, "gets", scale, problems)
+        gives = self._cell(n, row, "gives", scale, problems)
+        gets_money = self._cell(n, row, "gets_money", cells.number, problems)
+        gives_money = self._cell(n, row, "gives_money", cells.number, problems)
+        occurrences = self._cell(n, row, "occurrences", _in_range(0, None, "occurrences"), problems)
+        if not ({"gets", "gives", "gets_money", "gives_money"} & row.keys()):
+            problems.append(Problem(self.table.where(n), "has neither gets nor gives.",
+                                    "Give what the customer gets, what they give up, or both."))
+        tangible = self._cell(n, row, "tangible", cells.boolean, problems)
+        touchpoint = self._cell(n, row, "touchpoint", cells.text, problems)
+        stage = self._cell(n, row, "stage", cells.text, problems)
+        quote = self._cell(n, row, "quote", cells.text, problems)
+        note = self._cell(n, row, "note", cells.text, problems)
+        responsible = self._cell(n, row, "responsible", self._customer, problems)
+        xid = self._cell(n, row, "exchange_id", cells.ident, problems)
+        if problems or goal is None or scenario is None or actor is None or dimension is None:
+            return Checked(None, rid, rvalues, problems, pending)
+        if xid is None:
+            xid = stable_id(rid, goal, scenario, actor, dimension, touchpoint, stage, prefix="x-")
+        ex = Exchange(xid, goal, scenario, actor, dimension, gets, gives, gets_money, gives_money,
+                      1.0 if occurrences is None else occurrences, tangible, touchpoint, stage, quote, rid,
+                      responsible, note)
+        return Checked(ex, rid, rvalues, problems, pending)
+
+    def forget(self) -> None:
+        """Parse the next row's respondent cells even when they repeat this row's (this row was rejected)."""
+        self._last_raw = None
+
+    def _cell(self, n: int, row: dict[str, Any], col: str, parse: Callable[[Any], Any], problems: list[Problem],
+              *, always: bool = False) -> Any:
+        value = row.get(col)
+        if value is None and not always:
+            return None
+        try:
+            return parse(value)
+        except CellError as exc:
+            problems.append(self._problem(n, col, value, exc))
+            return None
+
+    def _actor(self, n: int, row: dict[str, Any], problems: list[Problem], *, create: bool,
+               required: bool) -> tuple[str | None, str | None]:
+        """The actor id a row names, creating it when the row gives a kind; and a name still to be defined."""
+        col = "actor"
+        try:
+            cell = cells.ident(row.get(col))
+        except CellError as exc:
+            problems.append(self._problem(n, col, row.get(col), exc))
+            return None, None
+        if cell is None:
+            if required:
+                problems.append(Problem(self.table.where(n, self.headers.get(col, col)), "is empty.",
+                                        "Name the actor the customer exchanges value with."))
+            return None, None
+        t = self.target
+        found = t.actor_id(cell)
+        kind_cell = row.get("actor_kind")
+        if found is not None:
+            if kind_cell is not None and cells.fold(str(kind_cell)) != cells.fold(t.actors[found].kind) and create:
+                problems.append(self._problem(n, "actor_kind", kind_cell, CellError(
+                    f'{show(kind_cell)} differs from the kind of actor {found} ({t.actors[found].kind}).',
+                    "Fix the kind, or leave the cell empty for actors the model already has.")))
+            return found, None
+        if kind_cell is None or not create:
+            if self.table.table == "actors":
+                problems.append(Problem(self.table.where(n, self.headers.get("actor_kind", "actor_kind")),
+                                        "is empty.", "Give the new actor's kind."))
+                return None, None
+            return cells.slug(cell), cell  # may be defined by a later row; checked at the end of the pass
+        try:
+            kind = t.kind(str(kind_cell))
+            name = cells.text(row.get("actor_name"))
+            aliases = cells.items(row.get("actor_aliases"))
+            description = cells.text(row.get("actor_description"))
+            perspective = cells.text(row.get("actor_perspective"))
+        except CellError as exc:
+            problems.append(self._problem(n, "actor_kind", kind_cell, exc))
+            return None, None
+        return t.add_actor(cell, kind, name=name, where=self.table.where(n, self.headers.get(col, col)),
+                           aliases=aliases, description=description, perspective=perspective,
+                           actor_id=cells.slug(cell)), None

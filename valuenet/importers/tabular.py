@@ -1,0 +1,472 @@
+"""Import interview tables (CSV, XLSX, JSON, JSONL) into a model in a store, validated and idempotent.
+
+The import makes two streaming passes over the files:
+
+1. **Validate.** Every row is checked (:mod:`valuenet.importers.rowcheck`), all
+   problems are collected (the first :data:`MAX_PROBLEMS` are shown, with a count of
+   the rest), respondent-level values are gathered and compared across rows, and
+   repeated exchange ids are found. Only compact per-row hashes are kept.
+2. **Write.** When nothing is wrong (or ``skip_invalid`` is on), the files are read
+   again and turned into :class:`~valuenet.models.Flow` pairs, written through
+   :meth:`Store.write <valuenet.store.base.Store.write>` in bounded batches.
+
+So an invalid file writes nothing, on every store. On the SQLite store the write
+is one transaction: an interrupted import (Ctrl-C, kill -9) leaves the store as it
+was. On stores that commit per batch, it stops at a batch boundary that a re-run
+completes, since every item has a stable id.
+
+Ids: an exchange's id comes from an ``exchange_id`` column or is derived from the
+respondent, goal, scenario, actor, dimension, touchpoint and stage; its flows are
+``<id>:gets`` and ``<id>:gives``. Importing the same rows again changes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import marshal
+import tempfile
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import ValidationError
+
+from valuenet.errors import ModelFileError, Problem
+from valuenet.importers import layout
+from valuenet.importers.readers import Table
+from valuenet.importers.rowcheck import Checked, Exchange, RowChecker
+from valuenet.importers.target import Target
+from valuenet.models import Flow, Respondent, stable_id
+from valuenet.store.base import Batch, Store, WriteSummary
+
+#: Progress callback: ``(phase, rows done, rows in all or None)``, phase ``"checking"`` or ``"writing"``.
+ImportProgress = Callable[[str, int, "int | None"], None]
+
+#: Problems shown in one message; the rest are counted.
+MAX_PROBLEMS = 50
+#: Rows turned into flows per batch written to the store.
+BATCH_ROWS = 5000
+_SPILL_CHUNK = 2000
+_TABLE_ORDER = {t: i for i, t in enumerate(layout.TABLES)}
+
+
+@dataclass
+class TabularResult:
+    """What an import of interview tables did (or, in a dry run, would do)."""
+
+    model: str
+    rows: int = 0
+    imported: int = 0
+    rejected: dict[str, int] = field(default_factory=lambda: dict.fromkeys(layout.TABLES, 0))
+    repeated: int = 0
+    warnings: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    hidden_problems: int = 0
+    rejects_file: str | None = None
+    summary: WriteSummary = field(default_factory=WriteSummary)
+
+    @property
+    def total_rejected(self) -> int:
+        return sum(self.rejected.values())
+
+
+class _Validation:
+    """State gathered by the validating pass."""
+
+    def __init__(self, keep_reasons: bool) -> None:
+        self.problems: list[Problem] = []
+        self.count = 0
+        self.keep_reasons = keep_reasons
+        self.rejected: dict[int, dict[int, str]] = {}
+        self.rejected_count: dict[str, int] = dict.fromkeys(layout.TABLES, 0)
+        self.resp: dict[str, dict[str, tuple[Any, str]]] = {}
+        self.named: dict[str, None] = {}
+        self.keys = array("q")
+        self.contents = array("q")
+        self.refs = array("q")
+        self.pending: dict[str, tuple[str, list[tuple[int, int, str]]]] = {}
+        self.repeats: set[int] = set()
+
+    def reject(self, ti: int, table: str, n: int, problems: Sequence[Problem]) -> None:
+        self.count += len(problems)
+        room = MAX_PROBLEMS - len(self.problems)
+        if room > 0:
+            self.problems.extend(problems[:room])
+        rows = self.rejected.setdefault(ti, {})
+        if n not in rows:
+            self.rejected_count[table] += 1
+            rows[n] = "; ".join(str(p) for p in problems) if self.keep_reasons else ""
+        elif self.keep_reasons:
+            rows[n] += "; " + "; ".join(str(p) for p in problems)
+
+    def is_rejected(self, ti: int, n: int) -> bool:
+        rows = self.rejected.get(ti)
+        return rows is not None and n in rows
+
+
+def _ref(ti: int, n: int) -> int:
+    return (ti << 40) | n
+
+
+def _records(spill: IO[bytes]) -> Iterator[tuple[Any, ...]]:
+    """The records the validating pass kept, in order."""
+    while True:
+        try:
+            chunk = marshal.load(spill)
+        except EOFError:
+            return
+        yield from chunk
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, tuple):
+        value = "; ".join(value)
+    return f'"{value}"' if isinstance(value, str) else str(value)
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    """A row with only values the temporary file can hold (XLSX dates and times become text)."""
+    return {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v) for k, v in row.items()}
+
+
+def _headers(table: Table, raw: dict[str, str] | None = None) -> dict[str, str]:
+    return raw or {c: c for c in table.columns}
+
+
+class TabularImport:
+    """One import of interview tables into one model: ``validate()``, then ``batches()`` for the store."""
+
+    def __init__(self, tables: Sequence[Table], target: Target, *, replace: bool = False,
+                 skip_invalid: bool = False, progress: ImportProgress | None = None) -> None:
+        self.tables = sorted(tables, key=lambda t: _TABLE_ORDER[t.table])
+        self.target = target
+        self.replace = replace
+        self.skip_invalid = skip_invalid
+        self.progress = progress
+        self.result = TabularResult(target.model_id)
+        self.v = _Validation(keep_reasons=skip_invalid)
+        self.checkers = [RowChecker(t, target, _headers(t)) for t in self.tables]
+        self.respondents: dict[str, Respondent] = {}
+        self.pending_fix: dict[int, str] = {}
+        self._spill: IO[bytes] | None = None
+
+    # -- pass 1 ------------------------------------------------------------------------------
+    def validate(self) -> TabularResult:
+        """Check every row; raise :class:`ModelFileError` unless all are valid or ``skip_invalid`` is on.
+
+        Checked exchanges are kept in a temporary file (not in memory) for the writing pass.
+        """
+        header_problems = [p for c in self.checkers for p in c.problems] + self.target.alias_problems
+        if header_problems:
+            raise ModelFileError(header_problems[:MAX_PROBLEMS], hidden=max(0, len(header_problems) - MAX_PROBLEMS))
+        self._spill = tempfile.TemporaryFile(prefix="valuenet-import-")
+        try:
+            return self._validate()
+        except BaseException:
+            self.close()
+            raise
+
+    def _validate(self) -> TabularResult:
+        v, res = self.v, self.result
+        chunk: list[tuple[Any, ...]] = []
+        spill = self._spill
+        assert spill is not None
+        keep_raw = self.skip_invalid
+        done = 0
+        for ti, (table, checker) in enumerate(zip(self.tables, self.checkers, strict=True)):
+            before = res.rows
+            for n, row in table.rows():
+                res.rows += 1
+                checked = checker.check(n, row)
+                ref = _ref(ti, n)
+                if checked.problems:
+                    checker.forget()
+                    v.reject(ti, table.table, n, checked.problems)
+                    if keep_raw:
+                        chunk.append((ref, None, _plain(row), False))
+                elif not self._gather(ti, table, checker, n, checked):
+                    checker.forget()
+                    if keep_raw:
+                        chunk.append((ref, None, _plain(row), False))
+                elif checked.exchange is not None:
+                    ex = checked.exchange
+                    chunk.append((ref, tuple(ex), _plain(row) if keep_raw else None, "exchange_id" not in row))
+                if len(chunk) >= _SPILL_CHUNK:
+                    marshal.dump(chunk, spill)
+                    chunk = []
+                done += 1
+                if self.progress is not None and done % 1000 == 0:
+                    self.progress("checking", done, None)
+            if res.rows == before:
+                raise ModelFileError([Problem(table.where(), "has a header but no data rows.",
+                                              "Add rows below the header, or leave the file out.")])
+        if chunk:
+            marshal.dump(chunk, spill)
+        self._resolve_pending()
+        self._find_repeats()
+        self._build_respondents()
+        final = self.target.final_problems()
+        if final:  # the model as a whole cannot be built: no row can be written
+            raise ModelFileError(final + v.problems[:MAX_PROBLEMS], hidden=max(0, v.count - MAX_PROBLEMS))
+        res.warnings = self.target.warnings + [
+            Problem(t.where(), f'column "{u}" is not part of the layout and is ignored.',
+                    "Rename it to a layout column (see docs/interview-layout.md) or remove it.")
+            for t in self.tables for u in sorted(t.unknown)]
+        res.rejected = dict(v.rejected_count)
+        res.repeated = len(v.repeats)
+        res.problems = list(v.problems)
+        res.hidden_problems = max(0, v.count - len(v.problems))
+        res.imported = res.rows - res.total_rejected - res.repeated
+        if v.count and not self.skip_invalid:
+            raise ModelFileError(v.problems, hidden=res.hidden_problems)
+        return res
+
+    def close(self) -> None:
+        """Remove the temporary file of checked rows."""
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+
+    def _gather(self, ti: int, table: Table, checker: RowChecker, n: int, checked: Checked) -> bool:
+        """Record a valid row's respondent values and exchange key; ``False`` when that rejects it."""
+        v = self.v
+        rid = checked.respondent
+        if rid is not None:
+            v.named.setdefault(rid)
+            if checked.respondent_values and not self._merge_respondent(ti, table, n, rid,
+                                                                        checked.respondent_values):
+                return False
+        if checked.pending_actor is not None:
+            key = " ".join(checked.pending_actor.casefold().split())
+            entry = v.pending.setdefault(key, (checked.pending_actor, []))
+            entry[1].append((ti, n, table.where(n, checker.headers.get("actor", "actor"))))
+        ex = checked.exchange
+        if ex is not None:
+            customer = self.target.customer_of(ex.goal, self.target.respondents.get(rid or ""),
+                                               self._resp_value(rid, "actor"))
+            if customer is None or customer == ex.actor:
+                msg = (f'actor "{ex.actor}" is the customer of this exchange.' if customer else
+                       f"goal {ex.goal} does not say who its customer is.")
+                v.reject(ti, table.table, n, [Problem(table.where(n), msg, "Name the customer actor in a "
+                                                      "customer column, or set customer on the goal.")])
+                return False
+            v.keys.append(hash(ex.id))
+            v.contents.append(hash(ex))
+            v.refs.append(_ref(ti, n))
+        return True
+
+    def _resp_value(self, rid: str | None, key: str) -> Any:
+        if rid is None:
+            return None
+        got = self.v.resp.get(rid, {}).get(key)
+        return got[0] if got else None
+
+    def _merge_respondent(self, ti: int, table: Table, n: int, rid: str, values: dict[str, Any]) -> bool:
+        known = self.v.resp.setdefault(rid, {})
+        problems = []
+        for key, value in values.items():
+            old = known.get(key)
+            if old is None:
+                continue
+            if old[0] != value:
+                col = key.replace("weights.", "weight_").replace("thresholds.", "threshold_")
+                problems.append(Problem(table.where(n, col), f"{_shown(value)} conflicts with {_shown(old[0])} given "
+                                        f"for respondent {rid} at {old[1]}.",
+                                        "Give each respondent one value: make the rows agree."))
+        if problems:
+            self.v.reject(ti, table.table, n, problems)
+            return False
+        where = table.where(n)
+        for key, value in values.items():
+            known.setdefault(key, (value, where))
+        return True
+
+    def _resolve_pending(self) -> None:
+        """Actors named before the row that creates them; rows naming an actor nobody creates are rejected."""
+        for cell, refs in self.v.pending.values():
+            found = self.target.actor_id(cell)
+            if found is not None:
+                for ti, n, _ in refs:
+                    self.pending_fix[_ref(ti, n)] = found
+                continue
+            err = self.target.unknown_actor(cell)
+            for ti, n, where in refs:
+                self.v.reject(ti, self.tables[ti].table, n, [Problem(where, err.message, err.fix)])
+
+    def _find_repeats(self) -> None:
+        """Rows giving the same exchange id: identical ones count once, different ones are problems."""
+        v = self.v
+        if not v.keys:
+            return
+        import numpy as np
+
+        keys = np.frombuffer(v.keys, dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        sk = keys[order]
+        dup = np.nonzero(sk[1:] == sk[:-1])[0]
+        if not len(dup):
+            return
+        contents = np.frombuffer(v.contents, dtype=np.int64)
+        refs = np.frombuffer(v.refs, dtype=np.int64)
+        first_of: dict[int, int] = {}
+        for i in dup.tolist():
+            a, b = int(order[i]), int(order[i + 1])
+            first = first_of.setdefault(int(sk[i]), a)
+            ref_first, ref_b = int(refs[first]), int(refs[b])
+            ti_b, n_b = ref_b >> 40, ref_b & ((1 << 40) - 1)
+            table = self.tables[ti_b]
+            if v.is_rejected(ti_b, n_b):
+                continue
+            if contents[first] == contents[b]:
+                v.repeats.add(ref_b)
+                continue
+            other = self.tables[ref_first >> 40].where(ref_first & ((1 << 40) - 1))
+            v.reject(ti_b, table.table, n_b, [Problem(
+                table.where(n_b), f"gives the same exchange as {other} with different values.",
+                "Tell them apart by touchpoint, stage or scenario, give each an exchange_id, or remove one.")])
+
+    def _build_respondents(self) -> None:
+        t, v = self.target, self.v
+        for rid in list(v.named) + [r for r in v.resp if r not in v.named]:
+            values = v.resp.get(rid)
+            stored = t.respondents.get(rid)
+            if not values and stored is not None and not self.replace:
+                continue
+            data: dict[str, Any] = {} if (stored is None or self.replace) else stored.model_dump(exclude_defaults=True)
+            data["id"] = rid
+            for key, (value, _) in (values or {}).items():
+                if "." in key:
+                    group, sub = key.split(".", 1)
+                    data.setdefault(group, {})[sub] = value
+                else:
+                    data[key] = list(value) if isinstance(value, tuple) else value
+            try:
+                self.respondents[rid] = Respondent.model_validate(data)
+            except ValidationError as exc:  # cells are checked one by one; this guards the whole record
+                v.reject(-1, "respondents", 0, [Problem(f"respondent {rid}", str(exc), "Fix the respondent's cells.")])
+
+    # -- pass 2 ------------------------------------------------------------------------------
+    def replaced_respondents(self) -> list[str]:
+        """Respondents whose data a ``replace`` import replaces wholesale."""
+        return sorted(self.v.named) if self.replace else []
+
+    def batches(self, rejects: RejectsWriter | None = None) -> Iterator[Batch]:
+        """The new actors and goals, the respondents, then the flows, in bounded batches."""
+        t = self.target
+        goals = [t.goals[g] for g in sorted(t.changed_goals)]
+        if t.new_actors or goals:
+            yield Batch(actors=list(t.new_actors.values()), goals=goals)
+        resp = list(self.respondents.values())
+        for start in range(0, len(resp), BATCH_ROWS):
+            yield Batch(respondents=resp[start:start + BATCH_ROWS])
+        v = self.v
+        flows: list[Flow] = []
+        written = 0
+        spill = self._spill
+        if spill is None:
+            raise RuntimeError("validate() must run before batches()")
+        spill.seek(0)
+        mask = (1 << 40) - 1
+        for ref, ex_t, raw, derived in _records(spill):
+            ti, n = ref >> 40, ref & mask
+            if ex_t is None or v.is_rejected(ti, n):
+                if rejects is not None:
+                    rejects.add(self.tables[ti], n, raw, v.rejected[ti][n])
+                continue
+            if ref in v.repeats:
+                continue
+            ex = Exchange._make(ex_t)
+            if ref in self.pending_fix:
+                actor = self.pending_fix[ref]
+                ex = ex._replace(actor=actor, id=stable_id(ex.respondent, ex.goal, ex.scenario, actor, ex.dimension,
+                                                            ex.touchpoint, ex.stage, prefix="x-") if derived else ex.id)
+            flows.extend(self._flows(ex))
+            written += 1
+            if len(flows) >= 2 * BATCH_ROWS:
+                yield Batch(flows=flows)
+                flows = []
+                if self.progress is not None:
+                    self.progress("writing", written, self.result.imported)
+        if flows:
+            yield Batch(flows=flows)
+        if rejects is not None:
+            for n, reason in v.rejected.get(-1, {}).items():
+                rejects.add(None, n, {}, reason)
+
+    def _flows(self, ex: Exchange) -> list[Flow]:
+        rid = ex.respondent
+        resp = self.respondents.get(rid) if rid is not None else None
+        customer = self.target.customer_of(ex.goal, resp or self.target.respondents.get(rid or ""), None)
+        common: dict[str, Any] = {
+            "goal": ex.goal, "scenario": ex.scenario, "dimension": ex.dimension, "occurrences": ex.occurrences,
+            "tangible": ex.tangible, "touchpoint": ex.touchpoint, "stage": ex.stage, "quote": ex.quote,
+            "respondent": rid, "responsible": ex.responsible, "exchange": ex.id, "note": ex.note,
+        }
+        out = []
+        if ex.gets is not None or ex.gets_money is not None:
+            out.append(Flow(id=f"{ex.id}:gets", source=ex.actor, target=customer, magnitude=ex.gets,
+                            money=ex.gets_money, **common))
+        if ex.gives is not None or ex.gives_money is not None:
+            out.append(Flow(id=f"{ex.id}:gives", source=customer, target=ex.actor, magnitude=ex.gives,
+                            money=ex.gives_money, **common))
+        return out
+
+
+class RejectsWriter:
+    """Writes rejected rows, with the reason, as a CSV file in the layout that imports again once fixed."""
+
+    def __init__(self, path: str | Path, tables: Sequence[Table]) -> None:
+        self.path = Path(path)
+        seen: dict[str, None] = {}
+        for t in tables:
+            for c in t.columns:
+                seen.setdefault(c)
+        order = {c.name: i for i, c in enumerate(layout.COLUMNS)}
+        self.columns = sorted(seen, key=lambda c: (order.get(c, len(order)), c))
+        self.tmp = self.path.with_name(self.path.name + ".tmp")
+        self._fh = self.tmp.open("w", encoding="utf-8", newline="")
+        self._w = csv.writer(self._fh)
+        self._w.writerow([*layout.REJECT_COLUMNS, *self.columns])
+        self.count = 0
+
+    def add(self, table: Table | None, n: int, row: dict[str, Any], reason: str) -> None:
+        from valuenet.importers.xlsx import safe_cell
+
+        self.count += 1
+        head = [table.file if table else "", (table.sheet or "") if table else "", n or "", reason]
+        self._w.writerow([safe_cell(x) for x in head] + [safe_cell(row.get(c, "")) for c in self.columns])
+
+    def commit(self) -> None:
+        self._fh.close()
+        self.tmp.replace(self.path)
+
+    def discard(self) -> None:
+        self._fh.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def write_import(store: Store, imp: TabularImport, *, rejects_path: str | Path | None = None,
+                 extra: Sequence[Batch] = (), replace: bool = False) -> TabularResult:
+    """Run the writing pass of a validated import into ``store``, after the ``extra`` batches.
+
+    ``replace`` makes the stored model exactly what is written; otherwise a
+    ``replace`` import replaces the data of the respondents the tables name.
+    """
+    rejects = RejectsWriter(rejects_path, imp.tables) if rejects_path and imp.result.total_rejected else None
+    try:
+        summary = store.write(imp.target.header, itertools.chain(extra, imp.batches(rejects)), replace=replace,
+                              replace_respondents=() if replace else imp.replaced_respondents())
+    except BaseException:
+        if rejects is not None:
+            rejects.discard()
+        raise
+    finally:
+        imp.close()
+    if rejects is not None:
+        rejects.commit()
+        imp.result.rejects_file = str(rejects.path)
+    imp.result.summary = summary
+    return imp.result

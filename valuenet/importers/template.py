@@ -1,0 +1,68 @@
+"""Blank interview tables in the long layout, for research teams to fill in.
+
+The CSV template is the header row alone. The workbook has an ``interviews``
+sheet with the header and a ``README`` sheet that explains every column, with an
+example value; the importer skips the README sheet.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from valuenet.importers import layout
+from valuenet.models import STANDARD_DIMENSIONS
+
+EXAMPLE: dict[str, str] = {
+    "exchange_id": "(leave empty)", "respondent": "h01", "goal": "become-healthy", "scenario": "current",
+    "actor": "Riverside Physio Clinic", "dimension": "experiential", "gets": "4", "gives": "2",
+    "gets_money": "", "gives_money": "65", "occurrences": "8", "touchpoint": "waiting-room", "stage": "treatment",
+    "quote": "The physio is lovely, the waiting is not.", "responsible": "", "tangible": "no", "note": "",
+    "respondent_name": "Helen", "persona": "no", "customer": "patient", "segment": "working-parents", "nps": "6",
+    "churned": "no", "situation": "Two children, little spare time", "worldview": "", "comparisons": "hospital; gym",
+    "interview": "int-2026-03-h01", "actor_kind": "provider (only for a new actor)",
+}
+
+
+def template_columns() -> list[str]:
+    """The template's header: exchange and respondent columns, weights and thresholds, actor_kind."""
+    return layout.template_columns(STANDARD_DIMENSIONS)
+
+
+def readme_rows() -> list[list[str]]:
+    """One row per column: name, level, what it holds, an example."""
+    rows = []
+    for col in template_columns():
+        spec = layout.BY_NAME.get(col)
+        level = spec.level if spec else "respondent"
+        example = EXAMPLE.get(col, "0.3" if col.startswith("weight_") else "3" if col.startswith("threshold_") else "")
+        aliases = ", ".join(spec.aliases) if spec else ""
+        rows.append([col, level, layout.column_help(col), example, aliases])
+    return rows
+
+
+def write_template(path: str | Path, fmt: str) -> None:
+    """Write an empty template as ``csv`` (header only) or ``xlsx`` (header sheet and README sheet)."""
+    cols = template_columns()
+    target = Path(path)
+    if fmt == "csv":
+        tmp = target.with_name(target.name + ".tmp")
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            csv.writer(fh, lineterminator="\n").writerow(cols)
+        tmp.replace(target)
+        return
+    if fmt != "xlsx":
+        raise ValueError(f"templates are csv or xlsx, not {fmt!r}")
+    from valuenet.importers.xlsx import write_workbook
+
+    intro = [["One row per exchange: a respondent gets and gives up value in one dimension from one actor.", "", "",
+              "", ""],
+             ["Respondent columns may repeat on every row of that respondent; they must agree.", "", "", "", ""],
+             ["Headers match case- and space-insensitively; aliases are listed. See docs/interview-layout.md.", "",
+              "", "", ""], ["", "", "", "", ""]]
+    write_workbook(target, [("interviews", cols, []),
+                            ("README", ["column", "level", "what it holds", "example", "also accepted"],
+                             intro[:0] + readme_rows() + intro)])
+
+
+__all__ = ["readme_rows", "template_columns", "write_template"]
