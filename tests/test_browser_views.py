@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import REPO, tiny_model
 from valuenet.models import Actor, Model
-from valuenet.views import ViewData, ViewSpec, build_view, write_view
+from valuenet.views import ViewData, ViewSpec, build_view, write_example_outputs, write_view
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -116,12 +116,14 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, V
     for name in VIEWS:
         view = build_view(model, spec_for(name, model))
         out[name] = (write_view(view, folder / f"{name}.html"), view)
+    outputs = write_example_outputs(model, folder / "example")
+    out["report"] = (outputs["report"], build_view(model, ViewSpec(color_by="impact")))
     hostile = build_view(hostile_model(), ViewSpec())
     out["hostile"] = (write_view(hostile, folder / "hostile.html"), hostile)
     return out
 
 
-@pytest.mark.parametrize("name", [*VIEWS, "hostile"])
+@pytest.mark.parametrize("name", [*VIEWS, "report", "hostile"])
 def test_view_loads_offline_without_errors(browser: Any, written: dict[str, tuple[Path, ViewData]],
                                            name: str) -> None:
     path, view = written[name]
@@ -135,7 +137,7 @@ def test_view_loads_offline_without_errors(browser: Any, written: dict[str, tupl
         assert opened.page.evaluate(f"{api}.visibleEdgeIds().length") == len(view.edges)
         if name != "hostile":
             SHOTS.mkdir(exist_ok=True)
-            opened.page.screenshot(path=str(SHOTS / f"{name}.png"))
+            opened.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=name == "report")
     finally:
         opened.page.close()
 

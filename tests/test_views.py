@@ -177,8 +177,12 @@ def test_payload_carries_pyvis_nodes_with_positions() -> None:
     assert {n["id"] for n in payload["nodes"]} == {"patient", "clinic", "insurer", "family"}
     assert all("x" in n and "y" in n and "title" not in n for n in payload["nodes"])
     assert payload["options"]["physics"] == {"enabled": False}
-    reciprocal = [e for e in payload["edges"] if {e["from"], e["to"]} == {"patient", "clinic"}]
-    assert all(e["smooth"]["type"] == "curvedCW" for e in reciprocal)  # drawn apart, not on top of each other
+    # every flow bends clockwise relative to its direction, so the two directions of a pair bend apart,
+    # and parallel flows in one direction (clinic gets: experiential and functional) bend further out
+    assert payload["options"]["edges"]["smooth"] == {"enabled": True, "type": "curvedCW", "roundness": 0.1}
+    gives = [e.get("smooth", {}).get("roundness", 0.1) for e in payload["edges"]
+             if (e["from"], e["to"]) == ("patient", "clinic")]
+    assert gives == [0.1, 0.19]
 
 
 # -- command line -------------------------------------------------------------------------------

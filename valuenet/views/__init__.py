@@ -38,6 +38,21 @@ def write_model_view(model: Model, spec: ViewSpec, path: str | Path) -> Path:
     return write_view(build_view(model, spec), path)
 
 
+def write_example_outputs(model: Model, folder: str | Path) -> dict[str, Path]:
+    """Write a model's network view and report into ``folder``; return their paths by name (``view``, ``report``).
+
+    The view aggregates every respondent of the model's first goal, coloured by
+    whether flows add or destroy value; the report covers the same goal.
+    """
+    from valuenet.views.report import ReportSpec, write_report
+
+    folder = Path(folder)
+    goal = model.goals[0].id if model.goals else None
+    view = write_model_view(model, ViewSpec(goal=goal, color_by="impact"), folder / f"{model.id}-network.html")
+    report = write_report(model, ReportSpec(goal=goal), folder / f"{model.id}-report")
+    return {"view": view, "report": report}
+
+
 __all__ = [
     "COLOR_MODES",
     "ViewData",
@@ -46,6 +61,7 @@ __all__ = [
     "ViewSpec",
     "build_view",
     "render_view",
+    "write_example_outputs",
     "write_model_view",
     "write_view",
 ]

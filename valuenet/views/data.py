@@ -266,6 +266,20 @@ def _members(model: Model, spec: ViewSpec) -> tuple[set[str] | None, str, str]:
     return None, "all", f"All respondents ({len(model.respondents)}), mean values"
 
 
+def _in_both(model: Model, goal: str, spec: ViewSpec, members: set[str] | None,
+             scope: str) -> tuple[set[str] | None, str]:
+    """For a comparison, the respondents with flows in both scenarios, so a change is never a missing interview."""
+    def reported(scenario: str) -> set[str]:
+        return {f.respondent for f in model.flows if f.goal == goal and f.scenario == scenario and f.respondent}
+
+    both = reported(spec.scenario) & reported(spec.compare or spec.scenario)
+    if members is not None:
+        both &= members
+    if not both:
+        return members, scope
+    return both, f"{scope.split(':')[0].split(' (')[0]}: {len(both)} respondents in both scenarios, mean values"
+
+
 def build_view(model: Model, spec: ViewSpec) -> ViewData:
     """The nodes and edges of the view ``spec`` asks for, with their numbers.
 
@@ -281,6 +295,8 @@ def build_view(model: Model, spec: ViewSpec) -> ViewData:
         modes = COLOR_MODES if spec.compare else COLOR_MODES[:2]
         raise ViewError(f"cannot colour flows by {color_by!r}; choose {', '.join(modes)}.")
     members, kind, scope = _members(model, spec)
+    if spec.compare and spec.respondent is None:
+        members, scope = _in_both(model, goal, spec, members, scope)
 
     after_g = goal_graph(model, goal, spec.compare or spec.scenario, spec.respondent)
     after = aggregate(after_g, members)

@@ -100,18 +100,15 @@ def vis_network(view: ViewData) -> Any:
         focal, centre = n.role == "focal", n.role == "customer"
         x, y = pos[n.id]
         extra: dict[str, Any] = {"opacity": 0.35} if n.change == "removed" else {}
-        border = FOCAL_BORDER if focal else CHANGE_COLOURS["added"] if n.change == "added" else NODE_BORDER
-        net.add_node(
-            n.id, label=n.name, shape=shape, x=x, y=y, physics=False,
-            size=(40 if focal else 36 if centre else 26) if small else (30 if focal or centre else 12),
-            borderWidth=5 if focal else 4 if n.change == "added" else 1.5, borderWidthSelected=6 if focal else 3,
-            color={"background": fill, "border": border,
-                   "highlight": {"background": fill, "border": "#000000"},
-                   "hover": {"background": fill, "border": "#000000"}},
-            font={"size": (24 if focal or centre else 19) if small else 14, "color": "#111827", "strokeWidth": 4,
-                  "strokeColor": "#ffffff", "face": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"},
-            **extra,
-        )
+        if focal or centre:
+            extra["size"] = 40 if focal and small else 36 if small else 30
+            extra["font"] = {"size": 24 if small else 18}
+        if focal or n.change == "added":
+            border = FOCAL_BORDER if focal else CHANGE_COLOURS["added"]
+            extra["borderWidth"] = 5 if focal else 4
+            extra["color"] = {"background": fill, "border": border,
+                              "highlight": {"background": fill, "border": "#000000"}}
+        net.add_node(n.id, label=n.name, group=n.kind, shape=shape, x=x, y=y, **extra)
     colours = palette(view.dimensions, view.kinds)
     dims = dimension_colours(view.dimensions)
     parallel: Counter[tuple[str, str]] = Counter()
@@ -120,21 +117,32 @@ def vis_network(view: ViewData) -> Any:
         parallel[(e.source, e.target)] += 1
         colour = (dims[e.dimension] if view.color_by == "dimension"
                   else colours[view.color_by][e.change if view.color_by == "change" else e.impact])
-        net.add_edge(
-            e.source, e.target, id=e.id, width=edge_width(e.value, view.scale_max),
-            color={"color": colour, "highlight": colour, "hover": colour, "opacity": 0.9},
-            dashes=e.value is None or e.change == "removed" or e.value == 0,
-            smooth={"enabled": True, "type": "curvedCW", "roundness": round(0.1 + 0.09 * i, 2)},
-            arrows={"to": {"enabled": True, "scaleFactor": 0.7 if small else 0.45}},
-        )
+        more: dict[str, Any] = {}
+        if i:  # parallel flows bend further out; reciprocal ones bend the other way (clockwise per direction)
+            more["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": round(0.1 + 0.09 * i, 2)}
+        if e.value is None or e.change == "removed" or e.value == 0:
+            more["dashes"] = True
+        net.add_edge(e.source, e.target, id=e.id, width=edge_width(e.value, view.scale_max), color=colour, **more)
+    groups = {}
+    for kind in view.kinds:
+        fill, shape = kind_style(kind)
+        groups[kind] = {"shape": shape, "color": {"background": fill, "border": NODE_BORDER,
+                                                  "highlight": {"background": fill, "border": "#000000"},
+                                                  "hover": {"background": fill, "border": "#000000"}}}
     net.options = {
         "autoResize": True,
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
+        "groups": groups,
         "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": not small,
                         "hideEdgesOnZoom": not small, "multiselect": False, "navigationButtons": False},
-        "edges": {"selectionWidth": 2, "hoverWidth": 1.5},
-        "nodes": {"shapeProperties": {"interpolation": False}},
+        "nodes": {"physics": False, "size": 26 if small else 12, "borderWidth": 1.5, "borderWidthSelected": 3,
+                  "shapeProperties": {"interpolation": False},
+                  "font": {"size": 19 if small else 14, "color": "#111827", "strokeWidth": 4, "strokeColor": "#ffffff",
+                           "face": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"}},
+        "edges": {"selectionWidth": 2, "hoverWidth": 1.5, "color": {"opacity": 0.9},
+                  "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.1},
+                  "arrows": {"to": {"enabled": True, "scaleFactor": 0.7 if small else 0.45}}},
     }
     return net
 
@@ -143,20 +151,26 @@ def _fmt(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
+def _compact(item: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Drop empty fields (the page reads a missing field as empty) to keep big views small."""
+    return {k: v for k, v in item.items() if k in keep or v not in (None, [], {}, 0, False, "")}
+
+
 def view_payload(view: ViewData) -> dict[str, Any]:
     """The page's data: pyvis' nodes, edges and options plus the numbers for the side panel and filters."""
     net = vis_network(view)
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
     details = {
-        "nodes": {n.id: {"name": n.name, "kind": n.kind, "role": n.role, "description": n.description,
+        "nodes": {n.id: _compact({"name": n.name, "kind": n.kind, "role": n.role, "description": n.description,
                          "gets": {d: _fmt(v) for d, v in n.gets.items()},
-                         "gives": {d: _fmt(v) for d, v in n.gives.items()}, "n": n.n, "change": n.change}
+                         "gives": {d: _fmt(v) for d, v in n.gives.items()}, "n": n.n, "change": n.change},
+                                  ("gets", "gives"))
                   for n in view.nodes},
-        "edges": {e.id: {"from": e.source, "to": e.target, "dimension": e.dimension, "value": _fmt(e.value),
+        "edges": {e.id: _compact({"from": e.source, "to": e.target, "dimension": e.dimension, "value": _fmt(e.value),
                          "before": _fmt(e.before), "n": e.n, "money": _fmt(e.money), "structural": e.structural,
                          "impact": e.impact, "change": e.change, "touchpoints": e.touchpoints, "stages": e.stages,
                          "responsible": e.responsible, "quotes": e.quotes, "more_quotes": e.more_quotes,
-                         "flows": e.flows}
+                         "flows": e.flows}, ("value",))
                   for e in view.edges},
     }
     meta = {k: getattr(view, k) for k in ("title", "subtitle", "kind", "model", "goal", "scenario", "compare",
@@ -168,7 +182,8 @@ def view_payload(view: ViewData) -> dict[str, Any]:
 
 def render_view(view: ViewData) -> str:
     """The whole HTML page of a view, as text."""
-    return _environment().get_template("view.html.j2").render(**page_parts(view))
+    html: str = _environment().get_template("view.html.j2").render(**page_parts(view))
+    return html
 
 
 def page_parts(view: ViewData) -> dict[str, Any]:

@@ -6,9 +6,17 @@
 
   var data = JSON.parse(document.getElementById("valuenet-data").textContent);
   var meta = data.meta, pal = data.palette, details = data.details;
+  var LISTS = ["touchpoints", "stages", "responsible", "quotes"];
+  Object.keys(details.edges).forEach(function (id) {  // empty fields are left out of the page's data
+    var d = details.edges[id];
+    LISTS.forEach(function (k) { if (!d[k]) { d[k] = []; } });
+    d.n = d.n || 0; d.flows = d.flows || 0;
+    if (d.money === undefined) { d.money = null; }
+    if (d.before === undefined) { d.before = null; }
+  });
   var GROUPS = ["kind", "dimension", "impact", "change"];
   var state = { colourBy: meta.color_by, off: { kind: {}, dimension: {}, impact: {}, change: {} }, selected: null };
-  var api = { firstDraw: null, ready: false };
+  var api = { firstDraw: null, ready: false, timings: { start: performance.now() } };
   window.valuenetView = api;
 
   // ---- small DOM helpers (text only) ---------------------------------------------------------
@@ -48,6 +56,7 @@
   var container = document.getElementById("vn-network");
   var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
   api.network = network;
+  api.timings.network = performance.now();
   network.on("beforeDrawing", function (ctx) {  // a white ground, so PNG exports are not transparent
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -63,11 +72,11 @@
     if (state.colourBy === "change" && d.change) { return pal.change[d.change]; }
     return pal.dimension[d.dimension];
   }
+  var shownColour = meta.color_by;
   function recolour() {
-    edges.update(edges.getIds().map(function (id) {
-      var c = edgeColour(id);
-      return { id: id, color: { color: c, highlight: c, hover: c, opacity: 0.9 } };
-    }));
+    if (shownColour === state.colourBy) { return; }
+    shownColour = state.colourBy;
+    edges.update(edges.getIds().map(function (id) { return { id: id, color: edgeColour(id) }; }));
   }
 
   // ---- legend and filters --------------------------------------------------------------------
@@ -379,6 +388,7 @@
     catch (err) { location.replace("#" + h); }
     writing = false;
   }
+  var filtered = false;
   function readHash() {
     var params = {};
     location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
@@ -395,9 +405,12 @@
     colourBy.value = state.colourBy;
     recolour();
     buildLegend();
-    nodeView.refresh();
-    edgeView.refresh();
-    select(params.sel ? decodeURIComponent(params.sel) : null, true);
+    if (filtered || GROUPS.some(function (g) { return Object.keys(state.off[g]).length; })) {
+      nodeView.refresh();
+      edgeView.refresh();
+    }
+    filtered = GROUPS.some(function (g) { return Object.keys(state.off[g]).length; });
+    if (params.sel || state.selected) { select(params.sel ? decodeURIComponent(params.sel) : null, true); }
   }
   window.addEventListener("hashchange", function () { if (!writing) { readHash(); } });
 
@@ -411,5 +424,6 @@
   api.state = state;
 
   readHash();
+  api.timings.ready = performance.now();
   api.ready = true;
 }());

@@ -1,0 +1,152 @@
+"""Time to first draw of a network view in headless Chromium: valuenet's view against pyvis' defaults.
+
+For each size, one synthetic aggregated network (a customer, a focal firm and
+other actors, each exchanging value with the customer in one or two
+dimensions, plus some actor-to-actor flows) is written twice:
+
+* valuenet's view (`write_view`): positions computed in Python, physics off;
+* pyvis' default output for the same nodes and edges (`Network(directed=True)`,
+  default options, `generate_html()`), which loads vis-network from a CDN. The
+  copy used here points those URLs at the vis-network files inside the pyvis
+  package and drops the Bootstrap and tom-select links, so both pages load the
+  same vis-network from disk and only layout and physics differ.
+
+Time to first draw is `performance.now()` (from navigation start) at the first
+vis-network `afterDrawing` event. Each run is capped; a run that has not drawn by
+then is reported as a timeout, not a number.
+
+    python benchmarks/view_bench.py                 # 100, 1000, 2000, 5000 actors, 3 runs each
+    python benchmarks/view_bench.py --sizes 100 2000 --repeats 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from valuenet.models import Actor, Flow, Goal, Model, Respondent, exchange_flows
+from valuenet.views import ViewSpec, build_view, write_view
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+KINDS = ("provider", "partner", "competitor", "peer", "community", "institution", "employee")
+DIMS = ("functional", "economic", "experiential", "symbolic")
+HOOK = ("<script>(function(){var N=vis.Network;vis.Network=function(c,d,o){var n=new N(c,d,o);"
+        "n.once('afterDrawing',function(){window.__firstDraw=performance.now();});return n;};})();</script>")
+
+
+def synthetic_model(actors: int, seed: int = 7) -> Model:
+    """A goal network of ``actors`` actors, three respondents, about 3 flows per actor."""
+    rnd = random.Random(seed)
+    people = [Actor(id="customer", name="Customer", kind="customer"), Actor(id="firm", name="Firm", kind="focal_firm")]
+    people += [Actor(id=f"a{i}", name=f"Actor {i}", kind=KINDS[i % len(KINDS)]) for i in range(actors - 2)]
+    respondents = [Respondent(id=f"r{i}") for i in range(3)]
+    flows: list[Flow] = []
+    for a in people[1:]:
+        for dim in rnd.sample(DIMS, rnd.choice((1, 2))):
+            r = rnd.choice(respondents).id
+            flows += exchange_flows(f"{a.id}-{dim}", goal="g", customer="customer", actor=a.id, dimension=dim,
+                                    gets=rnd.randint(0, 5), gives=rnd.randint(0, 5), respondent=r)
+    for i in range(actors // 4):
+        u, v = rnd.sample(people[1:], 2)
+        flows.append(Flow(id=f"x{i}", goal="g", source=u.id, target=v.id, dimension=rnd.choice(DIMS),
+                          magnitude=rnd.randint(1, 5)))
+    return Model(id=f"bench{actors}", actors=people, goals=[Goal(id="g", title=f"{actors} actors")],
+                 respondents=respondents, flows=flows)
+
+
+def pyvis_default(view: Any, folder: Path) -> Path:
+    """pyvis' default page for the view's graph, with its CDN URLs pointed at the files pyvis ships."""
+    from pyvis.network import Network
+
+    net = Network(directed=True, cdn_resources="remote")
+    for n in view.nodes:
+        net.add_node(n.id, label=n.name)
+    for e in view.edges:
+        net.add_edge(e.source, e.target, width=1 + (e.value or 0))
+    html = net.generate_html()
+    lib = resources.files("pyvis").joinpath("lib", "vis-9.1.2")
+    for name in ("vis-network.min.js", "vis-network.css"):
+        shutil.copyfile(str(lib.joinpath(name)), folder / name)
+    html = re.sub(r'<script[^>]*src="[^"]*vis-network[^"]*"[^>]*></script>',
+                  '<script src="vis-network.min.js"></script>' + HOOK, html)
+    html = re.sub(r'<link[^>]*href="[^"]*vis-network[^"]*"[^>]*/?>', '<link rel="stylesheet" href="vis-network.css">',
+                  html)
+    html = re.sub(r'<(script|link)[^>]*(https?:)?//[^>]*>(</script>)?', "", html)  # Bootstrap, tom-select
+    assert "http" not in re.sub(r"<script type=\"text/javascript\">.*", "", html, flags=re.S).split("<body>")[0] \
+        or "cdn" not in html, "a CDN URL is left in the pyvis page"
+    path = folder / f"pyvis-{len(view.nodes)}.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def first_draw(browser: Any, path: Path, cap_s: float) -> tuple[float | None, int]:
+    """Milliseconds from navigation start to the first draw (None: not drawn within the cap), and requests made."""
+    page = browser.new_page(viewport={"width": 1400, "height": 850})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_function("window.__firstDraw || (window.valuenetView && window.valuenetView.firstDraw)",
+                               timeout=cap_s * 1000)
+        ms = page.evaluate("window.__firstDraw || window.valuenetView.firstDraw")
+        return float(ms), len(requests)
+    except Exception as exc:  # a timeout is a result here, reported as such
+        if "Timeout" not in type(exc).__name__:
+            raise
+        return None, len(requests)
+    finally:
+        page.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 2000, 5000])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--cap", type=float, default=60.0, help="seconds before a run counts as a timeout")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    folder = Path(tempfile.mkdtemp(prefix="view-bench-"))
+    print(f"{'actors':>6} {'flows':>6} {'edges':>6} {'build s':>8} {'MB':>5} {'valuenet ms':>12} {'pyvis ms':>12} "
+          f"{'ratio':>7}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for size in args.sizes:
+            model = synthetic_model(size)
+            t0 = time.perf_counter()
+            view = build_view(model, ViewSpec())
+            ours = write_view(view, folder / f"valuenet-{size}.html")
+            build_s = time.perf_counter() - t0
+            theirs = pyvis_default(view, folder)
+            mine, other = [], []
+            for _ in range(args.repeats):
+                ms, reqs = first_draw(browser, ours, args.cap)
+                assert reqs == 1, f"valuenet's view made {reqs} requests"
+                mine.append(ms)
+                other.append(first_draw(browser, theirs, args.cap)[0])
+            a = statistics.median(m for m in mine if m is not None) if all(m is not None for m in mine) else None
+            b = statistics.median(o for o in other if o is not None) if all(o is not None for o in other) else None
+            fa = f"{a:.0f}" if a is not None else "timeout"
+            fb = f"{b:.0f}" if b is not None else f">{args.cap * 1000:.0f} (timeout)"
+            ratio = f"{b / a:.1f}x" if a and b else (f">{args.cap * 1000 / a:.0f}x" if a else "-")
+            print(f"{size:>6} {len(model.flows):>6} {len(view.edges):>6} {build_s:>8.2f} "
+                  f"{ours.stat().st_size / 1e6:>5.1f} {fa:>12} {fb:>12} {ratio:>7}", flush=True)
+        browser.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
