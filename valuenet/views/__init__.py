@@ -1,7 +1,7 @@
 """HTML views of value networks, and reports, that open from disk with no network at all.
 
 >>> from valuenet.views import ViewSpec, build_view, write_view       # doctest: +SKIP
->>> write_view(build_view(model, ViewSpec(goal="healthy", respondent="r1")), "r1.html")
+>>> write_view(build_view(model, ViewSpec(goal="healthy", respondent="r1")), "r1.html")  # doctest: +SKIP
 
 :func:`build_view` works out what to show (:mod:`valuenet.views.data`);
 :func:`write_view` draws it as one self-contained HTML file
