@@ -133,6 +133,8 @@ def _value(tokens: list[tuple[str, str]], i: int, text: str) -> tuple[Any, int]:
             items.append(item)
             if i < len(tokens) and tokens[i][1] == ",":
                 i += 1
+        if i >= len(tokens):
+            raise ValueError(f"cannot read {text!r} as a value (a list is not closed)")
         return items, i + 1
     if tok == "{":
         out: dict[str, Any] = {}
@@ -145,6 +147,8 @@ def _value(tokens: list[tuple[str, str]], i: int, text: str) -> tuple[Any, int]:
             out[name], i = _value(tokens, i + 2, text)
             if i < len(tokens) and tokens[i][1] == ",":
                 i += 1
+        if i >= len(tokens):
+            raise ValueError(f"cannot read {text!r} as a value (a map is not closed)")
         return out, i + 1
     raise ValueError(f"cannot read {text!r} as a value (unexpected {tok!r})")
 
@@ -248,13 +252,16 @@ def parse_cypher(text: str, *, name: str = "query", path: Path | None = None) ->
                 raise AnalysisError(f"{path or name} line {number}: {exc}. Fix the :param line.") from exc
     help_: dict[str, str] = {}
     if "Parameters:" in header:
+        base: int | None = None
         for line in header[header.index("Parameters:") + 1:]:
-            m = re.match(r"^\s+([A-Za-z_][A-Za-z0-9_]*)\s+(.*)$", line)
-            if m:
-                help_[m.group(1)] = m.group(2).strip()
-            elif help_ and line.startswith("    "):
+            indent = len(line) - len(line.lstrip())
+            m = re.match(r"^\s+([A-Za-z_][A-Za-z0-9_]*)(?:\s+(.*))?$", line)
+            if help_ and base is not None and indent > base + 1 and line.strip():
                 last = list(help_)[-1]
-                help_[last] += " " + line.strip()
+                help_[last] = f"{help_[last]} {line.strip()}".strip()
+            elif m:
+                base = indent if base is None else base
+                help_[m.group(1)] = (m.group(2) or "").strip()
     title = next((h.strip() for h in header if h.strip()), "")
     rest = header[header.index(title) + 1:] if title in header else []
     description = "\n".join(rest[:rest.index("Parameters:")] if "Parameters:" in rest else rest).strip()

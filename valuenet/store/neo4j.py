@@ -15,6 +15,7 @@ keyed by model and id).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -38,6 +39,9 @@ TX_ITEMS = 10_000
 ROWS_PER_STATEMENT = 5_000
 DEFAULT_USERNAME = "neo4j"
 _MIN_SERVER_MAJOR = 5
+
+# The driver logs connection trouble as warnings; valuenet reports it as one error instead.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 def _one_line(text: str) -> str:
@@ -118,7 +122,12 @@ class Neo4jStore:
 
     def _check_server(self) -> None:
         with self._translated("connecting to"):
-            info = self._driver.get_server_info()
+            try:
+                info = self._driver.get_server_info()
+            except ValueError as exc:  # the driver's word for an address it cannot resolve
+                raise StoreConnectionError(
+                    f"cannot reach Neo4j at {self.url} ({_one_line(str(exc))}). Check the host and port in "
+                    "NEO4J_URI.") from exc
             match = re.match(r"Neo4j/(\d+)", info.agent or "")
             if match is None or int(match.group(1)) < _MIN_SERVER_MAJOR:
                 raise StoreConnectionError(
