@@ -45,6 +45,8 @@ class Table:
     open_rows: Callable[[], Iterator[Row]]
     sheet: str | None = None
     unknown: set[str] = field(default_factory=set)
+    #: False when rows may carry columns the first row lacks (JSON, JSONL)
+    fixed: bool = True
 
     def rows(self) -> Iterator[Row]:
         """Stream the rows again from the file."""
@@ -264,7 +266,7 @@ def jsonl_tables(path: Path, *, name: str, encoding: str | None = None) -> list[
 
     cols = [c for c in (layout.canonical_column(k, table) for k in keys) if c]
     # unknown keys are collected as the rows stream; the validator reads them after its pass
-    return [Table(name, table, cols, rows, unknown=unknown)]
+    return [Table(name, table, cols, rows, unknown=unknown, fixed=False)]
 
 
 def json_tables(path: Path, *, name: str, encoding: str | None = None, data: Any = None) -> list[Table]:
@@ -293,7 +295,7 @@ def json_tables(path: Path, *, name: str, encoding: str | None = None, data: Any
             yield n, ({"__error__": row} if isinstance(row, str) else row)
 
     return [Table(name, table, [c for c in (layout.canonical_column(k, table) for k in keys) if c], rows,
-                  unknown=unknown)]
+                  unknown=unknown, fixed=False)]
 
 
 def read_tables(path: str | Path, *, fmt: str | None = None, encoding: str | None = None) -> list[Table]:

@@ -92,6 +92,7 @@ class RowChecker:
         self.headers = headers
         self.problems: list[Problem] = []  # problems with the table itself (its header)
         self.rcols: list[tuple[str, str, Callable[[Any], Any]]] = []
+        self._seen: set[str] = set(table.columns) | {"__error__", "__extra__"}
         for col in table.columns:
             spec = self._respondent_column(col)
             if spec is not None:
@@ -165,6 +166,8 @@ class RowChecker:
         ``Checked.respondent_values`` is then empty and ``Checked.repeated`` true.
         """
         problems: list[Problem] = []
+        if not self.table.fixed and not self._seen.issuperset(row):
+            self._learn(row, problems)
         if "__error__" in row:
             problems.append(Problem(self.table.where(n), str(row["__error__"]), "Fix the line."))
             return Checked(None, None, {}, problems)
@@ -225,6 +228,22 @@ class RowChecker:
                       1.0 if occurrences is None else occurrences, tangible, touchpoint, stage, quote, rid,
                       responsible, note)
         return Checked(ex, rid, rvalues, problems, pending)
+
+    def _learn(self, row: dict[str, Any], problems: list[Problem]) -> None:
+        """Columns first met on this row (JSON rows need not all have the same keys)."""
+        for col in row:
+            if col in self._seen:
+                continue
+            self._seen.add(col)
+            self.table.columns.append(col)
+            before = len(self.problems)
+            spec = self._respondent_column(col)
+            problems.extend(self.problems[before:])
+            del self.problems[before:]
+            if spec is not None:
+                self.rcols.append((col, *spec))
+        self.rkeys = tuple(c for c, _, _ in self.rcols)
+        self._last_raw = None
 
     def forget(self) -> None:
         """Parse the next row's respondent cells even when they repeat this row's (this row was rejected)."""

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from valuenet.importers import layout
-from valuenet.models import DEFAULT_SCENARIO, Flow, Model, Respondent
+from valuenet.models import DEFAULT_SCENARIO, Flow, Model, Respondent, stable_id
 
 TABLE_FORMATS = ("csv", "jsonl", "xlsx")
 _SHARED = ("goal", "scenario", "dimension", "occurrences", "tangible", "touchpoint", "stage", "quote", "respondent",
@@ -37,14 +37,24 @@ class InterviewTables:
     respondent_rows: list[dict[str, Any]]
     actor_rows: list[dict[str, Any]]
     skipped: list[Flow] = field(default_factory=list)
+    dimensions: list[str] = field(default_factory=list)
 
     def columns(self, rows: list[dict[str, Any]], first: tuple[str, ...] = ()) -> list[str]:
-        """The columns these rows use, in layout order."""
+        """The columns these rows use, in layout order (weights and thresholds in dimension order)."""
         used: dict[str, None] = dict.fromkeys(first)
         for r in rows:
             used.update(dict.fromkeys(r))
         order = {c.name: i for i, c in enumerate(layout.COLUMNS)}
-        return sorted(used, key=lambda c: (order.get(c, len(order)), c))
+        dims = {d: i for i, d in enumerate(self.dimensions)}
+
+        def key(c: str) -> tuple[int, int, str]:
+            if c in order:
+                return order[c], 0, c
+            if c.startswith(("weight_", "threshold_")):
+                what, _, dim = c.partition("_")
+                return len(order) + (0 if what == "weight" else 1), dims.get(dim, len(dims)), c
+            return len(order) + 2, 0, c
+        return sorted(used, key=key)
 
 
 def _num(x: float | None) -> float | int | None:
@@ -93,8 +103,10 @@ def _exchange_row(model: Model, xid: str, flows: list[Flow], resp: Respondent | 
         return None
     if gets and gets[0].magnitude is None and gets[0].money is None:
         return None
+    derived = stable_id(first.respondent, first.goal, first.scenario, actor, first.dimension, first.touchpoint,
+                        first.stage, prefix="x-")
     row: dict[str, Any] = {
-        "exchange_id": xid, "respondent": first.respondent, "goal": first.goal,
+        "exchange_id": xid if xid != derived else None, "respondent": first.respondent, "goal": first.goal,
         "scenario": first.scenario if first.scenario != DEFAULT_SCENARIO else None, "actor": actor,
         "dimension": first.dimension,
         "gets": _num(gets[0].magnitude) if gets else None, "gives": _num(gives[0].magnitude) if gives else None,
@@ -141,7 +153,7 @@ def interview_tables(model: Model, *, repeat_respondents: bool = True) -> Interv
                                      "actor_description": a.description,
                                      "actor_perspective": a.perspective}.items() if v is not None}
                   for a in model.actors]
-    return InterviewTables(rows, respondent_rows, actor_rows, skipped)
+    return InterviewTables(rows, respondent_rows, actor_rows, skipped, model.dimension_ids)
 
 
 def _csv_cell(value: Any) -> Any:
