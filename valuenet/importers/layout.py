@@ -189,15 +189,28 @@ def table_of_sheet(sheet: str) -> str | None:
     return None
 
 
-def guess_table(columns: list[str | None]) -> str:
-    """Which table a file holds, from its canonical columns: flows unless it lacks every exchange column."""
-    cols = set(columns)
+def guess_table(headers: list[str]) -> str:
+    """Which table a file holds, from its header cells: flows unless it lacks every exchange column.
+
+    >>> guess_table(["Respondent", "Actor", "Dimension", "Gets"]), guess_table(["id", "segment", "NPS"])
+    ('flows', 'respondents')
+    >>> guess_table(["id", "name", "kind"])
+    'actors'
+    """
+    cols = {canonical_column(h) for h in headers}
     if cols & {"dimension", "gets", "gives", "gets_money", "gives_money"}:
         return "flows"
     if "actor" in cols and "respondent" not in cols:
         return "actors"
     if "respondent" in cols:
         return "respondents"
+    if "id" in {normalise_header(h) for h in headers}:
+        if "actor_kind" in cols:
+            return "actors"
+        levels = {BY_NAME[c].level for c in cols if c in BY_NAME}
+        if "respondent" in levels or any(c and c.startswith(("weight_", "threshold_", ATTRIBUTE_PREFIX))
+                                         for c in cols):
+            return "respondents"
     return "flows"
 
 

@@ -80,7 +80,7 @@ def _err(where: str, message: str, fix: str) -> ModelFileError:
 def _map_header(cells: list[Any], where: str, table: str | None) -> tuple[str, list[str | None], list[str]]:
     """The layout table and the canonical name of each header cell; unknown headers listed apart."""
     raw = ["" if c is None else str(c).strip() for c in cells]
-    guess = table or layout.guess_table([layout.canonical_column(c) for c in raw])
+    guess = table or layout.guess_table(raw)
     cols = [layout.canonical_column(c, guess) for c in raw]
     seen: dict[str, int] = {}
     problems = []
@@ -245,7 +245,7 @@ def jsonl_tables(path: Path, *, name: str, encoding: str | None = None) -> list[
                 raise _err(name, "is empty.", "Write one JSON object per line.")
         except UnicodeDecodeError as exc:
             raise _decode_error(name, enc, exc, path) from None
-    table = layout.guess_table([layout.canonical_column(k) for k in keys])
+    table = layout.guess_table(keys)
 
     def rows() -> Iterator[Row]:
         with _open_text(path, enc) as fh:
@@ -284,7 +284,7 @@ def json_tables(path: Path, *, name: str, encoding: str | None = None, data: Any
     if not data:
         raise _err(name, "holds no rows.", "Add at least one row object.")
     keys = list(_flatten(data[0])) if isinstance(data[0], dict) else []
-    table = layout.guess_table([layout.canonical_column(k) for k in keys])
+    table = layout.guess_table(keys)
     cache: dict[str, str | None] = {}
     unknown: set[str] = set()
     rows_data = data
