@@ -1,0 +1,145 @@
+"""The import, export, template and synth commands, through the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import tiny_model
+from valuenet.cli import cli
+from valuenet.cli.progress import ProgressLine, progress_bar
+from valuenet.importers.template import template_columns
+from valuenet.store.sqlite import SQLiteStore
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    path = tmp_path / "s.db"
+    with SQLiteStore(path) as s:
+        s.write_model(tiny_model())
+    return str(path)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_template_csv_is_the_documented_header(tmp_path: Path) -> None:
+    code, _, err = run("template", "--format", "csv", "-o", str(tmp_path / "t.csv"))
+    assert code == 0, err
+    with (tmp_path / "t.csv").open(encoding="utf-8", newline="") as fh:
+        assert list(csv.reader(fh)) == [template_columns()]
+    assert "respondent" in template_columns() and "weight_experiential" in template_columns()
+
+
+def test_template_xlsx_has_a_readme_sheet_the_importer_skips(tmp_path: Path, db: str) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "t.xlsx"
+    assert run("template", "--format", "xlsx", "-o", str(path))[0] == 0
+    wb = load_workbook(path, read_only=True)
+    assert wb.sheetnames == ["interviews", "README"]
+    readme = [r[0] for r in wb["README"].iter_rows(min_row=2, values_only=True)]
+    wb.close()
+    assert readme[:len(template_columns())] == template_columns()
+    code, _, err = run("import", str(path), "--store", db)
+    assert (code, err.strip()) == (1, f"Error: {path} sheet interviews: has a header but no data rows. Add rows "
+                                      "below the header, or leave the file out.")
+
+
+def test_synth_writes_model_interviews_and_effects_that_import(tmp_path: Path) -> None:
+    out = tmp_path / "syn"
+    code, _, err = run("synth", "--respondents", "40", "--seed", "5", "-o", str(out))
+    assert code == 0, err
+    effects = json.loads((out / "effects.json").read_text(encoding="utf-8"))
+    first = (out / "interviews.csv").read_bytes()
+    assert run("synth", "--respondents", "40", "--seed", "5", "-o", str(out))[0] == 0
+    assert (out / "interviews.csv").read_bytes() == first  # the same seed gives the same file
+    db = str(tmp_path / "s.db")
+    code, stdout, err = run("import", str(out / "model.yaml"), str(out / "interviews.csv"), "--model", "synth",
+                            "--store", db, "--summary", "json")
+    assert code == 0, err
+    counts = {r["items"]: r for r in json.loads(stdout)}
+    assert counts["respondents"]["added"] == 40
+    assert f"Read {effects['rows']:,} rows: {effects['rows']:,} valid, 0 rejected." in err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx"])
+def test_export_tables_import_back_into_the_same_store(fmt: str, tmp_path: Path, db: str) -> None:
+    out = tmp_path / f"out.{fmt}"
+    code, _, err = run("export", "--format", fmt, "-o", str(out), "--store", db)
+    assert code == 0, err
+    assert "Note: 1 flows are not customer exchanges" in err  # the clinic -> insurer claims flow
+    fresh = tmp_path / "fresh.db"
+    with SQLiteStore(fresh) as s:
+        model = tiny_model()
+        s.write_model(model.model_copy(update={"respondents": [], "flows": [model.flows[-1]]}))
+    assert run("import", str(out), "--store", str(fresh))[0] == 0
+    with SQLiteStore(fresh) as s, SQLiteStore(db) as original:
+        assert sorted(s.read_model().flows, key=lambda f: f.id) == sorted(original.read_model().flows,
+                                                                           key=lambda f: f.id)
+        assert sorted(s.read_model().respondents, key=lambda r: r.id) == original.read_model().respondents
+
+
+def test_export_csv_to_stdout_neutralises_formula_like_text(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    model = tiny_model()
+    model.flows[0].quote = "=HYPERLINK(\"http://x\")"
+    model.flows[1].quote = "=HYPERLINK(\"http://x\")"
+    with SQLiteStore(path) as s:
+        s.write_model(model)
+    code, out, _ = run("export", "--format", "csv", "--store", str(path))
+    assert code == 0
+    quotes = {r["quote"] for r in csv.DictReader(io.StringIO(out))}
+    assert "'=HYPERLINK(\"http://x\")" in quotes and "=HYPERLINK(\"http://x\")" not in quotes
+
+
+def test_dry_run_and_skip_invalid_messages(tmp_path: Path, db: str) -> None:
+    path = tmp_path / "i.csv"
+    path.write_text("respondent,goal,actor,dimension,gets,gives\nr9,healthy,clinic,functional,4,1\n"
+                    "r9,healthy,clinic,economic,8,1\n", encoding="utf-8")
+    code, out, err = run("import", str(path), "--store", db, "--dry-run", "--skip-invalid", "--summary", "csv")
+    assert code == 0, err
+    assert out.splitlines()[-1] == "flows,2,0,0,0,1"
+    assert err.splitlines()[-1] == f"Would import tiny into {db} (dry run: nothing written)."
+    assert not (tmp_path / "i.rejects.csv").exists()
+    code, out, err = run("import", str(path), "--store", db, "--skip-invalid")
+    assert code == 0, err
+    assert f"Read 2 rows: 1 valid, 1 rejected. Rejected rows are in {tmp_path / 'i.rejects.csv'}" in err
+    assert err.startswith(f'Rejected: {path} row 3, column "gets": "8" is out of range')
+
+
+def test_progress_is_silent_when_stderr_is_not_a_terminal(tmp_path: Path, db: str) -> None:
+    with progress_bar("Importing", io.StringIO()) as progress:
+        assert progress is None
+    code, _, err = run("import", str(EXAMPLES / "health" / "model.yaml"), str(EXAMPLES / "health" / "interviews.csv"),
+                       "--store", db)
+    assert code == 0 and "\r" not in err
+
+
+def test_progress_line_shows_rows_rate_and_eta() -> None:
+    out = io.StringIO()
+    line = ProgressLine("Importing", out)
+    line.last = -1.0
+    line("writing", 500, 1000)
+    text = out.getvalue()
+    assert text.startswith("\rImporting: writing 500/1,000 rows (50%)") and "rows/s" in text and "ETA" in text
+    line.clear()
+    assert out.getvalue().endswith("\r")
+
+
+def test_model_files_still_import_validate_and_export(tmp_path: Path) -> None:
+    db = str(tmp_path / "m.db")
+    model_file = str(EXAMPLES / "broadband" / "model.yaml")
+    assert run("validate", model_file)[0] == 0
+    code, out, _ = run("import", model_file, "--store", db, "--summary", "json")
+    assert code == 0 and {r["items"] for r in json.loads(out)} >= {"flows", "respondents"}
+    assert run("export", "--format", "yaml", "--store", db)[0] == 0
