@@ -279,7 +279,7 @@ def test_format_overrides_the_extension(store: SQLiteStore, tmp_path: Path) -> N
 
 
 def test_unknown_columns_are_warned_with_their_name(store: SQLiteStore, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "i.csv", [r[:6] + ["x"] for r in ROWS], [*HEAD[:6], "segmnet"])
+    path = write_csv(tmp_path / "i.csv", [[*r[:6], "x"] for r in ROWS], [*HEAD[:6], "segmnet"])
     result = tab(import_files(store, [path]))
     assert [str(w) for w in result.warnings] == [
         f'{path}: column "segmnet" is not part of the layout and is ignored. Rename it to a layout column (see '

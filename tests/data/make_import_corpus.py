@@ -25,7 +25,8 @@ def write(path: Path, text: str | bytes) -> None:
 
 
 def main() -> None:
-    write(BAD / "wrong_delimiter.csv", "respondent|goal|actor|dimension|gets|gives\nr1|healthy|clinic|functional|4|1\n")
+    write(BAD / "wrong_delimiter.csv",
+          "respondent|goal|actor|dimension|gets|gives\nr1|healthy|clinic|functional|4|1\n")
     write(BAD / "missing_column.csv", "respondent,goal,actor,gets,gives\nr1,healthy,clinic,4,1\n")
     write(BAD / "unknown_dimension.csv", HEAD + "r1,healthy,clinic,functional,4,1,desk,\nr1,healthy,clinic,fun,3,1,,\n")
     write(BAD / "text_in_number.csv", HEAD + "r1,healthy,clinic,functional,four,1,,\n")
@@ -38,13 +39,16 @@ def main() -> None:
     write(BAD / "empty.csv", "")
     write(BAD / "header_only.csv", HEAD)
     write(BAD / "latin1.csv", (HEAD + "r1,healthy,clinic,functional,4,1,caf\u00e9,Tr\u00e8s bien\n").encode("latin-1"))
-    write(BAD / "blank_lines.csv", HEAD + "\nr1,healthy,clinic,functional,4,1,,\n\n\nr2,healthy,clinic,economic,x,1,,\n")
+    write(BAD / "blank_lines.csv",
+          HEAD + "\nr1,healthy,clinic,functional,4,1,,\n\n\nr2,healthy,clinic,economic,x,1,,\n")
     write(BAD / "formula_number.csv", HEAD + "r1,healthy,clinic,functional,=1+2,1,,\n")
     write(BAD / "unknown_actor.csv", HEAD + "r1,healthy,Clinik,functional,4,1,,\n")
     write(BAD / "extra_cells.csv", HEAD + "r1,healthy,clinic,functional,4,1,desk,Good, but slow\n")
-    write(BAD / "same_exchange.csv", HEAD + "r1,healthy,clinic,functional,4,1,desk,\nr1,healthy,clinic,functional,2,1,desk,\n")
-    write(BAD / "bad_line.jsonl", '{"respondent": "r1", "goal": "healthy", "actor": "clinic", "dimension": "functional", '
-                                  '"gets": 4}\n{"respondent": "r2", "goal": \n')
+    write(BAD / "same_exchange.csv",
+          HEAD + "r1,healthy,clinic,functional,4,1,desk,\nr1,healthy,clinic,functional,2,1,desk,\n")
+    write(BAD / "bad_line.jsonl",
+          '{"respondent": "r1", "goal": "healthy", "actor": "clinic", "dimension": "functional", "gets": 4}\n'
+          '{"respondent": "r2", "goal": \n')
     write(BAD / "many_errors.csv", HEAD + "".join(f"r{i},healthy,clinic,functional,9,1,,\n" for i in range(60)))
     write(GOOD / "bom_semicolon.csv", "\ufeffRespondent;Goal;Actor;Dimension;Customer gets;Gives up;Touchpoint;Quote\n"
                                       "r1;Become healthy;Clinic;Functional;4;0,5;treatment;The knee works again.\n"
