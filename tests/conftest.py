@@ -34,33 +34,112 @@ def tiny_model(model_id: str = "tiny") -> Model:
         Actor(id="insurer", name="Insurer", kind="institution"),
         Actor(id="family", name="Family", kind="peer"),
     ]
-    goals = [Goal(id="healthy", title="Become healthy", customer="patient",
-                  scenarios=[Scenario(id="current"), Scenario(id="future", based_on="current")])]
+    goals = [
+        Goal(
+            id="healthy",
+            title="Become healthy",
+            customer="patient",
+            scenarios=[Scenario(id="current"), Scenario(id="future", based_on="current")],
+        )
+    ]
     respondents = [
-        Respondent(id="r1", segment="young", weights={"functional": 0.5, "experiential": 0.3, "economic": 0.2},
-                   thresholds={"experiential": 2}, nps=9),
-        Respondent(id="r2", segment="old", weights={"functional": 0.2, "experiential": 0.6, "economic": 0.2},
-                   thresholds={"experiential": 1, "economic": 3}, nps=4, churned=True),
+        Respondent(
+            id="r1",
+            segment="young",
+            weights={"functional": 0.5, "experiential": 0.3, "economic": 0.2},
+            thresholds={"experiential": 2},
+            nps=9,
+        ),
+        Respondent(
+            id="r2",
+            segment="old",
+            weights={"functional": 0.2, "experiential": 0.6, "economic": 0.2},
+            thresholds={"experiential": 1, "economic": 3},
+            nps=4,
+            churned=True,
+        ),
     ]
     flows: list[Flow] = []
     for r, care, wait in (("r1", 4, 1), ("r2", 3, 3)):
-        flows += exchange_flows(f"{r}-care", goal="healthy", customer="patient", actor="clinic",
-                                dimension="functional", gets=care, gives=0, respondent=r, touchpoint="treatment",
-                                quote="The knee works again.")
-        flows += exchange_flows(f"{r}-wait", goal="healthy", customer="patient", actor="clinic",
-                                dimension="experiential", gets=None, gives=wait, respondent=r,
-                                touchpoint="waiting-room", quote="An hour in the waiting room.")
-        flows += exchange_flows(f"{r}-claim", goal="healthy", customer="patient", actor="insurer",
-                                dimension="experiential", gets=1, gives=2, respondent=r, touchpoint="claim",
-                                responsible="clinic")
-        flows += exchange_flows(f"{r}-fam", goal="healthy", customer="patient", actor="family",
-                                dimension="symbolic", gets=3, gives=1, respondent=r)
-        flows += exchange_flows(f"{r}-fut", goal="healthy", scenario="future", customer="patient", actor="clinic",
-                                dimension="experiential", gets=1, gives=1, respondent=r, touchpoint="online-booking")
-    flows.append(Flow(id="claims", goal="healthy", source="clinic", target="insurer", dimension="economic",
-                      money=65.0, occurrences=8, tangible=True))
-    return Model(id=model_id, title="Tiny clinic", currency="EUR", actors=actors, goals=goals,
-                 respondents=respondents, flows=flows)
+        flows += exchange_flows(
+            f"{r}-care",
+            goal="healthy",
+            customer="patient",
+            actor="clinic",
+            dimension="functional",
+            gets=care,
+            gives=0,
+            respondent=r,
+            touchpoint="treatment",
+            quote="The knee works again.",
+        )
+        flows += exchange_flows(
+            f"{r}-wait",
+            goal="healthy",
+            customer="patient",
+            actor="clinic",
+            dimension="experiential",
+            gets=None,
+            gives=wait,
+            respondent=r,
+            touchpoint="waiting-room",
+            quote="An hour in the waiting room.",
+        )
+        flows += exchange_flows(
+            f"{r}-claim",
+            goal="healthy",
+            customer="patient",
+            actor="insurer",
+            dimension="experiential",
+            gets=1,
+            gives=2,
+            respondent=r,
+            touchpoint="claim",
+            responsible="clinic",
+        )
+        flows += exchange_flows(
+            f"{r}-fam",
+            goal="healthy",
+            customer="patient",
+            actor="family",
+            dimension="symbolic",
+            gets=3,
+            gives=1,
+            respondent=r,
+        )
+        flows += exchange_flows(
+            f"{r}-fut",
+            goal="healthy",
+            scenario="future",
+            customer="patient",
+            actor="clinic",
+            dimension="experiential",
+            gets=1,
+            gives=1,
+            respondent=r,
+            touchpoint="online-booking",
+        )
+    flows.append(
+        Flow(
+            id="claims",
+            goal="healthy",
+            source="clinic",
+            target="insurer",
+            dimension="economic",
+            money=65.0,
+            occurrences=8,
+            tangible=True,
+        )
+    )
+    return Model(
+        id=model_id,
+        title="Tiny clinic",
+        currency="EUR",
+        actors=actors,
+        goals=goals,
+        respondents=respondents,
+        flows=flows,
+    )
 
 
 @pytest.fixture
@@ -89,8 +168,10 @@ def require_neo4j() -> tuple[str, str, str]:
     """The Neo4j to test against; skip (or fail under CI=true) when none answers."""
     uri, user, password = _neo4j_target()
     if not _port_open(uri):
-        reason = (f"no Neo4j server answers at {uri}; start one with 'tools/neo4j start' "
-                  "or set NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD")
+        reason = (
+            f"no Neo4j server answers at {uri}; start one with 'tools/neo4j start' "
+            "or set NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD"
+        )
         if IN_CI:
             pytest.fail(f"CI=true but {reason}")
         pytest.skip(reason)

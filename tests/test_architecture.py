@@ -59,6 +59,6 @@ def test_core_layers_import_only_what_is_below_them(layer: str) -> None:
 
 
 def test_import_valuenet_stays_light() -> None:
-    code = "import sys, valuenet; print(','.join(m for m in %r if m in sys.modules))" % (HEAVY,)
+    code = f"import sys, valuenet; print(','.join(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "", f"import valuenet loaded {out}"

@@ -44,21 +44,22 @@ def bad_file(tmp_path: Path, change: str) -> Path:
 
 EXPECTED = {
     "dangling": 'Error: bad.yaml flows[0] ("r1-care:gets").source: actor "clinc" is not defined. '
-                "Add it under actors or fix the id.\n",
+    "Add it under actors or fix the id.\n",
     "dimension": 'Error: bad.yaml flows[2] ("r1-wait:gives").dimension: "fun" is not a dimension '
-                 "(functional, economic, experiential, symbolic). "
-                 "Fix the name or declare a custom dimension under dimensions.\n",
+    "(functional, economic, experiential, symbolic). "
+    "Fix the name or declare a custom dimension under dimensions.\n",
     "two-firms": "Error: bad.yaml actors: a model needs exactly one actor of kind focal_firm; found 2 (clinic, rival). "
-                 "Mark the one firm whose view this is as kind: focal_firm and give the others another kind.\n",
+    "Mark the one firm whose view this is as kind: focal_firm and give the others another kind.\n",
     "scale": 'Error: bad.yaml flows[0] ("r1-care:gets").magnitude: 9 is outside the model scale 0 to 5. '
-             "Fix the value or widen the scale.\n",
+    "Fix the value or widen the scale.\n",
 }
 
 
 @pytest.mark.parametrize("command", ["validate", "import"])
 @pytest.mark.parametrize("change", sorted(EXPECTED))
-def test_bad_model_exits_1_with_message_and_writes_nothing(runner: CliRunner, tmp_path: Path, command: str,
-                                                           change: str) -> None:
+def test_bad_model_exits_1_with_message_and_writes_nothing(
+    runner: CliRunner, tmp_path: Path, command: str, change: str
+) -> None:
     store = tmp_path / "s.db"
     args = [command, str(bad_file(tmp_path, change))]
     if command == "import":
@@ -104,8 +105,10 @@ def test_missing_store_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> No
     missing = tmp_path / "nope.db"
     result = runner.invoke(cli, ["list", "models", "--store", str(missing)])
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: no store at {missing}. Run 'valuenet init' or 'valuenet import FILE' to create "
-                             "one, or point --store / VALUENET_STORE at an existing store.\n")
+    assert result.stderr == (
+        f"Error: no store at {missing}. Run 'valuenet init' or 'valuenet import FILE' to create "
+        "one, or point --store / VALUENET_STORE at an existing store.\n"
+    )
     assert not missing.exists()
 
 
@@ -131,7 +134,10 @@ def test_list_formats(runner: CliRunner, model_file: Path, tmp_path: Path) -> No
     store = str(tmp_path / "s.db")
     runner.invoke(cli, ["import", str(model_file), "--store", store])
     as_json = json.loads(runner.invoke(cli, ["list", "respondents", "--store", store, "--format", "json"]).stdout)
-    assert [(r["id"], r["segment"], r["nps"], r["flows"]) for r in as_json] == [("r1", "young", 9, 9), ("r2", "old", 4, 9)]
+    assert [(r["id"], r["segment"], r["nps"], r["flows"]) for r in as_json] == [
+        ("r1", "young", 9, 9),
+        ("r2", "old", 4, 9),
+    ]
     as_csv = runner.invoke(cli, ["list", "actors", "--store", store, "--format", "csv"]).stdout.splitlines()
     assert as_csv[0] == "id,name,kind,segment_size,flows"
     assert as_csv[2] == "clinic,Clinic,focal_firm,1,11"
@@ -141,7 +147,7 @@ def test_list_formats(runner: CliRunner, model_file: Path, tmp_path: Path) -> No
 
 def test_csv_output_neutralises_formulas(runner: CliRunner, tmp_path: Path) -> None:
     model = tiny_model()
-    model.actors[3].name = "=HYPERLINK(\"http://x\")"
+    model.actors[3].name = '=HYPERLINK("http://x")'
     path = tmp_path / "f.yaml"
     write_model_file(model, path)
     store = str(tmp_path / "s.db")

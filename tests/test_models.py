@@ -73,12 +73,19 @@ def test_duplicate_ids() -> None:
     ]
 
 
-@pytest.mark.parametrize(("field", "values", "expected"), [
-    ("weights", {"functional": -1, "economic": 1}, "weights.functional: -1 is out of range; weights must be 0 or more."),
-    ("thresholds", {"economic": 9}, "thresholds.economic: 9 is out of range; thresholds must be 0 to 5."),
-    ("weights", {"funky": 1}, 'weights: "funky" is not a dimension'),
-    ("weights", {"functional": 0, "economic": 0}, "weights: all weights are 0."),
-])
+@pytest.mark.parametrize(
+    ("field", "values", "expected"),
+    [
+        (
+            "weights",
+            {"functional": -1, "economic": 1},
+            "weights.functional: -1 is out of range; weights must be 0 or more.",
+        ),
+        ("thresholds", {"economic": 9}, "thresholds.economic: 9 is out of range; thresholds must be 0 to 5."),
+        ("weights", {"funky": 1}, 'weights: "funky" is not a dimension'),
+        ("weights", {"functional": 0, "economic": 0}, "weights: all weights are 0."),
+    ],
+)
 def test_bad_weights_and_thresholds(field: str, values: dict[str, float], expected: str) -> None:
     m = tiny_model()
     setattr(m.respondents[0], field, values)
@@ -117,8 +124,19 @@ def test_check_raises_all_problems_at_once() -> None:
 
 
 def test_interview_language_maps_onto_two_flows_keeping_what_was_said() -> None:
-    gets, gives = exchange_flows("x", goal="g", customer="me", actor="clinic", dimension="experiential", gets=4,
-                                 gives=2, respondent="r1", touchpoint="desk", stage="visit", quote="Kind but slow.")
+    gets, gives = exchange_flows(
+        "x",
+        goal="g",
+        customer="me",
+        actor="clinic",
+        dimension="experiential",
+        gets=4,
+        gives=2,
+        respondent="r1",
+        touchpoint="desk",
+        stage="visit",
+        quote="Kind but slow.",
+    )
     assert (gets.source, gets.target, gets.magnitude) == ("clinic", "me", 4)
     assert (gives.source, gives.target, gives.magnitude) == ("me", "clinic", 2)
     assert {f.quote for f in (gets, gives)} == {"Kind but slow."}

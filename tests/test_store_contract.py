@@ -131,11 +131,22 @@ _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(quote=_text, touchpoint=st.none() | _text, magnitude=st.floats(0, 5), money=st.none() | st.floats(-1e6, 1e6))
-def test_any_flow_text_round_trips(store: Store, model_id: str, quote: str, touchpoint: str | None,
-                                   magnitude: float, money: float | None) -> None:
+def test_any_flow_text_round_trips(
+    store: Store, model_id: str, quote: str, touchpoint: str | None, magnitude: float, money: float | None
+) -> None:
     model = tiny_model(model_id)
-    extra = Flow(id="odd", goal="healthy", source="clinic", target="patient", dimension="symbolic",
-                 magnitude=magnitude, money=money, quote=quote, touchpoint=touchpoint, respondent="r1")
+    extra = Flow(
+        id="odd",
+        goal="healthy",
+        source="clinic",
+        target="patient",
+        dimension="symbolic",
+        magnitude=magnitude,
+        money=money,
+        quote=quote,
+        touchpoint=touchpoint,
+        respondent="r1",
+    )
     model = Model.model_validate({**model.model_dump(), "flows": [*model.model_dump()["flows"], extra.model_dump()]})
     store.write_model(model, replace=True)
     assert store.read_model(model_id) == model

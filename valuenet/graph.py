@@ -102,8 +102,18 @@ def goal_graph(
     used = {focal, customer} | {f.source for f in flows} | {f.target for f in flows}
     actors = [a for a in model.actors if a.id in used]
     return build_graph(
-        actors, flows, **{MODEL: model.id, GOAL: goal, SCENARIO: scenario, RESPONDENT: respondent, FOCAL: focal,
-                          CUSTOMER: customer, DIMENSIONS: model.dimension_ids, SCALE_MAX: model.scale.max},
+        actors,
+        flows,
+        **{
+            MODEL: model.id,
+            GOAL: goal,
+            SCENARIO: scenario,
+            RESPONDENT: respondent,
+            FOCAL: focal,
+            CUSTOMER: customer,
+            DIMENSIONS: model.dimension_ids,
+            SCALE_MAX: model.scale.max,
+        },
     )
 
 

@@ -253,6 +253,7 @@ class Model(_Base):
 
 # -- helpers -------------------------------------------------------------------------------
 
+
 def stable_id(*parts: object, prefix: str = "") -> str:
     """A short deterministic id from content, so a re-import finds the same row again.
 
@@ -285,8 +286,15 @@ def exchange_flows(
     becomes customer -> actor with id ``<exchange>:gives``. A missing number makes no flow.
     """
     common: dict[str, Any] = dict(
-        goal=goal, scenario=scenario, dimension=dimension, respondent=respondent, touchpoint=touchpoint,
-        stage=stage, quote=quote, responsible=responsible, exchange=exchange,
+        goal=goal,
+        scenario=scenario,
+        dimension=dimension,
+        respondent=respondent,
+        touchpoint=touchpoint,
+        stage=stage,
+        quote=quote,
+        responsible=responsible,
+        exchange=exchange,
     )
     flows = []
     if gets is not None:
@@ -314,20 +322,29 @@ def check_model(model: Model, source: str = "") -> list[Problem]:
         problems.append(Problem(f"{where}{loc}".strip(), message, fix))
 
     if not (0 <= model.scale.min < model.scale.max) or not math.isfinite(model.scale.max):
-        add("scale", f"min {model.scale.min:g} and max {model.scale.max:g} do not make a scale.",
-            "Use a minimum of 0 or more and a larger maximum, e.g. min: 0, max: 5.")
+        add(
+            "scale",
+            f"min {model.scale.min:g} and max {model.scale.max:g} do not make a scale.",
+            "Use a minimum of 0 or more and a larger maximum, e.g. min: 0, max: 5.",
+        )
 
     collections: dict[str, list[str]] = {
-        "dimensions": [d.id for d in model.dimensions], "actor_kinds": [k.id for k in model.actor_kinds],
-        "actors": [a.id for a in model.actors], "goals": [g.id for g in model.goals],
-        "respondents": [r.id for r in model.respondents], "flows": [f.id for f in model.flows],
+        "dimensions": [d.id for d in model.dimensions],
+        "actor_kinds": [k.id for k in model.actor_kinds],
+        "actors": [a.id for a in model.actors],
+        "goals": [g.id for g in model.goals],
+        "respondents": [r.id for r in model.respondents],
+        "flows": [f.id for f in model.flows],
     }
     for collection, ids in collections.items():
         seen: dict[str, int] = {}
         for i, item_id in enumerate(ids):
             if item_id in seen:
-                add(_fmt(collection, i, item_id), f"duplicate id; {collection}[{seen[item_id]}] has the same id.",
-                    "Give each item its own id.")
+                add(
+                    _fmt(collection, i, item_id),
+                    f"duplicate id; {collection}[{seen[item_id]}] has the same id.",
+                    "Give each item its own id.",
+                )
             else:
                 seen[item_id] = i
 
@@ -339,24 +356,32 @@ def check_model(model: Model, source: str = "") -> list[Problem]:
 
     for i, a in enumerate(model.actors):
         if a.kind not in kinds:
-            add(_fmt("actors", i, a.id) + ".kind", f'"{a.kind}" is not an actor kind ({", ".join(sorted(kinds))}).',
-                "Fix the kind or declare it under actor_kinds.")
+            add(
+                _fmt("actors", i, a.id) + ".kind",
+                f'"{a.kind}" is not an actor kind ({", ".join(sorted(kinds))}).',
+                "Fix the kind or declare it under actor_kinds.",
+            )
 
     focal = [a.id for a in model.actors if a.kind == FOCAL_KIND]
     if len(focal) != 1:
         found = f"{len(focal)} ({', '.join(focal)})" if focal else "none"
-        add("actors", f"a model needs exactly one actor of kind focal_firm; found {found}.",
-            "Mark the one firm whose view this is as kind: focal_firm and give the others another kind.")
+        add(
+            "actors",
+            f"a model needs exactly one actor of kind focal_firm; found {found}.",
+            "Mark the one firm whose view this is as kind: focal_firm and give the others another kind.",
+        )
 
     def check_dims(loc: str, values: dict[str, float], what: str, lo: float, hi: float | None) -> None:
         for dim, value in values.items():
             if dim not in dims:
-                add(f"{loc}.{what}", f'"{dim}" is not a dimension ({", ".join(model.dimension_ids)}).',
-                    "Fix the name or declare a custom dimension under dimensions.")
+                add(
+                    f"{loc}.{what}",
+                    f'"{dim}" is not a dimension ({", ".join(model.dimension_ids)}).',
+                    "Fix the name or declare a custom dimension under dimensions.",
+                )
             elif not math.isfinite(value) or value < lo or (hi is not None and value > hi):
                 rng = f"{lo:g} to {hi:g}" if hi is not None else f"{lo:g} or more"
-                add(f"{loc}.{what}.{dim}", f"{value:g} is out of range; {what} must be {rng}.",
-                    "Fix the value.")
+                add(f"{loc}.{what}.{dim}", f"{value:g} is out of range; {what} must be {rng}.", "Fix the value.")
 
     for i, g in enumerate(model.goals):
         loc = _fmt("goals", i, g.id)
@@ -368,8 +393,11 @@ def check_model(model: Model, source: str = "") -> list[Problem]:
                 add(loc + ".scenarios", f'scenario "{s.id}" appears twice.', "Give each scenario its own id.")
             seen_s.add(s.id)
             if s.based_on is not None and s.based_on not in {x.id for x in g.scenarios}:
-                add(loc + ".scenarios", f'scenario "{s.id}" is based on "{s.based_on}", which the goal does not have.',
-                    "Fix based_on.")
+                add(
+                    loc + ".scenarios",
+                    f'scenario "{s.id}" is based on "{s.based_on}", which the goal does not have.',
+                    "Fix based_on.",
+                )
 
     for i, r in enumerate(model.respondents):
         loc = _fmt("respondents", i, r.id)
@@ -390,19 +418,35 @@ def check_model(model: Model, source: str = "") -> list[Problem]:
         if f.source == f.target:
             add(loc, f'source and target are both "{f.source}".', "A flow goes from one actor to another.")
         if f.dimension not in dims:
-            add(f"{loc}.dimension", f'"{f.dimension}" is not a dimension ({", ".join(model.dimension_ids)}).',
-                "Fix the name or declare a custom dimension under dimensions.")
+            add(
+                f"{loc}.dimension",
+                f'"{f.dimension}" is not a dimension ({", ".join(model.dimension_ids)}).',
+                "Fix the name or declare a custom dimension under dimensions.",
+            )
         if f.goal not in goals:
             add(f"{loc}.goal", f'goal "{f.goal}" is not defined.', "Add it under goals or fix the id.")
         elif f.scenario not in goals[f.goal]:
-            add(f"{loc}.scenario", f'goal "{f.goal}" has no scenario "{f.scenario}".',
-                "Add it under the goal's scenarios or fix the id.")
+            add(
+                f"{loc}.scenario",
+                f'goal "{f.goal}" has no scenario "{f.scenario}".',
+                "Add it under the goal's scenarios or fix the id.",
+            )
         if f.respondent is not None and f.respondent not in respondents:
-            add(f"{loc}.respondent", f'respondent "{f.respondent}" is not defined.',
-                "Add them under respondents or fix the id.")
+            add(
+                f"{loc}.respondent",
+                f'respondent "{f.respondent}" is not defined.',
+                "Add them under respondents or fix the id.",
+            )
         if f.magnitude is None and f.money is None:
-            add(loc, "has neither a magnitude nor a money amount.", "Give a perceived magnitude, a money amount, or both.")
+            add(
+                loc,
+                "has neither a magnitude nor a money amount.",
+                "Give a perceived magnitude, a money amount, or both.",
+            )
         if f.magnitude is not None and not (lo <= f.magnitude <= hi):
-            add(f"{loc}.magnitude", f"{f.magnitude:g} is outside the model scale {lo:g} to {hi:g}.",
-                "Fix the value or widen the scale.")
+            add(
+                f"{loc}.magnitude",
+                f"{f.magnitude:g} is outside the model scale {lo:g} to {hi:g}.",
+                "Fix the value or widen the scale.",
+            )
     return problems

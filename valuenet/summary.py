@@ -16,35 +16,56 @@ def model_stats(model: Model) -> list[dict[str, Any]]:
             flows = [f for f in model.flows if f.goal == goal.id and f.scenario == scenario.id]
             dims = Counter(f.dimension for f in flows)
             actors = {f.source for f in flows} | {f.target for f in flows}
-            rows.append({
-                "model": model.id,
-                "goal": goal.id,
-                "scenario": scenario.id,
-                "respondents": len({f.respondent for f in flows if f.respondent}),
-                "actors": len(actors),
-                "flows": len(flows),
-                **{d: dims.get(d, 0) for d in model.dimension_ids},
-            })
+            rows.append(
+                {
+                    "model": model.id,
+                    "goal": goal.id,
+                    "scenario": scenario.id,
+                    "respondents": len({f.respondent for f in flows if f.respondent}),
+                    "actors": len(actors),
+                    "flows": len(flows),
+                    **{d: dims.get(d, 0) for d in model.dimension_ids},
+                }
+            )
     return rows
 
 
 def list_items(model: Model, what: str) -> list[dict[str, Any]]:
     """Rows describing the model's ``goals``, ``respondents`` or ``actors``."""
     if what == "goals":
-        return [{"id": g.id, "title": g.title, "customer": model.customer_of(g.id) if _has_customer(model, g.id) else None,
-                 "scenarios": [s.id for s in g.scenarios],
-                 "flows": sum(1 for f in model.flows if f.goal == g.id)} for g in model.goals]
+        return [
+            {
+                "id": g.id,
+                "title": g.title,
+                "customer": model.customer_of(g.id) if _has_customer(model, g.id) else None,
+                "scenarios": [s.id for s in g.scenarios],
+                "flows": sum(1 for f in model.flows if f.goal == g.id),
+            }
+            for g in model.goals
+        ]
     if what == "respondents":
         counts = Counter(f.respondent for f in model.flows)
-        return [{"id": r.id, "name": r.name, "segment": r.segment, "persona": r.persona, "nps": r.nps,
-                 "churned": r.churned, "flows": counts.get(r.id, 0)} for r in model.respondents]
+        return [
+            {
+                "id": r.id,
+                "name": r.name,
+                "segment": r.segment,
+                "persona": r.persona,
+                "nps": r.nps,
+                "churned": r.churned,
+                "flows": counts.get(r.id, 0),
+            }
+            for r in model.respondents
+        ]
     if what == "actors":
         degree: Counter[str] = Counter()
         for f in model.flows:
             degree[f.source] += 1
             degree[f.target] += 1
-        return [{"id": a.id, "name": a.name, "kind": a.kind, "segment_size": a.segment_size,
-                 "flows": degree.get(a.id, 0)} for a in model.actors]
+        return [
+            {"id": a.id, "name": a.name, "kind": a.kind, "segment_size": a.segment_size, "flows": degree.get(a.id, 0)}
+            for a in model.actors
+        ]
     raise ValueError(f"cannot list {what!r}")
 
 

@@ -51,8 +51,14 @@ def _traceback(ctx: click.Context, _param: click.Parameter, value: bool) -> None
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="valuenet")
-@click.option("--traceback", is_flag=True, expose_value=False, is_eager=True, callback=_traceback,
-              help="Show the full Python traceback when a command fails.")
+@click.option(
+    "--traceback",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_traceback,
+    help="Show the full Python traceback when a command fails.",
+)
 def cli() -> None:
     """Model customer value networks: where the firm adds value, where it destroys it.
 

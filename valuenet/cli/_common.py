@@ -24,24 +24,33 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def store_option(f: F) -> F:
     return click.option(
-        "--store", "store_url", metavar="URL", envvar=STORE_ENV, show_envvar=True,
+        "--store",
+        "store_url",
+        metavar="URL",
+        envvar=STORE_ENV,
+        show_envvar=True,
         help="SQLite file or Neo4j URI (neo4j://, neo4j+s://, bolt://). Default: ./valuenet.db.",
     )(f)
 
 
 def database_option(f: F) -> F:
-    return click.option("--database", metavar="NAME", envvar="NEO4J_DATABASE", show_envvar=True,
-                        help="Neo4j database (default: the server's default database).")(f)
+    return click.option(
+        "--database",
+        metavar="NAME",
+        envvar="NEO4J_DATABASE",
+        show_envvar=True,
+        help="Neo4j database (default: the server's default database).",
+    )(f)
 
 
 def model_option(f: F) -> F:
-    return click.option("--model", "model_id", metavar="ID",
-                        help="Model to use when the store holds several.")(f)
+    return click.option("--model", "model_id", metavar="ID", help="Model to use when the store holds several.")(f)
 
 
 def format_option(f: F) -> F:
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                        help="Output format.")(f)
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format."
+    )(f)
 
 
 def connect(store_url: str | None, database: str | None = None, *, create: bool = False) -> Store:
@@ -76,8 +85,9 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def render_rows(rows: Sequence[Mapping[str, Any]], fmt: str, columns: Sequence[str] | None = None,
-                title: str | None = None) -> str:
+def render_rows(
+    rows: Sequence[Mapping[str, Any]], fmt: str, columns: Sequence[str] | None = None, title: str | None = None
+) -> str:
     """Rows (mappings with the same keys) as a table, JSON array or CSV text."""
     cols = list(columns) if columns is not None else (list(rows[0].keys()) if rows else [])
     if fmt == "json":
@@ -87,15 +97,21 @@ def render_rows(rows: Sequence[Mapping[str, Any]], fmt: str, columns: Sequence[s
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(cols)
         for r in rows:
-            writer.writerow([neutralise(r.get(c)) if not isinstance(r.get(c), (list, dict)) else
-                             neutralise(json.dumps(r.get(c), ensure_ascii=False)) for c in cols])
+            writer.writerow(
+                [
+                    neutralise(r.get(c))
+                    if not isinstance(r.get(c), (list, dict))
+                    else neutralise(json.dumps(r.get(c), ensure_ascii=False))
+                    for c in cols
+                ]
+            )
         return buf.getvalue().rstrip("\n")
     table = [[_cell(r.get(c)) for c in cols] for r in rows]
     widths = [max([len(c)] + [len(t[i]) for t in table]) for i, c in enumerate(cols)]
     lines = [f"{title}:"] if title else []
-    lines.append("  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip())
+    lines.append("  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=False)).rstrip())
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip() for t in table]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(t, widths, strict=False)).rstrip() for t in table]
     if not rows:
         lines.append("(none)")
     return "\n".join(lines)

@@ -26,8 +26,21 @@ from valuenet.models import DEFAULT_SCENARIO, Flow, Model, check_model, exchange
 
 FORMAT_VERSION = 1
 MAX_PROBLEMS = 50
-_EXCHANGE_KEYS = {"id", "goal", "scenario", "respondent", "customer", "actor", "dimension", "gets", "gives",
-                  "touchpoint", "stage", "quote", "responsible"}
+_EXCHANGE_KEYS = {
+    "id",
+    "goal",
+    "scenario",
+    "respondent",
+    "customer",
+    "actor",
+    "dimension",
+    "gets",
+    "gives",
+    "touchpoint",
+    "stage",
+    "quote",
+    "responsible",
+}
 
 
 def _loc(loc: tuple[int | str, ...]) -> str:
@@ -63,29 +76,60 @@ def _expand_exchanges(data: dict[str, Any], source: str, problems: list[Problem]
             continue
         unknown = set(ex) - _EXCHANGE_KEYS
         if unknown:
-            problems.append(Problem(loc, f"unknown key(s) {', '.join(sorted(unknown))}.",
-                                    f"Use only {', '.join(sorted(_EXCHANGE_KEYS))}."))
+            problems.append(
+                Problem(
+                    loc,
+                    f"unknown key(s) {', '.join(sorted(unknown))}.",
+                    f"Use only {', '.join(sorted(_EXCHANGE_KEYS))}.",
+                )
+            )
             continue
-        customer = ex.get("customer") or goal_customers.get(ex.get("goal")) or (customers[0] if len(customers) == 1 else None)
+        customer = (
+            ex.get("customer") or goal_customers.get(ex.get("goal")) or (customers[0] if len(customers) == 1 else None)
+        )
         if customer is None:
-            problems.append(Problem(loc, "does not say which customer actor it belongs to.",
-                                    "Add customer: ACTOR_ID, or set customer on the goal."))
+            problems.append(
+                Problem(
+                    loc,
+                    "does not say which customer actor it belongs to.",
+                    "Add customer: ACTOR_ID, or set customer on the goal.",
+                )
+            )
             continue
         scenario = ex.get("scenario") or DEFAULT_SCENARIO
-        ex_id = ex.get("id") or stable_id(ex.get("respondent"), ex.get("goal"), scenario, ex.get("actor"),
-                                          ex.get("dimension"), ex.get("touchpoint"), ex.get("stage"), prefix="x-")
+        ex_id = ex.get("id") or stable_id(
+            ex.get("respondent"),
+            ex.get("goal"),
+            scenario,
+            ex.get("actor"),
+            ex.get("dimension"),
+            ex.get("touchpoint"),
+            ex.get("stage"),
+            prefix="x-",
+        )
         try:
             pair = exchange_flows(
-                str(ex_id), goal=ex.get("goal", ""), customer=customer, actor=ex.get("actor", ""),
-                dimension=ex.get("dimension", ""), gets=ex.get("gets"), gives=ex.get("gives"), scenario=scenario,
-                respondent=ex.get("respondent"), touchpoint=ex.get("touchpoint"), stage=ex.get("stage"),
-                quote=ex.get("quote"), responsible=ex.get("responsible"),
+                str(ex_id),
+                goal=ex.get("goal", ""),
+                customer=customer,
+                actor=ex.get("actor", ""),
+                dimension=ex.get("dimension", ""),
+                gets=ex.get("gets"),
+                gives=ex.get("gives"),
+                scenario=scenario,
+                respondent=ex.get("respondent"),
+                touchpoint=ex.get("touchpoint"),
+                stage=ex.get("stage"),
+                quote=ex.get("quote"),
+                responsible=ex.get("responsible"),
             )
         except ValidationError as exc:
             problems.extend(validation_problems(exc, source, f"exchanges[{i}]"))
             continue
         if not pair:
-            problems.append(Problem(loc, "has neither gets nor gives.", "Give what the customer gets, gives up, or both."))
+            problems.append(
+                Problem(loc, "has neither gets nor gives.", "Give what the customer gets, gives up, or both.")
+            )
         flows.extend(f.model_dump(exclude_defaults=True) for f in pair)
     return flows
 
@@ -94,22 +138,44 @@ def parse_model(data: Any, source: str = "") -> Model:
     """Build and check a :class:`Model` from parsed file content; raise :class:`ModelFileError` listing all problems."""
     where = source or "model"
     if not isinstance(data, dict):
-        raise ModelFileError([Problem(where, "does not hold a model (expected a mapping at the top).",
-                                      "Start the file with 'valuenet: 1' and the model's keys.")])
+        raise ModelFileError(
+            [
+                Problem(
+                    where,
+                    "does not hold a model (expected a mapping at the top).",
+                    "Start the file with 'valuenet: 1' and the model's keys.",
+                )
+            ]
+        )
     data = dict(data)
     version = data.pop("valuenet", FORMAT_VERSION)
     if version != FORMAT_VERSION:
-        raise ModelFileError([Problem(f"{where} valuenet", f"format version {version!r} is not supported.",
-                                      f"This valuenet reads version {FORMAT_VERSION}.")])
+        raise ModelFileError(
+            [
+                Problem(
+                    f"{where} valuenet",
+                    f"format version {version!r} is not supported.",
+                    f"This valuenet reads version {FORMAT_VERSION}.",
+                )
+            ]
+        )
     problems: list[Problem] = []
     extra_flows = _expand_exchanges(data, source, problems)
     data.pop("exchanges", None)
     for i, f in enumerate(data.get("flows") or []):
         if isinstance(f, dict) and not f.get("id"):
             f = dict(f)
-            f["id"] = stable_id(f.get("goal"), f.get("scenario", DEFAULT_SCENARIO), f.get("respondent"),
-                                f.get("source"), f.get("target"), f.get("dimension"), f.get("touchpoint"),
-                                f.get("stage"), prefix="f-")
+            f["id"] = stable_id(
+                f.get("goal"),
+                f.get("scenario", DEFAULT_SCENARIO),
+                f.get("respondent"),
+                f.get("source"),
+                f.get("target"),
+                f.get("dimension"),
+                f.get("touchpoint"),
+                f.get("stage"),
+                prefix="f-",
+            )
             data["flows"][i] = f
     if extra_flows:
         data["flows"] = list(data.get("flows") or []) + extra_flows
@@ -133,18 +199,22 @@ def read_model_file(path: str | Path) -> Model:
     except FileNotFoundError:
         raise ModelFileError([Problem(str(path), "no such file.", "Check the path.")]) from None
     except UnicodeDecodeError as exc:
-        raise ModelFileError([Problem(name, f"is not UTF-8 text (byte {exc.start}).",
-                                      "Save the file as UTF-8.")]) from None
+        raise ModelFileError(
+            [Problem(name, f"is not UTF-8 text (byte {exc.start}).", "Save the file as UTF-8.")]
+        ) from None
     except OSError as exc:
-        raise ModelFileError([Problem(str(path), f"cannot be read: {exc.strerror}.", "Check the path and permissions.")]) from exc
+        raise ModelFileError(
+            [Problem(str(path), f"cannot be read: {exc.strerror}.", "Check the path and permissions.")]
+        ) from exc
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(text)
         else:
             data = yaml.safe_load(text)
     except json.JSONDecodeError as exc:
-        raise ModelFileError([Problem(f"{name} line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}.",
-                                      "Fix the syntax.")]) from None
+        raise ModelFileError(
+            [Problem(f"{name} line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}.", "Fix the syntax.")]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -175,5 +245,13 @@ def write_model_file(model: Model, path: str | Path) -> None:
     tmp.replace(path)
 
 
-__all__ = ["Flow", "model_to_dict", "model_to_json", "model_to_yaml", "parse_model", "read_model_file",
-           "validation_problems", "write_model_file"]
+__all__ = [
+    "Flow",
+    "model_to_dict",
+    "model_to_json",
+    "model_to_yaml",
+    "parse_model",
+    "read_model_file",
+    "validation_problems",
+    "write_model_file",
+]

@@ -56,8 +56,19 @@ def open_store(
     return SQLiteStore(url, create=create)
 
 
-__all__ = ["Batch", "Counts", "DEFAULT_STORE", "ModelInfo", "SQLiteStore", "Store", "WriteSummary", "batches_of",
-           "default_store_url", "is_neo4j_url", "open_store"]
+__all__ = [
+    "DEFAULT_STORE",
+    "Batch",
+    "Counts",
+    "ModelInfo",
+    "SQLiteStore",
+    "Store",
+    "WriteSummary",
+    "batches_of",
+    "default_store_url",
+    "is_neo4j_url",
+    "open_store",
+]
 
 
 def __getattr__(name: str) -> object:

@@ -93,9 +93,9 @@ def batches_of(model: Model, size: int = 5000) -> Iterator[Batch]:
     """Split a model into batches of at most ``size`` items, actors and goals first."""
     yield Batch(actors=list(model.actors), goals=list(model.goals))
     for start in range(0, len(model.respondents), size):
-        yield Batch(respondents=model.respondents[start:start + size])
+        yield Batch(respondents=model.respondents[start : start + size])
     for start in range(0, len(model.flows), size):
-        yield Batch(flows=model.flows[start:start + size])
+        yield Batch(flows=model.flows[start : start + size])
 
 
 @runtime_checkable
@@ -143,11 +143,8 @@ class Store(Protocol):
         """Remove a model and everything in it; ``False`` when it was not there."""
         ...
 
-    def close(self) -> None:
-        ...
+    def close(self) -> None: ...
 
-    def __enter__(self) -> Store:
-        ...
+    def __enter__(self) -> Store: ...
 
-    def __exit__(self, *exc: object) -> None:
-        ...
+    def __exit__(self, *exc: object) -> None: ...

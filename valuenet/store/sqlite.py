@@ -50,15 +50,15 @@ _TABLES: dict[str, type[BaseModel]] = {"actors": Actor, "goals": Goal, "responde
 # Upserts that leave a row alone when its document is unchanged, so rowcount counts real changes.
 _UPSERT = {
     "actors": "INSERT INTO actors (model, id, doc) VALUES (?, ?, ?) "
-              "ON CONFLICT (model, id) DO UPDATE SET doc = excluded.doc WHERE doc != excluded.doc",
+    "ON CONFLICT (model, id) DO UPDATE SET doc = excluded.doc WHERE doc != excluded.doc",
     "goals": "INSERT INTO goals (model, id, doc) VALUES (?, ?, ?) "
-             "ON CONFLICT (model, id) DO UPDATE SET doc = excluded.doc WHERE doc != excluded.doc",
+    "ON CONFLICT (model, id) DO UPDATE SET doc = excluded.doc WHERE doc != excluded.doc",
     "respondents": "INSERT INTO respondents (model, id, segment, doc) VALUES (?, ?, ?, ?) "
-                   "ON CONFLICT (model, id) DO UPDATE SET segment = excluded.segment, doc = excluded.doc "
-                   "WHERE doc != excluded.doc",
+    "ON CONFLICT (model, id) DO UPDATE SET segment = excluded.segment, doc = excluded.doc "
+    "WHERE doc != excluded.doc",
     "flows": "INSERT INTO flows (model, id, goal, respondent, doc) VALUES (?, ?, ?, ?, ?) "
-             "ON CONFLICT (model, id) DO UPDATE SET goal = excluded.goal, respondent = excluded.respondent, "
-             "doc = excluded.doc WHERE doc != excluded.doc",
+    "ON CONFLICT (model, id) DO UPDATE SET goal = excluded.goal, respondent = excluded.respondent, "
+    "doc = excluded.doc WHERE doc != excluded.doc",
 }
 
 
@@ -117,7 +117,11 @@ class SQLiteStore:
             newer = int(row[0]) > SCHEMA_VERSION
             raise SchemaVersionError(
                 f"{self.path} uses store schema version {row[0]}; this valuenet uses {SCHEMA_VERSION}. "
-                + ("Upgrade valuenet to read it." if newer else "Export it with the valuenet that wrote it and re-import.")
+                + (
+                    "Upgrade valuenet to read it."
+                    if newer
+                    else "Export it with the valuenet that wrote it and re-import."
+                )
             )
 
     def close(self) -> None:
@@ -133,8 +137,10 @@ class SQLiteStore:
     def list_models(self) -> list[ModelInfo]:
         out = []
         for model_id, doc in self._db.execute("SELECT id, doc FROM models ORDER BY id"):
-            counts = [self._db.execute(f"SELECT count(*) FROM {t} WHERE model=?", (model_id,)).fetchone()[0]
-                      for t in ("actors", "goals", "respondents", "flows")]
+            counts = [
+                self._db.execute(f"SELECT count(*) FROM {t} WHERE model=?", (model_id,)).fetchone()[0]
+                for t in ("actors", "goals", "respondents", "flows")
+            ]
             out.append(ModelInfo(model_id, json.loads(doc).get("title"), *counts))
         return out
 
@@ -146,7 +152,9 @@ class SQLiteStore:
                 return ids[0]
             if not ids:
                 raise NotFoundError(f"the store {self.url} holds no model yet. Import one with 'valuenet import FILE'.")
-            raise NotFoundError(f"the store {self.url} holds several models ({', '.join(ids)}). Choose one with --model.")
+            raise NotFoundError(
+                f"the store {self.url} holds several models ({', '.join(ids)}). Choose one with --model."
+            )
         if model_id not in ids:
             have = f" It holds: {', '.join(ids)}." if ids else " It is empty."
             raise NotFoundError(f"the store {self.url} has no model {model_id!r}.{have}")
@@ -157,8 +165,10 @@ class SQLiteStore:
         (doc,) = self._db.execute("SELECT doc FROM models WHERE id=?", (model_id,)).fetchone()
         data: dict[str, Any] = json.loads(doc)
         for table, cls in _TABLES.items():
-            data[table] = [cls.model_validate_json(d) for (d,) in
-                           self._db.execute(f"SELECT doc FROM {table} WHERE model=? ORDER BY rowid", (model_id,))]
+            data[table] = [
+                cls.model_validate_json(d)
+                for (d,) in self._db.execute(f"SELECT doc FROM {table} WHERE model=? ORDER BY rowid", (model_id,))
+            ]
         return Model.model_validate(data)
 
     # -- writing ---------------------------------------------------------------------------
@@ -193,8 +203,10 @@ class SQLiteStore:
                 c.updated = 1
             else:
                 c.unchanged = 1
-            db.execute("INSERT INTO models (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc=excluded.doc",
-                       (mid, head))
+            db.execute(
+                "INSERT INTO models (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc=excluded.doc",
+                (mid, head),
+            )
             changes = dict.fromkeys(_TABLES, 0)
             sent = dict.fromkeys(_TABLES, 0)
             done = 0
@@ -220,13 +232,15 @@ class SQLiteStore:
             if replace:
                 for table in _TABLES:
                     summary.counts[table].removed = db.execute(
-                        f"DELETE FROM {table} WHERE model=? AND id NOT IN (SELECT id FROM written_{table})",
-                        (mid,)).rowcount
+                        f"DELETE FROM {table} WHERE model=? AND id NOT IN (SELECT id FROM written_{table})", (mid,)
+                    ).rowcount
             elif replaced:
                 marks = ",".join("?" * len(replaced))
                 summary.counts["flows"].removed = db.execute(
                     f"DELETE FROM flows WHERE model=? AND respondent IN ({marks}) "
-                    "AND id NOT IN (SELECT id FROM written_flows)", (mid, *replaced)).rowcount
+                    "AND id NOT IN (SELECT id FROM written_flows)",
+                    (mid, *replaced),
+                ).rowcount
             db.execute("COMMIT")
         except BaseException as exc:
             if db.in_transaction:
@@ -263,4 +277,4 @@ class SQLiteStore:
         return {r[0] for r in self._db.execute(f"SELECT id FROM {table} WHERE model=?", (model_id,))}
 
 
-__all__ = ["SCHEMA_VERSION", "SQLiteStore", "Counts"]
+__all__ = ["SCHEMA_VERSION", "Counts", "SQLiteStore"]
