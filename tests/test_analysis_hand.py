@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import tiny_model
-from valuenet.analysis.base import Context, context_of, normalise_weights
+from valuenet.analysis.base import Context, context_of, mean_network, normalise_weights, restrict
 from valuenet.analysis.dependency import dependency
 from valuenet.analysis.destruction import deal_breakers, value_destruction
 from valuenet.analysis.economic import economic_sheets
@@ -18,7 +18,8 @@ from valuenet.analysis.metrics import network_metrics
 from valuenet.analysis.net import net_value
 from valuenet.analysis.opportunities import brokerage, underserved
 from valuenet.analysis.scenarios import compare_networks
-from valuenet.analysis.segments import summarise
+from valuenet.analysis.segments import bootstrap_means, mean_interval, summarise
+from valuenet.analysis.table import FlowTable, mean_flows
 from valuenet.graph import goal_graph
 from valuenet.models import Actor, Flow, Goal, Model, Respondent, exchange_flows
 
@@ -243,3 +244,29 @@ def test_scenarios_by_hand() -> None:
 
 def test_context_without_respondent_is_equal_weights() -> None:
     assert context_of(tiny_model(), None) == Context(dict.fromkeys(DIMS, 0.25), {})
+
+
+def test_large_samples_use_the_normal_limit_of_the_bootstrap() -> None:
+    rng = np.random.default_rng(5)
+    x = rng.exponential(size=(6000, 1))
+    lo, hi = mean_interval(x)
+    boots = bootstrap_means(x)[:, 0]
+    b_lo, b_hi = np.percentile(boots, [2.5, 97.5])
+    half = hi[0] - x.mean()
+    assert half == pytest.approx(1.959963984540054 * x.std(ddof=1) / math.sqrt(6000))
+    assert abs(lo[0] - b_lo) < 0.15 * half and abs(hi[0] - b_hi) < 0.15 * half
+
+
+def test_mean_flows_give_the_mean_network_answers() -> None:
+    m = tiny_model()
+    g = restrict(goal_graph(m, "healthy"), ["r1", "r2"])
+    mean = net_value(mean_network(g, 2))
+    compact = goal_graph(m, "healthy").copy()
+    compact.remove_edges_from(list(compact.edges(keys=True)))
+    for f in mean_flows(FlowTable.from_model(m, "healthy"), goal="healthy"):
+        compact.add_edge(f.source, f.target, key=f.id, **f.model_dump())
+    other = net_value(compact)
+    for a in mean.actors:
+        assert other.actors[a].net == pytest.approx(mean.actors[a].net)
+    assert value_destruction(compact).total_weighted == pytest.approx(value_destruction(mean_network(g, 2))
+                                                                      .total_weighted)

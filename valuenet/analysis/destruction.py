@@ -121,7 +121,8 @@ def value_destruction(g: nx.MultiDiGraph, context: Context | None = None, actor:
         grp["gets" if v == customer else "gives"] += float(d[MAGNITUDE])
         grp["quotes"].append(d.get(QUOTE))
         grp["flows"].append(d.get(FLOW_ID))
-    items, tps = [], {}
+    items: list[DestructionItem] = []
+    tps: dict[tuple[str, str, str], list[float]] = {}
     for (kind, counterpart, tp, dim), grp in groups.items():
         w = ctx.weight(dim)
         tp_sum = tps.setdefault((kind, counterpart, tp), [0.0, 0.0])

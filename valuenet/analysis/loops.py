@@ -1,7 +1,7 @@
 """Value loops and stakeholder importance, by the Stakeholder Value Network method.
 
-Following Cameron, Crawley, Feng and Lin (2011) and Feng, Crawley, de Weck, Keller
-and Robinson (2010, 2013): a *value loop* is a simple directed cycle of value
+Following Cameron, Crawley, Feng and Lin (2011), Feng, Crawley, de Weck, Keller
+and Robinson (2010) and Feng (2013): a *value loop* is a simple directed cycle of value
 flows that passes through the focal actor; its value is the product of the
 scores of its flows, each normalised to 0-1; a stakeholder's *importance* is the
 sum of the values of the loops it lies on divided by the sum over all loops (so

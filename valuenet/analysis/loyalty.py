@@ -2,7 +2,8 @@
 
 *NPS* (Reichheld 2003) is the percentage of promoters (9-10) minus the percentage
 of detractors (0-6) among respondents who gave a score; its 95% interval is a
-percentile bootstrap of the mean of +100 / 0 / -100 per respondent.
+percentile bootstrap of the mean of +100 / 0 / -100 per respondent (its normal
+limit above 5,000 respondents).
 
 *Drivers*: for each feature (an actor's weighted net value, the firm's net value
 per dimension, the firm's direct and indirect destruction, a threshold breach)
@@ -30,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from valuenet.analysis.base import Result
-from valuenet.analysis.segments import ALL, NO_SEGMENT, bootstrap_means
+from valuenet.analysis.segments import ALL, NO_SEGMENT, mean_interval
 
 MIN_N_CORRELATION = 10
 MIN_N_MODEL = 20
@@ -104,10 +105,9 @@ def net_promoter(scores: Sequence[int | None], segments: Sequence[str | None]) -
             out.append(NPS(seg, 0, 0, 0, 0, None, None, None))
             continue
         points = np.array([[100.0 if s >= 9 else (-100.0 if s <= 6 else 0.0)] for s in vals])
-        boots = bootstrap_means(points)[:, 0] if len(vals) > 1 else np.array([points[0, 0]])
-        lo, hi = np.percentile(boots, [2.5, 97.5])
+        lo, hi = (float(v[0]) for v in mean_interval(points))
         out.append(NPS(seg, len(vals), pro, len(vals) - pro - det, det, 100.0 * (pro - det) / len(vals),
-                       float(lo), float(hi)))
+                       lo if math.isfinite(lo) else None, hi if math.isfinite(hi) else None))
     return tuple(out)
 
 
@@ -144,10 +144,11 @@ def ridge(x: np.ndarray, y: np.ndarray, lam: float = RIDGE) -> tuple[np.ndarray,
     yc = y - y.mean()
     a = x.T @ x + n * lam * np.eye(p)
     a_inv = np.linalg.inv(a)
-    beta = a_inv @ x.T @ yc
-    dof = max(1.0, n - 1 - float(np.trace(x @ a_inv @ x.T)))
+    beta = a_inv @ (x.T @ yc)
+    xtx = x.T @ x
+    dof = max(1.0, n - 1 - float(np.trace(a_inv @ xtx)))
     sigma2 = float(((yc - x @ beta) ** 2).sum()) / dof
-    cov = sigma2 * a_inv @ (x.T @ x) @ a_inv
+    cov = sigma2 * a_inv @ xtx @ a_inv
     return beta, np.sqrt(np.clip(np.diag(cov), 0, None))
 
 

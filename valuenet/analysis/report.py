@@ -23,7 +23,13 @@ from valuenet.analysis.loyalty import Loyalty, default_features, loyalty
 from valuenet.analysis.metrics import NetworkMetrics, network_metrics
 from valuenet.analysis.net import NetValue, net_value
 from valuenet.analysis.opportunities import Opportunities, opportunities
-from valuenet.analysis.scenarios import ScenarioComparison, compare_measures, compare_networks
+from valuenet.analysis.scenarios import (
+    BreakChange,
+    Change,
+    ScenarioComparison,
+    compare_measures,
+    compare_networks,
+)
 from valuenet.analysis.segments import SegmentSummary, aggregate, measure_matrix, respondent_measures
 from valuenet.errors import AnalysisError
 from valuenet.graph import goal_graph
@@ -63,7 +69,7 @@ class GoalAnalysis(Result):
     loyalty: Loyalty
     scenarios: ScenarioComparison | None
 
-    def to_dict(self, sections: Sequence[str] = SECTIONS) -> dict[str, Any]:  # type: ignore[override]
+    def to_dict(self, sections: Sequence[str] = SECTIONS) -> dict[str, Any]:
         """The JSON document of ``docs/analysis.md``, with only the ``sections`` asked for."""
         data = super().to_dict()
         return {k: v for k, v in data.items() if k not in SECTIONS or k in sections}
@@ -183,7 +189,8 @@ def analyze_goal(model: Model, goal: str | None = None, *, scenario: str = DEFAU
     comparison = None
     if compare is not None:
         both = [r for r in respondents_of(model, goal_id, compare) if r in ids]
-        changes, breaks = [], []
+        changes: list[Change] = []
+        breaks: list[BreakChange] = []
         before_rows, after_rows = [], []
         for r in both:
             after_g = goal_graph(model, goal_id, compare, r)

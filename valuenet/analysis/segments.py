@@ -5,7 +5,8 @@
 ``docs/analysis.md``). :func:`aggregate` summarises a matrix of them per segment:
 n, mean, median, standard deviation and a percentile bootstrap 95% confidence
 interval of the mean (1,000 resamples, seeded, so a re-run gives the same
-interval). A measure a respondent lacks counts as 0 (no flow, no value); an
+interval; above 5,000 respondents, the normal limit of that bootstrap
+distribution, see :func:`mean_interval`). A measure a respondent lacks counts as 0 (no flow, no value); an
 undefined one (NaN, such as the firm's share when the customer gets nothing) is
 left out of that measure's n.
 """
@@ -42,6 +43,9 @@ from valuenet.graph import DIMENSION, MAGNITUDE, TOUCHPOINT
 NO_SEGMENT = "(no segment)"
 ALL = "(all)"
 RESAMPLES = 1000
+#: Above this many respondents, the bootstrap interval of a mean is replaced by its normal limit.
+BOOTSTRAP_MAX_N = 5000
+Z95 = 1.959963984540054
 NAN = float("nan")
 #: Measures that exist only for respondents who used the thing they describe (missing = NaN, not 0).
 CONDITIONAL = ("touchpoint.",)
@@ -163,16 +167,48 @@ def bootstrap_means(x: np.ndarray, resamples: int = RESAMPLES, seed: int = 0) ->
     rng = np.random.default_rng(seed)
     finite = np.isfinite(x)
     xz = np.where(finite, x, 0.0)
-    mask = finite.astype(float)
+    gaps = np.flatnonzero(~finite.all(axis=0))  # only these columns need their own denominators
+    mask = finite[:, gaps].astype(float)
     out = np.empty((resamples, x.shape[1]))
+    offsets = (n * np.arange(chunk, dtype=np.int64))[:, None]
     for start in range(0, resamples, chunk):
         b = min(chunk, resamples - start)
-        draws = rng.integers(0, n, size=(b, n))
-        counts = np.bincount((draws + n * np.arange(b)[:, None]).ravel(), minlength=b * n).reshape(b, n)
-        counts = counts.astype(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[start:start + b] = (counts @ xz) / (counts @ mask)
+        draws = rng.integers(0, n, size=(b, n), dtype=np.int64) + offsets[:b]
+        counts = np.bincount(draws.ravel(), minlength=b * n).reshape(b, n).astype(float)
+        block = (counts @ xz) / n
+        if len(gaps):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                block[:, gaps] = (counts @ xz[:, gaps]) / (counts @ mask)
+        out[start:start + b] = block
     return out
+
+
+def mean_interval(x: np.ndarray, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """95% interval of the mean of each column: percentile bootstrap, or its normal limit for large samples.
+
+    Up to :data:`BOOTSTRAP_MAX_N` rows the interval is the 2.5th and 97.5th
+    percentiles of 1,000 bootstrap means. Above that, the bootstrap distribution of
+    a mean is normal to within its own resampling noise, so the interval is
+    ``mean +- 1.96 * sd / sqrt(n)``, which costs nothing to compute.
+    """
+    k = x.shape[1]
+    lo, hi = np.full(k, np.nan), np.full(k, np.nan)
+    finite = np.isfinite(x)
+    n = finite.sum(axis=0)
+    if x.shape[0] == 0:
+        return lo, hi
+    if x.shape[0] > BOOTSTRAP_MAX_N:
+        has = n > 1
+        xz = np.where(finite, x, 0.0)
+        mean = xz.sum(axis=0)[has] / n[has]
+        sd = np.sqrt(np.where(finite[:, has], (x[:, has] - mean) ** 2, 0.0).sum(axis=0) / (n[has] - 1))
+        lo[has], hi[has] = mean - Z95 * sd / np.sqrt(n[has]), mean + Z95 * sd / np.sqrt(n[has])
+        return lo, hi
+    boots = bootstrap_means(x, seed=seed) if x.shape[0] > 1 else np.where(finite, x, np.nan)
+    ok = np.isfinite(boots).any(axis=0) & (n > 0)
+    if ok.any():
+        lo[ok], hi[ok] = np.nanpercentile(boots[:, ok], [2.5, 97.5], axis=0)
+    return lo, hi
 
 
 def summarise(keys: Sequence[str], x: np.ndarray, seed: int = 0) -> dict[str, Stat]:
@@ -189,12 +225,7 @@ def summarise(keys: Sequence[str], x: np.ndarray, seed: int = 0) -> dict[str, St
     median = np.full(x.shape[1], np.nan)
     has = n > 0
     median[has] = np.nanmedian(masked[:, has], axis=0)
-    boots = bootstrap_means(x, seed=seed) if x.shape[0] > 1 else np.repeat(mean[None, :], 2, axis=0)
-    lo = np.full(x.shape[1], np.nan)
-    hi = np.full(x.shape[1], np.nan)
-    ok = np.isfinite(boots).any(axis=0) & has
-    if ok.any():
-        lo[ok], hi[ok] = np.nanpercentile(boots[:, ok], [2.5, 97.5], axis=0)
+    lo, hi = mean_interval(x, seed=seed)
     return {k: Stat(int(n[j]), float(mean[j]), float(median[j]), float(math.sqrt(var[j])) if n[j] > 1 else NAN,
                     float(lo[j]), float(hi[j])) for j, k in enumerate(keys)}
 

@@ -23,7 +23,7 @@ import numpy as np
 from valuenet.analysis.base import NO_TOUCHPOINT, normalise_weights
 from valuenet.errors import AnalysisError
 from valuenet.graph import flows_of
-from valuenet.models import DEFAULT_SCENARIO, Model
+from valuenet.models import DEFAULT_SCENARIO, Flow, Model
 
 
 @dataclass
@@ -91,8 +91,9 @@ class FlowTable:
         cols = np.array(rows, dtype=float).reshape(-1, 7)
         w = np.array([[normalise_weights(p.weights, dims)[d] for d in dims] for p in people]).reshape(-1, len(dims))
         thr = np.array([[p.thresholds.get(d, np.nan) for d in dims] for p in people]).reshape(-1, len(dims))
+        ints = [cols[:, i].astype(np.int64) for i in range(6)]
         return cls(ids, [p.segment for p in people], actors, dims, list(tps), a_ix[model.focal_firm().id], c,
-                   model.scale.max, w, thr, present, *(cols[:, i].astype(np.int64) for i in range(6)), cols[:, 6])
+                   model.scale.max, w, thr, present, ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], cols[:, 6])
 
 
 def _sum_by(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
@@ -185,3 +186,35 @@ def table_measures(t: FlowTable) -> tuple[list[str], np.ndarray]:
         cols[name] = np.where(seen[:, c_ix], flat[:, c_ix], np.nan)
     keys = sorted(cols)
     return keys, np.column_stack([cols[k] for k in keys]) if keys else np.zeros((n_r, 0))
+
+
+def mean_flows(t: FlowTable, rows: np.ndarray | None = None, goal: str = "goal",
+               scenario: str = DEFAULT_SCENARIO) -> list[Flow]:
+    """The perceived flows of the average respondent among ``rows`` (default: everyone), one per distinct
+    (giver, receiver, dimension, touchpoint, responsible), magnitude = sum / number of respondents.
+
+    Build a graph of them with :func:`valuenet.graph.build_graph` to run the network analyses of a segment
+    of any size: the sums per actor, touchpoint and dimension equal those of the mean network.
+    """
+    idx = np.arange(len(t.respondents)) if rows is None else np.asarray(rows)
+    if len(idx) == 0:
+        return []
+    chosen = np.zeros(len(t.respondents), dtype=bool)
+    chosen[idx] = True
+    sel = chosen[t.resp]
+    n_a, n_d, n_t = len(t.actors), len(t.dimensions), len(t.touchpoints)
+    key = (((t.src * n_a + t.dst) * n_d + t.dim) * n_t + t.tp) * (n_a + 1) + (t.blame + 1)
+    groups, inverse = np.unique(key[sel], return_inverse=True)
+    total = np.bincount(inverse, weights=t.mag[sel], minlength=len(groups)) / len(idx)
+    out: list[Flow] = []
+    for k, mag in zip(groups.tolist(), total.tolist(), strict=True):
+        blame, rest = k % (n_a + 1) - 1, k // (n_a + 1)
+        tp, rest = rest % n_t, rest // n_t
+        dim, rest = rest % n_d, rest // n_d
+        src, dst = rest // n_a, rest % n_a
+        touchpoint = t.touchpoints[tp]
+        out.append(Flow(id=f"mean-{len(out)}", goal=goal, scenario=scenario, source=t.actors[src],
+                        target=t.actors[dst], dimension=t.dimensions[dim], magnitude=mag,
+                        touchpoint=None if touchpoint == NO_TOUCHPOINT else touchpoint,
+                        responsible=t.actors[blame] if blame >= 0 else None))
+    return out
