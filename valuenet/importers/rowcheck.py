@@ -17,7 +17,17 @@ from valuenet.importers import cells, layout
 from valuenet.importers.cells import CellError, show
 from valuenet.importers.readers import Table
 from valuenet.importers.target import Target
-from valuenet.models import stable_id
+from valuenet.models import DEFAULT_SCENARIO, stable_id
+
+
+def _fast_float(value: Any) -> float:
+    """A plain number cell as a float (raises ValueError or TypeError for anything else)."""
+    if isinstance(value, bool):
+        raise TypeError("a yes/no is not a number")
+    out = float(value)
+    if out != out or out in (float("inf"), float("-inf")):
+        raise ValueError("not finite")
+    return out
 
 
 class Exchange(NamedTuple):
@@ -193,6 +203,10 @@ class RowChecker:
         if rid is None and rvalues:
             problems.append(Problem(self.table.where(n), "has respondent details but no respondent.",
                                     "Give the respondent's id in the respondent column."))
+        if not problems:
+            fast = self._fast_exchange(row, rid)
+            if fast is not None:
+                return Checked(fast, rid, rvalues, problems)
         t = self.target
         goal = self._cell(n, row, "goal", lambda v: t.goal_id(cells.ident(v)), problems, always=True)
         scenario = None
@@ -228,6 +242,69 @@ class RowChecker:
                       1.0 if occurrences is None else occurrences, tangible, touchpoint, stage, quote, rid,
                       responsible, note)
         return Checked(ex, rid, rvalues, problems, pending)
+
+    def _fast_exchange(self, row: dict[str, Any], rid: str | None) -> Exchange | None:
+        """The exchange of a row with nothing unusual, read quickly; ``None`` sends the row the careful way.
+
+        It gives the same result as the careful path for every row it accepts; any
+        cell that needs a message, a new actor or a decimal comma makes it give up.
+        """
+        t = self.target
+        get = row.get
+        try:
+            g = get("goal")
+            goal = t.goal_id(None if g is None else cells.ident(g))
+            sc = get("scenario")
+            scenario = DEFAULT_SCENARIO if sc is None else t.scenario(goal, cells.ident(sc))
+            a, d = get("actor"), get("dimension")
+            if a is None or d is None or "actor_kind" in row:
+                return None
+            actor = t.actor_id(str(a))
+            dimension = t.dims.get(cells.fold(str(d)))
+            if actor is None or dimension is None:
+                return None
+            lo, hi = t.lo, t.hi
+            gets = get("gets")
+            if gets is not None:
+                gets = _fast_float(gets)
+                if not lo <= gets <= hi:
+                    return None
+            gives = get("gives")
+            if gives is not None:
+                gives = _fast_float(gives)
+                if not lo <= gives <= hi:
+                    return None
+            gets_money, gives_money, occ = get("gets_money"), get("gives_money"), get("occurrences")
+            if gets_money is not None:
+                gets_money = cells.number(gets_money)
+            if gives_money is not None:
+                gives_money = cells.number(gives_money)
+            if gets is None and gives is None and gets_money is None and gives_money is None:
+                return None
+            occurrences = 1.0 if occ is None else _fast_float(occ)
+            if not occurrences >= 0:
+                return None
+            text = cells.text
+            touchpoint, stage, quote, note = get("touchpoint"), get("stage"), get("quote"), get("note")
+            touchpoint = None if touchpoint is None else text(touchpoint)
+            stage = None if stage is None else text(stage)
+            quote = None if quote is None else text(quote)
+            note = None if note is None else text(note)
+            tangible = get("tangible")
+            if tangible is not None:
+                tangible = cells.boolean(tangible)
+            responsible = get("responsible")
+            if responsible is not None:
+                responsible = t.actor_id(str(responsible))
+                if responsible is None:
+                    return None
+            xid = get("exchange_id")
+            xid = stable_id(rid, goal, scenario, actor, dimension, touchpoint, stage, prefix="x-") if xid is None \
+                else cells.ident(xid)
+        except (CellError, ValueError, TypeError):
+            return None
+        return Exchange(xid, goal, scenario, actor, dimension, gets, gives, gets_money, gives_money, occurrences,
+                        tangible, touchpoint, stage, quote, rid, responsible, note)
 
     def _learn(self, row: dict[str, Any], problems: list[Problem]) -> None:
         """Columns first met on this row (JSON rows need not all have the same keys)."""

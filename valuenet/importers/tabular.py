@@ -111,14 +111,19 @@ def _ref(ti: int, n: int) -> int:
     return (ti << 40) | n
 
 
+def _dump_chunk(chunk: list[tuple[Any, ...]], spill: IO[bytes]) -> None:
+    data = marshal.dumps(chunk)
+    spill.write(len(data).to_bytes(8, "little"))
+    spill.write(data)
+
+
 def _records(spill: IO[bytes]) -> Iterator[tuple[Any, ...]]:
-    """The records the validating pass kept, in order."""
+    """The records the validating pass kept, in order (chunks of marshalled tuples, each after its length)."""
     while True:
-        try:
-            chunk = marshal.load(spill)
-        except EOFError:
+        head = spill.read(8)
+        if not head:
             return
-        yield from chunk
+        yield from marshal.loads(spill.read(int.from_bytes(head, "little")))
 
 
 def _shown(value: Any) -> str:
@@ -195,7 +200,7 @@ class TabularImport:
                     ex = checked.exchange
                     chunk.append((ref, tuple(ex), _plain(row) if keep_raw else None, "exchange_id" not in row))
                 if len(chunk) >= _SPILL_CHUNK:
-                    marshal.dump(chunk, spill)
+                    _dump_chunk(chunk, spill)
                     chunk = []
                 done += 1
                 if self.progress is not None and done % 1000 == 0:
@@ -204,7 +209,7 @@ class TabularImport:
                 raise ModelFileError([Problem(table.where(), "has a header but no data rows.",
                                               "Add rows below the header, or leave the file out.")])
         if chunk:
-            marshal.dump(chunk, spill)
+            _dump_chunk(chunk, spill)
         self._resolve_pending()
         self._find_repeats()
         self._build_respondents()
