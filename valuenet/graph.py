@@ -32,6 +32,7 @@ from valuenet.models import DEFAULT_SCENARIO, Actor, Flow, Model
 NAME = "name"
 KIND = "kind"
 SEGMENT_SIZE = "segment_size"
+FIXED_EXPENSES = "fixed_expenses"
 # Edge attributes (the flow's own fields keep their names)
 DIMENSION = "dimension"
 MAGNITUDE = "magnitude"

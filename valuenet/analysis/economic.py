@@ -27,10 +27,9 @@ from typing import Any
 import networkx as nx
 
 from valuenet.analysis.base import Result, customer_of
-from valuenet.graph import DIMENSION, FLOW_ID, MONEY, OCCURRENCES, SEGMENT_SIZE
+from valuenet.graph import DIMENSION, FIXED_EXPENSES, FLOW_ID, MONEY, OCCURRENCES, SEGMENT_SIZE
 
 INCONSISTENT, NOT_VIABLE = "inconsistent", "not viable"
-FIXED_EXPENSES = "fixed_expenses"  # the Actor field, as build_graph stores it on the node
 
 
 @dataclass(frozen=True)
