@@ -50,6 +50,7 @@ MAX_PROBLEMS = 50
 #: Rows turned into flows per batch written to the store.
 BATCH_ROWS = 5000
 _SPILL_CHUNK = 2000
+_MISSING = object()
 _TABLE_ORDER = {t: i for i, t in enumerate(layout.TABLES)}
 
 
@@ -82,7 +83,11 @@ class _Validation:
         self.keep_reasons = keep_reasons
         self.rejected: dict[int, dict[int, str]] = {}
         self.rejected_count: dict[str, int] = dict.fromkeys(layout.TABLES, 0)
-        self.resp: dict[str, dict[str, tuple[Any, str]]] = {}
+        # respondent id -> values given in the tables; the row that gave them first, and the rows of
+        # values first given later (kept apart: most respondents give everything on their first row)
+        self.resp: dict[str, dict[str, Any]] = {}
+        self.resp_at: dict[str, int] = {}
+        self.resp_late: dict[str, dict[str, int]] = {}
         self.named: dict[str, None] = {}
         self.keys = array("q")
         self.contents = array("q")
@@ -154,7 +159,6 @@ class TabularImport:
         self.result = TabularResult(target.model_id)
         self.v = _Validation(keep_reasons=skip_invalid)
         self.checkers = [RowChecker(t, target, _headers(t)) for t in self.tables]
-        self.respondents: dict[str, Respondent] = {}
         self.pending_fix: dict[int, str] = {}
         self._spill: IO[bytes] | None = None
 
@@ -266,27 +270,34 @@ class TabularImport:
     def _resp_value(self, rid: str | None, key: str) -> Any:
         if rid is None:
             return None
-        got = self.v.resp.get(rid, {}).get(key)
-        return got[0] if got else None
+        return self.v.resp.get(rid, {}).get(key)
+
+    def _where_ref(self, ref: int) -> str:
+        return self.tables[ref >> 40].where(ref & ((1 << 40) - 1))
 
     def _merge_respondent(self, ti: int, table: Table, n: int, rid: str, values: dict[str, Any]) -> bool:
-        known = self.v.resp.setdefault(rid, {})
+        v = self.v
+        known = v.resp.setdefault(rid, {})
+        first = v.resp_at.setdefault(rid, _ref(ti, n))
         problems = []
         for key, value in values.items():
-            old = known.get(key)
-            if old is None:
+            old = known.get(key, _MISSING)
+            if old is _MISSING or old == value:
                 continue
-            if old[0] != value:
-                col = key.replace("weights.", "weight_").replace("thresholds.", "threshold_")
-                problems.append(Problem(table.where(n, col), f"{_shown(value)} conflicts with {_shown(old[0])} given "
-                                        f"for respondent {rid} at {old[1]}.",
-                                        "Give each respondent one value: make the rows agree."))
+            at = v.resp_late.get(rid, {}).get(key, first)
+            col = key.replace("weights.", "weight_").replace("thresholds.", "threshold_")
+            problems.append(Problem(table.where(n, col), f"{_shown(value)} conflicts with {_shown(old)} given "
+                                    f"for respondent {rid} at {self._where_ref(at)}.",
+                                    "Give each respondent one value: make the rows agree."))
         if problems:
-            self.v.reject(ti, table.table, n, problems)
+            v.reject(ti, table.table, n, problems)
             return False
-        where = table.where(n)
+        ref = _ref(ti, n)
         for key, value in values.items():
-            known.setdefault(key, (value, where))
+            if key not in known:
+                known[key] = value
+                if ref != first:
+                    v.resp_late.setdefault(rid, {})[key] = ref
         return True
 
     def _resolve_pending(self) -> None:
@@ -333,25 +344,36 @@ class TabularImport:
                 table.where(n_b), f"gives the same exchange as {other} with different values.",
                 "Tell them apart by touchpoint, stage or scenario, give each an exchange_id, or remove one.")])
 
-    def _build_respondents(self) -> None:
+    def _respondent(self, rid: str) -> Respondent | None:
+        """The record to write for a respondent the tables name; ``None`` to leave the stored one alone."""
         t, v = self.target, self.v
-        for rid in list(v.named) + [r for r in v.resp if r not in v.named]:
-            values = v.resp.get(rid)
-            stored = t.respondents.get(rid)
-            if not values and stored is not None and not self.replace:
-                continue
-            data: dict[str, Any] = {} if (stored is None or self.replace) else stored.model_dump(exclude_defaults=True)
-            data["id"] = rid
-            for key, (value, _) in (values or {}).items():
-                if "." in key:
-                    group, sub = key.split(".", 1)
-                    data.setdefault(group, {})[sub] = value
-                else:
-                    data[key] = list(value) if isinstance(value, tuple) else value
+        values = v.resp.get(rid)
+        stored = t.respondents.get(rid)
+        if not values and stored is not None and not self.replace:
+            return None
+        data: dict[str, Any] = {} if (stored is None or self.replace) else stored.model_dump(exclude_defaults=True)
+        data["id"] = rid
+        for key, value in (values or {}).items():
+            if "." in key:
+                group, sub = key.split(".", 1)
+                data.setdefault(group, {})[sub] = value
+            else:
+                data[key] = list(value) if isinstance(value, tuple) else value
+        return Respondent.model_validate(data)
+
+    def _respondent_ids(self) -> Iterator[str]:
+        v = self.v
+        yield from v.named
+        yield from (r for r in v.resp if r not in v.named)
+
+    def _build_respondents(self) -> None:
+        """Check that every respondent record can be built (each cell was checked; this guards the whole)."""
+        for rid in self._respondent_ids():
             try:
-                self.respondents[rid] = Respondent.model_validate(data)
-            except ValidationError as exc:  # cells are checked one by one; this guards the whole record
-                v.reject(-1, "respondents", 0, [Problem(f"respondent {rid}", str(exc), "Fix the respondent's cells.")])
+                self._respondent(rid)
+            except ValidationError as exc:
+                self.v.reject(-1, "respondents", 0, [Problem(f"respondent {rid}", str(exc),
+                                                             "Fix the respondent's cells.")])
 
     # -- pass 2 ------------------------------------------------------------------------------
     def replaced_respondents(self) -> list[str]:
@@ -364,9 +386,16 @@ class TabularImport:
         goals = [t.goals[g] for g in sorted(t.changed_goals)]
         if t.new_actors or goals:
             yield Batch(actors=list(t.new_actors.values()), goals=goals)
-        resp = list(self.respondents.values())
-        for start in range(0, len(resp), BATCH_ROWS):
-            yield Batch(respondents=resp[start:start + BATCH_ROWS])
+        resp: list[Respondent] = []
+        for rid in self._respondent_ids():
+            record = self._respondent(rid)
+            if record is not None:
+                resp.append(record)
+            if len(resp) >= BATCH_ROWS:
+                yield Batch(respondents=resp)
+                resp = []
+        if resp:
+            yield Batch(respondents=resp)
         v = self.v
         flows: list[Flow] = []
         written = 0
@@ -403,8 +432,9 @@ class TabularImport:
 
     def _flows(self, ex: Exchange) -> list[Flow]:
         rid = ex.respondent
-        resp = self.respondents.get(rid) if rid is not None else None
-        customer = self.target.customer_of(ex.goal, resp or self.target.respondents.get(rid or ""), None)
+        given = self._resp_value(rid, "actor")
+        stored = None if self.replace else self.target.respondents.get(rid or "")
+        customer = self.target.customer_of(ex.goal, stored, given)
         common: dict[str, Any] = {
             "goal": ex.goal, "scenario": ex.scenario, "dimension": ex.dimension, "occurrences": ex.occurrences,
             "tangible": ex.tangible, "touchpoint": ex.touchpoint, "stage": ex.stage, "quote": ex.quote,
