@@ -143,3 +143,12 @@ def test_model_files_still_import_validate_and_export(tmp_path: Path) -> None:
     code, out, _ = run("import", model_file, "--store", db, "--summary", "json")
     assert code == 0 and {r["items"] for r in json.loads(out)} >= {"flows", "respondents"}
     assert run("export", "--format", "yaml", "--store", db)[0] == 0
+
+
+def test_every_layout_column_is_documented() -> None:
+    from valuenet.importers import layout
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "interview-layout.md").read_text(encoding="utf-8")
+    missing = [c.name for c in layout.COLUMNS if f"| `{c.name}` |" not in doc]
+    missing += [a for c in layout.COLUMNS for a in c.aliases if f"`{a}`" not in doc]
+    assert missing == []
