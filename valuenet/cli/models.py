@@ -128,10 +128,10 @@ def export(fmt: str, output: str | None, model_id: str | None, store_url: str | 
         if target == "-":
             import tempfile
 
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / f"out.{fmt}"
-                tables = write_tables(model, path, fmt)
-                click.echo(path.read_text(encoding="utf-8"), nl=False)
+            with tempfile.TemporaryDirectory() as folder:
+                out = Path(folder) / f"out.{fmt}"
+                tables = write_tables(model, out, fmt)
+                click.echo(out.read_text(encoding="utf-8"), nl=False)
         else:
             tables = write_tables(model, target, fmt)
             message(f"Wrote {len(tables.exchange_rows)} rows of {model.id} to {output}.")

@@ -11,7 +11,7 @@ written, so a bad file means nothing is written.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -204,7 +204,7 @@ def import_files(
     return result
 
 
-def diff_write(store: Store, header: Model, batches: Sequence[Batch] | object, *, replace: bool = False,
+def diff_write(store: Store, header: Model, batches: Iterable[Batch], *, replace: bool = False,
                replace_respondents: Sequence[str] = ()) -> WriteSummary:
     """What :meth:`Store.write` would report for these batches, computed without writing."""
     summary = WriteSummary()
@@ -224,7 +224,7 @@ def diff_write(store: Store, header: Model, batches: Sequence[Batch] | object, *
     else:
         c.unchanged = 1
     written: dict[str, set[str]] = {k: set() for k in kinds}
-    for batch in batches:  # type: ignore[attr-defined]
+    for batch in batches:
         for k in kinds:
             for item in getattr(batch, k):
                 if item.id in written[k]:

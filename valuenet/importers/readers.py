@@ -176,7 +176,7 @@ def csv_tables(path: Path, *, name: str, fmt: str = "csv", encoding: str | None 
                     start, line = line + 1, reader.line_num
                     if start <= header_line or not cells or not any(c.strip() for c in cells):
                         continue
-                    row = {c: v for c, v in zip(cols, cells, strict=False) if c is not None and v != ""}
+                    row: dict[str, Any] = {c: v for c, v in zip(cols, cells, strict=False) if c is not None and v != ""}
                     if len(cells) > len(cols) and any(x.strip() for x in cells[len(cols):]):
                         row["__extra__"] = len(cells) - len(cols)
                     yield start, row

@@ -298,9 +298,11 @@ class RowChecker:
                 responsible = t.actor_id(str(responsible))
                 if responsible is None:
                     return None
-            xid = get("exchange_id")
-            xid = stable_id(rid, goal, scenario, actor, dimension, touchpoint, stage, prefix="x-") if xid is None \
-                else cells.ident(xid)
+            given = get("exchange_id")
+            xid = stable_id(rid, goal, scenario, actor, dimension, touchpoint, stage, prefix="x-") if given is None \
+                else cells.ident(given)
+            if xid is None:
+                return None
         except (CellError, ValueError, TypeError):
             return None
         return Exchange(xid, goal, scenario, actor, dimension, gets, gives, gets_money, gives_money, occurrences,
