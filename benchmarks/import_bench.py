@@ -87,12 +87,50 @@ def bench(size: int, folder: Path, reimport: bool) -> list[dict[str, object]]:
     return out
 
 
+def breakdown(size: int, folder: Path) -> None:
+    """Where the time goes, in one process: reading, validating, building flows, the store's write."""
+    from valuenet.importers.modelfile import read_model_file
+    from valuenet.importers.readers import read_tables
+    from valuenet.importers.tabular import TabularImport
+    from valuenet.importers.target import Target
+    from valuenet.store.sqlite import SQLiteStore
+
+    data = folder / f"synth-{size}"
+    write_synthetic(data, max(1, round(size / ROWS_PER_RESPONDENT)), seed=1)
+    model = read_model_file(data / "model.yaml")
+    tables = read_tables(data / "interviews.csv")
+    t0 = time.perf_counter()
+    rows = sum(1 for t in tables for _ in t.rows())
+    t1 = time.perf_counter()
+    imp = TabularImport(tables, Target(model, new=False))
+    imp.validate()
+    t2 = time.perf_counter()
+    batches = list(imp.batches())
+    t3 = time.perf_counter()
+    db = folder / "breakdown.db"
+    db.unlink(missing_ok=True)
+    with SQLiteStore(db) as store:
+        store.write_model(model)
+        t4 = time.perf_counter()
+        store.write(model, iter(batches))
+        t5 = time.perf_counter()
+    flows = sum(len(b.flows) for b in batches)
+    print(f"| {rows:,} rows ({flows:,} flows) | read {rows / (t1 - t0):,.0f} | validate {rows / (t2 - t1):,.0f} | "
+          f"build flows {rows / (t3 - t2):,.0f} | store write {rows / (t5 - t4):,.0f} "
+          f"({flows / (t5 - t4):,.0f} flows/s) | rows/s |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--reimport", action="store_true", help="also time a second import of the same file")
     parser.add_argument("--keep", type=Path, help="keep the data and stores in this folder")
+    parser.add_argument("--breakdown", type=int, metavar="ROWS", help="only time each stage in one process")
     args = parser.parse_args()
+    if args.breakdown:
+        with tempfile.TemporaryDirectory(prefix="valuenet-bench-") as tmp:
+            breakdown(args.breakdown, args.keep or Path(tmp))
+        return
     with tempfile.TemporaryDirectory(prefix="valuenet-bench-") as tmp:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
