@@ -65,6 +65,16 @@
     ctx.restore();
   });
   network.once("afterDrawing", function () { api.firstDraw = performance.now(); });
+  if (meta.arrows_from_scale) {  // large views: arrowheads only when zoomed in far enough to see them
+    var arrowsOn = false;
+    network.on("zoom", function (p) {
+      var on = p.scale >= meta.arrows_from_scale;
+      if (on !== arrowsOn) {
+        arrowsOn = on;
+        network.setOptions({ edges: { arrows: { to: { enabled: on } } } });
+      }
+    });
+  }
 
   function edgeColour(id) {
     var d = details.edges[id];
@@ -166,7 +176,8 @@
     }
     add(legend, el("p", "vn-note", "Line width: perceived magnitude on the " + num(meta.scale_max) +
       "-point scale" + (meta.kind === "respondent" ? "." : " (mean per respondent).") +
-      " Dashed: money only, zero, or gone. Arrows point from the giver to the receiver of value."));
+      " Dashed: money only, zero, or gone. Arrows point from the giver to the receiver of value" +
+      (meta.arrows_from_scale ? "; zoom in to see them." : ".")));
   }
   function setFilter(group, value, on) {
     if (on) { delete state.off[group][value]; } else { state.off[group][value] = true; }
