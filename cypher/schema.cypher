@@ -26,9 +26,18 @@ FOR (n:Flow) REQUIRE (n.model, n.id) IS UNIQUE;
 CREATE CONSTRAINT dimension_key IF NOT EXISTS
 FOR (n:Dimension) REQUIRE (n.model, n.id) IS UNIQUE;
 
-// Re-importing one respondent's interview finds their flows through this index.
-CREATE INDEX flow_respondent IF NOT EXISTS
-FOR (n:Flow) ON (n.model, n.respondent);
+// Reading, counting and deleting one model's items among many models' goes through these.
+CREATE INDEX flow_model IF NOT EXISTS
+FOR (n:Flow) ON (n.model);
+
+CREATE INDEX respondent_model IF NOT EXISTS
+FOR (n:Respondent) ON (n.model);
+
+CREATE INDEX actor_model IF NOT EXISTS
+FOR (n:Actor) ON (n.model);
+
+CREATE INDEX goal_model IF NOT EXISTS
+FOR (n:Goal) ON (n.model);
 
 CREATE INDEX respondent_segment IF NOT EXISTS
 FOR (n:Respondent) ON (n.model, n.segment);

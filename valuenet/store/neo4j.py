@@ -396,26 +396,26 @@ def _write_group(tx: neo4j.ManagedTransaction, model_id: str, header: Model | No
             texts[item.id] = (item, text)
         ids = list(texts)
         stored = {r["id"]: r["doc"] for r in tx.run(G.LOOKUP[kind], model=model_id, ids=ids)}
-        rows: list[dict[str, Any]] = []
-        changed: list[str] = []
-        added: list[str] = []
+        new_rows: list[dict[str, Any]] = []
+        changed_rows: list[dict[str, Any]] = []
         for item_id, (item, text) in texts.items():
             before = stored.get(item_id)
-            if before is None:
-                added.append(item_id)
-            elif before == text:
+            if before == text:
                 c.unchanged += 1
                 continue
-            else:
-                changed.append(item_id)
-            rows.append(G.item_row(kind, model_id, item, len(rows), text))
+            rows = new_rows if before is None else changed_rows
+            rows.append(G.item_row(kind, model_id, item, len(new_rows) + len(changed_rows), text))
+        added = [r["props"]["id"] for r in new_rows]
+        changed = [r["props"]["id"] for r in changed_rows]
         c.added += len(added)
         c.updated += len(changed)
         if changed and kind in G.DETACH:
             tx.run(G.DETACH[kind], model=model_id, ids=changed).consume()
-        for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            tx.run(G.UPSERT[kind], model=model_id, base=base, rows=rows[start:start + ROWS_PER_STATEMENT]).consume()
-        base += len(rows)
+        create = G.CREATE_FLOWS if kind == "flows" else G.UPSERT[kind]
+        for statement, rows in ((create, new_rows), (G.UPSERT[kind], changed_rows)):
+            for start in range(0, len(rows), ROWS_PER_STATEMENT):
+                tx.run(statement, model=model_id, base=base, rows=rows[start:start + ROWS_PER_STATEMENT]).consume()
+        base += len(new_rows) + len(changed_rows)
         if added and kind in G.RELINK:
             if has_flows is None:
                 record = tx.run(G.HAS_FLOWS, model=model_id).single()
@@ -423,7 +423,7 @@ def _write_group(tx: neo4j.ManagedTransaction, model_id: str, header: Model | No
             if has_flows:
                 tx.run(G.RELINK[kind], model=model_id, ids=added).consume()
         if kind == "flows":
-            has_flows = has_flows or bool(rows)
+            has_flows = has_flows or bool(new_rows)
     return counts
 
 

@@ -219,6 +219,20 @@ CALL (n) { MATCH (a:Actor {model: $model, id: n.responsible}) MERGE (n)-[:RESPON
 """,
 }
 
+# New flows (the write's lookup found none, under the lock on the model node): no stored state to read back,
+# so the planner needs no Eager step, and each relationship is merged onto a node that has none yet.
+CREATE_FLOWS = """
+UNWIND $rows AS row
+MERGE (n:Flow {model: $model, id: row.props.id})
+ON CREATE SET n += row.props, n.ord = $base + row.i
+WITH n, row.props AS p
+CALL (n, p) { MATCH (a:Actor {model: $model, id: p.source}) MERGE (a)-[:GIVES]->(n) }
+CALL (n, p) { MATCH (a:Actor {model: $model, id: p.target}) MERGE (n)-[:TO]->(a) }
+CALL (n, p) { MATCH (g:Goal {model: $model, id: p.goal}) MERGE (n)-[:IN_GOAL]->(g) }
+CALL (n, p) { MATCH (r:Respondent {model: $model, id: p.respondent}) MERGE (r)-[:REPORTED]->(n) }
+CALL (n, p) { MATCH (a:Actor {model: $model, id: p.responsible}) MERGE (n)-[:RESPONSIBLE]->(a) }
+"""
+
 # When an actor, goal or respondent arrives after flows that name it, connect those flows to it.
 RELINK = {
     "actors": """

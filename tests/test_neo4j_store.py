@@ -1,0 +1,339 @@
+"""What only the Neo4j store does: the analysts' graph, connection errors, commits per transaction, push and pull."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import neo4j
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import require_neo4j, tiny_model
+from valuenet.cli import cli
+from valuenet.errors import StoreConnectionError
+from valuenet.importers.modelfile import write_model_file
+from valuenet.models import Flow, Model, Scenario
+from valuenet.store.base import Batch, batches_of
+from valuenet.store.neo4j import Neo4jStore
+from valuenet.store.sqlite import SQLiteStore
+
+SECRET = "pw-that-must-never-show"
+REFUSED = "bolt://127.0.0.1:1"
+REFUSED_MESSAGE = ("cannot reach Neo4j at bolt://127.0.0.1:1 (connection refused). Check NEO4J_URI, or start the "
+                   "local server with 'valuenet neo4j start'.")
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> tuple[str, str, str]:
+    uri, user, password = require_neo4j()
+    monkeypatch.setenv("NEO4J_USERNAME", user)
+    monkeypatch.setenv("NEO4J_PASSWORD", password)
+    monkeypatch.delenv("NEO4J_DATABASE", raising=False)
+    return uri, user, password
+
+
+@pytest.fixture
+def neo(server: tuple[str, str, str], model_id: str) -> Iterator[Neo4jStore]:
+    with Neo4jStore(server[0]) as store:
+        try:
+            yield store
+        finally:
+            store.delete_model(model_id)
+
+
+def one(store: Neo4jStore, query: str, **params: Any) -> list[dict[str, Any]]:
+    return store.query(query, params)[1]
+
+
+# -- connecting -------------------------------------------------------------------------------------
+
+def test_a_refused_connection_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEO4J_PASSWORD", SECRET)
+    with pytest.raises(StoreConnectionError) as err:
+        Neo4jStore(REFUSED)
+    assert str(err.value) == REFUSED_MESSAGE
+
+
+def test_credentials_in_the_uri_are_refused_without_repeating_them() -> None:
+    with pytest.raises(StoreConnectionError) as err:
+        Neo4jStore(f"neo4j://neo4j:{SECRET}@db.example.com:7687", password="x")
+    assert str(err.value) == ("the Neo4j URI holds credentials. Remove them from the URI and set NEO4J_USERNAME "
+                              "and NEO4J_PASSWORD instead.")
+
+
+def test_a_missing_password_says_where_to_put_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    with pytest.raises(StoreConnectionError) as err:
+        Neo4jStore(REFUSED)
+    assert str(err.value) == "no password for Neo4j at bolt://127.0.0.1:1. Set NEO4J_PASSWORD."
+
+
+class _OldServer:
+    def get_server_info(self) -> Any:
+        return type("Info", (), {"agent": "Neo4j/4.4.30"})()
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_server_older_than_5_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(neo4j.GraphDatabase, "driver", lambda *args, **kwargs: _OldServer())
+    with pytest.raises(StoreConnectionError) as err:
+        Neo4jStore("bolt://old.example.com:7687", password=SECRET)
+    assert str(err.value) == ("Neo4j at bolt://old.example.com:7687 runs Neo4j/4.4.30; valuenet needs Neo4j 5 or "
+                              "newer. Upgrade the server, or start the local one with 'valuenet neo4j start'.")
+
+
+@pytest.mark.neo4j
+def test_wrong_credentials_are_one_line_without_the_password(server: tuple[str, str, str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # Another user name, so the failed logins never lock out the account the other tests use.
+    monkeypatch.setenv("NEO4J_USERNAME", "valuenet-nobody")
+    with pytest.raises(StoreConnectionError) as err:
+        Neo4jStore(server[0], password=SECRET)
+    assert str(err.value) == (f"Neo4j at {server[0]} refused the credentials of user 'valuenet-nobody'. "
+                              "Check NEO4J_USERNAME and NEO4J_PASSWORD.")
+
+
+@pytest.mark.neo4j
+def test_a_missing_database_is_named(server: tuple[str, str, str]) -> None:
+    with pytest.raises(StoreConnectionError) as err:
+        Neo4jStore(server[0], database="nosuchdb")
+    assert str(err.value) == (f"Neo4j at {server[0]} has no database 'nosuchdb'. Choose an existing one with "
+                              "--database or NEO4J_DATABASE, or create it on the server.")
+
+
+@pytest.mark.neo4j
+def test_a_routing_uri_works_against_a_single_server(server: tuple[str, str, str]) -> None:
+    uri = server[0]
+    routing = "neo4j://" + uri.split("://", 1)[1]
+    with Neo4jStore(routing) as store:
+        assert isinstance(store.list_models(), list)
+
+
+# -- the analysts' graph ----------------------------------------------------------------------------
+
+@pytest.mark.neo4j
+def test_constraints_are_created_once_and_again_changes_nothing(neo: Neo4jStore, server: tuple[str, str, str]) -> None:
+    neo.ensure_schema()
+    first = one(neo, "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties RETURN * ORDER BY name")
+    with Neo4jStore(server[0]) as again:
+        again.ensure_schema()
+    assert one(neo, "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties RETURN * ORDER BY name") == first
+    ours = {r["name"]: (r["labelsOrTypes"], r["properties"]) for r in first}
+    assert ours["flow_key"] == (["Flow"], ["model", "id"])
+    assert ours["scenario_key"] == (["Scenario"], ["model", "goal", "id"])
+    assert ours["model_id"] == (["Model"], ["id"])
+
+
+@pytest.mark.neo4j
+def test_the_graph_has_analyst_friendly_nodes_and_relationships(neo: Neo4jStore, model_id: str) -> None:
+    neo.write_model(tiny_model(model_id))
+    m = model_id
+    assert one(neo, "MATCH (x:Model {id: $m}) RETURN x.title AS title, x.currency AS currency, "
+                    "x.scaleMax AS scaleMax", m=m) == [{"title": "Tiny clinic", "currency": "EUR", "scaleMax": 5.0}]
+    assert one(neo, "MATCH (r:Respondent {model: $m, id: 'r1'}) RETURN r.segment AS segment, r.nps AS nps, "
+                    "r.weightFunctional AS w, r.thresholdExperiential AS t", m=m) == [
+        {"segment": "young", "nps": 9, "w": 0.5, "t": 2.0}]
+    assert one(neo, "MATCH (:Respondent {model: $m, id: 'r1'})-[c:CARES_ABOUT]->(d:Dimension) "
+                    "RETURN d.id AS dim, c.weight AS w, c.threshold AS t ORDER BY d.ord", m=m) == [
+        {"dim": "functional", "w": 0.5, "t": None}, {"dim": "economic", "w": 0.2, "t": None},
+        {"dim": "experiential", "w": 0.3, "t": 2.0}]
+    # clinic -> patient: care (r1, r2) and the future online booking (r1, r2).
+    assert one(neo, "MATCH (:Actor {model: $m, id: 'clinic'})-[:GIVES]->(f:Flow)-[:TO]->(:Actor {id: 'patient'}) "
+                    "RETURN count(f) AS n", m=m) == [{"n": 4}]
+    assert one(neo, "MATCH (:Respondent {model: $m, id: 'r2'})-[:REPORTED]->(f:Flow) RETURN count(f) AS n",
+               m=m) == [{"n": 9}]
+    assert one(neo, "MATCH (f:Flow {model: $m})-[:RESPONSIBLE]->(:Actor {id: 'clinic'}) "
+                    "RETURN collect(f.touchpoint) AS tps", m=m) == [{"tps": ["claim"] * 4}]
+    assert one(neo, "MATCH (f:Flow {model: $m})-[:IN_GOAL]->(:Goal {id: 'healthy'}) RETURN count(f) AS n",
+               m=m) == [{"n": 19}]
+    assert one(neo, "MATCH (:Goal {model: $m, id: 'healthy'})-[:HAS_SCENARIO]->(s:Scenario) "
+                    "RETURN s.id AS id, s.basedOn AS basedOn ORDER BY id", m=m) == [
+        {"id": "current", "basedOn": None}, {"id": "future", "basedOn": "current"}]
+    assert one(neo, "MATCH (f:Flow {model: $m, id: 'claims'}) RETURN f.moneyTotal AS total, f.tangible AS t, "
+                    "f.magnitude AS mag", m=m) == [{"total": 520.0, "t": True, "mag": None}]
+    assert one(neo, "MATCH (:Model {id: $m})-[:HAS_ACTOR]->(a:Actor) RETURN count(a) AS n", m=m) == [{"n": 4}]
+
+
+@pytest.mark.neo4j
+def test_a_changed_item_moves_its_relationships(neo: Neo4jStore, model_id: str) -> None:
+    model = tiny_model(model_id)
+    neo.write_model(model)
+    changed = model.model_copy(deep=True)
+    claims = next(f for f in changed.flows if f.id == "claims")
+    claims.target = "family"
+    changed.goals[0].scenarios.append(Scenario(id="future-b", based_on="future"))
+    changed.respondents[0].weights = {"symbolic": 1.0}
+    neo.write_model(changed)
+    m = model_id
+    assert one(neo, "MATCH (:Flow {model: $m, id: 'claims'})-[:TO]->(a) RETURN collect(a.id) AS to", m=m) == [
+        {"to": ["family"]}]
+    assert one(neo, "MATCH (:Goal {model: $m})-[:HAS_SCENARIO]->(s) RETURN count(s) AS n", m=m) == [{"n": 3}]
+    assert one(neo, "MATCH (r:Respondent {model: $m, id: 'r1'})-[c:CARES_ABOUT]->(d) WHERE c.weight IS NOT NULL "
+                    "RETURN collect(d.id) AS d, r.weightFunctional AS old", m=m) == [{"d": ["symbolic"], "old": None}]
+    assert neo.read_model(model_id) == changed
+
+
+@pytest.mark.neo4j
+def test_actors_written_after_their_flows_are_connected(neo: Neo4jStore, model_id: str) -> None:
+    model = tiny_model(model_id)
+    neo.write(model, [Batch(goals=model.goals, respondents=model.respondents, flows=model.flows)])
+    assert one(neo, "MATCH (:Actor)-[g:GIVES]->(:Flow {model: $m}) RETURN count(g) AS n", m=model_id) == [{"n": 0}]
+    neo.write(model, [Batch(actors=model.actors)])
+    assert one(neo, "MATCH (:Actor)-[g:GIVES]->(:Flow {model: $m}) RETURN count(g) AS n", m=model_id) == [{"n": 19}]
+    assert neo.read_model(model_id) == model
+
+
+@pytest.mark.neo4j
+def test_a_large_write_stops_at_a_transaction_boundary_that_a_rerun_completes(
+        neo: Neo4jStore, model_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("valuenet.store.neo4j.TX_ITEMS", 5)
+    model = tiny_model(model_id)
+    seen: list[int] = []
+
+    def killed() -> Iterator[Batch]:
+        for i, batch in enumerate(batches_of(model, size=4)):
+            if i == 4:
+                raise RuntimeError("killed")
+            yield batch
+
+    with pytest.raises(RuntimeError, match="killed"):
+        neo.write(model, killed(), progress=seen.append)
+    # Batches of 5 (actors and the goal), 2 (respondents), 4 and 4 flows, then the failure: transactions of at
+    # least 5 items commit the first batch, then the next two; the last 4 flows never land.
+    assert seen == [5, 11]
+    assert len(neo.read_model(model_id).flows) == 4
+    summary = neo.write_model(model)
+    assert (summary.counts["flows"].added, summary.counts["flows"].unchanged) == (15, 4)
+    assert neo.read_model(model_id) == model
+
+
+# -- the command line -------------------------------------------------------------------------------
+
+def run(args: list[str], env: dict[str, str | None] | None = None, stdin: str | None = None) -> Any:
+    return CliRunner().invoke(cli, args, env=env, input=stdin)
+
+
+def test_push_to_an_unreachable_server_is_one_line_and_never_shows_the_password(tmp_path: Path) -> None:
+    store = tmp_path / "s.db"
+    with SQLiteStore(store) as s:
+        s.write_model(tiny_model())
+    result = run(["push", "--store", str(store), "--to", REFUSED], env={"NEO4J_PASSWORD": SECRET})
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {REFUSED_MESSAGE}\n"
+    assert SECRET not in result.output
+
+
+def test_status_of_a_server_that_is_not_running(tmp_path: Path) -> None:
+    result = run(["neo4j", "status", "--home", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == "Neo4j is not running. Start it with 'valuenet neo4j start'.\n"
+
+
+def test_cypher_needs_a_neo4j_uri(tmp_path: Path) -> None:
+    result = run(["cypher", "loop-importance", "--store", str(tmp_path / "s.db")])
+    assert result.exit_code == 2
+    assert "is not a Neo4j URI" in result.stderr
+
+
+def test_a_malformed_param_is_a_usage_error() -> None:
+    result = run(["cypher", "loop-importance", "--param", "segment"])
+    assert result.exit_code == 2
+    assert "--param 'segment' is not NAME=VALUE." in result.stderr
+
+
+@pytest.mark.neo4j
+def test_wrong_credentials_on_the_command_line(server: tuple[str, str, str]) -> None:
+    result = run(["cypher", "RETURN 1 AS one", "--store", server[0]],
+                 env={"NEO4J_USERNAME": "valuenet-nobody", "NEO4J_PASSWORD": SECRET})
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: Neo4j at {server[0]} refused the credentials of user 'valuenet-nobody'. "
+                             "Check NEO4J_USERNAME and NEO4J_PASSWORD.\n")
+    assert SECRET not in result.output
+
+
+@pytest.mark.neo4j
+def test_push_then_pull_copies_a_model_exactly(server: tuple[str, str, str], tmp_path: Path, model_id: str) -> None:
+    uri = server[0]
+    model = tiny_model(model_id)
+    local, back = tmp_path / "local.db", tmp_path / "back.db"
+    with SQLiteStore(local) as s:
+        s.write_model(model)
+    try:
+        pushed = run(["push", "--store", str(local), "--to", uri, "--format", "json"])
+        assert pushed.exit_code == 0, pushed.output
+        assert pushed.stderr == f"Pushed model {model_id} from {local} to {uri}.\n"
+        added = {r["items"]: r["added"] for r in json.loads(pushed.stdout)}
+        assert added == {"models": 1, "actors": 4, "goals": 1, "respondents": 2, "flows": 19}
+        again = run(["push", "--store", str(local), "--to", uri, "--format", "json"])
+        assert sum(r["unchanged"] for r in json.loads(again.stdout)) == 27
+        pulled = run(["pull", "--from", uri, "--model", model_id, "--store", str(back)])
+        assert pulled.exit_code == 0, pulled.output
+        assert pulled.stderr == f"Pulled model {model_id} from {uri} into {back}.\n"
+        with SQLiteStore(back) as s:
+            assert s.read_model(model_id) == model
+    finally:
+        with Neo4jStore(uri) as neo:
+            neo.delete_model(model_id)
+
+
+@pytest.mark.neo4j
+def test_import_streams_into_neo4j_and_cypher_reads_it(server: tuple[str, str, str], tmp_path: Path,
+                                                      model_id: str) -> None:
+    uri = server[0]
+    path = tmp_path / "tiny.yaml"
+    write_model_file(tiny_model(model_id), path)
+    try:
+        imported = run(["import", str(path), "--store", uri])
+        assert imported.exit_code == 0, imported.output
+        result = run(["cypher", "firm-net-value-by-dimension", "--param", f"model={model_id}", "--store", uri,
+                      "--format", "json"])
+        assert result.exit_code == 0, result.output
+        got = {r["dimension"]: r["net"] for r in json.loads(result.stdout)}
+        assert got == {"functional": 3.5, "economic": 0.0, "experiential": -2.0, "symbolic": 0.0}
+        typo = run(["cypher", "firm-net-value-by-dimension", "--param", "segmnt=old", "--store", uri])
+        assert typo.exit_code == 1
+        assert typo.stderr == ("Error: firm-net-value-by-dimension.cypher has no parameter segmnt "
+                               "(it takes: model, goal, scenario, segment).\n")
+    finally:
+        with Neo4jStore(uri) as neo:
+            neo.delete_model(model_id)
+
+
+@pytest.mark.neo4j
+def test_the_command_line_asks_for_a_missing_password(server: tuple[str, str, str]) -> None:
+    result = run(["cypher", "RETURN 1 AS one", "--store", server[0], "--format", "csv"],
+                 env={"NEO4J_PASSWORD": None}, stdin=server[2] + "\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "one\n1\n"
+    assert server[2] not in result.output
+    assert result.stderr.startswith(f"Neo4j password for {server[0]}:")
+
+
+@pytest.mark.neo4j
+@pytest.mark.parametrize("example", ["health", "broadband"])
+def test_the_bundled_examples_round_trip(neo: Neo4jStore, example: str, model_id: str) -> None:
+    from valuenet.importers.modelfile import read_model_file
+    from valuenet.resources import example_model
+
+    model = read_model_file(example_model(example))
+    model = Model.model_validate({**model.model_dump(), "id": model_id})
+    neo.write_model(model)
+    assert neo.read_model(model_id) == model
+    assert not neo.write_model(model).changed
+
+
+@pytest.mark.neo4j
+def test_odd_ids_and_text_are_data(neo: Neo4jStore, model_id: str) -> None:
+    model = tiny_model(model_id)
+    odd = Flow(id="x'}) DETACH DELETE n //", goal="healthy", source="clinic", target="patient",
+               dimension="symbolic", magnitude=1, quote="`Robert'); MATCH (n) DETACH DELETE n; --", respondent="r1")
+    model.flows.append(odd)
+    neo.write_model(model)
+    assert neo.read_model(model_id) == model
+    assert one(neo, "MATCH (f:Flow {model: $m, id: $id}) RETURN f.quote AS q", m=model_id, id=odd.id) == [
+        {"q": odd.quote}]
