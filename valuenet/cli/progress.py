@@ -23,19 +23,21 @@ class ProgressLine:
         self.label = label
         self.stream = stream
         self.phase = ""
+        self.base = 0
         self.started = time.monotonic()
         self.last = 0.0
         self.drawn = False
 
     def __call__(self, phase: str, done: int, total: int | None) -> None:
         now = time.monotonic()
-        if phase != self.phase:
-            self.phase, self.started = phase, now
+        if phase != self.phase:  # a new phase: its rate is measured from here on
+            self.phase, self.started, self.base = phase, now, done
+            return
         if now - self.last < 0.2:
             return
         self.last = now
         elapsed = max(now - self.started, 1e-6)
-        rate = done / elapsed
+        rate = (done - self.base) / elapsed
         text = f"{self.label}: {phase} {done:,}"
         if total:
             text += f"/{total:,} rows ({100 * done / total:.0f}%)"
