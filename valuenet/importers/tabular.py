@@ -22,11 +22,8 @@ respondent, goal, scenario, actor, dimension, touchpoint and stage; its flows ar
 
 from __future__ import annotations
 
-import csv
 import itertools
-import marshal
 import tempfile
-from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +34,11 @@ from pydantic import ValidationError
 from valuenet.errors import ModelFileError, Problem
 from valuenet.importers import layout
 from valuenet.importers.readers import Table
+from valuenet.importers.rejects import RejectsWriter
 from valuenet.importers.rowcheck import Checked, Exchange, RowChecker
 from valuenet.importers.target import Target
+from valuenet.importers.validation import Validation, dump_chunk, plain, records, split
+from valuenet.importers.validation import ref as row_ref
 from valuenet.models import Flow, Respondent, stable_id
 from valuenet.store.base import Batch, Store, WriteSummary
 
@@ -74,72 +74,10 @@ class TabularResult:
         return sum(self.rejected.values())
 
 
-class _Validation:
-    """State gathered by the validating pass."""
-
-    def __init__(self, keep_reasons: bool) -> None:
-        self.problems: list[Problem] = []
-        self.count = 0
-        self.keep_reasons = keep_reasons
-        self.rejected: dict[int, dict[int, str]] = {}
-        self.rejected_count: dict[str, int] = dict.fromkeys(layout.TABLES, 0)
-        # respondent id -> values given in the tables; the row that gave them first, and the rows of
-        # values first given later (kept apart: most respondents give everything on their first row)
-        self.resp: dict[str, dict[str, Any]] = {}
-        self.resp_at: dict[str, int] = {}
-        self.resp_late: dict[str, dict[str, int]] = {}
-        self.named: dict[str, None] = {}
-        self.keys = array("q")
-        self.contents = array("q")
-        self.refs = array("q")
-        self.pending: dict[str, tuple[str, list[tuple[int, int, str]]]] = {}
-        self.repeats: set[int] = set()
-
-    def reject(self, ti: int, table: str, n: int, problems: Sequence[Problem]) -> None:
-        self.count += len(problems)
-        room = MAX_PROBLEMS - len(self.problems)
-        if room > 0:
-            self.problems.extend(problems[:room])
-        rows = self.rejected.setdefault(ti, {})
-        if n not in rows:
-            self.rejected_count[table] += 1
-            rows[n] = "; ".join(str(p) for p in problems) if self.keep_reasons else ""
-        elif self.keep_reasons:
-            rows[n] += "; " + "; ".join(str(p) for p in problems)
-
-    def is_rejected(self, ti: int, n: int) -> bool:
-        rows = self.rejected.get(ti)
-        return rows is not None and n in rows
-
-
-def _ref(ti: int, n: int) -> int:
-    return (ti << 40) | n
-
-
-def _dump_chunk(chunk: list[tuple[Any, ...]], spill: IO[bytes]) -> None:
-    data = marshal.dumps(chunk)
-    spill.write(len(data).to_bytes(8, "little"))
-    spill.write(data)
-
-
-def _records(spill: IO[bytes]) -> Iterator[tuple[Any, ...]]:
-    """The records the validating pass kept, in order (chunks of marshalled tuples, each after its length)."""
-    while True:
-        head = spill.read(8)
-        if not head:
-            return
-        yield from marshal.loads(spill.read(int.from_bytes(head, "little")))
-
-
 def _shown(value: Any) -> str:
     if isinstance(value, tuple):
         value = "; ".join(value)
     return f'"{value}"' if isinstance(value, str) else str(value)
-
-
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
-    """A row with only values the temporary file can hold (XLSX dates and times become text)."""
-    return {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v) for k, v in row.items()}
 
 
 def _headers(table: Table, raw: dict[str, str] | None = None) -> dict[str, str]:
@@ -157,7 +95,7 @@ class TabularImport:
         self.skip_invalid = skip_invalid
         self.progress = progress
         self.result = TabularResult(target.model_id)
-        self.v = _Validation(keep_reasons=skip_invalid)
+        self.v = Validation(keep_reasons=skip_invalid, max_problems=MAX_PROBLEMS)
         self.checkers = [RowChecker(t, target, _headers(t)) for t in self.tables]
         self.pending_fix: dict[int, str] = {}
         self._spill: IO[bytes] | None = None
@@ -190,21 +128,21 @@ class TabularImport:
             for n, row in table.rows():
                 res.rows += 1
                 checked = checker.check(n, row)
-                ref = _ref(ti, n)
+                ref = row_ref(ti, n)
                 if checked.problems:
                     checker.forget()
                     v.reject(ti, table.table, n, checked.problems)
                     if keep_raw:
-                        chunk.append((ref, None, _plain(row), False))
+                        chunk.append((ref, None, plain(row), False))
                 elif not self._gather(ti, table, checker, n, checked):
                     checker.forget()
                     if keep_raw:
-                        chunk.append((ref, None, _plain(row), False))
+                        chunk.append((ref, None, plain(row), False))
                 elif checked.exchange is not None:
                     ex = checked.exchange
-                    chunk.append((ref, tuple(ex), _plain(row) if keep_raw else None, "exchange_id" not in row))
+                    chunk.append((ref, tuple(ex), plain(row) if keep_raw else None, "exchange_id" not in row))
                 if len(chunk) >= _SPILL_CHUNK:
-                    _dump_chunk(chunk, spill)
+                    dump_chunk(chunk, spill)
                     chunk = []
                 done += 1
                 if self.progress is not None and done % 1000 == 0:
@@ -213,9 +151,9 @@ class TabularImport:
                 raise ModelFileError([Problem(table.where(), "has a header but no data rows.",
                                               "Add rows below the header, or leave the file out.")])
         if chunk:
-            _dump_chunk(chunk, spill)
+            dump_chunk(chunk, spill)
         self._resolve_pending()
-        self._find_repeats()
+        self.v.find_repeats(self.tables)
         self._build_respondents()
         final = self.target.final_problems()
         if final:  # the model as a whole cannot be built: no row can be written
@@ -264,7 +202,7 @@ class TabularImport:
                 return False
             v.keys.append(hash(ex.id))
             v.contents.append(hash(ex))
-            v.refs.append(_ref(ti, n))
+            v.refs.append(row_ref(ti, n))
         return True
 
     def _resp_value(self, rid: str | None, key: str) -> Any:
@@ -273,12 +211,13 @@ class TabularImport:
         return self.v.resp.get(rid, {}).get(key)
 
     def _where_ref(self, ref: int) -> str:
-        return self.tables[ref >> 40].where(ref & ((1 << 40) - 1))
+        ti, n = split(ref)
+        return self.tables[ti].where(n)
 
     def _merge_respondent(self, ti: int, table: Table, n: int, rid: str, values: dict[str, Any]) -> bool:
         v = self.v
         known = v.resp.setdefault(rid, {})
-        first = v.resp_at.setdefault(rid, _ref(ti, n))
+        first = v.resp_at.setdefault(rid, row_ref(ti, n))
         problems = []
         for key, value in values.items():
             old = known.get(key, _MISSING)
@@ -292,7 +231,7 @@ class TabularImport:
         if problems:
             v.reject(ti, table.table, n, problems)
             return False
-        ref = _ref(ti, n)
+        ref = row_ref(ti, n)
         for key, value in values.items():
             if key not in known:
                 known[key] = value
@@ -306,43 +245,11 @@ class TabularImport:
             found = self.target.actor_id(cell)
             if found is not None:
                 for ti, n, _ in refs:
-                    self.pending_fix[_ref(ti, n)] = found
+                    self.pending_fix[row_ref(ti, n)] = found
                 continue
             err = self.target.unknown_actor(cell)
             for ti, n, where in refs:
                 self.v.reject(ti, self.tables[ti].table, n, [Problem(where, err.message, err.fix)])
-
-    def _find_repeats(self) -> None:
-        """Rows giving the same exchange id: identical ones count once, different ones are problems."""
-        v = self.v
-        if not v.keys:
-            return
-        import numpy as np
-
-        keys = np.frombuffer(v.keys, dtype=np.int64)
-        order = np.argsort(keys, kind="stable")
-        sk = keys[order]
-        dup = np.nonzero(sk[1:] == sk[:-1])[0]
-        if not len(dup):
-            return
-        contents = np.frombuffer(v.contents, dtype=np.int64)
-        refs = np.frombuffer(v.refs, dtype=np.int64)
-        first_of: dict[int, int] = {}
-        for i in dup.tolist():
-            a, b = int(order[i]), int(order[i + 1])
-            first = first_of.setdefault(int(sk[i]), a)
-            ref_first, ref_b = int(refs[first]), int(refs[b])
-            ti_b, n_b = ref_b >> 40, ref_b & ((1 << 40) - 1)
-            table = self.tables[ti_b]
-            if v.is_rejected(ti_b, n_b):
-                continue
-            if contents[first] == contents[b]:
-                v.repeats.add(ref_b)
-                continue
-            other = self.tables[ref_first >> 40].where(ref_first & ((1 << 40) - 1))
-            v.reject(ti_b, table.table, n_b, [Problem(
-                table.where(n_b), f"gives the same exchange as {other} with different values.",
-                "Tell them apart by touchpoint, stage or scenario, give each an exchange_id, or remove one.")])
 
     def _respondent(self, rid: str) -> Respondent | None:
         """The record to write for a respondent the tables name; ``None`` to leave the stored one alone."""
@@ -403,9 +310,8 @@ class TabularImport:
         if spill is None:
             raise RuntimeError("validate() must run before batches()")
         spill.seek(0)
-        mask = (1 << 40) - 1
-        for ref, ex_t, raw, derived in _records(spill):
-            ti, n = ref >> 40, ref & mask
+        for ref, ex_t, raw, derived in records(spill):
+            ti, n = split(ref)
             if ex_t is None or v.is_rejected(ti, n):
                 if rejects is not None:
                     rejects.add(self.tables[ti], n, raw, v.rejected[ti][n])
@@ -448,39 +354,6 @@ class TabularImport:
             out.append(Flow(id=f"{ex.id}:gives", source=customer, target=ex.actor, magnitude=ex.gives,
                             money=ex.gives_money, **common))
         return out
-
-
-class RejectsWriter:
-    """Writes rejected rows, with the reason, as a CSV file in the layout that imports again once fixed."""
-
-    def __init__(self, path: str | Path, tables: Sequence[Table]) -> None:
-        self.path = Path(path)
-        seen: dict[str, None] = {}
-        for t in tables:
-            for c in t.columns:
-                seen.setdefault(c)
-        order = {c.name: i for i, c in enumerate(layout.COLUMNS)}
-        self.columns = sorted(seen, key=lambda c: (order.get(c, len(order)), c))
-        self.tmp = self.path.with_name(self.path.name + ".tmp")
-        self._fh = self.tmp.open("w", encoding="utf-8", newline="")
-        self._w = csv.writer(self._fh)
-        self._w.writerow([*layout.REJECT_COLUMNS, *self.columns])
-        self.count = 0
-
-    def add(self, table: Table | None, n: int, row: dict[str, Any], reason: str) -> None:
-        from valuenet.importers.xlsx import safe_cell
-
-        self.count += 1
-        head = [table.file if table else "", (table.sheet or "") if table else "", n or "", reason]
-        self._w.writerow([safe_cell(x) for x in head] + [safe_cell(row.get(c, "")) for c in self.columns])
-
-    def commit(self) -> None:
-        self._fh.close()
-        self.tmp.replace(self.path)
-
-    def discard(self) -> None:
-        self._fh.close()
-        self.tmp.unlink(missing_ok=True)
 
 
 def write_import(store: Store, imp: TabularImport, *, rejects_path: str | Path | None = None,
