@@ -147,12 +147,18 @@ def items(value: Any) -> list[str]:
 
 
 def scalar(value: Any) -> str | int | float | bool:
-    """An attribute value: a number when the cell is numeric, else the text."""
+    """An attribute value: a number when the cell is a plain number, else the text.
+
+    >>> scalar("34"), scalar("1.5"), scalar("0034-A"), scalar(True)
+    (34, 1.5, '0034-A', True)
+    """
     if isinstance(value, (bool, int, float)):
         return int(value) if isinstance(value, float) and value.is_integer() else value
     s = text(value) or ""
     if re.fullmatch(r"[+-]?\d{1,15}", s):
         return int(s)
+    if re.fullmatch(r"[+-]?\d{1,15}\.\d{1,15}", s):
+        return float(s)
     return s
 
 
