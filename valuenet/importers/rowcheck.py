@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from hashlib import blake2b
 from typing import Any, NamedTuple
 
 from valuenet.errors import Problem
@@ -18,6 +19,15 @@ from valuenet.importers.cells import CellError, show
 from valuenet.importers.readers import Table
 from valuenet.importers.target import Target
 from valuenet.models import DEFAULT_SCENARIO, stable_id
+
+
+def _fast_text(value: Any) -> str | None:
+    """:func:`cells.text` for the common case of a short plain string."""
+    if value.__class__ is str:
+        s: str = value.strip()
+        if s and len(s) <= cells.MAX_CELL and s[0] != "'":
+            return s
+    return None if value is None else cells.text(value)
 
 
 def _fast_float(value: Any) -> float:
@@ -284,12 +294,8 @@ class RowChecker:
             occurrences = 1.0 if occ is None else _fast_float(occ)
             if not occurrences >= 0:
                 return None
-            text = cells.text
-            touchpoint, stage, quote, note = get("touchpoint"), get("stage"), get("quote"), get("note")
-            touchpoint = None if touchpoint is None else text(touchpoint)
-            stage = None if stage is None else text(stage)
-            quote = None if quote is None else text(quote)
-            note = None if note is None else text(note)
+            touchpoint, stage = _fast_text(get("touchpoint")), _fast_text(get("stage"))
+            quote, note = _fast_text(get("quote")), _fast_text(get("note"))
             tangible = get("tangible")
             if tangible is not None:
                 tangible = cells.boolean(tangible)
@@ -299,8 +305,11 @@ class RowChecker:
                 if responsible is None:
                     return None
             given = get("exchange_id")
-            xid = stable_id(rid, goal, scenario, actor, dimension, touchpoint, stage, prefix="x-") if given is None \
-                else cells.ident(given)
+            if given is None:  # stable_id(...) of the same parts, without its generic conversions
+                key = "\x1f".join((rid or "", goal, scenario, actor, dimension, touchpoint or "", stage or ""))
+                xid = "x-" + blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+            else:
+                xid = cells.ident(given)
             if xid is None:
                 return None
         except (CellError, ValueError, TypeError):
