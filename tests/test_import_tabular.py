@@ -310,3 +310,49 @@ def test_semicolon_bom_and_tab_files_give_the_same_flows(tmp_path: Path) -> None
         got.append(s.read_model().flows)
     assert got[0] == got[1]
     assert {f.magnitude for f in got[0] if f.touchpoint == "treatment"} == {4.0, 0.5}  # "0,5" read as 0.5
+
+
+def test_built_flows_equal_validated_flows(tmp_path: Path) -> None:
+    from valuenet.importers.readers import read_tables
+    from valuenet.importers.tabular import TabularImport
+    from valuenet.importers.target import Target
+    from valuenet.models import Flow
+
+    model = tiny_model()
+    header = ["respondent", "goal", "scenario", "actor", "dimension", "gets", "gives", "gives_money", "occurrences",
+              "tangible", "responsible", "touchpoint", "quote", "note"]
+    rows = [["r1", "healthy", "", "clinic", "functional", 4, 0, "", "", "", "", "treatment", "Works.", ""],
+            ["r1", "healthy", "future", "Clinic", "experiential", "", 1, "", "", "", "", "app", "", "=1+1"],
+            ["r2", "healthy", "", "insurer", "economic", 3, 1, 65, 8, "yes", "clinic", "claim", "-", ""],
+            ["r3", "healthy", "", "family", "symbolic", "", "", 12.5, "", "no", "", "", "", ""],
+            ["", "healthy", "", "family", "symbolic", 2, 1, "", 0.5, "", "", "", "", "n"]]
+    path = write_csv(tmp_path / "i.csv", rows, header)
+    imp = TabularImport(read_tables(path), Target(model, new=False))
+    imp.validate()
+    flows = [f for b in imp.batches() for f in b.flows]
+    imp.close()
+    assert len(flows) == 8  # 2 + 1 (gives only) + 2 + 1 (money only) + 2
+    for f in flows:
+        again = Flow.model_validate(f.model_dump())
+        assert again == f and again.model_dump_json() == f.model_dump_json()
+    assert set(Flow.model_fields) == {"id", "goal", "scenario", "source", "target", "dimension", "magnitude", "money",
+                                      "occurrences", "tangible", "touchpoint", "stage", "quote", "respondent",
+                                      "responsible", "exchange", "note"}  # the fields the importer sets
+
+
+def test_an_exchange_id_too_long_for_its_flows_is_refused(store: SQLiteStore, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "i.csv", [["x" * 195, "r1", "healthy", "clinic", "functional", 4, 1]],
+                     ["exchange_id", *HEAD[:6]])
+    with pytest.raises(ModelFileError) as info:
+        import_files(store, [path])
+    assert str(info.value).endswith('is too long for an exchange id (195 characters; at most 194). Use a shorter id.')
+
+
+def test_a_customer_given_on_a_later_row_is_checked_against_earlier_rows(store: SQLiteStore, tmp_path: Path) -> None:
+    rows = [["r1", "healthy", "insurer", "economic", 1, 2, ""], ["r1", "healthy", "clinic", "functional", 4, 1, ""],
+            ["r1", "healthy", "family", "symbolic", 3, 0, "Insurer"]]
+    path = write_csv(tmp_path / "i.csv", rows, [*HEAD[:6], "customer"])
+    with pytest.raises(ModelFileError) as info:
+        import_files(store, [path])
+    assert str(info.value) == (f'{path} row 2: actor "insurer" is the customer of this exchange. Fix the actor or the '
+                               "customer column.")

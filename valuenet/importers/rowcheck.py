@@ -21,6 +21,15 @@ from valuenet.importers.target import Target
 from valuenet.models import DEFAULT_SCENARIO, stable_id
 
 
+def _exchange_id(value: Any) -> str | None:
+    """An exchange id: short enough that its flows' ids (``<id>:gives``) are ids too."""
+    s = cells.ident(value)
+    if s is not None and len(s) > cells.MAX_ID - 6:
+        raise CellError(f"{show(s)} is too long for an exchange id ({len(s)} characters; at most "
+                        f"{cells.MAX_ID - 6}).", "Use a shorter id.")
+    return s
+
+
 def _fast_text(value: Any) -> str | None:
     """:func:`cells.text` for the common case of a short plain string."""
     if value.__class__ is str:
@@ -243,7 +252,7 @@ class RowChecker:
         quote = self._cell(n, row, "quote", cells.text, problems)
         note = self._cell(n, row, "note", cells.text, problems)
         responsible = self._cell(n, row, "responsible", self._customer, problems)
-        xid = self._cell(n, row, "exchange_id", cells.ident, problems)
+        xid = self._cell(n, row, "exchange_id", _exchange_id, problems)
         if problems or goal is None or scenario is None or actor is None or dimension is None:
             return Checked(None, rid, rvalues, problems, pending)
         if xid is None:
@@ -305,11 +314,12 @@ class RowChecker:
                 if responsible is None:
                     return None
             given = get("exchange_id")
+            xid: str | None
             if given is None:  # stable_id(...) of the same parts, without its generic conversions
                 key = "\x1f".join((rid or "", goal, scenario, actor, dimension, touchpoint or "", stage or ""))
                 xid = "x-" + blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
             else:
-                xid = cells.ident(given)
+                xid = _exchange_id(given)
             if xid is None:
                 return None
         except (CellError, ValueError, TypeError):
