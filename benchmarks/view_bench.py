@@ -22,6 +22,7 @@ then is reported as a timeout, not a number.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import shutil
@@ -92,9 +93,12 @@ def pyvis_default(view: Any, folder: Path) -> Path:
     return path
 
 
-def first_draw(browser: Any, path: Path, cap_s: float) -> tuple[float | None, int]:
-    """Milliseconds from navigation start to the first draw (None: not drawn within the cap), and requests made."""
+def first_draw(browser: Any, path: Path, cap_s: float) -> tuple[float | None, float | None, int]:
+    """Wall-clock ms from navigation start to the first draw (None: not drawn within the cap), the page's
+    main-thread CPU ms up to then (which other load on the machine does not inflate), and requests made."""
     page = browser.new_page(viewport={"width": 1400, "height": 850})
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     try:
@@ -102,11 +106,12 @@ def first_draw(browser: Any, path: Path, cap_s: float) -> tuple[float | None, in
         page.wait_for_function("window.__firstDraw || (window.valuenetView && window.valuenetView.firstDraw)",
                                timeout=cap_s * 1000)
         ms = page.evaluate("window.__firstDraw || window.valuenetView.firstDraw")
-        return float(ms), len(requests)
+        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        return float(ms), metrics.get("ThreadTime", 0.0) * 1000, len(requests)
     except Exception as exc:  # a timeout is a result here, reported as such
         if "Timeout" not in type(exc).__name__:
             raise
-        return None, len(requests)
+        return None, None, len(requests)
     finally:
         page.close()
 
@@ -120,8 +125,9 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     folder = Path(tempfile.mkdtemp(prefix="view-bench-"))
-    print(f"{'actors':>6} {'flows':>6} {'edges':>6} {'build s':>8} {'MB':>5} {'valuenet ms':>12} {'pyvis ms':>12} "
-          f"{'ratio':>7}")
+    print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
+    print(f"{'actors':>6} {'flows':>6} {'edges':>6} {'build s':>8} {'MB':>5} {'valuenet ms':>12} {'(CPU ms)':>9} "
+          f"{'pyvis ms':>18} {'ratio':>7}")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for size in args.sizes:
@@ -131,11 +137,12 @@ def main() -> None:
             ours = write_view(view, folder / f"valuenet-{size}.html")
             build_s = time.perf_counter() - t0
             theirs = pyvis_default(view, folder)
-            mine, other = [], []
+            mine, cpu, other = [], [], []
             for _ in range(args.repeats):
-                ms, reqs = first_draw(browser, ours, args.cap)
+                ms, cpu_ms, reqs = first_draw(browser, ours, args.cap)
                 assert reqs == 1, f"valuenet's view made {reqs} requests"
                 mine.append(ms)
+                cpu.append(cpu_ms or 0.0)
                 if None not in other:  # one timeout is answer enough; do not wait out the cap again
                     other.append(first_draw(browser, theirs, args.cap)[0])
             a = statistics.median(m for m in mine if m is not None) if all(m is not None for m in mine) else None
@@ -144,8 +151,10 @@ def main() -> None:
             fb = f"{b:.0f}" if b is not None else f">{args.cap * 1000:.0f} (timeout)"
             ratio = f"{b / a:.1f}x" if a and b else (f">{args.cap * 1000 / a:.0f}x" if a else "-")
             print(f"{size:>6} {len(model.flows):>6} {len(view.edges):>6} {build_s:>8.2f} "
-                  f"{ours.stat().st_size / 1e6:>5.1f} {fa:>12} {fb:>12} {ratio:>7}", flush=True)
+                  f"{ours.stat().st_size / 1e6:>5.1f} {fa:>12} {statistics.median(cpu):>9.0f} {fb:>18} {ratio:>7}",
+                  flush=True)
         browser.close()
+    print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     shutil.rmtree(folder, ignore_errors=True)
 
 

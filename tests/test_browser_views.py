@@ -19,6 +19,7 @@ import pytest
 from tests.conftest import REPO, tiny_model
 from valuenet.models import Actor, Model
 from valuenet.views import ViewData, ViewSpec, build_view, write_example_outputs, write_view
+from valuenet.views.render import view_payload
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -258,5 +259,32 @@ def test_html_in_names_and_quotes_shows_literally_and_runs_nothing(
         page.wait_for_timeout(200)
         assert opened.dialogs == [] and opened.errors == []
         assert page.evaluate("document.querySelectorAll('script').length") == 3  # data, vis-network, view.js
+    finally:
+        page.close()
+
+
+def large_model(actors: int) -> Model:
+    from valuenet.models import Goal, exchange_flows
+
+    people = [Actor(id="c", name="Customer", kind="customer"), Actor(id="f", name="Firm", kind="focal_firm")]
+    people += [Actor(id=f"a{i}", name=f"Actor {i}", kind="provider") for i in range(actors - 2)]
+    flows = [f for a in people[1:] for f in exchange_flows(f"x-{a.id}", goal="g", customer="c", actor=a.id,
+                                                           dimension="functional", gets=3, gives=1)]
+    return Model(id="large", actors=people, goals=[Goal(id="g", title="Large")], flows=flows)
+
+
+def test_large_view_adds_names_and_arrowheads_when_zoomed_in(browser: Any, tmp_path: Path) -> None:
+    view = build_view(large_model(450), ViewSpec())
+    assert not any("label" in n for n in view_payload(view)["nodes"])  # names come with zooming in
+    opened = open_view(browser, write_view(view, tmp_path / "large.html"))
+    page = opened.page
+    try:
+        api = "window.valuenetView"
+        page.evaluate(f"{api}.network.moveTo({{scale: 0.1}})")  # too far out to read anything
+        page.wait_for_function(f"() => {api}.network.body.edges['e0'].options.arrows.to.enabled === false")
+        page.evaluate(f"{api}.network.moveTo({{scale: 1.2}})")
+        page.wait_for_function(f"() => {api}.network.body.data.nodes.get('a7').label === 'Actor 7'")
+        assert page.evaluate(f"{api}.network.body.edges['e0'].options.arrows.to.enabled") is True
+        assert opened.errors == []
     finally:
         page.close()

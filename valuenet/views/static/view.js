@@ -65,17 +65,21 @@
     ctx.restore();
   });
   network.once("afterDrawing", function () { api.firstDraw = performance.now(); });
-  if (meta.arrows_from_scale) {  // large views: arrowheads only when zoomed in far enough to see them
-    var arrowsOn = false;
-    network.on("zoom", function (p) {
-      var on = p.scale >= meta.arrows_from_scale;
-      if (on !== arrowsOn) {
-        arrowsOn = on;
+  if (meta.detail_scale) {  // large views: arrowheads and names once zoomed in far enough to read them
+    var detailed = false, labelled = false;
+    network.on("afterDrawing", function () {
+      var on = network.getScale() >= meta.detail_scale;
+      if (on === detailed) { return; }
+      detailed = on;
+      setTimeout(function () {
+        if (on && !labelled) {
+          labelled = true;
+          nodes.update(nodes.getIds().map(function (id) { return { id: id, label: nameOf(id) }; }));
+        }
         network.setOptions({ edges: { arrows: { to: { enabled: on } } } });
-      }
+      }, 0);
     });
   }
-
   function edgeColour(id) {
     var d = details.edges[id];
     if (state.colourBy === "impact") { return pal.impact[d.impact]; }
@@ -177,7 +181,7 @@
     add(legend, el("p", "vn-note", "Line width: perceived magnitude on the " + num(meta.scale_max) +
       "-point scale" + (meta.kind === "respondent" ? "." : " (mean per respondent).") +
       " Dashed: money only, zero, or gone. Arrows point from the giver to the receiver of value" +
-      (meta.arrows_from_scale ? "; zoom in to see them." : ".")));
+      (meta.detail_scale ? "; zoom in to see them and the names." : ".")));
   }
   function setFilter(group, value, on) {
     if (on) { delete state.off[group][value]; } else { state.off[group][value] = true; }
