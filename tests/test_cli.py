@@ -81,11 +81,11 @@ def test_validate_good_file(runner: CliRunner, model_file: Path) -> None:
 
 def test_import_twice_leaves_the_store_identical(runner: CliRunner, model_file: Path, tmp_path: Path) -> None:
     store = str(tmp_path / "s.db")
-    first = runner.invoke(cli, ["import", str(model_file), "--store", store, "--format", "json"])
+    first = runner.invoke(cli, ["import", str(model_file), "--store", store, "--summary", "json"])
     assert first.exit_code == 0, first.output
     assert {r["items"]: r["added"] for r in json.loads(first.stdout)}["flows"] == 19
     dump1 = runner.invoke(cli, ["export", "--store", store]).stdout
-    second = runner.invoke(cli, ["import", str(model_file), "--store", store, "--format", "json"])
+    second = runner.invoke(cli, ["import", str(model_file), "--store", store, "--summary", "json"])
     rows = json.loads(second.stdout)
     assert all(r["added"] == r["updated"] == r["removed"] == 0 for r in rows), rows
     assert runner.invoke(cli, ["export", "--store", store]).stdout == dump1

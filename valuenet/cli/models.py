@@ -20,7 +20,7 @@ from valuenet.cli._common import (
     store_option,
 )
 from valuenet.cli.progress import progress_bar
-from valuenet.importers import import_files, is_model_file, read_models
+from valuenet.importers import import_files, read_models
 from valuenet.importers.modelfile import model_to_json, model_to_yaml
 from valuenet.importers.readers import FORMATS as TABLE_INPUT_FORMATS
 from valuenet.importers.tables import TABLE_FORMATS, write_tables
@@ -61,9 +61,8 @@ def validate(files: tuple[str, ...]) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--model", "model_id", metavar="ID",
               help="Model the interview tables go into (required to create a new model from tables).")
-@click.option("--format", "in_fmt", type=click.Choice([*TABLE_INPUT_FORMATS, "table"]),
-              help="Read the tables as this format, whatever their extension. (With model files only, "
-              "table/json/csv choose the summary format, as --summary does.)")
+@click.option("--format", "in_fmt", type=click.Choice(TABLE_INPUT_FORMATS),
+              help="Read the interview tables as this format, whatever their extension.")
 @click.option("--encoding", metavar="NAME", help="Text encoding of CSV/JSON files (default UTF-8, with or "
               "without BOM), e.g. cp1252 or latin-1.")
 @click.option("--replace", is_flag=True, help="Model files: make the stored model exactly the file. Tables: "
@@ -74,33 +73,25 @@ def validate(files: tuple[str, ...]) -> None:
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing.")
 @click.option("--aliases", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
               help="CSV of alias,actor pairs merging other spellings of actor names.")
-@click.option("--summary", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Format of the summary printed on stdout: table (default), json or csv.")
+@click.option("--summary", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Format of the summary printed on stdout.")
 @store_option
 @database_option
 def import_(files: tuple[str, ...], model_id: str | None, in_fmt: str | None, encoding: str | None, replace: bool,
             skip_invalid: bool, rejects: str | None, dry_run: bool, aliases: str | None, store_url: str | None,
-            database: str | None, fmt: str | None) -> None:
+            database: str | None, fmt: str) -> None:
     """Import model files and interview tables (CSV, XLSX, JSON, JSONL) into the store.
 
     Every row is checked first: by default any invalid row means nothing is
     written. Importing the same file again changes nothing.
     """
-    if in_fmt is not None and all(is_model_file(f) for f in files):
-        # no table to read: --format keeps its older meaning, the summary's format
-        if in_fmt not in FORMATS:
-            raise click.BadParameter(f"{in_fmt!r} applies to interview tables; these are model files.",
-                                     param_hint="--format")
-        fmt, in_fmt = fmt or in_fmt, None
-    elif in_fmt == "table":
-        raise click.BadParameter("'table' is a summary format; use --summary table.", param_hint="--format")
     with connect(store_url, database, create=True) as store, progress_bar("Importing") as progress:
         result = import_files(store, files, model_id=model_id, fmt=in_fmt, encoding=encoding, replace=replace,
                               skip_invalid=skip_invalid, rejects=rejects, dry_run=dry_run, aliases=aliases,
                               progress=progress)
         url = store.url
     tab = result.tabular if isinstance(result.tabular, TabularResult) else None
-    echo_data(render_rows(summary_rows(result.summary, tab), fmt or "table"))
+    echo_data(render_rows(summary_rows(result.summary, tab), fmt))
     if tab is not None:
         for w in tab.warnings:
             message(f"Warning: {w}")
