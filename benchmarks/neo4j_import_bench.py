@@ -3,7 +3,8 @@
 1. valuenet: ``Neo4jStore.write`` - ``UNWIND $rows`` batches in managed transactions;
 2. one query per row: the same upsert statement, sent once per flow in its own transaction;
 3. ``LOAD CSV``: the server reads a CSV of the same flows from its import folder and writes the
-   same nodes and relationships, ``CALL { ... } IN TRANSACTIONS``.
+   same nodes and relationships, ``CALL { ... } IN TRANSACTIONS``;
+4. for reference, the server's floor: the same flow nodes created bare, without relationships.
 
 An *exchange* is one coded interview row ("from ACTOR the customer gets N and gives up M in
 DIMENSION"), which becomes two flows. Every method writes into its own empty model that already
@@ -66,6 +67,9 @@ def _installed(distribution: str) -> bool:
     return True
 
 
+NODES_ONLY = "UNWIND $rows AS row CREATE (n:Flow) SET n = row.props"
+
+
 def study(respondents: int) -> tuple[Model, list[Flow], int]:
     """The synthetic study as a model header with respondents, its flows, and the number of exchange rows."""
     s = synthesize(respondents, seed=1)
@@ -125,6 +129,29 @@ def bench_per_row(store: Neo4jStore, driver: neo4j.Driver, model: Model, flows: 
     return time.perf_counter() - start
 
 
+def bench_nodes_only(store: Neo4jStore, driver: neo4j.Driver, model: Model, flows: list[Flow]) -> float:
+    """The server's floor on this machine: the same flow nodes, created bare (no relationships, no lookups)."""
+    prepare(store, model, "bench-nodes")
+    rows = [G.item_row("flows", "bench-nodes", f, i, G.doc(f)) for i, f in enumerate(flows)]
+    start = time.perf_counter()
+    with driver.session(database=store.database) as session:
+        for first in range(0, len(rows), 10_000):
+            chunk = rows[first:first + 10_000]
+            session.execute_write(lambda tx, c=chunk: [tx.run(NODES_ONLY, rows=c[k:k + 5000]).consume()
+                                                       for k in range(0, len(c), 5000)])
+    return time.perf_counter() - start
+
+
+def bench_send_only(driver: neo4j.Driver, flows: list[Flow], database: str | None) -> float:
+    """Encoding and sending the rows, which the server only counts: the driver's share of the work."""
+    rows = [G.item_row("flows", "bench-send", f, i, G.doc(f)) for i, f in enumerate(flows)]
+    start = time.perf_counter()
+    with driver.session(database=database) as session:
+        for first in range(0, len(rows), 5000):
+            session.run("UNWIND $rows AS row RETURN count(*) AS n", rows=rows[first:first + 5000]).consume()
+    return time.perf_counter() - start
+
+
 def import_folder(store: Neo4jStore) -> Path:
     q = "SHOW SETTINGS YIELD name, value WHERE name = 'server.directories.import' RETURN value"
     return Path(store.query(q)[1][0]["value"])
@@ -154,30 +181,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--respondents", type=int, default=5000, help="synthetic respondents (about 10 rows each)")
     parser.add_argument("--per-row", type=int, default=1500, help="flows sent one query at a time (a sample)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each method; the fastest counts")
     parser.add_argument("--uri", default=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"))
     args = parser.parse_args()
     os.environ.setdefault("NEO4J_PASSWORD", "valuenet-dev-password")
 
     model, flows, exchanges = study(args.respondents)
     per_exchange = len(flows) / exchanges
+    sample = flows[:args.per_row]
     store = Neo4jStore(args.uri)
     auth = (store.username, os.environ["NEO4J_PASSWORD"])
+    times: dict[str, list[float]] = {"unwind": [], "row": [], "csv": [], "nodes": [], "send": []}
     try:
         rust = _installed("neo4j-rust-ext")
         with neo4j.GraphDatabase.driver(args.uri, auth=auth, notifications_min_severity="OFF") as driver:
             store.ensure_schema()
             server = driver.get_server_info().agent
-            t_unwind = bench_unwind(store, model, flows)
-            assert flow_count(store, "bench-unwind") == len(flows) == gives_count(store, "bench-unwind")
-            sample = flows[:args.per_row]
-            t_row = bench_per_row(store, driver, model, sample)
-            assert flow_count(store, "bench-row") == len(sample) == gives_count(store, "bench-row")
-            t_csv = bench_load_csv(store, driver, model, flows)
-            assert flow_count(store, "bench-csv") == len(flows) == gives_count(store, "bench-csv")
-        for model_id in ("bench-unwind", "bench-row", "bench-csv"):
+            for _ in range(args.repeat):  # interleaved, so a busy moment on the machine hits every method alike
+                times["unwind"].append(bench_unwind(store, model, flows))
+                assert flow_count(store, "bench-unwind") == len(flows) == gives_count(store, "bench-unwind")
+                times["row"].append(bench_per_row(store, driver, model, sample))
+                assert flow_count(store, "bench-row") == len(sample) == gives_count(store, "bench-row")
+                times["csv"].append(bench_load_csv(store, driver, model, flows))
+                assert flow_count(store, "bench-csv") == len(flows) == gives_count(store, "bench-csv")
+                times["nodes"].append(bench_nodes_only(store, driver, model, flows))
+                assert flow_count(store, "bench-nodes") == len(flows)
+                times["send"].append(bench_send_only(driver, flows, store.database))
+        for model_id in ("bench-unwind", "bench-row", "bench-csv", "bench-nodes"):
             store.delete_model(model_id)
     finally:
         store.close()
+    t_unwind, t_row, t_csv, t_nodes, t_send = (min(times[k]) for k in ("unwind", "row", "csv", "nodes", "send"))
 
     def rate(seconds: float, n_flows: int) -> float:
         return n_flows / per_exchange / seconds
@@ -186,12 +220,16 @@ def main() -> None:
     print(f"server {server}, Python {platform.python_version()}, neo4j driver {neo4j.__version__}, "
           f"neo4j-rust-ext {'installed' if rust else 'not installed'}, {os.cpu_count()} cores")
     print(f"{exchanges} exchanges ({len(flows)} flows, {len(model.respondents)} respondents); "
-          f"per-row sample {len(sample)} flows")
+          f"per-row sample {len(sample)} flows; best of {args.repeat} interleaved runs")
     print("| method | seconds | exchanges/s | valuenet is faster by |")
     print("|---|---:|---:|---:|")
     print(f"| valuenet (UNWIND batches) | {t_unwind:.2f} | {r_unwind:,.0f} | 1x |")
     print(f"| one query per row | {t_row:.2f} (sample) | {r_row:,.0f} | {r_unwind / r_row:.0f}x |")
     print(f"| LOAD CSV (IN TRANSACTIONS) | {t_csv:.2f} | {r_csv:,.0f} | {r_unwind / r_csv:.1f}x |")
+    r_nodes = rate(t_nodes, len(flows))
+    print(f"| (floor: bare flow nodes, no relationships) | {t_nodes:.2f} | {r_nodes:,.0f} | "
+          f"{r_unwind / r_nodes:.2f}x |")
+    print(f"| (driver only: encode and send the rows) | {t_send:.2f} | {rate(t_send, len(flows)):,.0f} | |")
 
 
 if __name__ == "__main__":

@@ -116,7 +116,8 @@ def item_row(kind: str, model: str, item: Any, index: int, text: str) -> dict[st
     else:
         props = _flow(model, item)
     props["doc"] = text
-    row: dict[str, Any] = {"i": index, "props": props}
+    # Absent values are left out: ``SET n = props`` would not store them anyway, and they cost bytes on the wire.
+    row: dict[str, Any] = {"i": index, "props": {k: v for k, v in props.items() if v is not None}}
     if kind == "goals":
         row["scenarios"] = _scenarios(model, item)
     elif kind == "respondents":
