@@ -281,9 +281,11 @@ def test_large_view_adds_names_and_arrowheads_when_zoomed_in(browser: Any, tmp_p
     try:
         api = "window.valuenetView"
         page.evaluate(f"{api}.network.moveTo({{scale: 0.1}})")  # too far out to read anything
-        page.wait_for_function(f"() => {api}.network.body.edges['e0'].options.arrows.to.enabled === false")
+        page.wait_for_function(f"() => !{api}.detailed()")
+        assert page.evaluate(f"{api}.network.body.edges['e0'].options.arrows.to.enabled") is False
         page.evaluate(f"{api}.network.moveTo({{scale: 1.2}})")
-        page.wait_for_function(f"() => {api}.network.body.data.nodes.get('a7').label === 'Actor 7'")
+        page.wait_for_function(f"() => {api}.detailed()")
+        assert page.evaluate(f"{api}.network.body.data.nodes.get('a7').label") == "Actor 7"
         assert page.evaluate(f"{api}.network.body.edges['e0'].options.arrows.to.enabled") is True
         assert opened.errors == []
     finally:

@@ -64,19 +64,31 @@
     ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
     ctx.restore();
   });
-  network.once("afterDrawing", function () { api.firstDraw = performance.now(); });
+  function fitAll() {  // vis-network fits the shapes; leave room for the names around them
+    network.fit({ animation: false });
+    network.moveTo({ scale: network.getScale() * 0.88 });
+  }
+  network.once("afterDrawing", function () {
+    api.firstDraw = performance.now();
+    if (!state.selected && !meta.detail_scale) { setTimeout(fitAll, 0); }
+  });
+  var detailed = false;
+  api.detailed = function () { return detailed; };
   if (meta.detail_scale) {  // large views: arrowheads and names once zoomed in far enough to read them
-    var detailed = false, labelled = false;
+    var labelled = false, pending = false;
     network.on("afterDrawing", function () {
-      var on = network.getScale() >= meta.detail_scale;
-      if (on === detailed) { return; }
-      detailed = on;
-      setTimeout(function () {
+      if (pending || (network.getScale() >= meta.detail_scale) === detailed) { return; }
+      pending = true;
+      setTimeout(function () {  // after this frame, at whatever zoom the user has reached by then
+        pending = false;
+        var on = network.getScale() >= meta.detail_scale;
+        if (on === detailed) { return; }
         if (on && !labelled) {
           labelled = true;
           nodes.update(nodes.getIds().map(function (id) { return { id: id, label: nameOf(id) }; }));
         }
         network.setOptions({ edges: { arrows: { to: { enabled: on } } } });
+        detailed = on;
       }, 0);
     });
   }
@@ -363,7 +375,7 @@
     writeHash();
   }
   colourBy.addEventListener("change", function () { setColourBy(colourBy.value); });
-  document.getElementById("vn-fit").addEventListener("click", function () { network.fit({ animation: false }); });
+  document.getElementById("vn-fit").addEventListener("click", fitAll);
   document.getElementById("vn-png").addEventListener("click", function () {
     var canvas = container.querySelector("canvas");
     canvas.toBlob(function (blob) {
