@@ -161,6 +161,8 @@ def test_clicking_a_node_shows_its_numbers(browser: Any, written: dict[str, tupl
         gets, gives = sum(focal.gets.values()), sum(focal.gives.values())
         assert [float(total[0]), float(total[1])] == pytest.approx([gets, gives], abs=0.01)
         assert "sel=n%3A" in opened.page.evaluate("location.hash")
+        SHOTS.mkdir(exist_ok=True)
+        opened.page.screenshot(path=str(SHOTS / "selected-firm.png"))
     finally:
         opened.page.close()
 

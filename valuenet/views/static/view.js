@@ -35,7 +35,7 @@
   function num(v) {
     if (v === null || v === undefined) { return "–"; }
     var r = Math.round(v * 100) / 100;
-    return (r > 0 && r % 1 !== 0 ? r.toFixed(2).replace(/0$/, "") : String(r));
+    return r % 1 !== 0 ? r.toFixed(2) : String(r);
   }
   function signed(v) { return (v > 0 ? "+" : "") + num(v); }
   function nameOf(id) { var n = details.nodes[id]; return n ? n.name : String(id); }
@@ -226,19 +226,23 @@
     if (more) { add(box, el("p", "vn-note", "… and " + more + " more.")); }
     return box;
   }
+  function amount(d) {
+    if (d.value !== null) { return num(d.value); }
+    return d.money !== null ? (meta.currency ? meta.currency + " " : "") + num(d.money) + " per period" : "–";
+  }
   function flowButton(id) {
     var d = details.edges[id];
     var b = el("button", "vn-flow");
     b.type = "button";
     add(b, swatch(edgeColour(id)), el("span", null, nameOf(d.from) + " → " + nameOf(d.to) + " · " +
-      human(d.dimension) + " " + num(d.value) + (d.n ? " (n=" + d.n + ")" : "")));
+      human(d.dimension) + " " + amount(d) + (d.n ? " (n=" + d.n + ")" : "")));
     b.addEventListener("click", function () { select("e:" + id, true); });
     return b;
   }
   function showNode(id) {
     var n = details.nodes[id];
     clear(panel);
-    add(panel, el("p", "vn-kicker", human(n.kind) + (n.role === "focal" ? " · focal firm" : "") +
+    add(panel, el("p", "vn-kicker", human(n.kind) + (n.role === "focal" && n.kind !== "focal_firm" ? " · focal firm" : "") +
       (n.role === "customer" ? " · the customer" : "")), el("h2", null, n.name));
     if (n.change) { add(panel, el("p", "vn-badge vn-" + n.change, pal.labels[n.change] || n.change)); }
     if (n.description) { add(panel, el("p", null, n.description)); }
@@ -355,7 +359,7 @@
   network.on("hoverNode", function (p) { var n = details.nodes[p.node]; showTip(p, n.name + " · " + human(n.kind)); });
   network.on("hoverEdge", function (p) {
     var d = details.edges[p.edge];
-    showTip(p, nameOf(d.from) + " → " + nameOf(d.to) + " · " + human(d.dimension) + " " + num(d.value) + (d.n ? " (n=" + d.n + ")" : ""));
+    showTip(p, nameOf(d.from) + " → " + nameOf(d.to) + " · " + human(d.dimension) + " " + amount(d) + (d.n ? " (n=" + d.n + ")" : ""));
   });
   network.on("blurNode", function () { tip.hidden = true; });
   network.on("blurEdge", function () { tip.hidden = true; });
