@@ -62,6 +62,18 @@ def test_node_numbers_are_what_the_customer_gets_and_gives_up() -> None:
     assert view.centre == "patient"
 
 
+def test_actor_totals_are_the_mean_respondents_while_edges_keep_the_reporters_mean() -> None:
+    m = tiny_model()
+    m.flows = [f for f in m.flows if not f.id.startswith("r2-fam")]  # only r1 speaks of the family
+    view = build_view(m, ViewSpec())
+    family = next(e for e in view.edges if e.source == "family")
+    assert (family.value, family.n) == (3.0, 1)
+    nodes = {n.id: n for n in view.nodes}
+    assert nodes["family"].gets == {"symbolic": 1.5}  # 3 from one of two respondents
+    assert nodes["clinic"].gets == {"functional": 3.5}  # both reported it: (4 + 3) / 2
+    assert view.respondents == 2
+
+
 def test_money_flows_are_per_period() -> None:
     view = build_view(tiny_model(), ViewSpec())
     claims = next(e for e in view.edges if e.source == "clinic" and e.target == "insurer")

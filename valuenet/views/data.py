@@ -322,7 +322,8 @@ def build_view(model: Model, spec: ViewSpec) -> ViewData:
     _impacts([e for e in edges if e.change != "removed"], customer)
     _impacts([e for e in edges if e.change == "removed"], customer)
 
-    nodes = _nodes(model, edges, who, customer, focal, bool(spec.compare))
+    covered = set().union(*(acc.respondents for acc in after.values())) if after else set()
+    nodes = _nodes(model, edges, who, customer, focal, bool(spec.compare), len(covered))
     goal_obj = model.goal(goal)
     scen = f"scenario {spec.scenario}" + (f" compared with {spec.compare}" if spec.compare else "")
     if spec.firm:
@@ -334,14 +335,19 @@ def build_view(model: Model, spec: ViewSpec) -> ViewData:
         dimensions=[d for d in model.dimension_ids if any(e.dimension == d for e in edges)] or model.dimension_ids,
         kinds=[k for k in model.kind_ids if any(n.kind == k for n in nodes)],
         scale_max=model.scale.max, currency=model.currency,
-        respondents=len(members) if members is not None else len(model.respondents),
+        respondents=len(covered),
         nodes=nodes, edges=edges,
     )
 
 
 def _nodes(model: Model, edges: list[ViewEdge], who: dict[str, set[str]], customer: str, focal: str,
-           diff: bool) -> list[ViewNode]:
-    """The actors the edges touch (plus customer and focal firm), with the customer's gets and gives per actor."""
+           diff: bool, people: int) -> list[ViewNode]:
+    """The actors the edges touch (plus customer and focal firm), with the customer's gets and gives per actor.
+
+    Gets and gives are those of the mean respondent among the ``people`` the view covers (as in the
+    analysis): a flow that 2 of 20 respondents reported at 4 adds 0.4. An edge keeps the mean of those
+    who reported it, with its ``n``.
+    """
     changes: dict[str, set[str]] = defaultdict(set)
     for e in edges:
         for end in (e.source, e.target):
@@ -363,9 +369,10 @@ def _nodes(model: Model, edges: list[ViewEdge], who: dict[str, set[str]], custom
             continue
         other = e.source if e.target == customer else e.target
         side = "gets" if e.target == customer else "gives"
+        share = e.value if e.structural else e.value * e.n / max(people, 1)  # per respondent in the view
         for node in (nodes[other], nodes[customer]):
             totals: dict[str, float] = getattr(node, side)
-            totals[e.dimension] = totals.get(e.dimension, 0.0) + e.value
+            totals[e.dimension] = totals.get(e.dimension, 0.0) + share
     for node_id, node in nodes.items():
         node.n = len(reached[node_id])
     return list(nodes.values())

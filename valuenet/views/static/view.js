@@ -249,7 +249,8 @@
     if (n.n) { add(panel, el("p", "vn-note", n.n + " respondent" + (n.n === 1 ? "" : "s") + " reported flows here.")); }
     var dims = meta.dimensions.filter(function (d) { return d in n.gets || d in n.gives; });
     if (dims.length) {
-      add(panel, el("h3", null, n.role === "customer" ? "From the whole network" : "What the customer gets and gives up"));
+      add(panel, el("h3", null, (n.role === "customer" ? "From the whole network" : "What the customer gets and gives up") +
+        (meta.kind === "respondent" ? "" : ", mean respondent")));
       var t = el("table", "vn-table");
       row(t, ["Dimension", "Gets", "Gives up", "Net"], "vn-th");
       var g = 0, v = 0;
