@@ -35,20 +35,21 @@ def test_ctrl_c_in_the_middle_of_writing_rolls_back(synth: Path, tmp_path: Path,
     db = tmp_path / "s.db"
     import_files(SQLiteStore(db), [synth / "model.yaml"])
     before = _content(db)
-    real = tabular.TabularImport._flows
+    real = tabular.TabularImport._customer_of  # called for each exchange the writing pass turns into flows
     calls = {"n": 0}
 
-    def interrupted(self: tabular.TabularImport, ex: tabular.Exchange) -> list[tabular.Flow]:
+    def interrupted(self: tabular.TabularImport, ex: tabular.Exchange) -> str:
         calls["n"] += 1
         if calls["n"] == 7000:  # after the first batches were handed to the store
             raise KeyboardInterrupt
         return real(self, ex)
 
-    monkeypatch.setattr(tabular.TabularImport, "_flows", interrupted)
+    monkeypatch.setattr(tabular.TabularImport, "_customer_of", interrupted)
     with SQLiteStore(db) as store, pytest.raises(KeyboardInterrupt):
         import_files(store, [synth / "interviews.csv"], model_id="synth")
     assert _content(db) == before
-    monkeypatch.setattr(tabular.TabularImport, "_flows", real)
+    assert calls["n"] == 7000
+    monkeypatch.setattr(tabular.TabularImport, "_customer_of", real)
     with SQLiteStore(db) as store:
         summary = import_files(store, [synth / "interviews.csv"], model_id="synth").summary
     assert summary.counts["flows"].added > 14000

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from tests.conftest import tiny_model
 from valuenet.errors import NotFoundError
 from valuenet.models import Flow, Model
-from valuenet.store.base import Batch, Store
+from valuenet.store.base import Batch, FlowDoc, Store, read_structure, takes_flow_docs
 
 
 def test_write_then_read_gives_the_same_model(store: Store, model_id: str) -> None:
@@ -150,3 +150,44 @@ def test_any_flow_text_round_trips(
     model = Model.model_validate({**model.model_dump(), "flows": [*model.model_dump()["flows"], extra.model_dump()]})
     store.write_model(model, replace=True)
     assert store.read_model(model_id) == model
+
+
+def test_read_structure_gives_the_model_without_its_flows(store: Store, model_id: str) -> None:
+    model = tiny_model(model_id)
+    store.write_model(model)
+    assert read_structure(store, model_id) == model.model_copy(update={"flows": []})
+
+
+def test_an_id_repeated_in_one_write_of_a_new_model_keeps_the_last(store: Store, model_id: str) -> None:
+    model = tiny_model(model_id)
+    first = model.flows[0]
+    again = first.model_copy(update={"magnitude": 1.5})
+    summary = store.write(model, [Batch(actors=model.actors, goals=model.goals), Batch(flows=[first, again]),
+                                  Batch(flows=model.flows[1:])])
+    assert summary.counts["flows"].added == len(model.flows)
+    stored = store.read_model(model_id).flows
+    assert [f.id for f in stored] == [f.id for f in model.flows]
+    assert stored[0] == again
+
+
+def _docs(flows: list[Flow]) -> list[FlowDoc]:
+    return [FlowDoc(f.id, f.goal, f.respondent, f.model_dump_json(exclude_defaults=True)) for f in flows]
+
+
+def test_flows_written_as_documents_read_back_as_flows(store: Store, model_id: str) -> None:
+    if not takes_flow_docs(store):
+        pytest.skip(f"{type(store).__name__} does not take flow documents")
+    model = tiny_model(model_id)
+    summary = store.write(model, [Batch(actors=model.actors, goals=model.goals, respondents=model.respondents),
+                                  Batch(flows=model.flows[:5], flow_docs=_docs(model.flows[5:]))])
+    assert summary.counts["flows"].added == len(model.flows)
+    assert store.read_model(model_id) == model
+    again = store.write(model, [Batch(flow_docs=_docs(model.flows))])
+    assert again.counts["flows"].unchanged == len(model.flows)
+    assert not again.changed
+    fixed = model.flows[3].model_copy(update={"quote": "Changed"})
+    assert fixed.respondent == "r1"
+    others_of_r1 = sum(1 for f in model.flows if f.respondent == "r1") - 1
+    after = store.write(model, [Batch(flow_docs=_docs([fixed]))], replace_respondents=["r1"])
+    assert (after.counts["flows"].updated, after.counts["flows"].removed) == (1, others_of_r1)
+    assert [f for f in store.read_model(model_id).flows if f.respondent == "r1"] == [fixed]

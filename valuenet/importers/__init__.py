@@ -18,7 +18,7 @@ from pathlib import Path
 from valuenet.errors import ModelError, ModelFileError, NotFoundError, Problem
 from valuenet.importers.modelfile import read_model_file
 from valuenet.models import Model
-from valuenet.store.base import Batch, Store, WriteSummary, batches_of, model_header
+from valuenet.store.base import Batch, Store, WriteSummary, batches_of, model_header, read_structure
 
 #: Progress callback: ``(phase, rows done, rows in all or None)``.
 ImportProgress = Callable[[str, int, "int | None"], None]
@@ -106,11 +106,7 @@ def _stored_structure(store: Store, model_id: str) -> Model | None:
     """The stored model without its flows, or ``None`` when the store does not hold it."""
     if model_id not in {m.id for m in store.list_models()}:
         return None
-    reader = getattr(store, "read_structure", None)  # a store may offer a lighter read than read_model
-    model = reader(model_id) if callable(reader) else store.read_model(model_id)
-    if not isinstance(model, Model):
-        raise TypeError("read_structure must return a Model")
-    return model.model_copy(update={"flows": []})
+    return read_structure(store, model_id)  # the store's light read when it has one
 
 
 def _merge(stored: Model | None, incoming: Model) -> Model:

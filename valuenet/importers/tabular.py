@@ -6,9 +6,11 @@ The import makes two streaming passes over the files:
    problems are collected (the first :data:`MAX_PROBLEMS` are shown, with a count of
    the rest), respondent-level values are gathered and compared across rows, and
    repeated exchange ids are found. Only compact per-row hashes are kept.
-2. **Write.** When nothing is wrong (or ``skip_invalid`` is on), the files are read
-   again and turned into :class:`~valuenet.models.Flow` pairs, written through
-   :meth:`Store.write <valuenet.store.base.Store.write>` in bounded batches.
+2. **Write.** When nothing is wrong (or ``skip_invalid`` is on), the checked rows
+   kept by the first pass are turned into flow pairs, written through
+   :meth:`Store.write <valuenet.store.base.Store.write>` in bounded batches: as
+   JSON documents (:mod:`valuenet.importers.flowdocs`) for stores that take them,
+   else as :class:`~valuenet.models.Flow` objects.
 
 So an invalid file writes nothing, on every store. On the SQLite store the write
 is one transaction: an interrupted import (Ctrl-C, kill -9) leaves the store as it
@@ -33,6 +35,7 @@ from pydantic import ValidationError
 
 from valuenet.errors import ModelFileError, Problem
 from valuenet.importers import layout
+from valuenet.importers.flowdocs import exchange_docs
 from valuenet.importers.readers import Table
 from valuenet.importers.rejects import RejectsWriter
 from valuenet.importers.rowcheck import Checked, Exchange, RowChecker
@@ -40,7 +43,7 @@ from valuenet.importers.target import Target
 from valuenet.importers.validation import Validation, dump_chunk, plain, records, split
 from valuenet.importers.validation import ref as row_ref
 from valuenet.models import Flow, Respondent, stable_id
-from valuenet.store.base import Batch, Store, WriteSummary
+from valuenet.store.base import Batch, FlowDoc, Store, WriteSummary, takes_flow_docs
 
 #: Progress callback: ``(phase, rows done, rows in all or None)``, phase ``"checking"`` or ``"writing"``.
 ImportProgress = Callable[[str, int, "int | None"], None]
@@ -287,8 +290,11 @@ class TabularImport:
         """Respondents whose data a ``replace`` import replaces wholesale."""
         return sorted(self.v.named) if self.replace else []
 
-    def batches(self, rejects: RejectsWriter | None = None) -> Iterator[Batch]:
-        """The new actors and goals, the respondents, then the flows, in bounded batches."""
+    def batches(self, rejects: RejectsWriter | None = None, *, docs: bool = False) -> Iterator[Batch]:
+        """The new actors and goals, the respondents, then the flows, in bounded batches.
+
+        ``docs`` gives the flows as :attr:`Batch.flow_docs` (for stores that take them).
+        """
         t = self.target
         goals = [t.goals[g] for g in sorted(t.changed_goals)]
         if t.new_actors or goals:
@@ -305,6 +311,7 @@ class TabularImport:
             yield Batch(respondents=resp)
         v = self.v
         flows: list[Flow] = []
+        flow_docs: list[FlowDoc] = []
         written = 0
         spill = self._spill
         if spill is None:
@@ -323,15 +330,18 @@ class TabularImport:
                 actor = self.pending_fix[ref]
                 ex = ex._replace(actor=actor, id=stable_id(ex.respondent, ex.goal, ex.scenario, actor, ex.dimension,
                                                             ex.touchpoint, ex.stage, prefix="x-") if derived else ex.id)
-            flows.extend(self._flows(ex))
+            if docs:
+                flow_docs += exchange_docs(ex, self._customer_of(ex))
+            else:
+                flows += self._flows(ex)
             written += 1
-            if len(flows) >= 2 * BATCH_ROWS:
-                yield Batch(flows=flows)
-                flows = []
+            if len(flows) + len(flow_docs) >= 2 * BATCH_ROWS:
+                yield Batch(flows=flows, flow_docs=flow_docs)
+                flows, flow_docs = [], []
                 if self.progress is not None:
                     self.progress("writing", written, self.result.imported)
-        if flows:
-            yield Batch(flows=flows)
+        if flows or flow_docs:
+            yield Batch(flows=flows, flow_docs=flow_docs)
         if rejects is not None:
             for n, reason in v.rejected.get(-1, {}).items():
                 rejects.add(None, n, {}, reason)
@@ -340,6 +350,13 @@ class TabularImport:
         rid = ex.respondent
         stored = None if self.replace else self.target.respondents.get(rid or "")
         return self.target.customer_of(ex.goal, stored, self._resp_value(rid, "actor"))
+
+    def _customer_of(self, ex: Exchange) -> str:
+        """The customer of a checked exchange (the validating pass made sure there is one)."""
+        customer = self._customer(ex)
+        if customer is None or customer == ex.actor:
+            raise RuntimeError(f"exchange {ex.id} has no customer; the validating pass should have rejected it")
+        return customer
 
     def _check_customers(self) -> None:
         """With respondents' customer actors known in full, every exchange needs a customer other than its actor."""
@@ -365,9 +382,7 @@ class TabularImport:
         replaced, which is several times faster than validating each anew; a test holds
         that they equal validated flows.
         """
-        customer = self._customer(ex)
-        if customer is None or customer == ex.actor:
-            raise RuntimeError(f"exchange {ex.id} has no customer; the validating pass should have rejected it")
+        customer = self._customer_of(ex)
         common: dict[str, Any] = {
             "goal": ex.goal, "scenario": ex.scenario, "dimension": ex.dimension, "occurrences": ex.occurrences,
             "tangible": ex.tangible, "touchpoint": ex.touchpoint, "stage": ex.stage, "quote": ex.quote,
@@ -396,7 +411,8 @@ def write_import(store: Store, imp: TabularImport, *, rejects_path: str | Path |
     """
     rejects = RejectsWriter(rejects_path, imp.tables) if rejects_path and imp.result.total_rejected else None
     try:
-        summary = store.write(imp.target.header, itertools.chain(extra, imp.batches(rejects)), replace=replace,
+        batches = imp.batches(rejects, docs=takes_flow_docs(store))
+        summary = store.write(imp.target.header, itertools.chain(extra, batches), replace=replace,
                               replace_respondents=() if replace else imp.replaced_respondents())
     except BaseException:
         if rejects is not None:

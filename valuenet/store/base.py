@@ -8,13 +8,24 @@ corrected item is updated in place. Each write reports what it did as a
 Two implementations exist: :class:`valuenet.store.sqlite.SQLiteStore` (the
 embedded default) and :class:`valuenet.store.neo4j.Neo4jStore`. The contract
 tests in ``tests/test_store_contract.py`` run the same behaviours against both.
+
+A store may also offer two optional capabilities, which callers feature-detect
+(use :func:`read_structure` and :func:`takes_flow_docs` rather than asking the
+store directly):
+
+- ``read_structure(model_id) -> Model``: the model without its flows, so that
+  an import into a large model does not load every stored flow;
+- ``takes_flow_docs = True``: :meth:`Store.write` also writes
+  :attr:`Batch.flow_docs`, flows already serialised as :class:`FlowDoc`, which
+  spares a bulk import building a :class:`~valuenet.models.Flow` per row. Never
+  fill ``flow_docs`` for a store without this flag: it would ignore them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from typing import NamedTuple, Protocol, runtime_checkable
 
 from valuenet.models import Actor, Flow, Goal, Model, Respondent
 
@@ -25,17 +36,40 @@ ITEM_KINDS: tuple[str, ...] = ("models", "actors", "goals", "respondents", "flow
 Progress = Callable[[int], None]
 
 
+class FlowDoc(NamedTuple):
+    """A flow already serialised: its id, goal and respondent, and its JSON document.
+
+    ``doc`` must be exactly ``Flow.model_dump_json(exclude_defaults=True)`` of the
+    flow it stands for (stores compare documents to tell unchanged items apart).
+    """
+
+    id: str
+    goal: str
+    respondent: str | None
+    doc: str
+
+    def to_flow(self) -> Flow:
+        """The :class:`~valuenet.models.Flow` this document holds."""
+        return Flow.model_validate_json(self.doc)
+
+
 @dataclass
 class Batch:
-    """A bounded group of items to write in one go (any list may be empty)."""
+    """A bounded group of items to write in one go (any list may be empty).
+
+    ``flow_docs`` are flows already serialised; only stores that declare
+    ``takes_flow_docs`` write them (see :func:`takes_flow_docs`).
+    """
 
     actors: list[Actor] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
     respondents: list[Respondent] = field(default_factory=list)
     flows: list[Flow] = field(default_factory=list)
+    flow_docs: list[FlowDoc] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.actors) + len(self.goals) + len(self.respondents) + len(self.flows)
+        return (len(self.actors) + len(self.goals) + len(self.respondents) + len(self.flows)
+                + len(self.flow_docs))
 
 
 @dataclass
@@ -96,6 +130,23 @@ def batches_of(model: Model, size: int = 5000) -> Iterator[Batch]:
         yield Batch(respondents=model.respondents[start : start + size])
     for start in range(0, len(model.flows), size):
         yield Batch(flows=model.flows[start : start + size])
+
+
+def takes_flow_docs(store: object) -> bool:
+    """Whether ``store.write`` writes :attr:`Batch.flow_docs` (an optional capability)."""
+    return getattr(store, "takes_flow_docs", False) is True
+
+
+def read_structure(store: Store, model_id: str) -> Model:
+    """The stored model without its flows: the store's own ``read_structure`` when it has one.
+
+    Stores without it fall back to :meth:`Store.read_model`, which reads every flow first.
+    """
+    reader = getattr(store, "read_structure", None)
+    model = reader(model_id) if callable(reader) else store.read_model(model_id)
+    if not isinstance(model, Model):
+        raise TypeError(f"read_structure of {type(store).__name__} must return a Model")
+    return model.model_copy(update={"flows": []})
 
 
 @runtime_checkable

@@ -8,7 +8,15 @@ it was written.
 A write is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) in WAL mode: if it
 fails, or the process is killed mid-way, the store is left as it was before the
 write. Upserts only touch rows whose document changed, and the counts of added,
-updated and unchanged items come from SQLite's change counters.
+updated and unchanged items come from SQLite's change counters. A kind of item
+the model does not hold yet (a first import) takes a plain ``INSERT``, which is
+cheaper than an upsert; should an id repeat within the write, that batch is
+rolled back to its savepoint and written again as upserts, with the same result.
+
+Besides the :class:`~valuenet.store.base.Store` protocol, this store offers
+``read_structure`` (a model without its flows) and writes
+:attr:`Batch.flow_docs <valuenet.store.base.Batch.flow_docs>` (flows already
+serialised), the two optional capabilities described in :mod:`valuenet.store.base`.
 
 The schema is versioned in the ``meta`` table; opening a store written by
 another schema version raises :class:`~valuenet.errors.SchemaVersionError`.
@@ -27,6 +35,10 @@ from pydantic import BaseModel
 from valuenet.errors import NotFoundError, SchemaVersionError, StoreError
 from valuenet.models import Actor, Flow, Goal, Model, Respondent
 from valuenet.store.base import Batch, Counts, ModelInfo, Progress, WriteSummary, batches_of, model_header
+
+#: Page cache of one connection, in KiB (SQLite's default is 2 MiB): random ids make index writes
+#: scattered, and a bigger cache keeps most index pages of a large import in memory.
+CACHE_KIB = 64 * 1024
 
 SCHEMA_VERSION = 1
 
@@ -60,6 +72,8 @@ _UPSERT = {
     "ON CONFLICT (model, id) DO UPDATE SET goal = excluded.goal, respondent = excluded.respondent, "
     "doc = excluded.doc WHERE doc != excluded.doc",
 }
+# The same rows as plain inserts, for kinds of item the model does not hold yet.
+_INSERT = {table: sql.split(" ON CONFLICT")[0] for table, sql in _UPSERT.items()}
 
 
 def _dump(item: BaseModel) -> str:
@@ -74,6 +88,15 @@ def _rows(kind: str, model_id: str, items: Sequence[Any]) -> Iterator[tuple[Any,
     return ((model_id, x.id, _dump(x)) for x in items)
 
 
+def _batch_rows(kind: str, model_id: str, batch: Batch) -> list[tuple[Any, ...]]:
+    """The table rows of one kind of item in a batch, flows already serialised included."""
+    items = getattr(batch, kind)
+    rows = list(_rows(kind, model_id, items)) if items else []
+    if kind == "flows" and batch.flow_docs:
+        rows += [(model_id, i, g, r, d) for i, g, r, d in batch.flow_docs]
+    return rows
+
+
 class SQLiteStore:
     """A store in one SQLite file (``:memory:`` for a throw-away store).
 
@@ -81,6 +104,9 @@ class SQLiteStore:
     ...     store.list_models()
     []
     """
+
+    #: :meth:`write` writes :attr:`Batch.flow_docs` (see :func:`valuenet.store.base.takes_flow_docs`).
+    takes_flow_docs = True
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         self.path = str(path)
@@ -95,6 +121,8 @@ class SQLiteStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            self._db.execute("PRAGMA temp_store=MEMORY")
             self._ensure_schema()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a valuenet store ({exc}). Choose another path with --store.") from exc
@@ -161,10 +189,17 @@ class SQLiteStore:
         return model_id
 
     def read_model(self, model_id: str | None = None) -> Model:
-        model_id = self.resolve_model_id(model_id)
+        return self._read(self.resolve_model_id(model_id), _TABLES)
+
+    def read_structure(self, model_id: str | None = None) -> Model:
+        """The model with its actors, goals and respondents but no flows: a light read of a large model."""
+        return self._read(self.resolve_model_id(model_id), ("actors", "goals", "respondents"))
+
+    def _read(self, model_id: str, tables: Iterable[str]) -> Model:
         (doc,) = self._db.execute("SELECT doc FROM models WHERE id=?", (model_id,)).fetchone()
         data: dict[str, Any] = json.loads(doc)
-        for table, cls in _TABLES.items():
+        for table in tables:
+            cls = _TABLES[table]
             data[table] = [
                 cls.model_validate_json(d)
                 for (d,) in self._db.execute(f"SELECT doc FROM {table} WHERE model=? ORDER BY rowid", (model_id,))
@@ -209,17 +244,18 @@ class SQLiteStore:
             )
             changes = dict.fromkeys(_TABLES, 0)
             sent = dict.fromkeys(_TABLES, 0)
+            fresh = {t: before[t] == 0 for t in _TABLES}  # the model holds no such item: plain inserts
             done = 0
             for batch in batches:
                 for table in _TABLES:
-                    items = getattr(batch, table)
-                    if not items:
+                    rows = _batch_rows(table, mid, batch)
+                    if not rows:
                         continue
-                    cur = db.executemany(_UPSERT[table], _rows(table, mid, items))
-                    changes[table] += cur.rowcount
-                    sent[table] += len(items)
+                    changed, fresh[table] = self._put(table, rows, fresh[table])
+                    changes[table] += changed
+                    sent[table] += len(rows)
                     if track:
-                        db.executemany(f"INSERT OR IGNORE INTO written_{table} VALUES (?)", ((x.id,) for x in items))
+                        db.executemany(f"INSERT OR IGNORE INTO written_{table} VALUES (?)", ((r[1],) for r in rows))
                 done += len(batch)
                 if progress is not None:
                     progress(done)
@@ -249,6 +285,21 @@ class SQLiteStore:
                 raise StoreError(f"writing to {self.url} failed: {exc}. Nothing was written.") from exc
             raise
         return summary
+
+    def _put(self, table: str, rows: list[tuple[Any, ...]], fresh: bool) -> tuple[int, bool]:
+        """Write rows; the number changed, and whether plain inserts still suit the next batch."""
+        db = self._db
+        if fresh:
+            db.execute("SAVEPOINT new_rows")
+            try:
+                db.executemany(_INSERT[table], rows)
+            except sqlite3.IntegrityError:  # an id repeats within this write: upsert from here on
+                db.execute("ROLLBACK TO new_rows")
+                db.execute("RELEASE new_rows")
+            else:
+                db.execute("RELEASE new_rows")
+                return len(rows), True
+        return db.executemany(_UPSERT[table], rows).rowcount, False
 
     def _count(self, table: str, model_id: str) -> int:
         return int(self._db.execute(f"SELECT count(*) FROM {table} WHERE model=?", (model_id,)).fetchone()[0])
