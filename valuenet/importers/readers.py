@@ -167,6 +167,8 @@ def csv_tables(path: Path, *, name: str, fmt: str = "csv", encoding: str | None 
         raise _err(f"{name} row {header_line}", f'the header has one column ("{first.strip()[:60]}").{hint}',
                    "Save the file separated by commas, semicolons or tabs.")
 
+    width = len(cols)
+
     def rows() -> Iterator[Row]:
         with _open_text(path, enc) as fh:
             reader = csv.reader(fh, delimiter=delimiter)
@@ -174,11 +176,11 @@ def csv_tables(path: Path, *, name: str, fmt: str = "csv", encoding: str | None 
             try:
                 for cells in reader:
                     start, line = line + 1, reader.line_num
-                    if start <= header_line or not cells or not any(c.strip() for c in cells):
+                    if start <= header_line or not "".join(cells).strip():  # blank lines and rows of blanks
                         continue
-                    row: dict[str, Any] = {c: v for c, v in zip(cols, cells, strict=False) if c is not None and v != ""}
-                    if len(cells) > len(cols) and any(x.strip() for x in cells[len(cols):]):
-                        row["__extra__"] = len(cells) - len(cols)
+                    row: dict[str, Any] = {c: v for c, v in zip(cols, cells, strict=False) if v and c is not None}
+                    if len(cells) > width and "".join(cells[width:]).strip():
+                        row["__extra__"] = len(cells) - width
                     yield start, row
             except UnicodeDecodeError as exc:
                 raise _decode_error(name, enc, exc, path) from None

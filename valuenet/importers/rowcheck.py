@@ -39,6 +39,21 @@ def _fast_text(value: Any) -> str | None:
     return None if value is None else cells.text(value)
 
 
+def _fast_ident(value: Any) -> str | None:
+    """:func:`cells.ident` for the common case of a short plain string."""
+    if value.__class__ is str:
+        s: str = value.strip()
+        if s and len(s) <= cells.MAX_ID and s[0] != "'":
+            return s
+    return cells.ident(value)
+
+
+#: Columns of which a row must have one to describe an exchange.
+_EXCHANGE_KEYS = frozenset(("actor", "dimension", "gets", "gives", "gets_money", "gives_money"))
+#: Cells the fast path remembers the meaning of (goal, scenario, actor, dimension), per checker.
+_MEMO_SIZE = 4096
+
+
 def _fast_float(value: Any) -> float:
     """A plain number cell as a float (raises ValueError or TypeError for anything else)."""
     if isinstance(value, bool):
@@ -128,6 +143,11 @@ class RowChecker:
                 self.rcols.append((col, *spec))
         self.rkeys = tuple(c for c, _, _ in self.rcols)
         self._last_raw: tuple[Any, ...] | None = None
+        # raw cells -> what they resolved to on the fast path; names only ever gain a meaning during
+        # an import (actors, goals and scenarios are added, never removed), so a remembered one stays right
+        self._places: dict[tuple[Any, Any], tuple[str, str]] = {}
+        self._actors: dict[Any, str] = {}
+        self._dims: dict[Any, str] = {}
         required = {"flows": ("actor", "dimension"), "respondents": ("respondent",), "actors": ("actor",)}
         missing = [c for c in required[table.table] if c not in table.columns]
         if table.table == "flows" and not {"gets", "gives", "gets_money", "gives_money"} & set(table.columns):
@@ -203,7 +223,7 @@ class RowChecker:
         if "__extra__" in row:
             problems.append(Problem(self.table.where(n), f"has {row['__extra__']} more cell(s) than the header; a "
                                     "text cell probably holds the separator.", "Put that cell in double quotes."))
-        rid = self._cell(n, row, "respondent", cells.ident, problems)
+        rid = self._cell(n, row, "respondent", _fast_ident, problems)
         rvalues: dict[str, Any] = {}
         if self.rcols:
             raw = (rid, *map(row.get, self.rkeys))
@@ -213,8 +233,7 @@ class RowChecker:
         if self.table.table == "actors":
             self._actor(n, row, problems, create=create, required=True)
             return Checked(None, None, {}, problems)
-        if self.table.table == "respondents" or not any(
-                k in row for k in ("actor", "dimension", "gets", "gives", "gets_money", "gives_money")):
+        if self.table.table == "respondents" or _EXCHANGE_KEYS.isdisjoint(row):
             if rid is None and not problems:
                 problems.append(Problem(self.table.where(n, self.headers.get("respondent", "respondent")),
                                         "is empty.", "Give the respondent's id."))
@@ -271,15 +290,21 @@ class RowChecker:
         t = self.target
         get = row.get
         try:
-            g = get("goal")
-            goal = t.goal_id(None if g is None else cells.ident(g))
-            sc = get("scenario")
-            scenario = DEFAULT_SCENARIO if sc is None else t.scenario(goal, cells.ident(sc))
+            g, sc = get("goal"), get("scenario")
+            place = self._places.get((g, sc))
+            if place is None:
+                goal = t.goal_id(None if g is None else cells.ident(g))
+                scenario = DEFAULT_SCENARIO if sc is None else t.scenario(goal, cells.ident(sc))
+                # text cells only (True and 1 are equal keys); an empty goal means "the only goal so far"
+                if g.__class__ is str and sc.__class__ in (str, type(None)) and len(self._places) < _MEMO_SIZE:
+                    self._places[(g, sc)] = goal, scenario
+            else:
+                goal, scenario = place
             a, d = get("actor"), get("dimension")
             if a is None or d is None or "actor_kind" in row:
                 return None
-            actor = t.actor_id(str(a))
-            dimension = t.dims.get(cells.fold(str(d)))
+            actor = self._actors.get(a) or self._resolve(self._actors, a, t.actor_id)
+            dimension = self._dims.get(d) or self._resolve(self._dims, d, lambda c: t.dims.get(cells.fold(c)))
             if actor is None or dimension is None:
                 return None
             lo, hi = t.lo, t.hi
@@ -310,7 +335,7 @@ class RowChecker:
                 tangible = cells.boolean(tangible)
             responsible = get("responsible")
             if responsible is not None:
-                responsible = t.actor_id(str(responsible))
+                responsible = self._actors.get(responsible) or self._resolve(self._actors, responsible, t.actor_id)
                 if responsible is None:
                     return None
             given = get("exchange_id")
@@ -326,6 +351,14 @@ class RowChecker:
             return None
         return Exchange(xid, goal, scenario, actor, dimension, gets, gives, gets_money, gives_money, occurrences,
                         tangible, touchpoint, stage, quote, rid, responsible, note)
+
+    @staticmethod
+    def _resolve(memo: dict[Any, str], cell: Any, find: Callable[[str], str | None]) -> str | None:
+        """What a cell names (``find`` of its text), remembered when found."""
+        found = find(str(cell))
+        if found is not None and cell.__class__ is str and len(memo) < _MEMO_SIZE:  # True and 1 are equal keys
+            memo[cell] = found
+        return found
 
     def _learn(self, row: dict[str, Any], problems: list[Problem]) -> None:
         """Columns first met on this row (JSON rows need not all have the same keys)."""
