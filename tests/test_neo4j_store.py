@@ -191,7 +191,7 @@ def test_actors_written_after_their_flows_are_connected(neo: Neo4jStore, model_i
 @pytest.mark.neo4j
 def test_a_large_write_stops_at_a_transaction_boundary_that_a_rerun_completes(
         neo: Neo4jStore, model_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("valuenet.store.neo4j.TX_ITEMS", 5)
+    monkeypatch.setattr("valuenet.store.neo4j_write.TX_ITEMS", 5)
     model = tiny_model(model_id)
     seen: list[int] = []
 

@@ -4,12 +4,12 @@ The graph layout is described in :mod:`valuenet.store.neo4j_graph` and in
 ``docs/neo4j.md``. Credentials come from ``NEO4J_USERNAME`` (default ``neo4j``)
 and the ``password`` argument or ``NEO4J_PASSWORD``; never from the URL.
 
-Writes are ``UNWIND $rows`` statements in managed transactions, which the
-driver retries on transient errors. Items are committed in transactions of up
-to :data:`TX_ITEMS` items: a write smaller than that is all or nothing; a
-larger one, if it fails or is killed, stops at a transaction boundary and
-running it again completes it exactly (every write is an idempotent upsert
-keyed by model and id).
+Writes (:mod:`valuenet.store.neo4j_write`) are ``UNWIND $rows`` statements in
+managed transactions, which the driver retries on transient errors. Items are
+committed in transactions of up to 10,000 items: a write smaller than that is
+all or nothing; a larger one, if it fails or is killed, stops at a transaction
+boundary and running it again completes it exactly (every write is an
+idempotent upsert keyed by model and id). Progress reports committed items.
 """
 
 from __future__ import annotations
@@ -30,13 +30,17 @@ from neo4j.graph import Path as GraphPath
 from valuenet.errors import NotFoundError, SchemaVersionError, StoreConnectionError, StoreError
 from valuenet.models import Model
 from valuenet.store import neo4j_graph as G
-from valuenet.store.base import Batch, Counts, ModelInfo, Progress, WriteSummary, batches_of, model_header
+from valuenet.store.base import (
+    Batch,
+    ModelInfo,
+    Progress,
+    WriteSummary,
+    batches_of,
+)
+from valuenet.store.neo4j_graph import SCHEMA_VERSION
 
-SCHEMA_VERSION = 1
-#: Items committed per transaction.
-TX_ITEMS = 10_000
-#: Rows sent per ``UNWIND`` statement.
-ROWS_PER_STATEMENT = 5_000
+#: Items per slice when a model is deleted.
+DELETE_SLICE = 10_000
 DEFAULT_USERNAME = "neo4j"
 _MIN_SERVER_MAJOR = 5
 
@@ -67,6 +71,9 @@ class Neo4jStore:
 
     ``database`` defaults to ``$NEO4J_DATABASE``, else the server's default database.
     """
+
+    #: :meth:`write` also writes :attr:`Batch.flow_docs` (flows already serialised by a bulk import).
+    takes_flow_docs = True
 
     def __init__(self, url: str, *, database: str | None = None, password: str | None = None) -> None:
         if re.match(r"^[a-z0-9+]+://[^/@]*@", url, re.IGNORECASE):
@@ -196,15 +203,20 @@ class Neo4jStore:
                                          "Export it with the valuenet that wrote it and re-import."))
 
     def read_model(self, model_id: str | None = None) -> Model:
-        model_id = self.resolve_model_id(model_id)
+        return self._read_kinds(self.resolve_model_id(model_id), G.KINDS)
 
+    def read_structure(self, model_id: str | None = None) -> Model:
+        """The model with its actors, goals and respondents but no flows: a light read of a large model."""
+        return self._read_kinds(self.resolve_model_id(model_id), ("actors", "goals", "respondents"))
+
+    def _read_kinds(self, model_id: str, kinds: tuple[str, ...]) -> Model:
         def work(tx: neo4j.ManagedTransaction) -> dict[str, Any]:
             head = tx.run(G.MODEL_VERSION, id=model_id).single()
             if head is None:
                 raise NotFoundError(f"the store {self.url} has no model {model_id!r}.")
             self._check_version(model_id, head["version"])
             data: dict[str, Any] = json.loads(head["doc"])
-            for kind in G.KINDS:
+            for kind in kinds:
                 cls = G.ITEM_CLASSES[kind]
                 data[kind] = [cls.model_validate_json(r["doc"]) for r in tx.run(G.READ_DOCS[kind], model=model_id)]
             return data
@@ -237,23 +249,11 @@ class Neo4jStore:
         replace_respondents: Iterable[str] = (),
         progress: Progress | None = None,
     ) -> WriteSummary:
+        from valuenet.store.neo4j_write import write_batches
+
         self.ensure_schema()
-        replaced = sorted(set(replace_respondents))
-        writer = _Writer(self, header, track=replace or bool(replaced))
-        try:
-            for batch in batches:
-                writer.add(batch)
-                if writer.pending >= TX_ITEMS:
-                    writer.flush(progress)
-            writer.flush(progress, final=True)
-            if replace or replaced:
-                writer.remove_unwritten(replace=replace, respondents=replaced)
-        except StoreError as exc:
-            if writer.committed:
-                raise StoreError(f"{exc} {writer.committed} items of model {header.id!r} were committed before; "
-                                 "run the same write again to complete it.") from exc
-            raise
-        return writer.summary
+        return write_batches(self, header, batches, replace=replace, replace_respondents=replace_respondents,
+                             progress=progress)
 
     def write_model(self, model: Model, *, replace: bool = False, progress: Progress | None = None) -> WriteSummary:
         return self.write(model, batches_of(model), replace=replace, progress=progress)
@@ -261,7 +261,7 @@ class Neo4jStore:
     def delete_model(self, model_id: str) -> bool:
         with self._translated("deleting from"), self._session() as session:
             for query in G.DELETE_SLICE.values():
-                while session.execute_write(_count, query, model=model_id, limit=TX_ITEMS):
+                while session.execute_write(_count, query, model=model_id, limit=DELETE_SLICE):
                     pass
             return bool(session.execute_write(_count, G.DELETE_MODEL, model=model_id))
 
@@ -289,142 +289,4 @@ def _count(tx: neo4j.ManagedTransaction, /, query: str, **params: Any) -> int:
     return int(record["n"]) if record else 0
 
 
-class _Writer:
-    """Groups a write's items into transactions and keeps the counts of what each did."""
-
-    def __init__(self, store: Neo4jStore, header: Model, *, track: bool) -> None:
-        self.store = store
-        self.model_id = header.id
-        self.header: Model | None = header
-        self.summary = WriteSummary()
-        self.chunks: list[tuple[str, list[Any]]] = []
-        self.pending = 0
-        self.committed = 0
-        self.written: dict[str, set[str]] | None = {k: set() for k in G.KINDS} if track else None
-
-    def add(self, batch: Batch) -> None:
-        for kind in G.KINDS:
-            items = getattr(batch, kind)
-            for start in range(0, len(items), TX_ITEMS):
-                chunk = items[start:start + TX_ITEMS]
-                self.chunks.append((kind, chunk))
-                self.pending += len(chunk)
-                if self.written is not None:
-                    self.written[kind].update(x.id for x in chunk)
-
-    def flush(self, progress: Progress | None, *, final: bool = False) -> None:
-        if not self.chunks and not (final and self.header is not None):
-            return
-        ordered = sorted(self.chunks, key=lambda c: G.KINDS.index(c[0]))  # stable: actors before flows
-        head = self.header
-        with self.store._translated("writing to"), self.store._session() as session:
-            counts = session.execute_write(_write_group, self.model_id, head, ordered, self.pending)
-        self.header = None
-        for kind, c in counts.items():
-            self.summary.counts[kind].added += c.added
-            self.summary.counts[kind].updated += c.updated
-            self.summary.counts[kind].unchanged += c.unchanged
-        flushed = self.pending
-        self.committed += flushed
-        self.chunks, self.pending = [], 0
-        if progress is not None and flushed:
-            progress(self.committed)
-
-    def remove_unwritten(self, *, replace: bool, respondents: list[str]) -> None:
-        assert self.written is not None
-        store, mid = self.store, self.model_id
-        doomed: dict[str, list[str]] = {}
-        if replace:
-            for kind in G.KINDS:
-                doomed[kind] = sorted(store.existing_ids(mid, kind) - self.written[kind])
-        else:
-            reported = {r["id"] for r in store._read(G.RESPONDENT_FLOW_IDS, model=mid, respondents=respondents)}
-            doomed["flows"] = sorted(reported - self.written["flows"])
-        with store._translated("removing items from"), store._session() as session:
-            for kind in reversed(G.KINDS):
-                ids = doomed.get(kind, [])
-                for start in range(0, len(ids), TX_ITEMS):
-                    session.execute_write(_run, G.REMOVE[kind], model=mid, ids=ids[start:start + TX_ITEMS])
-                self.summary.counts[kind].removed += len(ids)
-
-
-def _run(tx: neo4j.ManagedTransaction, /, query: str, **params: Any) -> None:
-    tx.run(query, params).consume()
-
-
-def _write_group(tx: neo4j.ManagedTransaction, model_id: str, header: Model | None,
-                 chunks: list[tuple[str, list[Any]]], n: int) -> dict[str, Counts]:
-    """One transaction: the model header (first time only), then each chunk of items, upserted.
-
-    Pure apart from ``tx``, so the driver may run it again after a transient error.
-    """
-    counts = {k: Counts() for k in ("models", *G.KINDS)}
-    if header is not None:
-        p = G.model_params(header)
-        record = tx.run(G.UPSERT_MODEL, id=p["id"], props=p["props"], dimensions=p["dimensions"],
-                        doc=G.doc(model_header(header)), schemaVersion=SCHEMA_VERSION).single()
-        assert record is not None
-        if record["version"] is not None and int(record["version"]) != SCHEMA_VERSION:
-            raise SchemaVersionError(
-                f"model {model_id!r} was written with store schema version {record['version']}; this valuenet "
-                f"uses {SCHEMA_VERSION}. Delete the model or use the valuenet that wrote it.")
-        c = counts["models"]
-        if record["before"] is None:
-            c.added = 1
-        elif record["before"] != G.doc(model_header(header)):
-            c.updated = 1
-        else:
-            c.unchanged = 1
-    if not chunks:
-        return counts
-    base_record = tx.run(G.RESERVE_ORD, model=model_id, n=n).single()
-    if base_record is None:
-        raise NotFoundError(f"model {model_id!r} vanished from the store while it was being written. Write it again.")
-    base = int(base_record["base"])
-    has_flows: bool | None = None
-    for kind, items in chunks:
-        # The same id twice in one chunk: the later item wins, as if written one after the other.
-        texts: dict[str, tuple[Any, str]] = {}
-        c = counts[kind]
-        for item in items:
-            text = G.doc(item)
-            if item.id in texts:
-                if texts[item.id][1] == text:
-                    c.unchanged += 1
-                else:
-                    c.updated += 1
-            texts[item.id] = (item, text)
-        ids = list(texts)
-        stored = {r["id"]: r["doc"] for r in tx.run(G.LOOKUP[kind], model=model_id, ids=ids)}
-        new_rows: list[dict[str, Any]] = []
-        changed_rows: list[dict[str, Any]] = []
-        for item_id, (item, text) in texts.items():
-            before = stored.get(item_id)
-            if before == text:
-                c.unchanged += 1
-                continue
-            rows = new_rows if before is None else changed_rows
-            rows.append(G.item_row(kind, model_id, item, len(new_rows) + len(changed_rows), text))
-        added = [r["props"]["id"] for r in new_rows]
-        changed = [r["props"]["id"] for r in changed_rows]
-        c.added += len(added)
-        c.updated += len(changed)
-        if changed and kind in G.DETACH:
-            tx.run(G.DETACH[kind], model=model_id, ids=changed).consume()
-        create = G.CREATE_FLOWS if kind == "flows" else G.UPSERT[kind]
-        for statement, rows in ((create, new_rows), (G.UPSERT[kind], changed_rows)):
-            for start in range(0, len(rows), ROWS_PER_STATEMENT):
-                tx.run(statement, model=model_id, base=base, rows=rows[start:start + ROWS_PER_STATEMENT]).consume()
-        base += len(new_rows) + len(changed_rows)
-        if added and kind in G.RELINK:
-            if has_flows is None:
-                record = tx.run(G.HAS_FLOWS, model=model_id).single()
-                has_flows = bool(record and record["has"])
-            if has_flows:
-                tx.run(G.RELINK[kind], model=model_id, ids=added).consume()
-        if kind == "flows":
-            has_flows = has_flows or bool(new_rows)
-    return counts
-
-
-__all__ = ["SCHEMA_VERSION", "TX_ITEMS", "Neo4jStore"]
+__all__ = ["SCHEMA_VERSION", "Neo4jStore"]

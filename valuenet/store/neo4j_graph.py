@@ -29,6 +29,9 @@ from pydantic import BaseModel
 
 from valuenet.models import STANDARD_DIMENSIONS, Actor, Flow, Goal, Model, Respondent
 
+#: The version of this layout, kept on every ``Model`` node as ``schemaVersion``.
+SCHEMA_VERSION = 1
+
 #: Item kinds in the order they are written in a transaction (actors before the flows that use them).
 KINDS: tuple[str, ...] = ("actors", "goals", "respondents", "flows")
 ITEM_CLASSES: dict[str, type[BaseModel]] = {"actors": Actor, "goals": Goal, "respondents": Respondent, "flows": Flow}
