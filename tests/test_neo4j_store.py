@@ -337,3 +337,33 @@ def test_odd_ids_and_text_are_data(neo: Neo4jStore, model_id: str) -> None:
     assert neo.read_model(model_id) == model
     assert one(neo, "MATCH (f:Flow {model: $m, id: $id}) RETURN f.quote AS q", m=model_id, id=odd.id) == [
         {"q": odd.quote}]
+
+
+def test_start_prints_shell_lines_and_never_the_password(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from valuenet import neo4jserver
+
+    calls: list[tuple[Any, ...]] = []
+
+    def fake_start(home: Path | None, bolt: int, http: int, **kwargs: Any) -> neo4jserver.ServerInfo:
+        calls.append((home, bolt, http, kwargs))
+        return neo4jserver.ServerInfo("bolt://127.0.0.1:7699", "neo4j", SECRET, 4242, tmp_path, http)
+
+    monkeypatch.setattr(neo4jserver, "start", fake_start)
+    result = run(["neo4j", "start", "--home", str(tmp_path), "--bolt-port", "7699", "--fresh"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "export NEO4J_URI=bolt://127.0.0.1:7699\nexport NEO4J_USERNAME=neo4j\n"
+    assert result.stderr == f"Neo4j is running at bolt://127.0.0.1:7699 (pid 4242, home {tmp_path}).\n"
+    assert calls == [(tmp_path, 7699, 7474, {"timeout": 120.0, "fresh": True})]
+    assert SECRET not in result.output
+
+
+def test_a_server_that_fails_to_start_is_one_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from valuenet import neo4jserver
+
+    def failing(*args: Any, **kwargs: Any) -> neo4jserver.ServerInfo:
+        raise neo4jserver.Neo4jServerError("Maven ('mvn') is not on PATH; it is needed to resolve Neo4j")
+
+    monkeypatch.setattr(neo4jserver, "start", failing)
+    result = run(["neo4j", "start"])
+    assert result.exit_code == 1
+    assert result.stderr == "Error: Maven ('mvn') is not on PATH; it is needed to resolve Neo4j\n"
