@@ -38,7 +38,7 @@ from valuenet.store.base import Batch, Counts, ModelInfo, Progress, WriteSummary
 
 #: Page cache of one connection, in KiB (SQLite's default is 2 MiB): random ids make index writes
 #: scattered, and a bigger cache keeps most index pages of a large import in memory.
-CACHE_KIB = 64 * 1024
+CACHE_KIB = 32 * 1024
 
 SCHEMA_VERSION = 1
 
