@@ -113,8 +113,8 @@ def main() -> None:
           f"numpy {np.__version__}")
     print(f"respondents: {args.respondents:,}, seed {args.seed}")
     figures: dict[str, float] = {}
-    table, nps, churned, model = timed("1-2. generate interviews, load a FlowTable", lambda: load(args.respondents, args.seed),
-                                       figures)
+    table, nps, churned, model = timed("1-2. generate interviews, load a FlowTable",
+                                       lambda: load(args.respondents, args.seed), figures)
     print(f"   {len(table.resp):,} flows")
     keys, x = timed("3. per-respondent measures (vectorised)", lambda: table_measures(table), figures)
     print(f"   {x.shape[1]} measures per respondent")
