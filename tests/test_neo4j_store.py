@@ -71,20 +71,33 @@ def test_a_missing_password_says_where_to_put_it(monkeypatch: pytest.MonkeyPatch
     assert str(err.value) == "no password for Neo4j at bolt://127.0.0.1:1. Set NEO4J_PASSWORD."
 
 
-class _OldServer:
+class _Server:
+    def __init__(self, agent: str) -> None:
+        self.agent = agent
+
     def get_server_info(self) -> Any:
-        return type("Info", (), {"agent": "Neo4j/4.4.30"})()
+        return self
+
+    def execute_query(self, *args: Any, **kwargs: Any) -> None:
+        pass
 
     def close(self) -> None:
         pass
 
 
-def test_a_server_older_than_5_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(neo4j.GraphDatabase, "driver", lambda *args, **kwargs: _OldServer())
+@pytest.mark.parametrize("agent", ["Neo4j/4.4.30", "Neo4j/5.22.0"])
+def test_a_server_older_than_5_23_is_refused(monkeypatch: pytest.MonkeyPatch, agent: str) -> None:
+    monkeypatch.setattr(neo4j.GraphDatabase, "driver", lambda *args, **kwargs: _Server(agent))
     with pytest.raises(StoreConnectionError) as err:
         Neo4jStore("bolt://old.example.com:7687", password=SECRET)
-    assert str(err.value) == ("Neo4j at bolt://old.example.com:7687 runs Neo4j/4.4.30; valuenet needs Neo4j 5 or "
+    assert str(err.value) == (f"Neo4j at bolt://old.example.com:7687 runs {agent}; valuenet needs Neo4j 5.23 or "
                               "newer. Upgrade the server, or start the local one with 'valuenet neo4j start'.")
+
+
+@pytest.mark.parametrize("agent", ["Neo4j/5.23.0", "Neo4j/5.26.30", "Neo4j/2025.10.1"])
+def test_newer_servers_are_accepted(monkeypatch: pytest.MonkeyPatch, agent: str) -> None:
+    monkeypatch.setattr(neo4j.GraphDatabase, "driver", lambda *args, **kwargs: _Server(agent))
+    assert Neo4jStore("bolt://new.example.com:7687", password=SECRET).url == "bolt://new.example.com:7687"
 
 
 @pytest.mark.neo4j

@@ -42,7 +42,8 @@ from valuenet.store.neo4j_graph import SCHEMA_VERSION
 #: Items per slice when a model is deleted.
 DELETE_SLICE = 10_000
 DEFAULT_USERNAME = "neo4j"
-_MIN_SERVER_MAJOR = 5
+#: The oldest server whose Cypher has ``CALL (x) { ... }`` subqueries.
+_MIN_SERVER = (5, 23)
 
 # The driver logs connection trouble as warnings; valuenet reports it as one error instead.
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -135,11 +136,11 @@ class Neo4jStore:
                 raise StoreConnectionError(
                     f"cannot reach Neo4j at {self.url} ({_one_line(str(exc))}). Check the host and port in "
                     "NEO4J_URI.") from exc
-            match = re.match(r"Neo4j/(\d+)", info.agent or "")
-            if match is None or int(match.group(1)) < _MIN_SERVER_MAJOR:
+            match = re.match(r"Neo4j/(\d+)\.(\d+)", info.agent or "")
+            if match is None or (int(match.group(1)), int(match.group(2))) < _MIN_SERVER:
                 raise StoreConnectionError(
-                    f"{self._where()} runs {info.agent or 'an unknown server'}; valuenet needs Neo4j 5 or newer. "
-                    "Upgrade the server, or start the local one with 'valuenet neo4j start'.")
+                    f"{self._where()} runs {info.agent or 'an unknown server'}; valuenet needs Neo4j 5.23 or "
+                    "newer. Upgrade the server, or start the local one with 'valuenet neo4j start'.")
             self._driver.execute_query("RETURN 1", database_=self.database)
 
     def _session(self) -> neo4j.Session:
