@@ -223,19 +223,49 @@ CALL (n) { MATCH (a:Actor {model: $model, id: n.responsible}) MERGE (n)-[:RESPON
 """,
 }
 
-# New flows (the write's lookup found none, under the lock on the model node): no stored state to read back,
-# so the planner needs no Eager step, and each relationship is merged onto a node that has none yet.
+# New flows (the write's lookup found none, under the lock on the model node). The actors, goals and
+# respondents they name are looked up once per statement, not once per row: rows carry their positions in
+# $actors, $goals and $respondents (see :func:`flow_refs`), ``[node]`` so that a missing one keeps its place
+# as ``[null]``. A new node has no relationships yet, so each is created, not merged; one that names an item
+# not written yet gets none (RELINK adds it when the item arrives). No MERGE, no per-row index seek.
 CREATE_FLOWS = """
+CALL () { UNWIND $actors AS id OPTIONAL MATCH (a:Actor {model: $model, id: id}) RETURN collect([a]) AS actors }
+CALL () { UNWIND $goals AS id OPTIONAL MATCH (g:Goal {model: $model, id: id}) RETURN collect([g]) AS goals }
+CALL () {
+  UNWIND $respondents AS id OPTIONAL MATCH (r:Respondent {model: $model, id: id}) RETURN collect([r]) AS people
+}
 UNWIND $rows AS row
-MERGE (n:Flow {model: $model, id: row.props.id})
-ON CREATE SET n += row.props, n.ord = $base + row.i
-WITH n, row.props AS p
-CALL (n, p) { MATCH (a:Actor {model: $model, id: p.source}) MERGE (a)-[:GIVES]->(n) }
-CALL (n, p) { MATCH (a:Actor {model: $model, id: p.target}) MERGE (n)-[:TO]->(a) }
-CALL (n, p) { MATCH (g:Goal {model: $model, id: p.goal}) MERGE (n)-[:IN_GOAL]->(g) }
-CALL (n, p) { MATCH (r:Respondent {model: $model, id: p.respondent}) MERGE (r)-[:REPORTED]->(n) }
-CALL (n, p) { MATCH (a:Actor {model: $model, id: p.responsible}) MERGE (n)-[:RESPONSIBLE]->(a) }
+CREATE (n:Flow)
+SET n = row.props
+WITH n, actors[row.s][0] AS s, actors[row.t][0] AS t, goals[row.g][0] AS g, people[row.r][0] AS r,
+     actors[row.p][0] AS p
+FOREACH (x IN CASE WHEN s IS NULL THEN [] ELSE [s] END | CREATE (x)-[:GIVES]->(n))
+FOREACH (x IN CASE WHEN t IS NULL THEN [] ELSE [t] END | CREATE (n)-[:TO]->(x))
+FOREACH (x IN CASE WHEN g IS NULL THEN [] ELSE [g] END | CREATE (n)-[:IN_GOAL]->(x))
+FOREACH (x IN CASE WHEN r IS NULL THEN [] ELSE [r] END | CREATE (x)-[:REPORTED]->(n))
+FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [p] END | CREATE (n)-[:RESPONSIBLE]->(x))
 """
+
+
+def flow_refs(rows: list[dict[str, Any]], base: int) -> dict[str, list[str]]:
+    """Prepare rows of new flows for :data:`CREATE_FLOWS`; its ``$actors``, ``$goals`` and ``$respondents``.
+
+    Each row gets its ``ord`` (``base`` plus its position) among its properties and the positions
+    ``s``, ``t``, ``g``, ``r``, ``p`` of its source, target, goal, respondent and responsible actor in
+    the returned lists (absent when the flow names none).
+    """
+    lists: dict[str, dict[str, int]] = {"actors": {}, "goals": {}, "respondents": {}}
+    for row in rows:
+        props = row["props"]
+        props["ord"] = base + row["i"]
+        for key, field, kind in (("s", "source", "actors"), ("t", "target", "actors"), ("g", "goal", "goals"),
+                                 ("r", "respondent", "respondents"), ("p", "responsible", "actors")):
+            ref = props.get(field)
+            if ref is not None:
+                seen = lists[kind]
+                row[key] = seen.setdefault(ref, len(seen))
+    return {kind: list(seen) for kind, seen in lists.items()}
+
 
 # When an actor, goal or respondent arrives after flows that name it, connect those flows to it.
 RELINK = {

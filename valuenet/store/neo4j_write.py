@@ -180,10 +180,15 @@ def _write_group(tx: neo4j.ManagedTransaction, model_id: str, header: Model | No
         c.updated += len(changed)
         if changed and kind in G.DETACH:
             tx.run(G.DETACH[kind], model=model_id, ids=changed).consume()
-        create = G.CREATE_FLOWS if kind == "flows" else G.UPSERT[kind]
-        for statement, rows in ((create, new_rows), (G.UPSERT[kind], changed_rows)):
-            for start in range(0, len(rows), ROWS_PER_STATEMENT):
-                tx.run(statement, model=model_id, base=base, rows=rows[start:start + ROWS_PER_STATEMENT]).consume()
+        for start in range(0, len(new_rows), ROWS_PER_STATEMENT):
+            part = new_rows[start:start + ROWS_PER_STATEMENT]
+            if kind == "flows":  # created outright, its actors, goal and respondent looked up once per statement
+                tx.run(G.CREATE_FLOWS, model=model_id, rows=part, **G.flow_refs(part, base)).consume()
+            else:
+                tx.run(G.UPSERT[kind], model=model_id, base=base, rows=part).consume()
+        for start in range(0, len(changed_rows), ROWS_PER_STATEMENT):
+            part = changed_rows[start:start + ROWS_PER_STATEMENT]
+            tx.run(G.UPSERT[kind], model=model_id, base=base, rows=part).consume()
         base += len(new_rows) + len(changed_rows)
         if added and kind in G.RELINK:
             if has_flows is None:
