@@ -72,5 +72,10 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    sys.exit(cli.main(prog_name="valuenet"))
+    """Console-script entry point; Ctrl-C outside a command's own handling also exits 130."""
+    try:
+        status = cli.main(prog_name="valuenet")
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        status = 130
+    sys.exit(status)
