@@ -74,8 +74,7 @@ for _name in COMMAND_MODULES:
 def main() -> None:
     """Console-script entry point; Ctrl-C outside a command's own handling also exits 130."""
     try:
-        status = cli.main(prog_name="valuenet")
+        cli.main(prog_name="valuenet")
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
-        status = 130
-    sys.exit(status)
+        sys.exit(130)
