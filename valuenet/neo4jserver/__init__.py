@@ -238,8 +238,8 @@ def start(
     password: str | None = None,
     timeout: float = 120,
     fresh: bool = False,
-    heap: str = "768m",
-    pagecache: str = "256m",
+    heap: str = "1g",
+    pagecache: str = "512m",
 ) -> ServerInfo:
     """Start the server in the background (or return the one already running).
 
