@@ -1,6 +1,7 @@
 """Importing exchanges into Neo4j three ways, on the same synthetic rows and the same server.
 
-1. valuenet: ``Neo4jStore.write`` - ``UNWIND $rows`` batches in managed transactions;
+1. valuenet: ``Neo4jStore.write`` - ``UNWIND $rows`` batches in managed transactions (new flows are
+   created with their relationships, their actors, goal and respondents looked up once per statement);
 2. one query per row: the same upsert statement, sent once per flow in its own transaction;
 3. ``LOAD CSV``: the server reads a CSV of the same flows from its import folder and writes the
    same nodes and relationships, ``CALL { ... } IN TRANSACTIONS``;
@@ -10,7 +11,7 @@ An *exchange* is one coded interview row ("from ACTOR the customer gets N and gi
 DIMENSION"), which becomes two flows. Every method writes into its own empty model that already
 holds the same actors, goal and respondents (not timed), and must end with the same flows.
 
-    python benchmarks/neo4j_import_bench.py [--respondents 5000] [--per-row 1500]
+    PYTHONPATH=. python benchmarks/neo4j_import_bench.py [--respondents 5000] [--per-row 1500]
 
 Needs a Neo4j on the same machine (``valuenet neo4j start``); NEO4J_URI / NEO4J_USERNAME /
 NEO4J_PASSWORD as for valuenet. For LOAD CSV the script writes into the server's import folder,
@@ -230,6 +231,7 @@ def main() -> None:
     print(f"| (floor: bare flow nodes, no relationships) | {t_nodes:.2f} | {r_nodes:,.0f} | "
           f"{r_unwind / r_nodes:.2f}x |")
     print(f"| (driver only: encode and send the rows) | {t_send:.2f} | {rate(t_send, len(flows)):,.0f} | |")
+    print("every run, in seconds:", "; ".join(f"{k} " + ", ".join(f"{t:.2f}" for t in v) for k, v in times.items()))
 
 
 if __name__ == "__main__":
