@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol, runtime_checkable
 
+from valuenet.errors import NotFoundError
 from valuenet.models import Actor, Flow, Goal, Model, Respondent
 
 #: The kinds of item a store keeps, in the order they are written.
@@ -147,6 +148,23 @@ def read_structure(store: Store, model_id: str) -> Model:
     if not isinstance(model, Model):
         raise TypeError(f"read_structure of {type(store).__name__} must return a Model")
     return model.model_copy(update={"flows": []})
+
+
+def choose_model_id(ids: list[str], model_id: str | None, url: str) -> str:
+    """The id asked for, or the only model's id when none is given, checked against the store's ``ids``.
+
+    Both stores call this, so the messages are the same whatever the store.
+    """
+    if model_id is None:
+        if len(ids) == 1:
+            return ids[0]
+        if not ids:
+            raise NotFoundError(f"the store {url} holds no model yet. Import one with 'valuenet import FILE'.")
+        raise NotFoundError(f"the store {url} holds several models ({', '.join(ids)}). Choose one with --model.")
+    if model_id not in ids:
+        have = f" It holds: {', '.join(ids)}." if ids else " It is empty."
+        raise NotFoundError(f"the store {url} has no model {model_id!r}.{have}")
+    return model_id
 
 
 @runtime_checkable

@@ -36,6 +36,7 @@ from valuenet.store.base import (
     Progress,
     WriteSummary,
     batches_of,
+    choose_model_id,
 )
 from valuenet.store.neo4j_graph import SCHEMA_VERSION
 
@@ -182,18 +183,7 @@ class Neo4jStore:
 
     def resolve_model_id(self, model_id: str | None) -> str:
         """The id asked for, or the only model's id when none is given."""
-        ids = [r["id"] for r in self._read(G.MODEL_IDS)]
-        if model_id is None:
-            if len(ids) == 1:
-                return str(ids[0])
-            if not ids:
-                raise NotFoundError(f"the store {self.url} holds no model yet. Import one with 'valuenet import FILE'.")
-            raise NotFoundError(
-                f"the store {self.url} holds several models ({', '.join(ids)}). Choose one with --model.")
-        if model_id not in ids:
-            have = f" It holds: {', '.join(ids)}." if ids else " It is empty."
-            raise NotFoundError(f"the store {self.url} has no model {model_id!r}.{have}")
-        return model_id
+        return choose_model_id([str(r["id"]) for r in self._read(G.MODEL_IDS)], model_id, self.url)
 
     def _check_version(self, model_id: str, version: Any) -> None:
         if version is not None and int(version) != SCHEMA_VERSION:

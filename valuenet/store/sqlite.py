@@ -34,7 +34,16 @@ from pydantic import BaseModel
 
 from valuenet.errors import NotFoundError, SchemaVersionError, StoreError
 from valuenet.models import Actor, Flow, Goal, Model, Respondent
-from valuenet.store.base import Batch, Counts, ModelInfo, Progress, WriteSummary, batches_of, model_header
+from valuenet.store.base import (
+    Batch,
+    Counts,
+    ModelInfo,
+    Progress,
+    WriteSummary,
+    batches_of,
+    choose_model_id,
+    model_header,
+)
 
 #: Page cache of one connection, in KiB (SQLite's default is 2 MiB): random ids make index writes
 #: scattered, and a bigger cache keeps most index pages of a large import in memory.
@@ -174,19 +183,8 @@ class SQLiteStore:
 
     def resolve_model_id(self, model_id: str | None) -> str:
         """The id asked for, or the only model's id when none is given."""
-        ids: list[str] = [str(r[0]) for r in self._db.execute("SELECT id FROM models ORDER BY id")]
-        if model_id is None:
-            if len(ids) == 1:
-                return ids[0]
-            if not ids:
-                raise NotFoundError(f"the store {self.url} holds no model yet. Import one with 'valuenet import FILE'.")
-            raise NotFoundError(
-                f"the store {self.url} holds several models ({', '.join(ids)}). Choose one with --model."
-            )
-        if model_id not in ids:
-            have = f" It holds: {', '.join(ids)}." if ids else " It is empty."
-            raise NotFoundError(f"the store {self.url} has no model {model_id!r}.{have}")
-        return model_id
+        ids = [str(r[0]) for r in self._db.execute("SELECT id FROM models ORDER BY id")]
+        return choose_model_id(ids, model_id, self.url)
 
     def read_model(self, model_id: str | None = None) -> Model:
         return self._read(self.resolve_model_id(model_id), _TABLES)
