@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -25,7 +24,7 @@ from valuenet.importers.modelfile import model_to_json, model_to_yaml
 from valuenet.importers.readers import FORMATS as TABLE_INPUT_FORMATS
 from valuenet.importers.tables import TABLE_FORMATS, write_tables
 from valuenet.importers.tabular import TabularResult
-from valuenet.store import WriteSummary, default_store_url, is_neo4j_url
+from valuenet.store import WriteSummary
 from valuenet.summary import list_items, model_stats
 
 
@@ -178,9 +177,4 @@ def stats(model_id: str | None, store_url: str | None, database: str | None, fmt
     echo_data(render_rows(rows, fmt))
 
 
-def describe_store(url: str | None) -> str:
-    url = url or default_store_url()
-    return f"Neo4j at {url}" if is_neo4j_url(url) else f"SQLite file {url}"
-
-
-__all__ = ["describe_store", "json", "summary_rows"]
+__all__ = ["summary_rows"]
