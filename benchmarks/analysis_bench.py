@@ -87,20 +87,41 @@ def load(n: int, seed: int) -> tuple[FlowTable, list[int | None], list[bool | No
     present = np.zeros((len(r_ix), len(actors)), dtype=bool)
     present[arr[:, 0].astype(int), arr[:, 1].astype(int)] = True
     present[:, [c, a_ix[SYNTH_FOCAL]]] = True
-    table = FlowTable(list(r_ix), segments, actors, DIMS, list(tps), a_ix[SYNTH_FOCAL], c, 5.0,
-                      np.array(weights), np.array(thresholds), present,
-                      *(arr[:, i].astype(np.int64) for i in range(6)), arr[:, 6])
+    table = FlowTable(
+        list(r_ix),
+        segments,
+        actors,
+        DIMS,
+        list(tps),
+        a_ix[SYNTH_FOCAL],
+        c,
+        5.0,
+        np.array(weights),
+        np.array(thresholds),
+        present,
+        *(arr[:, i].astype(np.int64) for i in range(6)),
+        arr[:, 6],
+    )
     return table, nps, churned, s.model
 
 
 def segment_network(table: FlowTable, model: Any, rows: np.ndarray) -> dict[str, Any]:
-    g = build_graph(model.actors, mean_flows(table, rows, GOAL),
-                    **{FOCAL: SYNTH_FOCAL, CUSTOMER: "patient", DIMENSIONS: DIMS, SCALE_MAX: 5.0})
+    g = build_graph(
+        model.actors,
+        mean_flows(table, rows, GOAL),
+        **{FOCAL: SYNTH_FOCAL, CUSTOMER: "patient", DIMENSIONS: DIMS, SCALE_MAX: 5.0},
+    )
     w = table.weights[rows].mean(axis=0)
     ctx = Context(dict(zip(DIMS, w.tolist(), strict=True)), {})
-    return {"net": net_value(g, ctx), "destruction": value_destruction(g, ctx), "dependency": dependency(g, ctx),
-            "opportunities": opportunities(g, ctx), "loops": value_loops(g), "economic": economic_sheets(g),
-            "metrics": network_metrics(g)}
+    return {
+        "net": net_value(g, ctx),
+        "destruction": value_destruction(g, ctx),
+        "dependency": dependency(g, ctx),
+        "opportunities": opportunities(g, ctx),
+        "loops": value_loops(g),
+        "economic": economic_sheets(g),
+        "metrics": network_metrics(g),
+    }
 
 
 def main() -> None:
@@ -109,33 +130,43 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--graph-sample", type=int, default=200)
     args = ap.parse_args()
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"numpy {np.__version__}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"numpy {np.__version__}"
+    )
     print(f"respondents: {args.respondents:,}, seed {args.seed}")
     figures: dict[str, float] = {}
-    table, nps, churned, model = timed("1-2. generate interviews, load a FlowTable",
-                                       lambda: load(args.respondents, args.seed), figures)
+    table, nps, churned, model = timed(
+        "1-2. generate interviews, load a FlowTable", lambda: load(args.respondents, args.seed), figures
+    )
     print(f"   {len(table.resp):,} flows")
     keys, x = timed("3. per-respondent measures (vectorised)", lambda: table_measures(table), figures)
     print(f"   {x.shape[1]} measures per respondent")
     seg = timed("4. per-segment aggregates with bootstrap CI", lambda: aggregate(keys, x, table.segments), figures)
     feats = default_features(keys, SYNTH_FOCAL, "patient")
-    loyal = timed("5. loyalty: NPS and drivers", lambda: loyalty(keys, x, nps, churned, table.segments, feats),
-                  figures)
+    loyal = timed("5. loyalty: NPS and drivers", lambda: loyalty(keys, x, nps, churned, table.segments, feats), figures)
     labels = np.array(table.segments, dtype=object)
-    nets = timed("6. network sections per segment (mean network)",
-                 lambda: {s: segment_network(table, model, np.flatnonzero(labels == s)) for s in sorted(set(labels))},
-                 figures)
+    nets = timed(
+        "6. network sections per segment (mean network)",
+        lambda: {s: segment_network(table, model, np.flatnonzero(labels == s)) for s in sorted(set(labels))},
+        figures,
+    )
     analysis = sum(v for k, v in figures.items() if k[0] in "3456")
     print(f"{'analysis total (3-6)':<44} {analysis:8.2f} s")
 
     sample = min(args.graph_sample, len(table.respondents))
     flows = [mean_flows(table, np.array([i]), GOAL) for i in range(sample)]
-    graphs = [build_graph(model.actors, f, **{FOCAL: SYNTH_FOCAL, CUSTOMER: "patient", DIMENSIONS: DIMS,
-                                              SCALE_MAX: 5.0}) for f in flows]
-    ctxs = [Context(dict(zip(DIMS, table.weights[i].tolist(), strict=True)),
-                    {d: float(v) for d, v in zip(DIMS, table.thresholds[i], strict=True) if np.isfinite(v)})
-            for i in range(sample)]
+    graphs = [
+        build_graph(model.actors, f, **{FOCAL: SYNTH_FOCAL, CUSTOMER: "patient", DIMENSIONS: DIMS, SCALE_MAX: 5.0})
+        for f in flows
+    ]
+    ctxs = [
+        Context(
+            dict(zip(DIMS, table.weights[i].tolist(), strict=True)),
+            {d: float(v) for d, v in zip(DIMS, table.thresholds[i], strict=True) if np.isfinite(v)},
+        )
+        for i in range(sample)
+    ]
     start = time.perf_counter()
     for g, ctx in zip(graphs, ctxs, strict=True):
         respondent_measures(g, ctx)
@@ -145,13 +176,19 @@ def main() -> None:
         respondent_measures(g, ctx, graph_measures=False)
     per_graph_perceived = (time.perf_counter() - start) / sample
     per_vector = figures["3. per-respondent measures (vectorised)"] / len(table.respondents)
-    print(f"graph path, all measures: {per_graph * 1e3:.2f} ms per respondent "
-          f"(~{per_graph * len(table.respondents) / 60:.0f} min for {len(table.respondents):,} on one core)")
-    print(f"graph path, perceived measures only: {per_graph_perceived * 1e3:.2f} ms per respondent; "
-          f"vectorised: {per_vector * 1e6:.2f} us per respondent; ratio {per_graph_perceived / per_vector:,.0f}x")
+    print(
+        f"graph path, all measures: {per_graph * 1e3:.2f} ms per respondent "
+        f"(~{per_graph * len(table.respondents) / 60:.0f} min for {len(table.respondents):,} on one core)"
+    )
+    print(
+        f"graph path, perceived measures only: {per_graph_perceived * 1e3:.2f} ms per respondent; "
+        f"vectorised: {per_vector * 1e6:.2f} us per respondent; ratio {per_graph_perceived / per_vector:,.0f}x"
+    )
     s = seg["(all)"].measures
-    print(f"check: share destroys {s['firm.destroys'].mean:.3f}, share breach {s['firm.breach'].mean:.3f}, "
-          f"NPS {loyal.nps[-1].nps:.1f}, segments {sorted(nets)}")
+    print(
+        f"check: share destroys {s['firm.destroys'].mean:.3f}, share breach {s['firm.breach'].mean:.3f}, "
+        f"NPS {loyal.nps[-1].nps:.1f}, segments {sorted(nets)}"
+    )
 
 
 if __name__ == "__main__":

@@ -47,8 +47,13 @@ def run_import(args: list[str]) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "valuenet", "import", *args, "--summary", "json"],
-                                stdout=out, stderr=err, env=env, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "valuenet", "import", *args, "--summary", "json"],
+            stdout=out,
+            stderr=err,
+            env=env,
+            text=True,
+        )
         samples = []
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -76,8 +81,7 @@ def bench(size: int, folder: Path, reimport: bool) -> list[dict[str, object]]:
     db = folder / f"store-{size}.db"
     db.unlink(missing_ok=True)
     out = []
-    first = run_import([str(data / "model.yaml"), str(data / "interviews.csv"), "--model", "synth",
-                        "--store", str(db)])
+    first = run_import([str(data / "model.yaml"), str(data / "interviews.csv"), "--model", "synth", "--store", str(db)])
     out.append({"run": "first import", "rows": rows, "generate_s": round(gen, 1), **first})
     if reimport:
         again = run_import([str(data / "interviews.csv"), "--model", "synth", "--store", str(db)])
@@ -115,9 +119,11 @@ def breakdown(size: int, folder: Path) -> None:
         store.write(model, iter(batches))
         t5 = time.perf_counter()
     flows = sum(len(b.flow_docs) for b in batches)
-    print(f"| {rows:,} rows ({flows:,} flows) | read {rows / (t1 - t0):,.0f} | validate {rows / (t2 - t1):,.0f} | "
-          f"build flow documents {rows / (t3 - t2):,.0f} | store write {rows / (t5 - t4):,.0f} "
-          f"({flows / (t5 - t4):,.0f} flows/s) | rows/s |")
+    print(
+        f"| {rows:,} rows ({flows:,} flows) | read {rows / (t1 - t0):,.0f} | validate {rows / (t2 - t1):,.0f} | "
+        f"build flow documents {rows / (t3 - t2):,.0f} | store write {rows / (t5 - t4):,.0f} "
+        f"({flows / (t5 - t4):,.0f} flows/s) | rows/s |"
+    )
 
 
 def main() -> None:
@@ -144,8 +150,10 @@ def main() -> None:
                 shown = ", ".join(str(s) for s in samples[::step][:9])
                 secs = float(r["seconds"])  # type: ignore[arg-type]
                 rows = int(r["rows"])  # type: ignore[call-overload]
-                print(f"| {r['run']} | {rows:,} | {secs:.1f} | {rows / secs:,.0f} | {r['peak_mb']} | {shown} |",
-                      flush=True)
+                print(
+                    f"| {r['run']} | {rows:,} | {secs:.1f} | {rows / secs:,.0f} | {r['peak_mb']} | {shown} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

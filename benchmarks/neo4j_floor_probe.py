@@ -23,12 +23,21 @@ NODES = f"UNWIND range(1, {N}) AS i CREATE (:Probe {{model: 'p', id: toString(i)
 CASES: list[tuple[str, str, bool]] = [  # what, statement, with the uniqueness constraint
     ("CREATE, no constraint", NODES, False),
     ("CREATE, uniqueness constraint on (model, id)", NODES, True),
-    ("MERGE on (model, id), then SET", f"UNWIND range(1, {N}) AS i MERGE (n:Probe {{model: 'p', id: toString(i)}}) "
-     "SET n.a = i, n.b = 'x'", True),
-    ("CREATE + a relationship to one node matched once",
-     "MATCH (t:ProbeHub {id: 'hub'}) " + NODES.replace("CREATE (", "CREATE (t)-[:R]->("), True),
-    ("CREATE + a relationship, the node matched once per row",
-     NODES.replace("CREATE (", "MATCH (t:ProbeHub {id: 'hub'}) CREATE (t)-[:R]->("), True),
+    (
+        "MERGE on (model, id), then SET",
+        f"UNWIND range(1, {N}) AS i MERGE (n:Probe {{model: 'p', id: toString(i)}}) SET n.a = i, n.b = 'x'",
+        True,
+    ),
+    (
+        "CREATE + a relationship to one node matched once",
+        "MATCH (t:ProbeHub {id: 'hub'}) " + NODES.replace("CREATE (", "CREATE (t)-[:R]->("),
+        True,
+    ),
+    (
+        "CREATE + a relationship, the node matched once per row",
+        NODES.replace("CREATE (", "MATCH (t:ProbeHub {id: 'hub'}) CREATE (t)-[:R]->("),
+        True,
+    ),
 ]
 
 
@@ -46,8 +55,10 @@ def timed(what: str, n: int, work: Callable[[], Any]) -> None:
 def main() -> None:
     uri = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687")
     auth = (os.environ.get("NEO4J_USERNAME", "neo4j"), os.environ.get("NEO4J_PASSWORD", "valuenet-dev-password"))
-    with neo4j.GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF") as driver, \
-            driver.session() as session:
+    with (
+        neo4j.GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF") as driver,
+        driver.session() as session,
+    ):
         session.run("DROP CONSTRAINT probe_key IF EXISTS").consume()
         clear(session)
         session.run("MERGE (:ProbeHub {id: 'hub'})").consume()
@@ -56,16 +67,22 @@ def main() -> None:
         print("|---|---:|---:|---:|")
         for what, statement, constrained in CASES:
             if constrained:
-                session.run("CREATE CONSTRAINT probe_key IF NOT EXISTS "
-                            "FOR (n:Probe) REQUIRE (n.model, n.id) IS UNIQUE").consume()
+                session.run(
+                    "CREATE CONSTRAINT probe_key IF NOT EXISTS FOR (n:Probe) REQUIRE (n.model, n.id) IS UNIQUE"
+                ).consume()
                 session.run("CALL db.awaitIndexes(60)").consume()
             timed(what, N, lambda s=statement: session.run(s).consume())
             clear(session)
         rows = _flow_rows(20_000)
         create = "UNWIND $rows AS row CREATE (n:Probe) SET n = row"
-        timed("CREATE, a flow's 15 properties + JSON doc, transactions of 10,000", len(rows),
-              lambda: [session.execute_write(lambda tx, c=rows[k:k + 10_000]: tx.run(create, rows=c).consume())
-                       for k in range(0, len(rows), 10_000)])
+        timed(
+            "CREATE, a flow's 15 properties + JSON doc, transactions of 10,000",
+            len(rows),
+            lambda: [
+                session.execute_write(lambda tx, c=rows[k : k + 10_000]: tx.run(create, rows=c).consume())
+                for k in range(0, len(rows), 10_000)
+            ],
+        )
         clear(session)
         session.run("DROP CONSTRAINT probe_key IF EXISTS").consume()
         session.run("MATCH (n:ProbeHub) DETACH DELETE n").consume()

@@ -38,8 +38,23 @@ from valuenet.store.base import Batch, model_header
 from valuenet.store.neo4j import Neo4jStore
 
 CUSTOMER = "patient"
-COLUMNS = ["id", "goal", "scenario", "source", "target", "dimension", "magnitude", "occurrences", "touchpoint",
-           "stage", "quote", "respondent", "responsible", "exchange", "doc"]
+COLUMNS = [
+    "id",
+    "goal",
+    "scenario",
+    "source",
+    "target",
+    "dimension",
+    "magnitude",
+    "occurrences",
+    "touchpoint",
+    "stage",
+    "quote",
+    "respondent",
+    "responsible",
+    "exchange",
+    "doc",
+]
 
 # What a careful analyst would write: the same upsert as valuenet, typed from CSV text, in batches.
 LOAD_CSV = """
@@ -81,14 +96,28 @@ def study(respondents: int) -> tuple[Model, list[Flow], int]:
         rid = row["respondent"]
         if rid not in people:
             people[rid] = Respondent(
-                id=rid, segment=row["segment"], nps=row["nps"], churned=row["churned"] == "yes",
+                id=rid,
+                segment=row["segment"],
+                nps=row["nps"],
+                churned=row["churned"] == "yes",
                 weights={k[7:]: v for k, v in row.items() if k.startswith("weight_")},
                 thresholds={k[10:]: v for k, v in row.items() if k.startswith("threshold_")},
-                attributes={k[5:]: v for k, v in row.items() if k.startswith("attr_")})
-        flows += exchange_flows(f"x{i:07d}", goal=GOAL, customer=CUSTOMER, actor=row["actor"],
-                                dimension=row["dimension"], gets=row["gets"], gives=row["gives"], respondent=rid,
-                                touchpoint=row["touchpoint"], stage=row["stage"], quote=row["quote"],
-                                responsible=row.get("responsible"))
+                attributes={k[5:]: v for k, v in row.items() if k.startswith("attr_")},
+            )
+        flows += exchange_flows(
+            f"x{i:07d}",
+            goal=GOAL,
+            customer=CUSTOMER,
+            actor=row["actor"],
+            dimension=row["dimension"],
+            gets=row["gets"],
+            gives=row["gives"],
+            respondent=rid,
+            touchpoint=row["touchpoint"],
+            stage=row["stage"],
+            quote=row["quote"],
+            responsible=row.get("responsible"),
+        )
         exchanges += 1
     model = s.model.model_copy(update={"respondents": list(people.values())})
     return model, flows, exchanges
@@ -113,7 +142,7 @@ def gives_count(store: Neo4jStore, model_id: str) -> int:
 
 def bench_unwind(store: Neo4jStore, model: Model, flows: list[Flow]) -> float:
     header = prepare(store, model, "bench-unwind")
-    batches = (Batch(flows=[f for f in flows[i:i + 5000]]) for i in range(0, len(flows), 5000))
+    batches = (Batch(flows=[f for f in flows[i : i + 5000]]) for i in range(0, len(flows), 5000))
     start = time.perf_counter()
     store.write(model_header(header), batches)
     return time.perf_counter() - start
@@ -125,8 +154,9 @@ def bench_per_row(store: Neo4jStore, driver: neo4j.Driver, model: Model, flows: 
     start = time.perf_counter()
     with driver.session(database=store.database) as session:
         for i, row in enumerate(rows):
-            session.execute_write(lambda tx, r=row, i=i: tx.run(G.UPSERT["flows"], model="bench-row", base=i,
-                                                                rows=[r]).consume())
+            session.execute_write(
+                lambda tx, r=row, i=i: tx.run(G.UPSERT["flows"], model="bench-row", base=i, rows=[r]).consume()
+            )
     return time.perf_counter() - start
 
 
@@ -137,9 +167,10 @@ def bench_nodes_only(store: Neo4jStore, driver: neo4j.Driver, model: Model, flow
     start = time.perf_counter()
     with driver.session(database=store.database) as session:
         for first in range(0, len(rows), 10_000):
-            chunk = rows[first:first + 10_000]
-            session.execute_write(lambda tx, c=chunk: [tx.run(NODES_ONLY, rows=c[k:k + 5000]).consume()
-                                                       for k in range(0, len(c), 5000)])
+            chunk = rows[first : first + 10_000]
+            session.execute_write(
+                lambda tx, c=chunk: [tx.run(NODES_ONLY, rows=c[k : k + 5000]).consume() for k in range(0, len(c), 5000)]
+            )
     return time.perf_counter() - start
 
 
@@ -149,7 +180,7 @@ def bench_send_only(driver: neo4j.Driver, flows: list[Flow], database: str | Non
     start = time.perf_counter()
     with driver.session(database=database) as session:
         for first in range(0, len(rows), 5000):
-            session.run("UNWIND $rows AS row RETURN count(*) AS n", rows=rows[first:first + 5000]).consume()
+            session.run("UNWIND $rows AS row RETURN count(*) AS n", rows=rows[first : first + 5000]).consume()
     return time.perf_counter() - start
 
 
@@ -189,7 +220,7 @@ def main() -> None:
 
     model, flows, exchanges = study(args.respondents)
     per_exchange = len(flows) / exchanges
-    sample = flows[:args.per_row]
+    sample = flows[: args.per_row]
     store = Neo4jStore(args.uri)
     auth = (store.username, os.environ["NEO4J_PASSWORD"])
     times: dict[str, list[float]] = {"unwind": [], "row": [], "csv": [], "nodes": [], "send": []}
@@ -218,18 +249,23 @@ def main() -> None:
         return n_flows / per_exchange / seconds
 
     r_unwind, r_row, r_csv = rate(t_unwind, len(flows)), rate(t_row, len(sample)), rate(t_csv, len(flows))
-    print(f"server {server}, Python {platform.python_version()}, neo4j driver {neo4j.__version__}, "
-          f"neo4j-rust-ext {'installed' if rust else 'not installed'}, {os.cpu_count()} cores")
-    print(f"{exchanges} exchanges ({len(flows)} flows, {len(model.respondents)} respondents); "
-          f"per-row sample {len(sample)} flows; best of {args.repeat} interleaved runs")
+    print(
+        f"server {server}, Python {platform.python_version()}, neo4j driver {neo4j.__version__}, "
+        f"neo4j-rust-ext {'installed' if rust else 'not installed'}, {os.cpu_count()} cores"
+    )
+    print(
+        f"{exchanges} exchanges ({len(flows)} flows, {len(model.respondents)} respondents); "
+        f"per-row sample {len(sample)} flows; best of {args.repeat} interleaved runs"
+    )
     print("| method | seconds | exchanges/s | valuenet is faster by |")
     print("|---|---:|---:|---:|")
     print(f"| valuenet (UNWIND batches) | {t_unwind:.2f} | {r_unwind:,.0f} | 1x |")
     print(f"| one query per row | {t_row:.2f} (sample) | {r_row:,.0f} | {r_unwind / r_row:.0f}x |")
     print(f"| LOAD CSV (IN TRANSACTIONS) | {t_csv:.2f} | {r_csv:,.0f} | {r_unwind / r_csv:.1f}x |")
     r_nodes = rate(t_nodes, len(flows))
-    print(f"| (floor: bare flow nodes, no relationships) | {t_nodes:.2f} | {r_nodes:,.0f} | "
-          f"{r_unwind / r_nodes:.2f}x |")
+    print(
+        f"| (floor: bare flow nodes, no relationships) | {t_nodes:.2f} | {r_nodes:,.0f} | {r_unwind / r_nodes:.2f}x |"
+    )
     print(f"| (driver only: encode and send the rows) | {t_send:.2f} | {rate(t_send, len(flows)):,.0f} | |")
     print("every run, in seconds:", "; ".join(f"{k} " + ", ".join(f"{t:.2f}" for t in v) for k, v in times.items()))
 

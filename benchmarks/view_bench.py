@@ -40,12 +40,21 @@ from valuenet.models import Actor, Flow, Goal, Model, Respondent, exchange_flows
 from valuenet.views import ViewSpec, build_view, write_view
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 KINDS = ("provider", "partner", "competitor", "peer", "community", "institution", "employee")
 DIMS = ("functional", "economic", "experiential", "symbolic")
-HOOK = ("<script>(function(){var N=vis.Network;vis.Network=function(c,d,o){var n=new N(c,d,o);"
-        "n.once('afterDrawing',function(){window.__firstDraw=performance.now();});return n;};})();</script>")
+HOOK = (
+    "<script>(function(){var N=vis.Network;vis.Network=function(c,d,o){var n=new N(c,d,o);"
+    "n.once('afterDrawing',function(){window.__firstDraw=performance.now();});return n;};})();</script>"
+)
 
 
 def synthetic_model(actors: int, seed: int = 7) -> Model:
@@ -58,14 +67,30 @@ def synthetic_model(actors: int, seed: int = 7) -> Model:
     for a in people[1:]:
         for dim in rnd.sample(DIMS, rnd.choice((1, 2))):
             r = rnd.choice(respondents).id
-            flows += exchange_flows(f"{a.id}-{dim}", goal="g", customer="customer", actor=a.id, dimension=dim,
-                                    gets=rnd.randint(0, 5), gives=rnd.randint(0, 5), respondent=r)
+            flows += exchange_flows(
+                f"{a.id}-{dim}",
+                goal="g",
+                customer="customer",
+                actor=a.id,
+                dimension=dim,
+                gets=rnd.randint(0, 5),
+                gives=rnd.randint(0, 5),
+                respondent=r,
+            )
     for i in range(actors // 4):
         u, v = rnd.sample(people[1:], 2)
-        flows.append(Flow(id=f"x{i}", goal="g", source=u.id, target=v.id, dimension=rnd.choice(DIMS),
-                          magnitude=rnd.randint(1, 5)))
-    return Model(id=f"bench{actors}", actors=people, goals=[Goal(id="g", title=f"{actors} actors")],
-                 respondents=respondents, flows=flows)
+        flows.append(
+            Flow(
+                id=f"x{i}", goal="g", source=u.id, target=v.id, dimension=rnd.choice(DIMS), magnitude=rnd.randint(1, 5)
+            )
+        )
+    return Model(
+        id=f"bench{actors}",
+        actors=people,
+        goals=[Goal(id="g", title=f"{actors} actors")],
+        respondents=respondents,
+        flows=flows,
+    )
 
 
 def pyvis_default(view: Any, folder: Path) -> Path:
@@ -81,13 +106,19 @@ def pyvis_default(view: Any, folder: Path) -> Path:
     lib = resources.files("pyvis").joinpath("lib", "vis-9.1.2")
     for name in ("vis-network.min.js", "vis-network.css"):
         shutil.copyfile(str(lib.joinpath(name)), folder / name)
-    html = re.sub(r'<script[^>]*src="[^"]*vis-network[^"]*"[^>]*></script>',
-                  '<script src="vis-network.min.js"></script>' + HOOK, html)
-    html = re.sub(r'<link[^>]*href="[^"]*vis-network[^"]*"[^>]*/?>', '<link rel="stylesheet" href="vis-network.css">',
-                  html)
-    html = re.sub(r'<(script|link)[^>]*(https?:)?//[^>]*>(</script>)?', "", html)  # Bootstrap, tom-select
-    assert "http" not in re.sub(r"<script type=\"text/javascript\">.*", "", html, flags=re.S).split("<body>")[0] \
-        or "cdn" not in html, "a CDN URL is left in the pyvis page"
+    html = re.sub(
+        r'<script[^>]*src="[^"]*vis-network[^"]*"[^>]*></script>',
+        '<script src="vis-network.min.js"></script>' + HOOK,
+        html,
+    )
+    html = re.sub(
+        r'<link[^>]*href="[^"]*vis-network[^"]*"[^>]*/?>', '<link rel="stylesheet" href="vis-network.css">', html
+    )
+    html = re.sub(r"<(script|link)[^>]*(https?:)?//[^>]*>(</script>)?", "", html)  # Bootstrap, tom-select
+    assert (
+        "http" not in re.sub(r"<script type=\"text/javascript\">.*", "", html, flags=re.S).split("<body>")[0]
+        or "cdn" not in html
+    ), "a CDN URL is left in the pyvis page"
     path = folder / f"pyvis-{len(view.nodes)}.html"
     path.write_text(html, encoding="utf-8")
     return path
@@ -103,8 +134,9 @@ def first_draw(browser: Any, path: Path, cap_s: float) -> tuple[float | None, fl
     page.on("request", lambda r: requests.append(r.url))
     try:
         page.goto(path.as_uri())
-        page.wait_for_function("window.__firstDraw || (window.valuenetView && window.valuenetView.firstDraw)",
-                               timeout=cap_s * 1000)
+        page.wait_for_function(
+            "window.__firstDraw || (window.valuenetView && window.valuenetView.firstDraw)", timeout=cap_s * 1000
+        )
         ms = page.evaluate("window.__firstDraw || window.valuenetView.firstDraw")
         metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
         return float(ms), metrics.get("ThreadTime", 0.0) * 1000, len(requests)
@@ -126,8 +158,10 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="view-bench-"))
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
-    print(f"{'actors':>6} {'flows':>6} {'edges':>6} {'build s':>8} {'MB':>5} {'valuenet ms':>12} {'(CPU ms)':>9} "
-          f"{'pyvis ms':>18} {'ratio':>7}")
+    print(
+        f"{'actors':>6} {'flows':>6} {'edges':>6} {'build s':>8} {'MB':>5} {'valuenet ms':>12} {'(CPU ms)':>9} "
+        f"{'pyvis ms':>18} {'ratio':>7}"
+    )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for size in args.sizes:
@@ -150,9 +184,11 @@ def main() -> None:
             fa = f"{a:.0f}" if a is not None else "timeout"
             fb = f"{b:.0f}" if b is not None else f">{args.cap * 1000:.0f} (timeout)"
             ratio = f"{b / a:.1f}x" if a and b else (f">{args.cap * 1000 / a:.0f}x" if a else "-")
-            print(f"{size:>6} {len(model.flows):>6} {len(view.edges):>6} {build_s:>8.2f} "
-                  f"{ours.stat().st_size / 1e6:>5.1f} {fa:>12} {statistics.median(cpu):>9.0f} {fb:>18} {ratio:>7}",
-                  flush=True)
+            print(
+                f"{size:>6} {len(model.flows):>6} {len(view.edges):>6} {build_s:>8.2f} "
+                f"{ours.stat().st_size / 1e6:>5.1f} {fa:>12} {statistics.median(cpu):>9.0f} {fb:>18} {ratio:>7}",
+                flush=True,
+            )
         browser.close()
     print(f"load average at end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     shutil.rmtree(folder, ignore_errors=True)

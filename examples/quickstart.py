@@ -24,11 +24,15 @@ def main() -> None:
     for segment in ("young-athletes", "working-parents", "retirees"):
         result = analyze_goal(model, "become-healthy", segment=segment)
         firm = result.net.actors[result.focal]
-        print(f"\n{segment}: the clinic ranks {firm.rank} of {len(result.net.actors)} actors "
-              f"(weighted net {firm.weighted:+.2f})")
+        print(
+            f"\n{segment}: the clinic ranks {firm.rank} of {len(result.net.actors)} actors "
+            f"(weighted net {firm.weighted:+.2f})"
+        )
         for item in result.destruction.items[:2]:
-            print(f"  destroys {item.dimension} value at {item.touchpoint} ({item.kind}, {item.weighted:.2f}): "
-                  f"\"{item.quotes[0] if item.quotes else ''}\"")
+            print(
+                f"  destroys {item.dimension} value at {item.touchpoint} ({item.kind}, {item.weighted:.2f}): "
+                f'"{item.quotes[0] if item.quotes else ""}"'
+            )
 
 
 if __name__ == "__main__":

@@ -27,26 +27,37 @@ DIMS = ["functional", "economic", "experiential", "symbolic"]
 
 
 def build(flows: list[Flow], actors: list[Actor] | None = None, respondents: list[Respondent] | None = None) -> Model:
-    base = [Actor(id="c", name="Customer", kind="customer"), Actor(id="f", name="Firm", kind="focal_firm"),
-            Actor(id="a", name="Provider", kind="provider"), Actor(id="b", name="Insurer", kind="institution")]
-    return Model(id="hand", actors=actors or base, goals=[Goal(id="g", title="Goal", customer="c")],
-                 respondents=respondents or [Respondent(id="r")], flows=flows)
+    base = [
+        Actor(id="c", name="Customer", kind="customer"),
+        Actor(id="f", name="Firm", kind="focal_firm"),
+        Actor(id="a", name="Provider", kind="provider"),
+        Actor(id="b", name="Insurer", kind="institution"),
+    ]
+    return Model(
+        id="hand",
+        actors=actors or base,
+        goals=[Goal(id="g", title="Goal", customer="c")],
+        respondents=respondents or [Respondent(id="r")],
+        flows=flows,
+    )
 
 
 def ex(name: str, actor: str, dim: str, gets: float | None, gives: float | None, **kw: str) -> list[Flow]:
-    return exchange_flows(name, goal="g", customer="c", actor=actor, dimension=dim, gets=gets, gives=gives,
-                          respondent="r", **kw)
+    return exchange_flows(
+        name, goal="g", customer="c", actor=actor, dimension=dim, gets=gets, gives=gives, respondent="r", **kw
+    )
 
 
 @pytest.fixture
 def story() -> Model:
     """Functional matters three times as much as experiential; the firm's claim handling hurts at the insurer."""
-    return build(ex("care", "f", "functional", 4, 1, touchpoint="visit", quote="It works.")
-                 + ex("wait", "f", "experiential", 1, 3, touchpoint="wait", quote="An hour.")
-                 + ex("help", "a", "functional", 2, 0)
-                 + ex("claim", "b", "experiential", 2, 4, touchpoint="claim", responsible="f", quote="Bounced."),
-                 respondents=[Respondent(id="r", weights={"functional": 3, "experiential": 1},
-                                         thresholds={"experiential": 4})])
+    return build(
+        ex("care", "f", "functional", 4, 1, touchpoint="visit", quote="It works.")
+        + ex("wait", "f", "experiential", 1, 3, touchpoint="wait", quote="An hour.")
+        + ex("help", "a", "functional", 2, 0)
+        + ex("claim", "b", "experiential", 2, 4, touchpoint="claim", responsible="f", quote="Bounced."),
+        respondents=[Respondent(id="r", weights={"functional": 3, "experiential": 1}, thresholds={"experiential": 4})],
+    )
 
 
 def test_net_value_by_hand(story: Model) -> None:
@@ -63,7 +74,11 @@ def test_net_value_by_hand(story: Model) -> None:
 
 def test_weights_normalise_missing_is_zero_and_none_is_equal() -> None:
     assert normalise_weights({"functional": 1, "symbolic": 3}, DIMS) == {
-        "functional": 0.25, "economic": 0.0, "experiential": 0.0, "symbolic": 0.75}
+        "functional": 0.25,
+        "economic": 0.0,
+        "experiential": 0.0,
+        "symbolic": 0.75,
+    }
     assert set(normalise_weights({}, DIMS).values()) == {0.25}
 
 
@@ -71,8 +86,10 @@ def test_destruction_direct_and_indirect_by_hand(story: Model) -> None:
     de = value_destruction(goal_graph(story, "g", respondent="r"), context_of(story, "r"))
     got = [(i.kind, i.actor, i.touchpoint, i.dimension, i.weighted, i.quotes) for i in de.items]
     # both lose 2 experiential, weighted 0.25 * 2; the treatment (gets 4, gives 1) is not destruction
-    assert got == [("direct", "f", "wait", "experiential", 0.5, ("An hour.",)),
-                   ("indirect", "b", "claim", "experiential", 0.5, ("Bounced.",))]
+    assert got == [
+        ("direct", "f", "wait", "experiential", 0.5, ("An hour.",)),
+        ("indirect", "b", "claim", "experiential", 0.5, ("Bounced.",)),
+    ]
     assert (de.direct_weighted, de.indirect_weighted, de.total_weighted) == (0.5, 0.5, 1.0)
     assert [t.touchpoint for t in de.touchpoints if t.destroys] == ["wait", "claim"]
 
@@ -81,14 +98,17 @@ def test_deal_breaker_counts_indirect_give_ups_and_is_flagged_though_net_is_posi
     found = deal_breakers(goal_graph(story, "g", respondent="r"), context_of(story, "r"))
     # experiential give-ups laid at the firm: 3 at the wait + 4 at the insurer's claim = 7 > 4
     assert [(b.level, b.actor, b.dimension, b.given_up, b.excess, b.direct, b.indirect) for b in found] == [
-        ("total", "f", "experiential", 7.0, 3.0, 3.0, 4.0)]
+        ("total", "f", "experiential", 7.0, 3.0, 3.0, 4.0)
+    ]
     assert found[0].net_positive and found[0].weighted_net == pytest.approx(1.75)
     # 4 at the claim alone equals the threshold: not past it, so no touchpoint-level breaker
 
 
 def test_touchpoint_level_deal_breaker() -> None:
-    m = build(ex("wait", "f", "experiential", 0, 3, touchpoint="wait"),
-              respondents=[Respondent(id="r", thresholds={"experiential": 2.5})])
+    m = build(
+        ex("wait", "f", "experiential", 0, 3, touchpoint="wait"),
+        respondents=[Respondent(id="r", thresholds={"experiential": 2.5})],
+    )
     found = deal_breakers(goal_graph(m, "g", respondent="r"), context_of(m, "r"))
     assert [(b.level, b.touchpoint, b.excess) for b in found] == [("total", None, 0.5), ("touchpoint", "wait", 0.5)]
 
@@ -112,12 +132,14 @@ def test_dependency_by_hand() -> None:
 
 
 def test_loops_and_importance_by_hand() -> None:
-    flows = [Flow(id="1", goal="g", source="f", target="c", dimension="functional", magnitude=5),
-             Flow(id="2", goal="g", source="c", target="f", dimension="economic", magnitude=2.5),
-             Flow(id="3", goal="g", source="f", target="b", dimension="functional", magnitude=2),
-             Flow(id="4", goal="g", source="b", target="c", dimension="economic", magnitude=5),
-             Flow(id="5", goal="g", source="f", target="c", dimension="symbolic", magnitude=2.5),
-             Flow(id="6", goal="g", source="c", target="b", dimension="economic", magnitude=1)]
+    flows = [
+        Flow(id="1", goal="g", source="f", target="c", dimension="functional", magnitude=5),
+        Flow(id="2", goal="g", source="c", target="f", dimension="economic", magnitude=2.5),
+        Flow(id="3", goal="g", source="f", target="b", dimension="functional", magnitude=2),
+        Flow(id="4", goal="g", source="b", target="c", dimension="economic", magnitude=5),
+        Flow(id="5", goal="g", source="f", target="c", dimension="symbolic", magnitude=2.5),
+        Flow(id="6", goal="g", source="c", target="b", dimension="economic", magnitude=1),
+    ]
     lp = value_loops(goal_graph(build(flows), "g"))
     # f->c->f: (1 + 0.5) * 0.5 = 0.75 over two loops; f->b->c->f: 0.4 * 1 * 0.5 = 0.2; c->b->c skips the firm
     assert lp.loop_count == 3
@@ -130,13 +152,17 @@ def test_loops_and_importance_by_hand() -> None:
 
 
 def test_economic_sheets_by_hand() -> None:
-    actors = [Actor(id="c", name="C", kind="customer", segment_size=100),
-              Actor(id="f", name="F", kind="focal_firm", fixed_expenses=500),
-              Actor(id="a", name="Supplier", kind="provider")]
-    flows = [Flow(id="pay", goal="g", source="c", target="f", dimension="economic", money=10, occurrences=2),
-             Flow(id="care", goal="g", source="f", target="c", dimension="functional", magnitude=4),
-             Flow(id="buy", goal="g", source="f", target="a", dimension="economic", money=300),
-             Flow(id="parts", goal="g", source="a", target="f", dimension="functional", magnitude=3)]
+    actors = [
+        Actor(id="c", name="C", kind="customer", segment_size=100),
+        Actor(id="f", name="F", kind="focal_firm", fixed_expenses=500),
+        Actor(id="a", name="Supplier", kind="provider"),
+    ]
+    flows = [
+        Flow(id="pay", goal="g", source="c", target="f", dimension="economic", money=10, occurrences=2),
+        Flow(id="care", goal="g", source="f", target="c", dimension="functional", magnitude=4),
+        Flow(id="buy", goal="g", source="f", target="a", dimension="economic", money=300),
+        Flow(id="parts", goal="g", source="a", target="f", dimension="functional", magnitude=3),
+    ]
     eco = economic_sheets(goal_graph(build(flows, actors), "g"), "EUR")
     c, f, a = eco.sheets["c"], eco.sheets["f"], eco.sheets["a"]
     # 100 customers each pay 10 twice: 2,000 reach the one firm
@@ -147,13 +173,15 @@ def test_economic_sheets_by_hand() -> None:
 
 
 def test_economic_flags_inconsistent_and_unviable_models() -> None:
-    actors = [Actor(id="c", name="C", kind="customer"), Actor(id="f", name="F", kind="focal_firm",
-                                                               fixed_expenses=5000)]
+    actors = [Actor(id="c", name="C", kind="customer"), Actor(id="f", name="F", kind="focal_firm", fixed_expenses=5000)]
     flows = [Flow(id="pay", goal="g", source="c", target="f", dimension="economic", money=-10)]
     eco = economic_sheets(goal_graph(build(flows, actors), "g"))
     assert not eco.consistent
     assert [(i.kind, i.where) for i in eco.issues] == [
-        ("inconsistent", "flow pay"), ("inconsistent", "flow pay"), ("not viable", "actor f")]
+        ("inconsistent", "flow pay"),
+        ("inconsistent", "flow pay"),
+        ("not viable", "actor f"),
+    ]
     assert "negative valuation (-10)" in eco.issues[0].message
     assert "gets nothing back from f" in eco.issues[1].message
 
@@ -169,8 +197,10 @@ def test_metrics_of_a_star_by_hand() -> None:
 
 
 def test_underserved_dimension_and_brokerage() -> None:
-    m = build(ex("1", "f", "functional", 4, 0) + ex("2", "a", "experiential", 1, 0) + ex("3", "b", "symbolic", 1, 0),
-              respondents=[Respondent(id="r", weights={"functional": 1, "experiential": 2, "symbolic": 1})])
+    m = build(
+        ex("1", "f", "functional", 4, 0) + ex("2", "a", "experiential", 1, 0) + ex("3", "b", "symbolic", 1, 0),
+        respondents=[Respondent(id="r", weights={"functional": 1, "experiential": 2, "symbolic": 1})],
+    )
     g = goal_graph(m, "g", respondent="r")
     gaps = {d.dimension: d for d in underserved(g, context_of(m, "r"))}
     # experiential: weight 0.5 >= 1/4, best net 1 < 2.5 -> gap 1.5, score 0.75
@@ -209,7 +239,7 @@ def test_nps_the_standard_way() -> None:
 def test_spearman_and_small_n_warning() -> None:
     x = np.arange(1.0, 6.0)
     assert spearman(x, 2 * x)[0] == pytest.approx(1.0)
-    assert spearman(x, -x ** 3)[0] == pytest.approx(-1.0)
+    assert spearman(x, -(x**3))[0] == pytest.approx(-1.0)
     (d,) = drivers(["k"], x[:, None], "nps", list(2 * x), ["k"])
     assert not d.conclusive and "too few to conclude" in d.note
 
@@ -233,8 +263,9 @@ def test_churn_driver_has_the_right_sign() -> None:
 def test_scenarios_by_hand() -> None:
     m = tiny_model()
     ctx = context_of(m, "r1")
-    changes, breaks = compare_networks(goal_graph(m, "healthy", "current", "r1"),
-                                       goal_graph(m, "healthy", "future", "r1"), ctx, "r1")
+    changes, breaks = compare_networks(
+        goal_graph(m, "healthy", "current", "r1"), goal_graph(m, "healthy", "future", "r1"), ctx, "r1"
+    )
     weighted = {c.actor: c.change for c in changes if c.dimension == "weighted"}
     # current clinic: 0.5 * 4 (care) + 0.3 * -1 (wait) = 1.7; future: booking gets 1, gives 1 -> 0
     assert weighted["clinic"] == pytest.approx(-1.7)
@@ -268,5 +299,6 @@ def test_mean_flows_give_the_mean_network_answers() -> None:
     other = net_value(compact)
     for a in mean.actors:
         assert other.actors[a].net == pytest.approx(mean.actors[a].net)
-    assert value_destruction(compact).total_weighted == pytest.approx(value_destruction(mean_network(g, 2))
-                                                                      .total_weighted)
+    assert value_destruction(compact).total_weighted == pytest.approx(
+        value_destruction(mean_network(g, 2)).total_weighted
+    )

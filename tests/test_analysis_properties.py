@@ -21,25 +21,60 @@ ACTORS = ("c", "f", "a1", "a2", "a3", "x")
 KINDS = {"c": "customer", "f": "focal_firm"}
 TOUCHPOINTS = ("desk", "web", "claim", None)
 
-edge = st.tuples(st.sampled_from(ACTORS), st.sampled_from(ACTORS), st.sampled_from(DIMS),
-                 st.integers(0, 5), st.sampled_from(TOUCHPOINTS), st.sampled_from((None, None, "f", "a1")),
-                 st.sampled_from(("r1", "r2", "r3", None)))
-people = st.lists(st.tuples(st.dictionaries(st.sampled_from(DIMS), st.integers(1, 5), max_size=4),
-                            st.dictionaries(st.sampled_from(DIMS), st.integers(0, 5), max_size=4),
-                            st.sampled_from(("s1", "s2"))), min_size=3, max_size=3)
+edge = st.tuples(
+    st.sampled_from(ACTORS),
+    st.sampled_from(ACTORS),
+    st.sampled_from(DIMS),
+    st.integers(0, 5),
+    st.sampled_from(TOUCHPOINTS),
+    st.sampled_from((None, None, "f", "a1")),
+    st.sampled_from(("r1", "r2", "r3", None)),
+)
+people = st.lists(
+    st.tuples(
+        st.dictionaries(st.sampled_from(DIMS), st.integers(1, 5), max_size=4),
+        st.dictionaries(st.sampled_from(DIMS), st.integers(0, 5), max_size=4),
+        st.sampled_from(("s1", "s2")),
+    ),
+    min_size=3,
+    max_size=3,
+)
 
 
-def make(edges: list[tuple[str, str, str, int, str | None, str | None, str | None]],
-         who: list[tuple[dict[str, int], dict[str, int], str]]) -> Model:
-    flows = [Flow(id=f"e{i}", goal="g", source=s, target=t, dimension=d, magnitude=float(m), touchpoint=tp,
-                  responsible=resp, respondent=r)
-             for i, (s, t, d, m, tp, resp, r) in enumerate(edges) if s != t]
-    return Model(id="p", actors=[Actor(id=a, name=a, kind=KINDS.get(a, "provider")) for a in ACTORS],
-                 goals=[Goal(id="g", title="G", customer="c")],
-                 respondents=[Respondent(id=f"r{i + 1}", weights={k: float(v) for k, v in w.items()},
-                                         thresholds={k: float(v) for k, v in th.items()}, segment=seg)
-                              for i, (w, th, seg) in enumerate(who)],
-                 flows=flows)
+def make(
+    edges: list[tuple[str, str, str, int, str | None, str | None, str | None]],
+    who: list[tuple[dict[str, int], dict[str, int], str]],
+) -> Model:
+    flows = [
+        Flow(
+            id=f"e{i}",
+            goal="g",
+            source=s,
+            target=t,
+            dimension=d,
+            magnitude=float(m),
+            touchpoint=tp,
+            responsible=resp,
+            respondent=r,
+        )
+        for i, (s, t, d, m, tp, resp, r) in enumerate(edges)
+        if s != t
+    ]
+    return Model(
+        id="p",
+        actors=[Actor(id=a, name=a, kind=KINDS.get(a, "provider")) for a in ACTORS],
+        goals=[Goal(id="g", title="G", customer="c")],
+        respondents=[
+            Respondent(
+                id=f"r{i + 1}",
+                weights={k: float(v) for k, v in w.items()},
+                thresholds={k: float(v) for k, v in th.items()},
+                segment=seg,
+            )
+            for i, (w, th, seg) in enumerate(who)
+        ],
+        flows=flows,
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -50,8 +85,10 @@ def test_vectorised_path_gives_the_graph_path_answers(edges: list, who: list) ->
     if not t.respondents:
         return
     keys_t, xt = table_measures(t)
-    rows = [respondent_measures(goal_graph(m, "g", respondent=r), context_of(m, r), graph_measures=False)
-            for r in t.respondents]
+    rows = [
+        respondent_measures(goal_graph(m, "g", respondent=r), context_of(m, r), graph_measures=False)
+        for r in t.respondents
+    ]
     keys_g, xg = measure_matrix(rows)
     pos = {k: j for j, k in enumerate(keys_t)}
     assert set(keys_g) <= set(keys_t)
@@ -63,12 +100,14 @@ def test_vectorised_path_gives_the_graph_path_answers(edges: list, who: list) ->
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(edge, max_size=20), people, st.sampled_from(ACTORS[1:]), st.sampled_from(DIMS), st.integers(1, 5))
-def test_a_positive_flow_to_the_customer_never_lowers_that_actors_net_value(edges: list, who: list, actor: str,
-                                                                            dim: str, size: int) -> None:
+def test_a_positive_flow_to_the_customer_never_lowers_that_actors_net_value(
+    edges: list, who: list, actor: str, dim: str, size: int
+) -> None:
     m = make(edges, who)
     before = net_value(goal_graph(m, "g", respondent="r1"), context_of(m, "r1"))
-    m.flows.append(Flow(id="extra", goal="g", source=actor, target="c", dimension=dim, magnitude=float(size),
-                        respondent="r1"))
+    m.flows.append(
+        Flow(id="extra", goal="g", source=actor, target="c", dimension=dim, magnitude=float(size), respondent="r1")
+    )
     after = net_value(goal_graph(m, "g", respondent="r1"), context_of(m, "r1"))
     old = before.actors[actor].weighted if actor in before.actors else 0.0
     assert after.actors[actor].weighted >= old - 1e-12

@@ -33,15 +33,22 @@ def broadband() -> GoalAnalysis:
 
 
 def breakers(a: GoalAnalysis, touchpoint: str, dimension: str) -> list[str]:
-    return sorted(r for r, found in a.dealbreakers.items()
-                  if any(b.level == "touchpoint" and b.touchpoint == touchpoint and b.dimension == dimension
-                         and b.actor == a.focal for b in found))
+    return sorted(
+        r
+        for r, found in a.dealbreakers.items()
+        if any(
+            b.level == "touchpoint" and b.touchpoint == touchpoint and b.dimension == dimension and b.actor == a.focal
+            for b in found
+        )
+    )
 
 
 def test_clinic_destroys_experiential_value_in_the_waiting_room_and_at_the_insurers_claim(health: GoalAnalysis) -> None:
     top = [(i.kind, i.actor, i.touchpoint, i.dimension) for i in health.destruction.items[:2]]
-    assert sorted(top) == [("direct", "clinic", "waiting-room", "experiential"),
-                           ("indirect", "insurer", "claim", "experiential")]
+    assert sorted(top) == [
+        ("direct", "clinic", "waiting-room", "experiential"),
+        ("indirect", "insurer", "claim", "experiential"),
+    ]
     assert all(i.quotes for i in health.destruction.items)
     assert health.destruction.indirect_weighted > 0
     assert breakers(health, "waiting-room", "experiential") == ["h03", "h05", "h06", "h08", "h09", "h10", "h12", "h13"]
@@ -54,8 +61,10 @@ def test_health_segments_loyalty_and_future(health: GoalAnalysis) -> None:
     seg = health.segments
     assert set(seg) == {"young-athletes", "working-parents", "retirees", "(all)"}
     assert seg["working-parents"].share_destroys == 1.0
-    assert seg["young-athletes"].measures["net.clinic.weighted"].mean > seg["working-parents"].measures[
-        "net.clinic.weighted"].mean
+    assert (
+        seg["young-athletes"].measures["net.clinic.weighted"].mean
+        > seg["working-parents"].measures["net.clinic.weighted"].mean
+    )
     nps = {s.segment: s for s in health.loyalty.nps}
     assert nps["(all)"].n == 20 and nps["working-parents"].nps is not None and nps["working-parents"].nps < 0
     indirect = next(d for d in health.loyalty.drivers if d.target == "nps" and d.feature == "destruction.indirect")
@@ -63,7 +72,8 @@ def test_health_segments_loyalty_and_future(health: GoalAnalysis) -> None:
     assert health.scenarios is not None
     assert set(health.scenarios.respondents) == {"h02", "h04", "h08", "h09", "h11", "h13", "h15", "h17"}
     assert ("h15", "fitness-app", "symbolic", "new") in {
-        (b.respondent, b.actor, b.dimension, b.status) for b in health.scenarios.dealbreakers}
+        (b.respondent, b.actor, b.dimension, b.status) for b in health.scenarios.dealbreakers
+    }
     assert health.scenarios.segments["(all)"].measures["destruction.total"].mean < 0
 
 
@@ -93,12 +103,26 @@ def synthetic_model(n: int, seed: int) -> tuple[Model, dict[str, Any]]:
         rid = row["respondent"]
         if rid not in people:
             people[rid] = Respondent(
-                id=rid, segment=row["segment"], nps=row["nps"], churned=row["churned"] == "yes",
+                id=rid,
+                segment=row["segment"],
+                nps=row["nps"],
+                churned=row["churned"] == "yes",
                 weights={d: row[f"weight_{d}"] for d in DIMS if f"weight_{d}" in row},
-                thresholds={d: float(row[f"threshold_{d}"]) for d in DIMS if f"threshold_{d}" in row})
-        flows += exchange_flows(f"x{k}", goal=row["goal"], customer="patient", actor=row["actor"],
-                                dimension=row["dimension"], gets=row["gets"], gives=row["gives"], respondent=rid,
-                                touchpoint=row["touchpoint"], quote=row["quote"], responsible=row.get("responsible"))
+                thresholds={d: float(row[f"threshold_{d}"]) for d in DIMS if f"threshold_{d}" in row},
+            )
+        flows += exchange_flows(
+            f"x{k}",
+            goal=row["goal"],
+            customer="patient",
+            actor=row["actor"],
+            dimension=row["dimension"],
+            gets=row["gets"],
+            gives=row["gives"],
+            respondent=rid,
+            touchpoint=row["touchpoint"],
+            quote=row["quote"],
+            responsible=row.get("responsible"),
+        )
     return s.model.model_copy(update={"respondents": list(people.values()), "flows": flows}), s.effects
 
 
@@ -112,9 +136,14 @@ def test_planted_effects_are_recovered_with_the_right_sign_and_size() -> None:
         assert stat.n == e["n"]
         assert abs(stat.mean - e["expected_mean_net"]) <= e["tolerance"], e["id"]
         assert (stat.mean > 0) == (e["expected_mean_net"] > 0), e["id"]
-    analysis = analyze_goal(model.model_copy(update={"respondents": model.respondents[:120],
-                                                     "flows": [f for f in model.flows if f.respondent in
-                                                               {r.id for r in model.respondents[:120]}]}))
+    analysis = analyze_goal(
+        model.model_copy(
+            update={
+                "respondents": model.respondents[:120],
+                "flows": [f for f in model.flows if f.respondent in {r.id for r in model.respondents[:120]}],
+            }
+        )
+    )
     driver = next(d for d in analysis.loyalty.drivers if d.target == "nps" and d.feature == "net.clinic.weighted")
     assert driver.rho is not None and driver.rho > 0.3 and driver.conclusive
 
@@ -128,15 +157,25 @@ def store_path(tmp_path: Path) -> str:
 
 
 def test_cli_json_is_one_document_with_every_section(store_path: str) -> None:
-    result = CliRunner().invoke(cli, ["analyze", "--store", store_path, "--respondent", "r2", "--format", "json",
-                                      "--compare", "future"])
+    result = CliRunner().invoke(
+        cli, ["analyze", "--store", store_path, "--respondent", "r2", "--format", "json", "--compare", "future"]
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["scope"] == "respondent" and doc["goal"] == "healthy"
     assert doc["net"]["actors"]["clinic"]["weighted"] == pytest.approx(-1.2)  # 0.2 * 3 - 0.6 * 3
     assert doc["dealbreakers"]["r2"][0]["given_up"] == 5.0  # 3 waiting + 2 claim > 1
-    assert {"destruction", "dependency", "opportunities", "loops", "economic", "metrics", "segments", "loyalty",
-            "scenarios"} <= set(doc)
+    assert {
+        "destruction",
+        "dependency",
+        "opportunities",
+        "loops",
+        "economic",
+        "metrics",
+        "segments",
+        "loyalty",
+        "scenarios",
+    } <= set(doc)
 
 
 def test_cli_table_and_csv(store_path: str) -> None:
@@ -150,12 +189,18 @@ def test_cli_table_and_csv(store_path: str) -> None:
     assert csv_out.stdout.splitlines()[0].startswith("table,actor,focal,rank,weighted")
 
 
-@pytest.mark.parametrize(("args", "code", "text"), [
-    (["--respondent", "r1", "--segment", "young"], 2, "use --respondent or --segment, not both."),
-    (["--scenario", "later"], 1, "Error: goal 'healthy' has no scenario 'later'; scenarios: current, future.\n"),
-    (["--segment", "teen"], 1, "Error: goal 'healthy', scenario 'current' has no respondents in segment 'teen'; "
-                               "segments: old, young.\n"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "text"),
+    [
+        (["--respondent", "r1", "--segment", "young"], 2, "use --respondent or --segment, not both."),
+        (["--scenario", "later"], 1, "Error: goal 'healthy' has no scenario 'later'; scenarios: current, future.\n"),
+        (
+            ["--segment", "teen"],
+            1,
+            "Error: goal 'healthy', scenario 'current' has no respondents in segment 'teen'; segments: old, young.\n",
+        ),
+    ],
+)
 def test_cli_failures(store_path: str, args: list[str], code: int, text: str) -> None:
     result = CliRunner().invoke(cli, ["analyze", "--store", store_path, *args])
     assert result.exit_code == code

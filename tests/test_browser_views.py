@@ -22,8 +22,15 @@ from valuenet.views import ViewData, ViewSpec, build_view, write_example_outputs
 from valuenet.views.render import view_payload
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 SHOTS = Path(__file__).parent / "screenshots"
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -80,8 +87,9 @@ def open_view(browser: Any, path: Path, fragment: str = "") -> Opened:
     opened = Opened(page, path.resolve().as_uri())
     page.on("request", lambda r: opened.requests.append(r.url))
     page.on("pageerror", lambda e: opened.errors.append(str(e)))
-    page.on("console", lambda m: opened.errors.append(f"{m.type}: {m.text}") if m.type in ("error", "warning")
-            else None)
+    page.on(
+        "console", lambda m: opened.errors.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None
+    )
 
     def dialog(d: Any) -> None:
         opened.dialogs.append(d.message)
@@ -125,8 +133,7 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, V
 
 
 @pytest.mark.parametrize("name", [*VIEWS, "report", "hostile"])
-def test_view_loads_offline_without_errors(browser: Any, written: dict[str, tuple[Path, ViewData]],
-                                           name: str) -> None:
+def test_view_loads_offline_without_errors(browser: Any, written: dict[str, tuple[Path, ViewData]], name: str) -> None:
     path, view = written[name]
     opened = open_view(browser, path)
     try:
@@ -187,8 +194,11 @@ def test_filters_hide_what_they_should(browser: Any, written: dict[str, tuple[Pa
         nodes = set(page.evaluate("window.valuenetView.visibleNodeIds()"))
         assert nodes == {n.id for n in view.nodes if n.kind != other.kind}
         shown = set(page.evaluate("window.valuenetView.visibleEdgeIds()"))
-        assert shown == {e.id for e in view.edges if e.dimension != dim and e.impact != "destroys"
-                         and other.kind not in (kinds[e.source], kinds[e.target])}
+        assert shown == {
+            e.id
+            for e in view.edges
+            if e.dimension != dim and e.impact != "destroys" and other.kind not in (kinds[e.source], kinds[e.target])
+        }
     finally:
         page.close()
 
@@ -212,7 +222,8 @@ def test_permalink_restores_selection_and_filters(browser: Any, written: dict[st
         assert not page.locator('input[data-group="impact"][data-value="adds"]').is_checked()
         assert page.locator("#vn-colour-by").input_value() == "dimension"  # the view's default is impact
         assert set(page.evaluate("window.valuenetView.visibleEdgeIds()")) == {
-            e.id for e in view.edges if e.impact != "adds"}
+            e.id for e in view.edges if e.impact != "adds"
+        }
         assert again.errors == [] and again.requests == [again.url]  # the fragment is not sent
     finally:
         again.page.close()
@@ -246,7 +257,8 @@ def test_png_export_downloads_a_png(browser: Any, written: dict[str, tuple[Path,
 
 
 def test_html_in_names_and_quotes_shows_literally_and_runs_nothing(
-        browser: Any, written: dict[str, tuple[Path, ViewData]]) -> None:
+    browser: Any, written: dict[str, tuple[Path, ViewData]]
+) -> None:
     opened = open_view(browser, written["hostile"][0])
     page = opened.page
     try:
@@ -270,8 +282,13 @@ def large_model(actors: int) -> Model:
 
     people = [Actor(id="c", name="Customer", kind="customer"), Actor(id="f", name="Firm", kind="focal_firm")]
     people += [Actor(id=f"a{i}", name=f"Actor {i}", kind="provider") for i in range(actors - 2)]
-    flows = [f for a in people[1:] for f in exchange_flows(f"x-{a.id}", goal="g", customer="c", actor=a.id,
-                                                           dimension="functional", gets=3, gives=1)]
+    flows = [
+        f
+        for a in people[1:]
+        for f in exchange_flows(
+            f"x-{a.id}", goal="g", customer="c", actor=a.id, dimension="functional", gets=3, gives=1
+        )
+    ]
     return Model(id="large", actors=people, goals=[Goal(id="g", title="Large")], flows=flows)
 
 

@@ -33,8 +33,13 @@ LIBRARY = library()
 
 def test_the_library_holds_the_questions_the_analysts_asked_for() -> None:
     assert [f.name for f in LIBRARY] == [
-        "firm-net-value-by-dimension", "loop-importance", "respondents-past-threshold", "scenario-deltas",
-        "segment-comparison", "substitutes-for-the-firm", "value-destroying-touchpoints",
+        "firm-net-value-by-dimension",
+        "loop-importance",
+        "respondents-past-threshold",
+        "scenario-deltas",
+        "segment-comparison",
+        "substitutes-for-the-firm",
+        "value-destroying-touchpoints",
     ]
 
 
@@ -76,7 +81,9 @@ def test_header_params_and_statements_are_read() -> None:
         "// Who reported what?\n//\n// A longer story.\n//\n// Parameters:\n//   model   the model\n"
         "//   top     how many rows, at most;\n//           more text\n"
         ":param model => 'health';\n:param top => 5\n\nMATCH (r:Respondent {model: $model})\n"
-        "RETURN r.id LIMIT $top;\n", name="who")
+        "RETURN r.id LIMIT $top;\n",
+        name="who",
+    )
     assert (f.title, f.description) == ("Who reported what?", "A longer story.")
     assert f.params == {"model": "health", "top": 5}
     assert f.param_help == {"model": "the model", "top": "how many rows, at most; more text"}
@@ -84,18 +91,29 @@ def test_header_params_and_statements_are_read() -> None:
 
 
 def test_semicolons_in_strings_comments_and_backquotes_do_not_split() -> None:
-    text = ("RETURN 'a;b' AS x; // one; two\nRETURN \"c;\\\"d\" AS `y;z`;\n/* e; f */ RETURN 1 AS one;\n"
-            "  :param ignored => 1;\n// only a comment;\n")
-    assert split_statements(text) == ["RETURN 'a;b' AS x", "RETURN \"c;\\\"d\" AS `y;z`",
-                                      "/* e; f */ RETURN 1 AS one"]
+    text = (
+        'RETURN \'a;b\' AS x; // one; two\nRETURN "c;\\"d" AS `y;z`;\n/* e; f */ RETURN 1 AS one;\n'
+        "  :param ignored => 1;\n// only a comment;\n"
+    )
+    assert split_statements(text) == ["RETURN 'a;b' AS x", 'RETURN "c;\\"d" AS `y;z`', "/* e; f */ RETURN 1 AS one"]
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("'it\\'s'", "it's"), ('"tab\\there"', "tab\there"), ("'\\u00e9t\\u00e9'", "été"), ("-3", -3),
-    ("2.5e1", 25.0), ("NULL", None), ("True", True), ("[]", []), ("{}", {}),
-    ("[1, [2, 'x'], {a: null}]", [1, [2, "x"], {"a": None}]), ('{"quoted key": 1, `back tick`: 2}',
-                                                             {"quoted key": 1, "back tick": 2}),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("'it\\'s'", "it's"),
+        ('"tab\\there"', "tab\there"),
+        ("'\\u00e9t\\u00e9'", "été"),
+        ("-3", -3),
+        ("2.5e1", 25.0),
+        ("NULL", None),
+        ("True", True),
+        ("[]", []),
+        ("{}", {}),
+        ("[1, [2, 'x'], {a: null}]", [1, [2, "x"], {"a": None}]),
+        ('{"quoted key": 1, `back tick`: 2}', {"quoted key": 1, "back tick": 2}),
+    ],
+)
 def test_literals(text: str, value: Any) -> None:
     assert parse_literal(text) == value
 
@@ -107,11 +125,17 @@ def test_what_is_not_a_literal_is_refused(text: str) -> None:
 
 
 _values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**12), 10**12)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(st.characters(blacklist_categories=("Cs",)), max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
-                                                                inner, max_size=4),
-    max_leaves=10)
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True), inner, max_size=4)
+    ),
+    max_leaves=10,
+)
 
 
 @given(_values)
@@ -119,12 +143,21 @@ def test_literal_round_trips(value: Any) -> None:
     assert parse_literal(literal(value)) == value
 
 
-@pytest.mark.parametrize(("option", "expected"), [
-    ("segment=retirees", ("segment", "retirees")), ("top=3", ("top", 3)), ("x=-0.5", ("x", -0.5)),
-    ("flag=false", ("flag", False)), ("goal=null", ("goal", None)), ("ids=[\"h01\", \"h02\"]", ("ids", ["h01", "h02"])),
-    ("segment=\"42\"", ("segment", "42")), ("segment='42'", ("segment", "42")), ("q=a=b", ("q", "a=b")),
-    ("name= young adults ", ("name", " young adults ")),
-])
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        ("segment=retirees", ("segment", "retirees")),
+        ("top=3", ("top", 3)),
+        ("x=-0.5", ("x", -0.5)),
+        ("flag=false", ("flag", False)),
+        ("goal=null", ("goal", None)),
+        ('ids=["h01", "h02"]', ("ids", ["h01", "h02"])),
+        ('segment="42"', ("segment", "42")),
+        ("segment='42'", ("segment", "42")),
+        ("q=a=b", ("q", "a=b")),
+        ("name= young adults ", ("name", " young adults ")),
+    ],
+)
 def test_param_options_are_typed(option: str, expected: tuple[str, Any]) -> None:
     assert parse_param_option(option) == expected
 
@@ -133,8 +166,7 @@ def test_param_options_are_typed(option: str, expected: tuple[str, Any]) -> None
 def test_a_param_option_without_a_name_is_refused(option: str) -> None:
     with pytest.raises(AnalysisError) as err:
         parse_param_option(option)
-    assert str(err.value) == (f"--param {option!r} is not NAME=VALUE. "
-                              "Write it as, for example, --param segment=young.")
+    assert str(err.value) == (f"--param {option!r} is not NAME=VALUE. Write it as, for example, --param segment=young.")
 
 
 def test_a_broken_list_value_says_how_to_pass_text() -> None:
@@ -156,8 +188,9 @@ def test_a_missing_file_lists_the_library() -> None:
     with pytest.raises(NotFoundError) as err:
         resolve("loop-importanse.cypher")
     names = ", ".join(f.name for f in LIBRARY)
-    assert str(err.value) == (f"no Cypher file 'loop-importanse.cypher', in the current folder or in the library "
-                              f"({names}).")
+    assert str(err.value) == (
+        f"no Cypher file 'loop-importanse.cypher', in the current folder or in the library ({names})."
+    )
 
 
 class FakeRunner:

@@ -70,21 +70,27 @@ def test_every_file_runs_with_its_defaults_on_each_example(neo: Neo4jStore, f: C
 
 # -- worked by hand on the tiny model (tests/conftest.py) -------------------------------------------
 
+
 def test_firm_net_value_by_hand(neo: Neo4jStore) -> None:
     got = {r["dimension"]: r for r in rows(neo, "firm-net-value-by-dimension", model=TINY)}
     # Two respondents. Care: r1 gets 4, r2 gets 3 (mean 3.5), gives 0. Waiting: gives 1 and 3 (mean 2).
     # The claims flow carries only money. Mean weights: functional (.5+.2)/2, experiential (.3+.6)/2, economic .2.
     assert [(d, r["gets"], r["gives"], r["net"]) for d, r in got.items()] == [
-        ("functional", 3.5, 0.0, 3.5), ("economic", 0.0, 0.0, 0.0), ("experiential", 0.0, 2.0, -2.0),
-        ("symbolic", 0.0, 0.0, 0.0)]
+        ("functional", 3.5, 0.0, 3.5),
+        ("economic", 0.0, 0.0, 0.0),
+        ("experiential", 0.0, 2.0, -2.0),
+        ("symbolic", 0.0, 0.0, 0.0),
+    ]
     assert got["functional"]["weight"] == pytest.approx(0.35)
     assert got["experiential"]["weight"] == pytest.approx(0.45)
     assert sum(r["weightedNet"] for r in got.values()) == pytest.approx(0.35 * 3.5 - 0.45 * 2)
 
 
 def test_respondents_past_threshold_by_hand(neo: Neo4jStore) -> None:
-    found = [(r["level"], r["respondent"], r["actor"], r["dimension"], r["touchpoint"], r["givenUp"], r["threshold"])
-             for r in rows(neo, "respondents-past-threshold", model=TINY)]
+    found = [
+        (r["level"], r["respondent"], r["actor"], r["dimension"], r["touchpoint"], r["givenUp"], r["threshold"])
+        for r in rows(neo, "respondents-past-threshold", model=TINY)
+    ]
     # r2 (threshold experiential 1) gives up 3 waiting at the clinic and 2 at the insurer's claim desk, which the
     # clinic is responsible for: 5 in total. r1 (threshold 2) gives up 1 + 2 = 3.
     assert found == [
@@ -112,8 +118,9 @@ SCOPES = [("health", None), ("health", "retirees"), ("broadband", None), ("broad
 
 
 @pytest.mark.parametrize(("example", "segment"), SCOPES)
-def test_firm_net_value_agrees_with_the_analysis(neo: Neo4jStore, examples: dict[str, Model], example: str,
-                                                 segment: str | None) -> None:
+def test_firm_net_value_agrees_with_the_analysis(
+    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None
+) -> None:
     a = analysis(example, segment)
     firm = a.net.actors[a.focal]
     got = rows(neo, "firm-net-value-by-dimension", model=example, segment=segment)
@@ -128,8 +135,9 @@ def test_firm_net_value_agrees_with_the_analysis(neo: Neo4jStore, examples: dict
 
 
 @pytest.mark.parametrize(("example", "segment"), SCOPES)
-def test_value_destroying_touchpoints_agree_with_the_analysis(neo: Neo4jStore, examples: dict[str, Model],
-                                                              example: str, segment: str | None) -> None:
+def test_value_destroying_touchpoints_agree_with_the_analysis(
+    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None
+) -> None:
     a = analysis(example, segment)
     expected = [(t.kind, t.actor, t.touchpoint) for t in a.destruction.touchpoints if t.destroys]
     got = rows(neo, "value-destroying-touchpoints", model=example, segment=segment)
@@ -141,24 +149,37 @@ def test_value_destroying_touchpoints_agree_with_the_analysis(neo: Neo4jStore, e
 
 
 @pytest.mark.parametrize(("example", "segment"), SCOPES)
-def test_deal_breakers_agree_with_the_analysis(neo: Neo4jStore, examples: dict[str, Model], example: str,
-                                               segment: str | None) -> None:
+def test_deal_breakers_agree_with_the_analysis(
+    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None
+) -> None:
     a = analysis(example, segment)
-    expected = {(r, b.level, b.actor, b.dimension, b.touchpoint): (b.given_up, b.threshold, set(b.quotes))
-                for r, found in a.dealbreakers.items() for b in found}
-    got = {(r["respondent"], r["level"], r["actor"], r["dimension"], r["touchpoint"]):
-           (r["givenUp"], r["threshold"], set(r["quotes"]))
-           for r in rows(neo, "respondents-past-threshold", model=example, segment=segment)}
+    expected = {
+        (r, b.level, b.actor, b.dimension, b.touchpoint): (b.given_up, b.threshold, set(b.quotes))
+        for r, found in a.dealbreakers.items()
+        for b in found
+    }
+    got = {
+        (r["respondent"], r["level"], r["actor"], r["dimension"], r["touchpoint"]): (
+            r["givenUp"],
+            r["threshold"],
+            set(r["quotes"]),
+        )
+        for r in rows(neo, "respondents-past-threshold", model=example, segment=segment)
+    }
     assert got == expected
     assert expected
 
 
 @pytest.mark.parametrize(("example", "segment"), SCOPES)
-def test_substitutes_agree_with_the_analysis(neo: Neo4jStore, examples: dict[str, Model], example: str,
-                                             segment: str | None) -> None:
+def test_substitutes_agree_with_the_analysis(
+    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None
+) -> None:
     a = analysis(example, segment)
-    expected = {d: [(s.actor, pytest.approx(s.gets), pytest.approx(s.net), pytest.approx(s.coverage))
-                    for s in x.substitutes] for d, x in a.dependency.dimensions.items() if x.substitutes}
+    expected = {
+        d: [(s.actor, pytest.approx(s.gets), pytest.approx(s.net), pytest.approx(s.coverage)) for s in x.substitutes]
+        for d, x in a.dependency.dimensions.items()
+        if x.substitutes
+    }
     got: dict[str, list[Any]] = {}
     for r in rows(neo, "substitutes-for-the-firm", model=example, segment=segment):
         got.setdefault(r["dimension"], []).append((r["actor"], r["gets"], r["net"], r["coverage"]))
@@ -166,8 +187,9 @@ def test_substitutes_agree_with_the_analysis(neo: Neo4jStore, examples: dict[str
 
 
 @pytest.mark.parametrize(("example", "segment"), SCOPES)
-def test_loop_importance_agrees_with_the_analysis(neo: Neo4jStore, examples: dict[str, Model], example: str,
-                                                  segment: str | None) -> None:
+def test_loop_importance_agrees_with_the_analysis(
+    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None
+) -> None:
     a = analysis(example, segment)
     expected = {actor: pytest.approx(v) for actor, v in a.loops.importance.items() if v > 0}
     got = {r["actor"]: r["importance"] for r in rows(neo, "loop-importance", model=example, segment=segment)}
@@ -176,8 +198,7 @@ def test_loop_importance_agrees_with_the_analysis(neo: Neo4jStore, examples: dic
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
-def test_segment_comparison_agrees_with_the_analysis(neo: Neo4jStore, examples: dict[str, Model],
-                                                     example: str) -> None:
+def test_segment_comparison_agrees_with_the_analysis(neo: Neo4jStore, examples: dict[str, Model], example: str) -> None:
     model = examples[example]
     a = analysis(example)
     got = {r["segment"]: r for r in rows(neo, "segment-comparison", model=example)}

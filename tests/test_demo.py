@@ -19,8 +19,12 @@ def test_demo_imports_analyses_and_writes_views(tmp_path: Path) -> None:
         assert [m.id for m in store.list_models()] == ["broadband", "health"]
     health = next(line for line in result.stdout.splitlines() if line.startswith("health ") and "clinic" in line)
     assert "experiential at claim (indirect)" in health
-    for name in ("health-network.html", "broadband-network.html", "health-report/index.html",
-                 "broadband-report/index.html"):
+    for name in (
+        "health-network.html",
+        "broadband-network.html",
+        "health-report/index.html",
+        "broadband-report/index.html",
+    ):
         page = folder / name
         assert page.is_file(), name
         assert str(page) in result.stderr

@@ -25,8 +25,9 @@ def test_example_model_is_valid_and_rich(path: Path) -> None:
 
 def test_quickstart_script_tells_the_clinic_story() -> None:
     env = dict(os.environ, PYTHONPATH=str(EXAMPLES.parent))
-    result = subprocess.run([sys.executable, str(EXAMPLES / "quickstart.py")], capture_output=True, text=True,
-                            env=env, check=False)
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "quickstart.py")], capture_output=True, text=True, env=env, check=False
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "stored 663 flows of model 'health'" in out

@@ -20,43 +20,43 @@ FIX_DIM = "Fix the cell, or declare a custom dimension in the model file."
 RANGE = '"{v}" is out of range; magnitudes on the model scale must be 0 to 5. Fix the value.'
 
 CASES = {
-    "wrong_delimiter.csv": 'wrong_delimiter.csv row 1: the header has one column '
-                           '("respondent|goal|actor|dimension|gets|gives"). It seems separated by "|". '
-                           "Save the file separated by commas, semicolons or tabs.",
+    "wrong_delimiter.csv": "wrong_delimiter.csv row 1: the header has one column "
+    '("respondent|goal|actor|dimension|gets|gives"). It seems separated by "|". '
+    "Save the file separated by commas, semicolons or tabs.",
     "missing_column.csv": "missing_column.csv: has no 'dimension' column (it has: respondent, goal, actor, gets, "
-                          "gives). Add the column, or rename a header to the layout's name (see 'valuenet template' "
-                          "and docs/interview-layout.md).",
+    "gives). Add the column, or rename a header to the layout's name (see 'valuenet template' "
+    "and docs/interview-layout.md).",
     "unknown_dimension.csv": 'unknown_dimension.csv row 3, column "dimension": "fun" is not a dimension (functional, '
-                             f'economic, experiential, symbolic). Did you mean "functional"? {FIX_DIM}',
+    f'economic, experiential, symbolic). Did you mean "functional"? {FIX_DIM}',
     "text_in_number.csv": 'text_in_number.csv row 2, column "gets": "four" is not a number. '
-                          "Type a number such as 4 or 2.5.",
+    "Type a number such as 4 or 2.5.",
     "out_of_scale.csv": 'out_of_scale.csv row 2, column "gets": ' + RANGE.format(v=7),
     "conflicting_respondent.csv": 'conflicting_respondent.csv row 3, column "segment": "old" conflicts with "young" '
-                                  "given for respondent r1 at conflicting_respondent.csv row 2. "
-                                  "Give each respondent one value: make the rows agree.",
+    "given for respondent r1 at conflicting_respondent.csv row 2. "
+    "Give each respondent one value: make the rows agree.",
     "conflicting_respondents_table.csv": 'conflicting_respondents_table.csv row 3, column "nps": 3 conflicts with 9 '
-                                         "given for respondent r7 at conflicting_respondents_table.csv row 2. "
-                                         "Give each respondent one value: make the rows agree.",
+    "given for respondent r7 at conflicting_respondents_table.csv row 2. "
+    "Give each respondent one value: make the rows agree.",
     "empty.csv": "empty.csv: is empty. Export the sheet again with its header row and data rows.",
     "header_only.csv": "header_only.csv: has a header but no data rows. Add rows below the header, or leave the "
-                       "file out.",
+    "file out.",
     "latin1.csv": "latin1.csv row 2: is not UTF-8 text (byte 0xe9); the file was probably saved as Windows-1252 or "
-                  "Latin-1. Save it as 'CSV UTF-8', or pass --encoding cp1252 (or --encoding latin-1).",
+    "Latin-1. Save it as 'CSV UTF-8', or pass --encoding cp1252 (or --encoding latin-1).",
     "blank_lines.csv": 'blank_lines.csv row 6, column "gets": "x" is not a number. Type a number such as 4 or 2.5.',
     "formula_number.csv": 'formula_number.csv row 2, column "gets": "=1+2" is not a number. '
-                          "Type the number itself: formulas are not evaluated.",
+    "Type the number itself: formulas are not evaluated.",
     "unknown_actor.csv": 'unknown_actor.csv row 2, column "actor": "Clinik" is not an actor of model tiny. Did you '
-                         'mean "Clinic"? Fix the cell, add the actor (or an alias) to the model file or --aliases, '
-                         "or give its kind in an actor_kind column to create it.",
+    'mean "Clinic"? Fix the cell, add the actor (or an alias) to the model file or --aliases, '
+    "or give its kind in an actor_kind column to create it.",
     "extra_cells.csv": "extra_cells.csv row 2: has 1 more cell(s) than the header; a text cell probably holds the "
-                       "separator. Put that cell in double quotes.",
+    "separator. Put that cell in double quotes.",
     "same_exchange.csv": "same_exchange.csv row 3: gives the same exchange as same_exchange.csv row 2 with different "
-                         "values. Tell them apart by touchpoint, stage or scenario, give each an exchange_id, or "
-                         "remove one.",
+    "values. Tell them apart by touchpoint, stage or scenario, give each an exchange_id, or "
+    "remove one.",
     "bad_line.jsonl": "bad_line.jsonl row 2: is not valid JSON (Expecting value, column 1). Fix the line.",
     "wrong_sheets.xlsx": "wrong_sheets.xlsx: has sheets 'Sheet1', 'Data2'; expected one sheet of exchange rows, or "
-                         "sheets named 'flows' (or 'exchanges'), 'respondents' and 'actors'. Rename the sheets, or "
-                         "keep only one sheet. Unknown: 'Sheet1', 'Data2'.",
+    "sheets named 'flows' (or 'exchanges'), 'respondents' and 'actors'. Rename the sheets, or "
+    "keep only one sheet. Unknown: 'Sheet1', 'Data2'.",
 }
 
 
@@ -109,15 +109,19 @@ def test_problems_are_capped_with_a_count_of_the_rest(db: Path, bad_dir: Path) -
 
 def test_a_ten_megabyte_cell_is_refused_by_name(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    Path("big_cell.csv").write_text("respondent,goal,actor,dimension,gets,quote\n"
-                                    f"r1,healthy,clinic,functional,4,{'x' * 10_485_760}\n", encoding="utf-8")
+    Path("big_cell.csv").write_text(
+        f"respondent,goal,actor,dimension,gets,quote\nr1,healthy,clinic,functional,4,{'x' * 10_485_760}\n",
+        encoding="utf-8",
+    )
     with SQLiteStore(db) as store:
         before = store.read_model()
         with pytest.raises(ModelFileError) as info:
             import_files(store, ["big_cell.csv"])
-        assert str(info.value) == ('big_cell.csv row 2, column "quote": the cell holds 10,485,760 characters; a cell '
-                                   "holds at most 100,000. Shorten it, or keep the full text elsewhere and put a "
-                                   "reference here.")
+        assert str(info.value) == (
+            'big_cell.csv row 2, column "quote": the cell holds 10,485,760 characters; a cell '
+            "holds at most 100,000. Shorten it, or keep the full text elsewhere and put a "
+            "reference here."
+        )
         assert store.read_model() == before
 
 
@@ -131,5 +135,6 @@ def test_latin1_file_reads_with_encoding(db: Path, bad_dir: Path) -> None:
 def test_an_unknown_encoding_is_named(db: Path, bad_dir: Path) -> None:
     with SQLiteStore(db) as store, pytest.raises(ModelFileError) as info:
         import_files(store, ["latin1.csv"], encoding="klingon")
-    assert str(info.value) == 'latin1.csv: "klingon" is not a text encoding. Use e.g. --encoding utf-8, cp1252 or ' \
-                              "latin-1."
+    assert (
+        str(info.value) == 'latin1.csv: "klingon" is not a text encoding. Use e.g. --encoding utf-8, cp1252 or latin-1.'
+    )

@@ -49,10 +49,13 @@ def test_template_xlsx_has_a_readme_sheet_the_importer_skips(tmp_path: Path, db:
     assert wb.sheetnames == ["interviews", "README"]
     readme = [r[0] for r in wb["README"].iter_rows(min_row=2, values_only=True)]
     wb.close()
-    assert readme[:len(template_columns())] == template_columns()
+    assert readme[: len(template_columns())] == template_columns()
     code, _, err = run("import", str(path), "--store", db)
-    assert (code, err.strip()) == (1, f"Error: {path} sheet interviews: has a header but no data rows. Add rows "
-                                      "below the header, or leave the file out.")
+    assert (code, err.strip()) == (
+        1,
+        f"Error: {path} sheet interviews: has a header but no data rows. Add rows "
+        "below the header, or leave the file out.",
+    )
 
 
 def test_synth_writes_model_interviews_and_effects_that_import(tmp_path: Path) -> None:
@@ -64,8 +67,17 @@ def test_synth_writes_model_interviews_and_effects_that_import(tmp_path: Path) -
     assert run("synth", "--respondents", "40", "--seed", "5", "-o", str(out))[0] == 0
     assert (out / "interviews.csv").read_bytes() == first  # the same seed gives the same file
     db = str(tmp_path / "s.db")
-    code, stdout, err = run("import", str(out / "model.yaml"), str(out / "interviews.csv"), "--model", "synth",
-                            "--store", db, "--summary", "json")
+    code, stdout, err = run(
+        "import",
+        str(out / "model.yaml"),
+        str(out / "interviews.csv"),
+        "--model",
+        "synth",
+        "--store",
+        db,
+        "--summary",
+        "json",
+    )
     assert code == 0, err
     counts = {r["items"]: r for r in json.loads(stdout)}
     assert counts["respondents"]["added"] == 40
@@ -84,28 +96,32 @@ def test_export_tables_import_back_into_the_same_store(fmt: str, tmp_path: Path,
         s.write_model(model.model_copy(update={"respondents": [], "flows": [model.flows[-1]]}))
     assert run("import", str(out), "--store", str(fresh))[0] == 0
     with SQLiteStore(fresh) as s, SQLiteStore(db) as original:
-        assert sorted(s.read_model().flows, key=lambda f: f.id) == sorted(original.read_model().flows,
-                                                                           key=lambda f: f.id)
+        assert sorted(s.read_model().flows, key=lambda f: f.id) == sorted(
+            original.read_model().flows, key=lambda f: f.id
+        )
         assert sorted(s.read_model().respondents, key=lambda r: r.id) == original.read_model().respondents
 
 
 def test_export_csv_to_stdout_neutralises_formula_like_text(tmp_path: Path) -> None:
     path = tmp_path / "s.db"
     model = tiny_model()
-    model.flows[0].quote = "=HYPERLINK(\"http://x\")"
-    model.flows[1].quote = "=HYPERLINK(\"http://x\")"
+    model.flows[0].quote = '=HYPERLINK("http://x")'
+    model.flows[1].quote = '=HYPERLINK("http://x")'
     with SQLiteStore(path) as s:
         s.write_model(model)
     code, out, _ = run("export", "--format", "csv", "--store", str(path))
     assert code == 0
     quotes = {r["quote"] for r in csv.DictReader(io.StringIO(out))}
-    assert "'=HYPERLINK(\"http://x\")" in quotes and "=HYPERLINK(\"http://x\")" not in quotes
+    assert '\'=HYPERLINK("http://x")' in quotes and '=HYPERLINK("http://x")' not in quotes
 
 
 def test_dry_run_and_skip_invalid_messages(tmp_path: Path, db: str) -> None:
     path = tmp_path / "i.csv"
-    path.write_text("respondent,goal,actor,dimension,gets,gives\nr9,healthy,clinic,functional,4,1\n"
-                    "r9,healthy,clinic,economic,8,1\n", encoding="utf-8")
+    path.write_text(
+        "respondent,goal,actor,dimension,gets,gives\nr9,healthy,clinic,functional,4,1\n"
+        "r9,healthy,clinic,economic,8,1\n",
+        encoding="utf-8",
+    )
     code, out, err = run("import", str(path), "--store", db, "--dry-run", "--skip-invalid", "--summary", "csv")
     assert code == 0, err
     assert out.splitlines()[-1] == "flows,2,0,0,0,1"
@@ -120,8 +136,9 @@ def test_dry_run_and_skip_invalid_messages(tmp_path: Path, db: str) -> None:
 def test_progress_is_silent_when_stderr_is_not_a_terminal(tmp_path: Path, db: str) -> None:
     with progress_bar("Importing", io.StringIO()) as progress:
         assert progress is None
-    code, _, err = run("import", str(EXAMPLES / "health" / "model.yaml"), str(EXAMPLES / "health" / "interviews.csv"),
-                       "--store", db)
+    code, _, err = run(
+        "import", str(EXAMPLES / "health" / "model.yaml"), str(EXAMPLES / "health" / "interviews.csv"), "--store", db
+    )
     assert code == 0 and "\r" not in err
 
 

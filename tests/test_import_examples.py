@@ -58,11 +58,15 @@ def test_tables_after_the_model_file_change_nothing(example: tuple[str, Model], 
 def test_the_cli_second_import_reports_nothing_added_or_updated(tmp_path: Path) -> None:
     db = str(tmp_path / "s.db")
     runner = CliRunner()
-    first = runner.invoke(cli, ["import", str(EXAMPLES / "health" / "model.yaml"),
-                                str(EXAMPLES / "health" / "interviews.csv"), "--store", db])
+    first = runner.invoke(
+        cli,
+        ["import", str(EXAMPLES / "health" / "model.yaml"), str(EXAMPLES / "health" / "interviews.csv"), "--store", db],
+    )
     assert first.exit_code == 0, first.output
-    again = runner.invoke(cli, ["import", str(EXAMPLES / "health" / "interviews.csv"), "--store", db,
-                                "--model", "health", "--summary", "csv"])
+    again = runner.invoke(
+        cli,
+        ["import", str(EXAMPLES / "health" / "interviews.csv"), "--store", db, "--model", "health", "--summary", "csv"],
+    )
     assert again.exit_code == 0, again.output
     rows = [line.split(",") for line in again.stdout.strip().splitlines()]
     assert rows[0] == ["items", "added", "updated", "unchanged", "removed", "rejected"]
@@ -78,4 +82,5 @@ def test_the_committed_tables_are_what_the_generator_writes(tmp_path: Path) -> N
             write_tables(model, tmp_path / f"i.{fmt}", fmt)
             committed = (EXAMPLES / name / f"interviews.{fmt}").read_text(encoding="utf-8")
             assert (tmp_path / f"i.{fmt}").read_text(encoding="utf-8") == committed, (
-                f"examples/{name}/interviews.{fmt} is stale: run python tools/make_example_tables.py")
+                f"examples/{name}/interviews.{fmt} is stale: run python tools/make_example_tables.py"
+            )

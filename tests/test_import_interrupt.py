@@ -30,8 +30,9 @@ def _content(path: Path) -> Model | None:
         return s.read_model("synth") if s.list_models() else None
 
 
-def test_ctrl_c_in_the_middle_of_writing_rolls_back(synth: Path, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ctrl_c_in_the_middle_of_writing_rolls_back(
+    synth: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "s.db"
     import_files(SQLiteStore(db), [synth / "model.yaml"])
     before = _content(db)
@@ -64,8 +65,16 @@ def test_a_killed_import_process_leaves_the_store_before_or_complete(sig: int, s
     subprocess.run([*args, str(db)], env=env, check=True, capture_output=True)
     subprocess.run([*args, str(complete_db)], env=env, check=True, capture_output=True)
     before = _content(db)
-    table_args = [sys.executable, "-m", "valuenet", "import", str(synth / "interviews.csv"), "--model", "synth",
-                  "--store"]
+    table_args = [
+        sys.executable,
+        "-m",
+        "valuenet",
+        "import",
+        str(synth / "interviews.csv"),
+        "--model",
+        "synth",
+        "--store",
+    ]
     subprocess.run([*table_args, str(complete_db)], env=env, check=True, capture_output=True)
     complete = _content(complete_db)
     started = time.monotonic()

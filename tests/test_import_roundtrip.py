@@ -19,21 +19,35 @@ from valuenet.store.sqlite import SQLiteStore
 
 COLS = ["respondent", "goal", "actor", "dimension", "gets", "gives", "touchpoint", "quote", "segment", "nps"]
 text = st.text(st.characters(whitelist_categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=12).filter(
-    lambda s: s == s.strip() and not s.startswith("'"))
+    lambda s: s == s.strip() and not s.startswith("'")
+)
 half = st.integers(0, 10).map(lambda x: x / 2)
 
 
 @st.composite
 def interview_rows(draw: st.DrawFn) -> list[dict[str, Any]]:
-    people = draw(st.dictionaries(st.sampled_from(["r1", "r2", "r3", "r4"]),
-                                  st.tuples(st.none() | text, st.none() | st.integers(0, 10)), min_size=1))
+    people = draw(
+        st.dictionaries(
+            st.sampled_from(["r1", "r2", "r3", "r4"]),
+            st.tuples(st.none() | text, st.none() | st.integers(0, 10)),
+            min_size=1,
+        )
+    )
     rows, keys = [], set()
     for _ in range(draw(st.integers(1, 8))):
         rid = draw(st.sampled_from(sorted(people)))
-        row = {"respondent": rid, "goal": "healthy", "actor": draw(st.sampled_from(["clinic", "insurer", "family"])),
-               "dimension": draw(st.sampled_from(STANDARD_DIMENSIONS)), "gets": draw(st.none() | half),
-               "gives": draw(st.none() | half), "touchpoint": draw(st.none() | text), "quote": draw(st.none() | text),
-               "segment": people[rid][0], "nps": people[rid][1]}
+        row = {
+            "respondent": rid,
+            "goal": "healthy",
+            "actor": draw(st.sampled_from(["clinic", "insurer", "family"])),
+            "dimension": draw(st.sampled_from(STANDARD_DIMENSIONS)),
+            "gets": draw(st.none() | half),
+            "gives": draw(st.none() | half),
+            "touchpoint": draw(st.none() | text),
+            "quote": draw(st.none() | text),
+            "segment": people[rid][0],
+            "nps": people[rid][1],
+        }
         if row["gets"] is None and row["gives"] is None:
             row["gets"] = 1.0
         key = (rid, row["actor"], row["dimension"], row["touchpoint"])

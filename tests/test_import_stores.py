@@ -11,10 +11,12 @@ from valuenet.errors import ModelFileError
 from valuenet.importers import import_files
 from valuenet.store.base import Store
 
-ROWS = ("respondent,goal,actor,dimension,gets,gives,touchpoint,segment\n"
-        "r1,healthy,clinic,functional,4,0,treatment,young\n"
-        "r1,healthy,Clinic,experiential,,1,waiting-room,young\n"
-        "r2,Become healthy,insurer,experiential,1,2,claim,old\n")
+ROWS = (
+    "respondent,goal,actor,dimension,gets,gives,touchpoint,segment\n"
+    "r1,healthy,clinic,functional,4,0,treatment,young\n"
+    "r1,healthy,Clinic,experiential,,1,waiting-room,young\n"
+    "r2,Become healthy,insurer,experiential,1,2,claim,old\n"
+)
 
 
 def test_import_is_idempotent_and_all_or_nothing_on_every_store(store: Store, model_id: str, tmp_path: Path) -> None:
@@ -27,8 +29,11 @@ def test_import_is_idempotent_and_all_or_nothing_on_every_store(store: Store, mo
     assert again.total("added") == 0 and again.total("updated") == 0
     before = store.read_model(model_id)
     bad = tmp_path / "bad.csv"
-    bad.write_text(ROWS.replace("r2,Become healthy,insurer,experiential,1,2", "r2,healthy,insurer,experiential,1,9")
-                   + "r3,healthy,family,symbolic,3,1,home,old\n", encoding="utf-8")
+    bad.write_text(
+        ROWS.replace("r2,Become healthy,insurer,experiential,1,2", "r2,healthy,insurer,experiential,1,9")
+        + "r3,healthy,family,symbolic,3,1,home,old\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ModelFileError):
         import_files(store, [bad], model_id=model_id)
     assert store.read_model(model_id) == before  # the valid r3 row was not written either

@@ -98,16 +98,20 @@ def test_replace_replaces_a_respondents_data_wholesale(store: SQLiteStore, tmp_p
     assert result.summary.counts["flows"].removed == 3  # r1's three old flows
     model = store.read_model()
     assert sorted((f.respondent, f.source, f.target) for f in model.flows) == [
-        ("r1", "family", "patient"), ("r1", "patient", "family"),
-        ("r2", "insurer", "patient"), ("r2", "patient", "insurer")]
+        ("r1", "family", "patient"),
+        ("r1", "patient", "family"),
+        ("r2", "insurer", "patient"),
+        ("r2", "patient", "insurer"),
+    ]
     assert model.respondent("r1").segment is None  # the respondent record is replaced too
     assert model.respondent("r2").segment == "old"
 
 
 def test_without_replace_respondent_fields_not_given_are_kept(store: SQLiteStore, tmp_path: Path) -> None:
     import_files(store, [write_csv(tmp_path / "i.csv", ROWS)])
-    import_files(store, [write_csv(tmp_path / "more.csv", [["r1", "healthy", "family", "symbolic", 3, 1, ""]],
-                                   header=HEAD[:7])])
+    import_files(
+        store, [write_csv(tmp_path / "more.csv", [["r1", "healthy", "family", "symbolic", 3, 1, ""]], header=HEAD[:7])]
+    )
     model = store.read_model()
     assert model.respondent("r1").segment == "young"
     assert len(model.flows) == 7
@@ -124,8 +128,10 @@ def test_skip_invalid_writes_valid_rows_and_a_rejects_file_that_reimports(store:
     with open(result.rejects_file, encoding="utf-8", newline="") as fh:
         rejects = list(csv.DictReader(fh))
     assert [(r["source_row"], r["dimension"], r["gets"]) for r in rejects] == [("3", "fun", ""), ("5", "economic", "9")]
-    assert rejects[1]["error"] == (f'{path} row 5, column "gets": "9" is out of range; magnitudes on the model '
-                                   "scale must be 0 to 5. Fix the value.")
+    assert rejects[1]["error"] == (
+        f'{path} row 5, column "gets": "9" is out of range; magnitudes on the model '
+        "scale must be 0 to 5. Fix the value."
+    )
     assert len(store.read_model().flows) == 4
     # the user fixes the two cells and imports the rejects file as it is
     rejects[0]["dimension"], rejects[1]["gets"] = "experiential", "2"
@@ -144,8 +150,9 @@ def test_skip_invalid_writes_valid_rows_and_a_rejects_file_that_reimports(store:
 
 def test_rejects_path_can_be_chosen(store: SQLiteStore, tmp_path: Path) -> None:
     rows = [*ROWS, ["r3", "healthy", "nobody", "economic", 1, 1, "", "", ""]]
-    result = tab(import_files(store, [write_csv(tmp_path / "i.csv", rows)], skip_invalid=True,
-                              rejects=tmp_path / "bad.csv"))
+    result = tab(
+        import_files(store, [write_csv(tmp_path / "i.csv", rows)], skip_invalid=True, rejects=tmp_path / "bad.csv")
+    )
     assert result.rejects_file == str(tmp_path / "bad.csv")
     assert not (tmp_path / "i.rejects.csv").exists()
 
@@ -172,8 +179,11 @@ def test_actor_aliases_from_the_model_and_from_a_file(tmp_path: Path) -> None:
     s = SQLiteStore(tmp_path / "a.db")
     s.write_model(model)
     (tmp_path / "aliases.csv").write_text("alias,actor\nthe physio,clinic\nMum,Family\n", encoding="utf-8")
-    rows = [["r1", "healthy", "MUTUAL  health", "economic", 3, 1], ["r1", "healthy", "The Physio", "functional", 4, 1],
-            ["r1", "healthy", "mum", "symbolic", 3, 0]]
+    rows = [
+        ["r1", "healthy", "MUTUAL  health", "economic", 3, 1],
+        ["r1", "healthy", "The Physio", "functional", 4, 1],
+        ["r1", "healthy", "mum", "symbolic", 3, 0],
+    ]
     import_files(s, [write_csv(tmp_path / "i.csv", rows, HEAD[:6])], aliases=tmp_path / "aliases.csv")
     assert sorted({f.source for f in s.read_model().flows} - {"patient"}) == ["clinic", "family", "insurer"]
 
@@ -182,22 +192,27 @@ def test_an_alias_to_no_actor_is_reported(store: SQLiteStore, tmp_path: Path) ->
     (tmp_path / "aliases.csv").write_text("alias,actor\nDoc,Dr Nobody\n", encoding="utf-8")
     with pytest.raises(ModelFileError) as info:
         import_files(store, [write_csv(tmp_path / "i.csv", ROWS)], aliases=tmp_path / "aliases.csv")
-    assert str(info.value) == ('aliases: "Doc" maps to "Dr Nobody", which is not an actor of model tiny. '
-                               "Map each alias to an actor id or name.")
+    assert str(info.value) == (
+        'aliases: "Doc" maps to "Dr Nobody", which is not an actor of model tiny. '
+        "Map each alias to an actor id or name."
+    )
 
 
 def test_new_actors_need_a_kind_and_near_duplicates_are_warned(store: SQLiteStore, tmp_path: Path) -> None:
     model = structure()
     model.actors.append(model.actors[3].model_copy(update={"id": "dr-patel", "name": "Dr Patel", "kind": "provider"}))
     store.write_model(model)
-    rows = [["r1", "healthy", "Dr. Patel", "functional", 4, 1, "provider"],
-            ["r1", "healthy", "Physio Plus", "functional", 3, 1, "competitor"],
-            ["r2", "healthy", "physio plus", "economic", 2, 3, ""]]
+    rows = [
+        ["r1", "healthy", "Dr. Patel", "functional", 4, 1, "provider"],
+        ["r1", "healthy", "Physio Plus", "functional", 3, 1, "competitor"],
+        ["r2", "healthy", "physio plus", "economic", 2, 3, ""],
+    ]
     result = tab(import_files(store, [write_csv(tmp_path / "i.csv", rows, [*HEAD[:6], "actor_kind"])]))
     assert [str(w) for w in result.warnings] == [
         f'{tmp_path / "i.csv"} row 2, column "actor": "Dr. Patel" looks like the actor "Dr Patel" (dr-patel); a new '
         'actor "dr-patel-2" is created. If they are the same, add "Dr. Patel" to the aliases of dr-patel (in the '
-        'model file, or a row "Dr. Patel,dr-patel" in an --aliases file).']
+        'model file, or a row "Dr. Patel,dr-patel" in an --aliases file).'
+    ]
     actors = {a.id: (a.name, a.kind) for a in store.read_model().actors}
     assert actors["dr-patel-2"] == ("Dr. Patel", "provider")
     assert actors["physio-plus"] == ("Physio Plus", "competitor")
@@ -212,33 +227,44 @@ def test_an_actor_created_on_a_later_row_is_found_for_earlier_rows(store: SQLite
 
 def test_a_new_model_from_rows_alone(tmp_path: Path) -> None:
     s = SQLiteStore(tmp_path / "new.db")
-    rows = [["p1", "Get fit", "FitWell", "functional", 4, 2, "focal_firm"],
-            ["p1", "Get fit", "Park run", "symbolic", 3, 0, "community"]]
+    rows = [
+        ["p1", "Get fit", "FitWell", "functional", 4, 2, "focal_firm"],
+        ["p1", "Get fit", "Park run", "symbolic", 3, 0, "community"],
+    ]
     path = write_csv(tmp_path / "i.csv", rows, [*HEAD[:6], "actor_kind"])
     with pytest.raises(NotFoundError):
         import_files(s, [path])
     import_files(s, [path], model_id="fitness")
     model = s.read_model("fitness")
-    assert {(a.id, a.kind) for a in model.actors} == {("customer", "customer"), ("fitwell", "focal_firm"),
-                                                      ("park-run", "community")}
+    assert {(a.id, a.kind) for a in model.actors} == {
+        ("customer", "customer"),
+        ("fitwell", "focal_firm"),
+        ("park-run", "community"),
+    }
     assert [(g.id, g.title) for g in model.goals] == [("get-fit", "Get fit")]
     assert model.check() is None
 
 
 def test_a_new_model_needs_a_focal_firm(tmp_path: Path) -> None:
     s = SQLiteStore(tmp_path / "new.db")
-    path = write_csv(tmp_path / "i.csv", [["p1", "Get fit", "FitWell", "functional", 4, 2, "provider"]],
-                     [*HEAD[:6], "actor_kind"])
+    path = write_csv(
+        tmp_path / "i.csv", [["p1", "Get fit", "FitWell", "functional", 4, 2, "provider"]], [*HEAD[:6], "actor_kind"]
+    )
     with pytest.raises(ModelFileError) as info:
         import_files(s, [path], model_id="fitness")
-    assert str(info.value) == ("model fitness: the rows create a new model with 0 focal firms. Give exactly one actor "
-                               "the actor_kind focal_firm, or import the model file first.")
+    assert str(info.value) == (
+        "model fitness: the rows create a new model with 0 focal firms. Give exactly one actor "
+        "the actor_kind focal_firm, or import the model file first."
+    )
     assert s.list_models() == []
 
 
 def test_respondents_table_and_flows_table_in_one_import(store: SQLiteStore, tmp_path: Path) -> None:
-    resp = write_csv(tmp_path / "respondents.csv", [["r1", "young", 9, 0.6, 2], ["r2", "old", 3, 0.2, 1]],
-                     ["id", "Segment", "NPS", "Weight Functional", "experiential threshold"])
+    resp = write_csv(
+        tmp_path / "respondents.csv",
+        [["r1", "young", 9, 0.6, 2], ["r2", "old", 3, 0.2, 1]],
+        ["id", "Segment", "NPS", "Weight Functional", "experiential threshold"],
+    )
     flows = write_csv(tmp_path / "flows.csv", [r[:7] for r in ROWS], HEAD[:7])
     import_files(store, [flows, resp])
     r1 = store.read_model().respondent("r1")
@@ -249,9 +275,14 @@ def test_xlsx_with_a_sheet_per_table(store: SQLiteStore, tmp_path: Path) -> None
     from valuenet.importers.xlsx import write_workbook
 
     path = tmp_path / "i.xlsx"
-    write_workbook(path, [("README", ["about"], [["ignored"]]),
-                          ("Respondents", ["respondent", "segment"], [["r1", "young"]]),
-                          ("Flows", HEAD[:7], [r[:7] for r in ROWS[:2]])])
+    write_workbook(
+        path,
+        [
+            ("README", ["about"], [["ignored"]]),
+            ("Respondents", ["respondent", "segment"], [["r1", "young"]]),
+            ("Flows", HEAD[:7], [r[:7] for r in ROWS[:2]]),
+        ],
+    )
     import_files(store, [path])
     model = store.read_model()
     assert model.respondent("r1").segment == "young" and len(model.flows) == 3
@@ -283,15 +314,18 @@ def test_unknown_columns_are_warned_with_their_name(store: SQLiteStore, tmp_path
     result = tab(import_files(store, [path]))
     assert [str(w) for w in result.warnings] == [
         f'{path}: column "segmnet" is not part of the layout and is ignored. Rename it to a layout column (see '
-        "docs/interview-layout.md) or remove it."]
+        "docs/interview-layout.md) or remove it."
+    ]
 
 
 def golden(name: str, model: Model) -> list[dict[str, Any]]:
     return [f.model_dump(exclude_defaults=True) for f in sorted(model.flows, key=lambda f: f.id)]
 
 
-@pytest.mark.parametrize("name,encoding", [("bom_semicolon.csv", None), ("tabs.tsv", None),
-                                           ("formula_text.csv", None), ("latin1.csv", "cp1252")])
+@pytest.mark.parametrize(
+    "name,encoding",
+    [("bom_semicolon.csv", None), ("tabs.tsv", None), ("formula_text.csv", None), ("latin1.csv", "cp1252")],
+)
 def test_good_files_match_their_golden_flows(name: str, encoding: str | None, store: SQLiteStore) -> None:
     import_files(store, [GOOD / name], encoding=encoding)
     got = golden(name, store.read_model())
@@ -319,13 +353,29 @@ def test_built_flows_equal_validated_flows(tmp_path: Path) -> None:
     from valuenet.models import Flow
 
     model = tiny_model()
-    header = ["respondent", "goal", "scenario", "actor", "dimension", "gets", "gives", "gives_money", "occurrences",
-              "tangible", "responsible", "touchpoint", "quote", "note"]
-    rows = [["r1", "healthy", "", "clinic", "functional", 4, 0, "", "", "", "", "treatment", "Works.", ""],
-            ["r1", "healthy", "future", "Clinic", "experiential", "", 1, "", "", "", "", "app", "", "=1+1"],
-            ["r2", "healthy", "", "insurer", "economic", 3, 1, 65, 8, "yes", "clinic", "claim", "-", ""],
-            ["r3", "healthy", "", "family", "symbolic", "", "", 12.5, "", "no", "", "", "", ""],
-            ["", "healthy", "", "family", "symbolic", 2, 1, "", 0.5, "", "", "", "", "n"]]
+    header = [
+        "respondent",
+        "goal",
+        "scenario",
+        "actor",
+        "dimension",
+        "gets",
+        "gives",
+        "gives_money",
+        "occurrences",
+        "tangible",
+        "responsible",
+        "touchpoint",
+        "quote",
+        "note",
+    ]
+    rows = [
+        ["r1", "healthy", "", "clinic", "functional", 4, 0, "", "", "", "", "treatment", "Works.", ""],
+        ["r1", "healthy", "future", "Clinic", "experiential", "", 1, "", "", "", "", "app", "", "=1+1"],
+        ["r2", "healthy", "", "insurer", "economic", 3, 1, 65, 8, "yes", "clinic", "claim", "-", ""],
+        ["r3", "healthy", "", "family", "symbolic", "", "", 12.5, "", "no", "", "", "", ""],
+        ["", "healthy", "", "family", "symbolic", 2, 1, "", 0.5, "", "", "", "", "n"],
+    ]
     path = write_csv(tmp_path / "i.csv", rows, header)
     imp = TabularImport(read_tables(path), Target(model, new=False))
     imp.validate()
@@ -335,24 +385,45 @@ def test_built_flows_equal_validated_flows(tmp_path: Path) -> None:
     for f in flows:
         again = Flow.model_validate(f.model_dump())
         assert again == f and again.model_dump_json() == f.model_dump_json()
-    assert set(Flow.model_fields) == {"id", "goal", "scenario", "source", "target", "dimension", "magnitude", "money",
-                                      "occurrences", "tangible", "touchpoint", "stage", "quote", "respondent",
-                                      "responsible", "exchange", "note"}  # the fields the importer sets
+    assert set(Flow.model_fields) == {
+        "id",
+        "goal",
+        "scenario",
+        "source",
+        "target",
+        "dimension",
+        "magnitude",
+        "money",
+        "occurrences",
+        "tangible",
+        "touchpoint",
+        "stage",
+        "quote",
+        "respondent",
+        "responsible",
+        "exchange",
+        "note",
+    }  # the fields the importer sets
 
 
 def test_an_exchange_id_too_long_for_its_flows_is_refused(store: SQLiteStore, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "i.csv", [["x" * 195, "r1", "healthy", "clinic", "functional", 4, 1]],
-                     ["exchange_id", *HEAD[:6]])
+    path = write_csv(
+        tmp_path / "i.csv", [["x" * 195, "r1", "healthy", "clinic", "functional", 4, 1]], ["exchange_id", *HEAD[:6]]
+    )
     with pytest.raises(ModelFileError) as info:
         import_files(store, [path])
-    assert str(info.value).endswith('is too long for an exchange id (195 characters; at most 194). Use a shorter id.')
+    assert str(info.value).endswith("is too long for an exchange id (195 characters; at most 194). Use a shorter id.")
 
 
 def test_a_customer_given_on_a_later_row_is_checked_against_earlier_rows(store: SQLiteStore, tmp_path: Path) -> None:
-    rows = [["r1", "healthy", "insurer", "economic", 1, 2, ""], ["r1", "healthy", "clinic", "functional", 4, 1, ""],
-            ["r1", "healthy", "family", "symbolic", 3, 0, "Insurer"]]
+    rows = [
+        ["r1", "healthy", "insurer", "economic", 1, 2, ""],
+        ["r1", "healthy", "clinic", "functional", 4, 1, ""],
+        ["r1", "healthy", "family", "symbolic", 3, 0, "Insurer"],
+    ]
     path = write_csv(tmp_path / "i.csv", rows, [*HEAD[:6], "customer"])
     with pytest.raises(ModelFileError) as info:
         import_files(store, [path])
-    assert str(info.value) == (f'{path} row 2: actor "insurer" is the customer of this exchange. Fix the actor or the '
-                               "customer column.")
+    assert str(info.value) == (
+        f'{path} row 2: actor "insurer" is the customer of this exchange. Fix the actor or the customer column.'
+    )

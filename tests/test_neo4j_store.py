@@ -22,8 +22,10 @@ from valuenet.store.sqlite import SQLiteStore
 
 SECRET = "pw-that-must-never-show"
 REFUSED = "bolt://127.0.0.1:1"
-REFUSED_MESSAGE = ("cannot reach Neo4j at bolt://127.0.0.1:1 (connection refused). Check NEO4J_URI, or start the "
-                   "local server with 'valuenet neo4j start'.")
+REFUSED_MESSAGE = (
+    "cannot reach Neo4j at bolt://127.0.0.1:1 (connection refused). Check NEO4J_URI, or start the "
+    "local server with 'valuenet neo4j start'."
+)
 
 
 @pytest.fixture
@@ -50,6 +52,7 @@ def one(store: Neo4jStore, query: str, **params: Any) -> list[dict[str, Any]]:
 
 # -- connecting -------------------------------------------------------------------------------------
 
+
 def test_a_refused_connection_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEO4J_PASSWORD", SECRET)
     with pytest.raises(StoreConnectionError) as err:
@@ -60,8 +63,9 @@ def test_a_refused_connection_is_one_line(monkeypatch: pytest.MonkeyPatch) -> No
 def test_credentials_in_the_uri_are_refused_without_repeating_them() -> None:
     with pytest.raises(StoreConnectionError) as err:
         Neo4jStore(f"neo4j://neo4j:{SECRET}@db.example.com:7687", password="x")
-    assert str(err.value) == ("the Neo4j URI holds credentials. Remove them from the URI and set NEO4J_USERNAME "
-                              "and NEO4J_PASSWORD instead.")
+    assert str(err.value) == (
+        "the Neo4j URI holds credentials. Remove them from the URI and set NEO4J_USERNAME and NEO4J_PASSWORD instead."
+    )
 
 
 def test_a_missing_password_says_where_to_put_it(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -90,8 +94,10 @@ def test_a_server_older_than_5_23_is_refused(monkeypatch: pytest.MonkeyPatch, ag
     monkeypatch.setattr(neo4j.GraphDatabase, "driver", lambda *args, **kwargs: _Server(agent))
     with pytest.raises(StoreConnectionError) as err:
         Neo4jStore("bolt://old.example.com:7687", password=SECRET)
-    assert str(err.value) == (f"Neo4j at bolt://old.example.com:7687 runs {agent}; valuenet needs Neo4j 5.23 or "
-                              "newer. Upgrade the server, or start the local one with 'valuenet neo4j start'.")
+    assert str(err.value) == (
+        f"Neo4j at bolt://old.example.com:7687 runs {agent}; valuenet needs Neo4j 5.23 or "
+        "newer. Upgrade the server, or start the local one with 'valuenet neo4j start'."
+    )
 
 
 @pytest.mark.parametrize("agent", ["Neo4j/5.23.0", "Neo4j/5.26.30", "Neo4j/2025.10.1"])
@@ -101,22 +107,27 @@ def test_newer_servers_are_accepted(monkeypatch: pytest.MonkeyPatch, agent: str)
 
 
 @pytest.mark.neo4j
-def test_wrong_credentials_are_one_line_without_the_password(server: tuple[str, str, str],
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_credentials_are_one_line_without_the_password(
+    server: tuple[str, str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Another user name, so the failed logins never lock out the account the other tests use.
     monkeypatch.setenv("NEO4J_USERNAME", "valuenet-nobody")
     with pytest.raises(StoreConnectionError) as err:
         Neo4jStore(server[0], password=SECRET)
-    assert str(err.value) == (f"Neo4j at {server[0]} refused the credentials of user 'valuenet-nobody'. "
-                              "Check NEO4J_USERNAME and NEO4J_PASSWORD.")
+    assert str(err.value) == (
+        f"Neo4j at {server[0]} refused the credentials of user 'valuenet-nobody'. "
+        "Check NEO4J_USERNAME and NEO4J_PASSWORD."
+    )
 
 
 @pytest.mark.neo4j
 def test_a_missing_database_is_named(server: tuple[str, str, str]) -> None:
     with pytest.raises(StoreConnectionError) as err:
         Neo4jStore(server[0], database="nosuchdb")
-    assert str(err.value) == (f"Neo4j at {server[0]} has no database 'nosuchdb'. Choose an existing one with "
-                              "--database or NEO4J_DATABASE, or create it on the server.")
+    assert str(err.value) == (
+        f"Neo4j at {server[0]} has no database 'nosuchdb'. Choose an existing one with "
+        "--database or NEO4J_DATABASE, or create it on the server."
+    )
 
 
 @pytest.mark.neo4j
@@ -128,6 +139,7 @@ def test_a_routing_uri_works_against_a_single_server(server: tuple[str, str, str
 
 
 # -- the analysts' graph ----------------------------------------------------------------------------
+
 
 @pytest.mark.neo4j
 def test_constraints_are_created_once_and_again_changes_nothing(neo: Neo4jStore, server: tuple[str, str, str]) -> None:
@@ -146,29 +158,54 @@ def test_constraints_are_created_once_and_again_changes_nothing(neo: Neo4jStore,
 def test_the_graph_has_analyst_friendly_nodes_and_relationships(neo: Neo4jStore, model_id: str) -> None:
     neo.write_model(tiny_model(model_id))
     m = model_id
-    assert one(neo, "MATCH (x:Model {id: $m}) RETURN x.title AS title, x.currency AS currency, "
-                    "x.scaleMax AS scaleMax", m=m) == [{"title": "Tiny clinic", "currency": "EUR", "scaleMax": 5.0}]
-    assert one(neo, "MATCH (r:Respondent {model: $m, id: 'r1'}) RETURN r.segment AS segment, r.nps AS nps, "
-                    "r.weightFunctional AS w, r.thresholdExperiential AS t", m=m) == [
-        {"segment": "young", "nps": 9, "w": 0.5, "t": 2.0}]
-    assert one(neo, "MATCH (:Respondent {model: $m, id: 'r1'})-[c:CARES_ABOUT]->(d:Dimension) "
-                    "RETURN d.id AS dim, c.weight AS w, c.threshold AS t ORDER BY d.ord", m=m) == [
-        {"dim": "functional", "w": 0.5, "t": None}, {"dim": "economic", "w": 0.2, "t": None},
-        {"dim": "experiential", "w": 0.3, "t": 2.0}]
+    assert one(
+        neo, "MATCH (x:Model {id: $m}) RETURN x.title AS title, x.currency AS currency, x.scaleMax AS scaleMax", m=m
+    ) == [{"title": "Tiny clinic", "currency": "EUR", "scaleMax": 5.0}]
+    assert one(
+        neo,
+        "MATCH (r:Respondent {model: $m, id: 'r1'}) RETURN r.segment AS segment, r.nps AS nps, "
+        "r.weightFunctional AS w, r.thresholdExperiential AS t",
+        m=m,
+    ) == [{"segment": "young", "nps": 9, "w": 0.5, "t": 2.0}]
+    assert one(
+        neo,
+        "MATCH (:Respondent {model: $m, id: 'r1'})-[c:CARES_ABOUT]->(d:Dimension) "
+        "RETURN d.id AS dim, c.weight AS w, c.threshold AS t ORDER BY d.ord",
+        m=m,
+    ) == [
+        {"dim": "functional", "w": 0.5, "t": None},
+        {"dim": "economic", "w": 0.2, "t": None},
+        {"dim": "experiential", "w": 0.3, "t": 2.0},
+    ]
     # clinic -> patient: care (r1, r2) and the future online booking (r1, r2).
-    assert one(neo, "MATCH (:Actor {model: $m, id: 'clinic'})-[:GIVES]->(f:Flow)-[:TO]->(:Actor {id: 'patient'}) "
-                    "RETURN count(f) AS n", m=m) == [{"n": 4}]
-    assert one(neo, "MATCH (:Respondent {model: $m, id: 'r2'})-[:REPORTED]->(f:Flow) RETURN count(f) AS n",
-               m=m) == [{"n": 9}]
-    assert one(neo, "MATCH (f:Flow {model: $m})-[:RESPONSIBLE]->(:Actor {id: 'clinic'}) "
-                    "RETURN collect(f.touchpoint) AS tps", m=m) == [{"tps": ["claim"] * 4}]
-    assert one(neo, "MATCH (f:Flow {model: $m})-[:IN_GOAL]->(:Goal {id: 'healthy'}) RETURN count(f) AS n",
-               m=m) == [{"n": 19}]
-    assert one(neo, "MATCH (:Goal {model: $m, id: 'healthy'})-[:HAS_SCENARIO]->(s:Scenario) "
-                    "RETURN s.id AS id, s.basedOn AS basedOn ORDER BY id", m=m) == [
-        {"id": "current", "basedOn": None}, {"id": "future", "basedOn": "current"}]
-    assert one(neo, "MATCH (f:Flow {model: $m, id: 'claims'}) RETURN f.moneyTotal AS total, f.tangible AS t, "
-                    "f.magnitude AS mag", m=m) == [{"total": 520.0, "t": True, "mag": None}]
+    assert one(
+        neo,
+        "MATCH (:Actor {model: $m, id: 'clinic'})-[:GIVES]->(f:Flow)-[:TO]->(:Actor {id: 'patient'}) "
+        "RETURN count(f) AS n",
+        m=m,
+    ) == [{"n": 4}]
+    assert one(neo, "MATCH (:Respondent {model: $m, id: 'r2'})-[:REPORTED]->(f:Flow) RETURN count(f) AS n", m=m) == [
+        {"n": 9}
+    ]
+    assert one(
+        neo,
+        "MATCH (f:Flow {model: $m})-[:RESPONSIBLE]->(:Actor {id: 'clinic'}) RETURN collect(f.touchpoint) AS tps",
+        m=m,
+    ) == [{"tps": ["claim"] * 4}]
+    assert one(neo, "MATCH (f:Flow {model: $m})-[:IN_GOAL]->(:Goal {id: 'healthy'}) RETURN count(f) AS n", m=m) == [
+        {"n": 19}
+    ]
+    assert one(
+        neo,
+        "MATCH (:Goal {model: $m, id: 'healthy'})-[:HAS_SCENARIO]->(s:Scenario) "
+        "RETURN s.id AS id, s.basedOn AS basedOn ORDER BY id",
+        m=m,
+    ) == [{"id": "current", "basedOn": None}, {"id": "future", "basedOn": "current"}]
+    assert one(
+        neo,
+        "MATCH (f:Flow {model: $m, id: 'claims'}) RETURN f.moneyTotal AS total, f.tangible AS t, f.magnitude AS mag",
+        m=m,
+    ) == [{"total": 520.0, "t": True, "mag": None}]
     assert one(neo, "MATCH (:Model {id: $m})-[:HAS_ACTOR]->(a:Actor) RETURN count(a) AS n", m=m) == [{"n": 4}]
 
 
@@ -184,10 +221,15 @@ def test_a_changed_item_moves_its_relationships(neo: Neo4jStore, model_id: str) 
     neo.write_model(changed)
     m = model_id
     assert one(neo, "MATCH (:Flow {model: $m, id: 'claims'})-[:TO]->(a) RETURN collect(a.id) AS to", m=m) == [
-        {"to": ["family"]}]
+        {"to": ["family"]}
+    ]
     assert one(neo, "MATCH (:Goal {model: $m})-[:HAS_SCENARIO]->(s) RETURN count(s) AS n", m=m) == [{"n": 3}]
-    assert one(neo, "MATCH (r:Respondent {model: $m, id: 'r1'})-[c:CARES_ABOUT]->(d) WHERE c.weight IS NOT NULL "
-                    "RETURN collect(d.id) AS d, r.weightFunctional AS old", m=m) == [{"d": ["symbolic"], "old": None}]
+    assert one(
+        neo,
+        "MATCH (r:Respondent {model: $m, id: 'r1'})-[c:CARES_ABOUT]->(d) WHERE c.weight IS NOT NULL "
+        "RETURN collect(d.id) AS d, r.weightFunctional AS old",
+        m=m,
+    ) == [{"d": ["symbolic"], "old": None}]
     assert neo.read_model(model_id) == changed
 
 
@@ -203,7 +245,8 @@ def test_actors_written_after_their_flows_are_connected(neo: Neo4jStore, model_i
 
 @pytest.mark.neo4j
 def test_a_large_write_stops_at_a_transaction_boundary_that_a_rerun_completes(
-        neo: Neo4jStore, model_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    neo: Neo4jStore, model_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("valuenet.store.neo4j_write.TX_ITEMS", 5)
     model = tiny_model(model_id)
     seen: list[int] = []
@@ -226,6 +269,7 @@ def test_a_large_write_stops_at_a_transaction_boundary_that_a_rerun_completes(
 
 
 # -- the command line -------------------------------------------------------------------------------
+
 
 def run(args: list[str], env: dict[str, str | None] | None = None, stdin: str | None = None) -> Any:
     return CliRunner().invoke(cli, args, env=env, input=stdin)
@@ -261,11 +305,15 @@ def test_a_malformed_param_is_a_usage_error() -> None:
 
 @pytest.mark.neo4j
 def test_wrong_credentials_on_the_command_line(server: tuple[str, str, str]) -> None:
-    result = run(["cypher", "RETURN 1 AS one", "--store", server[0]],
-                 env={"NEO4J_USERNAME": "valuenet-nobody", "NEO4J_PASSWORD": SECRET})
+    result = run(
+        ["cypher", "RETURN 1 AS one", "--store", server[0]],
+        env={"NEO4J_USERNAME": "valuenet-nobody", "NEO4J_PASSWORD": SECRET},
+    )
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: Neo4j at {server[0]} refused the credentials of user 'valuenet-nobody'. "
-                             "Check NEO4J_USERNAME and NEO4J_PASSWORD.\n")
+    assert result.stderr == (
+        f"Error: Neo4j at {server[0]} refused the credentials of user 'valuenet-nobody'. "
+        "Check NEO4J_USERNAME and NEO4J_PASSWORD.\n"
+    )
     assert SECRET not in result.output
 
 
@@ -295,23 +343,36 @@ def test_push_then_pull_copies_a_model_exactly(server: tuple[str, str, str], tmp
 
 
 @pytest.mark.neo4j
-def test_import_streams_into_neo4j_and_cypher_reads_it(server: tuple[str, str, str], tmp_path: Path,
-                                                      model_id: str) -> None:
+def test_import_streams_into_neo4j_and_cypher_reads_it(
+    server: tuple[str, str, str], tmp_path: Path, model_id: str
+) -> None:
     uri = server[0]
     path = tmp_path / "tiny.yaml"
     write_model_file(tiny_model(model_id), path)
     try:
         imported = run(["import", str(path), "--store", uri])
         assert imported.exit_code == 0, imported.output
-        result = run(["cypher", "firm-net-value-by-dimension", "--param", f"model={model_id}", "--store", uri,
-                      "--format", "json"])
+        result = run(
+            [
+                "cypher",
+                "firm-net-value-by-dimension",
+                "--param",
+                f"model={model_id}",
+                "--store",
+                uri,
+                "--format",
+                "json",
+            ]
+        )
         assert result.exit_code == 0, result.output
         got = {r["dimension"]: r["net"] for r in json.loads(result.stdout)}
         assert got == {"functional": 3.5, "economic": 0.0, "experiential": -2.0, "symbolic": 0.0}
         typo = run(["cypher", "firm-net-value-by-dimension", "--param", "segmnt=old", "--store", uri])
         assert typo.exit_code == 1
-        assert typo.stderr == ("Error: firm-net-value-by-dimension.cypher has no parameter segmnt "
-                               "(it takes: model, goal, scenario, segment).\n")
+        assert typo.stderr == (
+            "Error: firm-net-value-by-dimension.cypher has no parameter segmnt "
+            "(it takes: model, goal, scenario, segment).\n"
+        )
     finally:
         with Neo4jStore(uri) as neo:
             neo.delete_model(model_id)
@@ -319,8 +380,11 @@ def test_import_streams_into_neo4j_and_cypher_reads_it(server: tuple[str, str, s
 
 @pytest.mark.neo4j
 def test_the_command_line_asks_for_a_missing_password(server: tuple[str, str, str]) -> None:
-    result = run(["cypher", "RETURN 1 AS one", "--store", server[0], "--format", "csv"],
-                 env={"NEO4J_PASSWORD": None}, stdin=server[2] + "\n")
+    result = run(
+        ["cypher", "RETURN 1 AS one", "--store", server[0], "--format", "csv"],
+        env={"NEO4J_PASSWORD": None},
+        stdin=server[2] + "\n",
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == "one\n1\n"
     assert server[2] not in result.output
@@ -343,13 +407,22 @@ def test_the_bundled_examples_round_trip(neo: Neo4jStore, example: str, model_id
 @pytest.mark.neo4j
 def test_odd_ids_and_text_are_data(neo: Neo4jStore, model_id: str) -> None:
     model = tiny_model(model_id)
-    odd = Flow(id="x'}) DETACH DELETE n //", goal="healthy", source="clinic", target="patient",
-               dimension="symbolic", magnitude=1, quote="`Robert'); MATCH (n) DETACH DELETE n; --", respondent="r1")
+    odd = Flow(
+        id="x'}) DETACH DELETE n //",
+        goal="healthy",
+        source="clinic",
+        target="patient",
+        dimension="symbolic",
+        magnitude=1,
+        quote="`Robert'); MATCH (n) DETACH DELETE n; --",
+        respondent="r1",
+    )
     model.flows.append(odd)
     neo.write_model(model)
     assert neo.read_model(model_id) == model
     assert one(neo, "MATCH (f:Flow {model: $m, id: $id}) RETURN f.quote AS q", m=model_id, id=odd.id) == [
-        {"q": odd.quote}]
+        {"q": odd.quote}
+    ]
 
 
 def test_start_prints_shell_lines_and_never_the_password(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -18,12 +18,15 @@ XSS = "<img src=x onerror=alert(1)>"
 
 
 def test_heatmap_cells_follow_the_figures() -> None:
-    hm = heatmap([("A", {"functional": 1.0, "economic": -2.0}), ("B", {"functional": 0.0})],
-                 ["functional", "economic"])
+    hm = heatmap([("A", {"functional": 1.0, "economic": -2.0}), ("B", {"functional": 0.0})], ["functional", "economic"])
     cells = [(c["text"], c["fill"], c["light"]) for c in hm["cells"]]
     # top |value| is 2: -2 is full red, +1 half green (255 - 229 / 2 = 140.5 -> 140), 0 white; missing counts 0
-    assert cells == [("+1.00", "#8ccca8", False), ("-2.00", "#d73027", True), ("+0.00", "#ffffff", False),
-                     ("+0.00", "#ffffff", False)]
+    assert cells == [
+        ("+1.00", "#8ccca8", False),
+        ("-2.00", "#d73027", True),
+        ("+0.00", "#ffffff", False),
+        ("+0.00", "#ffffff", False),
+    ]
     assert [y for _, y in hm["rows"]] == [34, 64]
 
 

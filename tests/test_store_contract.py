@@ -162,8 +162,10 @@ def test_an_id_repeated_in_one_write_of_a_new_model_keeps_the_last(store: Store,
     model = tiny_model(model_id)
     first = model.flows[0]
     again = first.model_copy(update={"magnitude": 1.5})
-    summary = store.write(model, [Batch(actors=model.actors, goals=model.goals), Batch(flows=[first, again]),
-                                  Batch(flows=model.flows[1:])])
+    summary = store.write(
+        model,
+        [Batch(actors=model.actors, goals=model.goals), Batch(flows=[first, again]), Batch(flows=model.flows[1:])],
+    )
     assert summary.counts["flows"].added == len(model.flows)
     stored = store.read_model(model_id).flows
     assert [f.id for f in stored] == [f.id for f in model.flows]
@@ -178,8 +180,13 @@ def test_flows_written_as_documents_read_back_as_flows(store: Store, model_id: s
     if not takes_flow_docs(store):
         pytest.skip(f"{type(store).__name__} does not take flow documents")
     model = tiny_model(model_id)
-    summary = store.write(model, [Batch(actors=model.actors, goals=model.goals, respondents=model.respondents),
-                                  Batch(flows=model.flows[:5], flow_docs=_docs(model.flows[5:]))])
+    summary = store.write(
+        model,
+        [
+            Batch(actors=model.actors, goals=model.goals, respondents=model.respondents),
+            Batch(flows=model.flows[:5], flow_docs=_docs(model.flows[5:])),
+        ],
+    )
     assert summary.counts["flows"].added == len(model.flows)
     assert store.read_model(model_id) == model
     again = store.write(model, [Batch(flow_docs=_docs(model.flows))])

@@ -38,7 +38,10 @@ def test_planted_effects_are_in_the_rows_within_tolerance() -> None:
         assert abs(mean(values) - e["expected_mean_net"]) <= e["tolerance"], e["id"]
     waiting = next(e for e in s.effects["effects"] if e["segment"] == "working-parents")
     assert (waiting["touchpoint"], waiting["dimension"], waiting["expected_mean_net"]) == (
-        "waiting-room", "experiential", -2.5)  # gets 0 or 1 (0.5), gives 2, 3 or 4 (3)
+        "waiting-room",
+        "experiential",
+        -2.5,
+    )  # gets 0 or 1 (0.5), gives 2, 3 or 4 (3)
 
 
 def test_nps_rises_with_the_net_value_from_the_firm() -> None:

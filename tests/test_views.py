@@ -100,14 +100,21 @@ def test_scenario_diff_marks_what_changes() -> None:
     assert view.color_by == "change"
 
 
-@pytest.mark.parametrize(("spec", "message"), [
-    (ViewSpec(segment="middle"), "model 'tiny' has no respondent in segment 'middle'; segments: old, young."),
-    (ViewSpec(scenario="future-b"), "goal 'healthy' of model 'tiny' has no scenario 'future-b'; it has: current, "
-                                    "future."),
-    (ViewSpec(color_by="change"), "cannot colour flows by 'change'; choose dimension, impact."),
-    (ViewSpec(respondent="r1", segment="old"), "a view shows one respondent or one segment, not both; drop one of "
-                                               "them."),
-])
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (ViewSpec(segment="middle"), "model 'tiny' has no respondent in segment 'middle'; segments: old, young."),
+        (
+            ViewSpec(scenario="future-b"),
+            "goal 'healthy' of model 'tiny' has no scenario 'future-b'; it has: current, future.",
+        ),
+        (ViewSpec(color_by="change"), "cannot colour flows by 'change'; choose dimension, impact."),
+        (
+            ViewSpec(respondent="r1", segment="old"),
+            "a view shows one respondent or one segment, not both; drop one of them.",
+        ),
+    ],
+)
 def test_views_that_do_not_fit_the_model_say_why(spec: ViewSpec, message: str) -> None:
     with pytest.raises(ViewError) as info:
         build_view(tiny_model(), spec)
@@ -132,6 +139,7 @@ def test_view_data_matches_the_golden_file() -> None:
 
 # -- layout -------------------------------------------------------------------------------------
 
+
 def test_radial_layout_puts_the_centre_in_the_middle_and_rings_by_distance() -> None:
     nodes = ["c"] + [f"a{i}" for i in range(300)] + ["far", "alone"]
     edges = [("c", f"a{i}") for i in range(300)] + [("a7", "far")]
@@ -143,6 +151,7 @@ def test_radial_layout_puts_the_centre_in_the_middle_and_rings_by_distance() -> 
 
 
 # -- rendering ----------------------------------------------------------------------------------
+
 
 def hostile_model() -> Model:
     m = tiny_model()
@@ -172,7 +181,7 @@ def test_user_text_cannot_become_markup() -> None:
     assert XSS not in html and "</script><script>alert" not in html
     assert "<h1>&lt;/script&gt;&lt;script&gt;alert(2)&lt;/script&gt;\u2028&amp;amp;</h1>" in html
     start = html.index('<script type="application/json" id="valuenet-data">')
-    block = html[html.index(">", start) + 1:html.index("</script>", start)]
+    block = html[html.index(">", start) + 1 : html.index("</script>", start)]
     assert json.loads(block) == json.loads(json.dumps(view_payload(view)))  # the data block ends where it should
 
 
@@ -192,12 +201,16 @@ def test_payload_carries_pyvis_nodes_with_positions() -> None:
     # every flow bends clockwise relative to its direction, so the two directions of a pair bend apart,
     # and parallel flows in one direction (clinic gets: experiential and functional) bend further out
     assert payload["options"]["edges"]["smooth"] == {"enabled": True, "type": "curvedCW", "roundness": 0.1}
-    gives = [e.get("smooth", {}).get("roundness", 0.1) for e in payload["edges"]
-             if (e["from"], e["to"]) == ("patient", "clinic")]
+    gives = [
+        e.get("smooth", {}).get("roundness", 0.1)
+        for e in payload["edges"]
+        if (e["from"], e["to"]) == ("patient", "clinic")
+    ]
     assert gives == [0.1, 0.19]
 
 
 # -- command line -------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
@@ -217,15 +230,18 @@ def test_view_command_writes_the_file(tmp_path: Path, store_path: Path) -> None:
 
 
 def test_view_command_reports_a_bad_segment(tmp_path: Path, store_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["view", "--segment", "middle", "-o", str(tmp_path / "x.html"),
-                                      "--store", str(store_path)])
+    result = CliRunner().invoke(
+        cli, ["view", "--segment", "middle", "-o", str(tmp_path / "x.html"), "--store", str(store_path)]
+    )
     assert result.exit_code == 1
     assert result.stderr == "Error: model 'tiny' has no respondent in segment 'middle'; segments: old, young.\n"
     assert not (tmp_path / "x.html").exists()
 
 
 def test_view_command_refuses_respondent_and_segment(tmp_path: Path, store_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["view", "--segment", "old", "--respondent", "r1", "-o",
-                                      str(tmp_path / "x.html"), "--store", str(store_path)])
+    result = CliRunner().invoke(
+        cli,
+        ["view", "--segment", "old", "--respondent", "r1", "-o", str(tmp_path / "x.html"), "--store", str(store_path)],
+    )
     assert result.exit_code == 2
     assert "use --respondent or --segment, not both." in result.stderr

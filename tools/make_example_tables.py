@@ -25,8 +25,10 @@ def main() -> None:
         for fmt in TABLE_FORMATS:
             out = model_file.with_name(f"interviews.{fmt}")
             tables = write_tables(model, out, fmt)
-            print(f"{out.relative_to(ROOT)}: {len(tables.exchange_rows)} rows "
-                  f"({len(tables.skipped)} structural flows stay in the model file)")
+            print(
+                f"{out.relative_to(ROOT)}: {len(tables.exchange_rows)} rows "
+                f"({len(tables.skipped)} structural flows stay in the model file)"
+            )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,24 @@ from valuenet.store import open_store
 __version__ = "0.1.0"
 
 __all__ = [
-    "STANDARD_DIMENSIONS", "STANDARD_KINDS", "Actor", "Flow", "Goal", "Model", "ModelError", "ModelFileError",
-    "NotFoundError", "Respondent", "Scale", "Scenario", "StoreError", "ValuenetError", "check_model",
-    "exchange_flows", "open_store", "parse_model", "read_model_file", "write_model_file",
+    "STANDARD_DIMENSIONS",
+    "STANDARD_KINDS",
+    "Actor",
+    "Flow",
+    "Goal",
+    "Model",
+    "ModelError",
+    "ModelFileError",
+    "NotFoundError",
+    "Respondent",
+    "Scale",
+    "Scenario",
+    "StoreError",
+    "ValuenetError",
+    "check_model",
+    "exchange_flows",
+    "open_store",
+    "parse_model",
+    "read_model_file",
+    "write_model_file",
 ]

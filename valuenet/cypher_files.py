@@ -36,10 +36,13 @@ SCHEMA_FILE = "schema.cypher"
 _PARAM_LINE = re.compile(r"^\s*:param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=>\s*(?P<value>.+?)\s*;?\s*$")
 _INT = re.compile(r"^[-+]?\d+$")
 _FLOAT = re.compile(r"^[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?$")
-_TOKEN = re.compile(r"""\s*(?:(?P<num>[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)
+_TOKEN = re.compile(
+    r"""\s*(?:(?P<num>[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)
                           |(?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
                           |(?P<word>[A-Za-z_][A-Za-z0-9_]*|`[^`]+`)
-                          |(?P<punct>[\[\]{}:,]))""", re.VERBOSE | re.DOTALL)
+                          |(?P<punct>[\[\]{}:,]))""",
+    re.VERBOSE | re.DOTALL,
+)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "\\": "\\", "'": "'", '"': '"'}
 
 
@@ -66,8 +69,7 @@ class CypherResult:
 
 
 class QueryRunner(Protocol):
-    def query(self, text: str, params: Mapping[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
-        ...
+    def query(self, text: str, params: Mapping[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]: ...
 
 
 # -- literals --------------------------------------------------------------------------------------
@@ -77,8 +79,8 @@ def _unquote(token: str) -> str:
         ch = body[i]
         if ch == "\\" and i + 1 < len(body):
             nxt = body[i + 1]
-            if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[i + 2:i + 6]):
-                out.append(chr(int(body[i + 2:i + 6], 16)))
+            if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", body[i + 2 : i + 6]):
+                out.append(chr(int(body[i + 2 : i + 6], 16)))
                 i += 6
                 continue
             out.append(_ESCAPES.get(nxt, "\\" + nxt))
@@ -100,7 +102,7 @@ def parse_literal(text: str) -> Any:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None or m.end() == pos:
-            raise ValueError(f"cannot read {text!r} as a value (stopped at {text[pos:pos + 10]!r})")
+            raise ValueError(f"cannot read {text!r} as a value (stopped at {text[pos : pos + 10]!r})")
         kind = m.lastgroup or ""
         tokens.append((kind, m.group(kind)))
         pos = m.end()
@@ -200,7 +202,7 @@ def split_statements(text: str) -> list[str]:
             end = i + 1
             while end < n and text[end] != ch:
                 end += 2 if text[end] == "\\" and ch != "`" else 1
-            current.append(text[i:end + 1])
+            current.append(text[i : end + 1])
             i = end + 1
         elif text.startswith("//", i):
             end = text.find("\n", i)
@@ -253,7 +255,7 @@ def parse_cypher(text: str, *, name: str = "query", path: Path | None = None) ->
     help_: dict[str, str] = {}
     if "Parameters:" in header:
         base: int | None = None
-        for line in header[header.index("Parameters:") + 1:]:
+        for line in header[header.index("Parameters:") + 1 :]:
             indent = len(line) - len(line.lstrip())
             m = re.match(r"^\s+([A-Za-z_][A-Za-z0-9_]*)(?:\s+(.*))?$", line)
             if help_ and base is not None and indent > base + 1 and line.strip():
@@ -263,10 +265,17 @@ def parse_cypher(text: str, *, name: str = "query", path: Path | None = None) ->
                 base = indent if base is None else base
                 help_[m.group(1)] = (m.group(2) or "").strip()
     title = next((h.strip() for h in header if h.strip()), "")
-    rest = header[header.index(title) + 1:] if title in header else []
-    description = "\n".join(rest[:rest.index("Parameters:")] if "Parameters:" in rest else rest).strip()
-    return CypherFile(name=name, title=title, description=description, params=params, param_help=help_,
-                      statements=split_statements(text), path=path)
+    rest = header[header.index(title) + 1 :] if title in header else []
+    description = "\n".join(rest[: rest.index("Parameters:")] if "Parameters:" in rest else rest).strip()
+    return CypherFile(
+        name=name,
+        title=title,
+        description=description,
+        params=params,
+        param_help=help_,
+        statements=split_statements(text),
+        path=path,
+    )
 
 
 def read_cypher_file(path: str | Path) -> CypherFile:
@@ -301,8 +310,9 @@ def resolve(file_or_query: str) -> CypherFile:
     return parse_cypher(file_or_query, name="query")
 
 
-def run_cypher(store: QueryRunner, file_or_query: str | CypherFile,
-               params: Mapping[str, Any] | None = None) -> CypherResult:
+def run_cypher(
+    store: QueryRunner, file_or_query: str | CypherFile, params: Mapping[str, Any] | None = None
+) -> CypherResult:
     """Run a library file, a ``.cypher`` file or a query; defaults from its ``:param`` lines fill missing values.
 
     A file rejects parameters it does not declare (a misspelt name would otherwise be ignored).
@@ -329,8 +339,10 @@ def run_cypher(store: QueryRunner, file_or_query: str | CypherFile,
 
 def describe(files: Sequence[CypherFile]) -> list[dict[str, Any]]:
     """One row per file: its name, the question it answers and its parameters with defaults."""
-    return [{"name": f.name, "question": f.title,
-             "params": ", ".join(f"{k}={literal(v)}" for k, v in f.params.items())} for f in files]
+    return [
+        {"name": f.name, "question": f.title, "params": ", ".join(f"{k}={literal(v)}" for k, v in f.params.items())}
+        for f in files
+    ]
 
 
 def literal(value: Any) -> str:
@@ -352,6 +364,19 @@ def literal(value: Any) -> str:
     return "[" + ", ".join(literal(v) for v in value) + "]"
 
 
-__all__ = ["CypherFile", "CypherResult", "describe", "library", "literal", "parse_cypher", "parse_literal",
-           "parse_param_option", "parse_param_value", "read_cypher_file", "resolve", "run_cypher",
-           "schema_statements", "split_statements"]
+__all__ = [
+    "CypherFile",
+    "CypherResult",
+    "describe",
+    "library",
+    "literal",
+    "parse_cypher",
+    "parse_literal",
+    "parse_param_option",
+    "parse_param_value",
+    "read_cypher_file",
+    "resolve",
+    "run_cypher",
+    "schema_statements",
+    "split_statements",
+]

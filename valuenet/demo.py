@@ -37,8 +37,11 @@ def _findings(model_id: str, goal: str, result: Any) -> dict[str, Any]:
     firm = result.net.actors[result.focal]
     worst = result.destruction.items[0] if result.destruction.items else None
     # a single touchpoint past a threshold, caused by the firm: the sharpest form of deal-breaker
-    breaches = sum(1 for rows in result.dealbreakers.values()
-                   if any(b.level == "touchpoint" and b.actor == result.focal for b in rows))
+    breaches = sum(
+        1
+        for rows in result.dealbreakers.values()
+        if any(b.level == "touchpoint" and b.actor == result.focal for b in rows)
+    )
     return {
         "model": model_id,
         "goal": goal,

@@ -96,6 +96,7 @@ def mean_context(contexts: Sequence[Context], dimensions: Sequence[str]) -> Cont
 
 # -- graph accessors ------------------------------------------------------------------------
 
+
 def focal_of(g: nx.MultiDiGraph) -> str:
     """The focal firm of a goal graph."""
     focal = g.graph.get(FOCAL)
@@ -163,8 +164,13 @@ def restrict(g: nx.MultiDiGraph, respondents: Iterable[str]) -> nx.MultiDiGraph:
     """A copy of ``g`` with only the flows of ``respondents`` and the structural flows (no respondent)."""
     keep = set(respondents)
     h = g.copy()
-    h.remove_edges_from([(u, v, k) for u, v, k, d in g.edges(keys=True, data=True)
-                         if d.get(RESPONDENT) is not None and d[RESPONDENT] not in keep])
+    h.remove_edges_from(
+        [
+            (u, v, k)
+            for u, v, k, d in g.edges(keys=True, data=True)
+            if d.get(RESPONDENT) is not None and d[RESPONDENT] not in keep
+        ]
+    )
     return h
 
 

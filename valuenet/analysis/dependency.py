@@ -68,10 +68,19 @@ class Dependency(Result):
     share_weighted: float | None
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{"dimension": x.dimension, "total_gets": x.total_gets, "at_risk": x.at_risk, "share": x.share,
-                 "relayed": x.relayed, "relayed_from": dict(x.relayed_from), "gives_saved": x.gives_saved,
-                 "substitutes": [f"{s.actor} ({s.coverage:.0%})" for s in x.substitutes]}
-                for x in self.dimensions.values()]
+        return [
+            {
+                "dimension": x.dimension,
+                "total_gets": x.total_gets,
+                "at_risk": x.at_risk,
+                "share": x.share,
+                "relayed": x.relayed,
+                "relayed_from": dict(x.relayed_from),
+                "gives_saved": x.gives_saved,
+                "substitutes": [f"{s.actor} ({s.coverage:.0%})" for s in x.substitutes],
+            }
+            for x in self.dimensions.values()
+        ]
 
 
 def capacity_graph(g: nx.MultiDiGraph, dimension: str) -> nx.DiGraph:
@@ -125,11 +134,26 @@ def dependency(g: nx.MultiDiGraph, context: Context | None = None) -> Dependency
         firm_gets = gets[focal].get(dim, 0.0)
         subs: list[Substitute] = []
         if firm_gets > 0:
-            subs = sorted((Substitute(a, gets[a][dim], gets[a][dim] - gives[a].get(dim, 0.0),
-                                      min(1.0, gets[a][dim] / firm_gets)) for a in rest if gets[a].get(dim, 0.0) > 0),
-                          key=lambda s: (-s.gets, -s.net, s.actor))
-        out[dim] = DimensionDependency(dim, total, at_risk, at_risk / total if total > 0 else None, relayed,
-                                       relayed_from, gives[focal].get(dim, 0.0), tuple(subs))
+            subs = sorted(
+                (
+                    Substitute(
+                        a, gets[a][dim], gets[a][dim] - gives[a].get(dim, 0.0), min(1.0, gets[a][dim] / firm_gets)
+                    )
+                    for a in rest
+                    if gets[a].get(dim, 0.0) > 0
+                ),
+                key=lambda s: (-s.gets, -s.net, s.actor),
+            )
+        out[dim] = DimensionDependency(
+            dim,
+            total,
+            at_risk,
+            at_risk / total if total > 0 else None,
+            relayed,
+            relayed_from,
+            gives[focal].get(dim, 0.0),
+            tuple(subs),
+        )
     w = ctx.weights
     risk = sum((w.get(d, 0.0) * x.at_risk for d, x in out.items()), 0.0)
     saved = sum((w.get(d, 0.0) * x.gives_saved for d, x in out.items()), 0.0)

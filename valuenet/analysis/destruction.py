@@ -74,9 +74,21 @@ class Destruction(Result):
     total_weighted: float
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{"kind": i.kind, "actor": i.actor, "responsible": i.responsible, "touchpoint": i.touchpoint,
-                 "dimension": i.dimension, "gets": i.gets, "gives": i.gives, "weighted": i.weighted,
-                 "quotes": len(i.quotes), "for_example": i.quotes[0] if i.quotes else None} for i in self.items]
+        return [
+            {
+                "kind": i.kind,
+                "actor": i.actor,
+                "responsible": i.responsible,
+                "touchpoint": i.touchpoint,
+                "dimension": i.dimension,
+                "gets": i.gets,
+                "gives": i.gives,
+                "weighted": i.weighted,
+                "quotes": len(i.quotes),
+                "for_example": i.quotes[0] if i.quotes else None,
+            }
+            for i in self.items
+        ]
 
 
 @dataclass(frozen=True)
@@ -129,13 +141,26 @@ def value_destruction(g: nx.MultiDiGraph, context: Context | None = None, actor:
         tp_sum[0] += w * grp["gets"]
         tp_sum[1] += w * grp["gives"]
         if grp["gives"] > grp["gets"]:
-            items.append(DestructionItem(kind, counterpart, who, tp, dim, grp["gets"], grp["gives"],
-                                         grp["gets"] - grp["gives"], w * (grp["gives"] - grp["gets"]),
-                                         unique(grp["quotes"]), unique(grp["flows"])))
+            items.append(
+                DestructionItem(
+                    kind,
+                    counterpart,
+                    who,
+                    tp,
+                    dim,
+                    grp["gets"],
+                    grp["gives"],
+                    grp["gets"] - grp["gives"],
+                    w * (grp["gives"] - grp["gets"]),
+                    unique(grp["quotes"]),
+                    unique(grp["flows"]),
+                )
+            )
     items.sort(key=lambda i: (-i.weighted, i.net, i.kind, i.actor, i.touchpoint, i.dimension))
-    touchpoints = sorted((TouchpointValue(k, a, tp, s[0], s[1], s[0] - s[1], s[0] < s[1])
-                          for (k, a, tp), s in tps.items()),
-                         key=lambda t: (t.weighted_net, t.kind, t.actor, t.touchpoint))
+    touchpoints = sorted(
+        (TouchpointValue(k, a, tp, s[0], s[1], s[0] - s[1], s[0] < s[1]) for (k, a, tp), s in tps.items()),
+        key=lambda t: (t.weighted_net, t.kind, t.actor, t.touchpoint),
+    )
     direct = sum((i.weighted for i in items if i.kind == DIRECT), 0.0)
     indirect = sum((i.weighted for i in items if i.kind == INDIRECT), 0.0)
     return Destruction(who, tuple(items), tuple(touchpoints), direct, indirect, direct + indirect)
@@ -150,8 +175,9 @@ def attributed_gives(g: nx.MultiDiGraph) -> dict[tuple[str, str, str | None], di
             continue
         blamed = d.get(RESPONSIBLE) or v
         for tp in (None, _touchpoint(d)):
-            rec = out.setdefault((blamed, str(d[DIMENSION]), tp),
-                                 {"total": 0.0, "direct": 0.0, "indirect": 0.0, "tp": [], "quotes": []})
+            rec = out.setdefault(
+                (blamed, str(d[DIMENSION]), tp), {"total": 0.0, "direct": 0.0, "indirect": 0.0, "tp": [], "quotes": []}
+            )
             rec["total"] += float(d[MAGNITUDE])
             rec["direct" if blamed == v else "indirect"] += float(d[MAGNITUDE])
             rec["tp"].append(_touchpoint(d))
@@ -174,16 +200,44 @@ def deal_breakers(g: nx.MultiDiGraph, context: Context | None = None) -> tuple[D
         if limit is None or not rec["total"] > limit:
             continue
         wnet = nv.actors[actor].weighted if actor in nv.actors else 0.0
-        found.append(DealBreaker(TOTAL if tp is None else TOUCHPOINT_LEVEL, actor, dim, tp, rec["total"], limit,
-                                 rec["total"] - limit, rec["direct"], rec["indirect"], wnet, wnet > 0,
-                                 unique(rec["tp"]), unique(rec["quotes"])))
-    found.sort(key=lambda b: (b.level != TOTAL, -b.excess, -ctx.weight(b.dimension), b.actor, b.dimension,
-                              b.touchpoint or ""))
+        found.append(
+            DealBreaker(
+                TOTAL if tp is None else TOUCHPOINT_LEVEL,
+                actor,
+                dim,
+                tp,
+                rec["total"],
+                limit,
+                rec["total"] - limit,
+                rec["direct"],
+                rec["indirect"],
+                wnet,
+                wnet > 0,
+                unique(rec["tp"]),
+                unique(rec["quotes"]),
+            )
+        )
+    found.sort(
+        key=lambda b: (b.level != TOTAL, -b.excess, -ctx.weight(b.dimension), b.actor, b.dimension, b.touchpoint or "")
+    )
     return tuple(found)
 
 
 def dealbreaker_rows(found: tuple[DealBreaker, ...], focal: str) -> list[dict[str, Any]]:
-    return [{"level": b.level, "actor": b.actor, "focal": b.actor == focal, "dimension": b.dimension,
-             "touchpoint": b.touchpoint, "given_up": b.given_up,
-             "threshold": b.threshold, "excess": b.excess, "indirect": b.indirect, "weighted_net": b.weighted_net,
-             "touchpoints": list(b.touchpoints), "quotes": list(b.quotes)} for b in found]
+    return [
+        {
+            "level": b.level,
+            "actor": b.actor,
+            "focal": b.actor == focal,
+            "dimension": b.dimension,
+            "touchpoint": b.touchpoint,
+            "given_up": b.given_up,
+            "threshold": b.threshold,
+            "excess": b.excess,
+            "indirect": b.indirect,
+            "weighted_net": b.weighted_net,
+            "touchpoints": list(b.touchpoints),
+            "quotes": list(b.quotes),
+        }
+        for b in found
+    ]

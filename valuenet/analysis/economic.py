@@ -80,13 +80,25 @@ class Economic(Result):
     consistent: bool
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{"actor": s.actor, "segment_size": s.segment_size, "received_per_member": s.received_per_member,
-                 "given_per_member": s.given_per_member, "net_per_member": s.net_per_member,
-                 "fixed_expenses": s.fixed_expenses, "net_segment": s.net_segment} for s in self.sheets.values()]
+        return [
+            {
+                "actor": s.actor,
+                "segment_size": s.segment_size,
+                "received_per_member": s.received_per_member,
+                "given_per_member": s.given_per_member,
+                "net_per_member": s.net_per_member,
+                "fixed_expenses": s.fixed_expenses,
+                "net_segment": s.net_segment,
+            }
+            for s in self.sheets.values()
+        ]
 
     def line_rows(self) -> list[dict[str, Any]]:
-        return [{"actor": s.actor, **{k: v for k, v in ln.to_dict().items()}} for s in self.sheets.values()
-                for ln in s.lines]
+        return [
+            {"actor": s.actor, **{k: v for k, v in ln.to_dict().items()}}
+            for s in self.sheets.values()
+            for ln in s.lines
+        ]
 
 
 def _size(g: nx.MultiDiGraph, actor: str) -> int:
@@ -107,23 +119,46 @@ def economic_sheets(g: nx.MultiDiGraph, currency: str | None = None) -> Economic
         nu, nv = _size(g, u), _size(g, v)
         count = max(nu, nv)
         if money < 0:
-            issues.append(Issue(INCONSISTENT, f"flow {fid}", f"has a negative valuation ({money:g}). A valuation is "
-                                "what the receiver gets; turn the flow around instead."))
+            issues.append(
+                Issue(
+                    INCONSISTENT,
+                    f"flow {fid}",
+                    f"has a negative valuation ({money:g}). A valuation is "
+                    "what the receiver gets; turn the flow around instead.",
+                )
+            )
         if occ == 0:
-            issues.append(Issue(INCONSISTENT, f"flow {fid}", "carries money but never occurs (occurrences 0). "
-                                "Give it its occurrences per period or drop the money."))
+            issues.append(
+                Issue(
+                    INCONSISTENT,
+                    f"flow {fid}",
+                    "carries money but never occurs (occurrences 0). "
+                    "Give it its occurrences per period or drop the money.",
+                )
+            )
         if nu > 1 and nv > 1 and nu != nv:
-            issues.append(Issue(INCONSISTENT, f"flow {fid}", f"runs between two segments of different sizes "
-                                f"({u}: {nu}, {v}: {nv}), so how often it happens is ambiguous. "
-                                "State it per member of one segment, via a single actor in between."))
+            issues.append(
+                Issue(
+                    INCONSISTENT,
+                    f"flow {fid}",
+                    f"runs between two segments of different sizes "
+                    f"({u}: {nu}, {v}: {nv}), so how often it happens is ambiguous. "
+                    "State it per member of one segment, via a single actor in between.",
+                )
+            )
         if (v, u) not in pairs:
-            issues.append(Issue(INCONSISTENT, f"flow {fid}", f"{u} gives {v} a value object worth {money:g} and gets "
-                                f"nothing back from {v} in this network. Add the reciprocal value object "
-                                "(in e3value every value interface has an in and an out port)."))
+            issues.append(
+                Issue(
+                    INCONSISTENT,
+                    f"flow {fid}",
+                    f"{u} gives {v} a value object worth {money:g} and gets "
+                    f"nothing back from {v} in this network. Add the reciprocal value object "
+                    "(in e3value every value interface has an in and an out port).",
+                )
+            )
         amount = money * occ * count
         lines[str(v)].append(SheetLine(fid, "in", str(u), str(d[DIMENSION]), money, occ, count, amount / nv, amount))
-        lines[str(u)].append(SheetLine(fid, "out", str(v), str(d[DIMENSION]), money, occ, count, -amount / nu,
-                                       -amount))
+        lines[str(u)].append(SheetLine(fid, "out", str(v), str(d[DIMENSION]), money, occ, count, -amount / nu, -amount))
     sheets = {}
     for actor in sorted(lines, key=lambda a: (a != customer, a)):
         size = _size(g, actor)
@@ -133,9 +168,18 @@ def economic_sheets(g: nx.MultiDiGraph, currency: str | None = None) -> Economic
         net_segment = (rec - giv) * size - fixed
         sheets[actor] = Sheet(actor, size, tuple(lines[actor]), rec, giv, rec - giv, fixed, net_segment)
         if fixed > 0 and not lines[actor]:
-            issues.append(Issue(INCONSISTENT, f"actor {actor}", f"has fixed expenses ({fixed:g}) but no money flows, "
-                                "so nothing can pay for them. Add its revenue flows or drop the expenses."))
+            issues.append(
+                Issue(
+                    INCONSISTENT,
+                    f"actor {actor}",
+                    f"has fixed expenses ({fixed:g}) but no money flows, "
+                    "so nothing can pay for them. Add its revenue flows or drop the expenses.",
+                )
+            )
         if actor != customer and (lines[actor] or fixed > 0) and net_segment < 0:
-            issues.append(Issue(NOT_VIABLE, f"actor {actor}", f"loses {-net_segment:,.2f} per period over its segment "
-                                "of the goal."))
+            issues.append(
+                Issue(
+                    NOT_VIABLE, f"actor {actor}", f"loses {-net_segment:,.2f} per period over its segment of the goal."
+                )
+            )
     return Economic(currency, sheets, tuple(issues), not any(i.kind == INCONSISTENT for i in issues))

@@ -55,19 +55,31 @@ class Loops(Result):
     top: tuple[Loop, ...]
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{"actor": a, "importance": v, "focal": a == self.focal}
-                for a, v in sorted(self.importance.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return [
+            {"actor": a, "importance": v, "focal": a == self.focal}
+            for a, v in sorted(self.importance.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
 
     def loop_rows(self) -> list[dict[str, Any]]:
-        return [{"loop": " -> ".join((*lp.actors, lp.actors[0])), "loops": lp.loops, "value": lp.value,
-                 "best_value": lp.best_value} for lp in self.top]
+        return [
+            {
+                "loop": " -> ".join((*lp.actors, lp.actors[0])),
+                "loops": lp.loops,
+                "value": lp.value,
+                "best_value": lp.best_value,
+            }
+            for lp in self.top
+        ]
 
 
 def flow_scores(g: nx.MultiDiGraph) -> dict[tuple[str, str, str], float]:
     """The 0-1 score of every flow ``(giver, receiver, flow id)`` that has one above 0."""
     top = scale_max_of(g)
-    amounts = [abs(float(d[MONEY])) * float(d.get(OCCURRENCES, 1.0)) for _, _, d in g.edges(data=True)
-               if d.get(MAGNITUDE) is None and d.get(MONEY) is not None]
+    amounts = [
+        abs(float(d[MONEY])) * float(d.get(OCCURRENCES, 1.0))
+        for _, _, d in g.edges(data=True)
+        if d.get(MAGNITUDE) is None and d.get(MONEY) is not None
+    ]
     money_top = max(amounts, default=0.0)
     out = {}
     for u, v, k, d in g.edges(keys=True, data=True):
@@ -105,11 +117,20 @@ def value_loops(g: nx.MultiDiGraph, max_length: int = MAX_LENGTH, top: int = 20)
         for nxt in succ.get(node, []):
             if nxt == focal:
                 hops = [hop[(path[i], path[i + 1] if i + 1 < len(path) else focal)] for i in range(len(path))]
-                cycles.append(Loop(tuple(path), math.prod(h[1] for h in hops), math.prod(h[0] for h in hops),
-                                   math.prod(h[2] for h in hops), tuple(h[3] for h in hops)))
+                cycles.append(
+                    Loop(
+                        tuple(path),
+                        math.prod(h[1] for h in hops),
+                        math.prod(h[0] for h in hops),
+                        math.prod(h[2] for h in hops),
+                        tuple(h[3] for h in hops),
+                    )
+                )
                 if len(cycles) > MAX_CYCLES:
-                    raise AnalysisError(f"the network has more than {MAX_CYCLES} cycles of up to {max_length} actors "
-                                        f"through {focal!r}; pass a smaller max_length.")
+                    raise AnalysisError(
+                        f"the network has more than {MAX_CYCLES} cycles of up to {max_length} actors "
+                        f"through {focal!r}; pass a smaller max_length."
+                    )
             elif nxt not in path and len(path) < max_length:
                 path.append(nxt)
                 walk(nxt)

@@ -79,14 +79,34 @@ class Loyalty(Result):
     drivers: tuple[Driver, ...]
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{"what": "nps", "segment": s.segment, "n": s.n, "value": s.nps, "ci_low": s.ci_low,
-                 "ci_high": s.ci_high, "note": f"{s.promoters} promoters, {s.detractors} detractors"}
-                for s in self.nps]
+        return [
+            {
+                "what": "nps",
+                "segment": s.segment,
+                "n": s.n,
+                "value": s.nps,
+                "ci_low": s.ci_low,
+                "ci_high": s.ci_high,
+                "note": f"{s.promoters} promoters, {s.detractors} detractors",
+            }
+            for s in self.nps
+        ]
 
     def driver_rows(self) -> list[dict[str, Any]]:
-        return [{"target": d.target, "feature": d.feature, "n": d.n, "rho": d.rho, "rho_ci": _ci(d.rho_low, d.rho_high),
-                 "effect": d.effect, "effect_ci": _ci(d.effect_low, d.effect_high), "conclusive": d.conclusive,
-                 "note": d.note} for d in self.drivers]
+        return [
+            {
+                "target": d.target,
+                "feature": d.feature,
+                "n": d.n,
+                "rho": d.rho,
+                "rho_ci": _ci(d.rho_low, d.rho_high),
+                "effect": d.effect,
+                "effect_ci": _ci(d.effect_low, d.effect_high),
+                "conclusive": d.conclusive,
+                "note": d.note,
+            }
+            for d in self.drivers
+        ]
 
 
 def _ci(lo: float | None, hi: float | None) -> str:
@@ -106,8 +126,18 @@ def net_promoter(scores: Sequence[int | None], segments: Sequence[str | None]) -
             continue
         points = np.array([[100.0 if s >= 9 else (-100.0 if s <= 6 else 0.0)] for s in vals])
         lo, hi = (float(v[0]) for v in mean_interval(points))
-        out.append(NPS(seg, len(vals), pro, len(vals) - pro - det, det, 100.0 * (pro - det) / len(vals),
-                       lo if math.isfinite(lo) else None, hi if math.isfinite(hi) else None))
+        out.append(
+            NPS(
+                seg,
+                len(vals),
+                pro,
+                len(vals) - pro - det,
+                det,
+                100.0 * (pro - det) / len(vals),
+                lo if math.isfinite(lo) else None,
+                hi if math.isfinite(hi) else None,
+            )
+        )
     return tuple(out)
 
 
@@ -172,8 +202,9 @@ def ridge_logistic(x: np.ndarray, y: np.ndarray, lam: float = RIDGE, steps: int 
     return beta[1:], se[1:]
 
 
-def drivers(keys: Sequence[str], x: np.ndarray, target: str, y: Sequence[float | None],
-            features: Sequence[str]) -> tuple[Driver, ...]:
+def drivers(
+    keys: Sequence[str], x: np.ndarray, target: str, y: Sequence[float | None], features: Sequence[str]
+) -> tuple[Driver, ...]:
     """Rank correlation and regularised-model effect of each feature on one target (``nps`` or ``churn``)."""
     keep = np.array([v is not None for v in y], dtype=bool)
     yv = np.array([float(v) for v in y if v is not None])
@@ -203,16 +234,33 @@ def drivers(keys: Sequence[str], x: np.ndarray, target: str, y: Sequence[float |
             notes.append("the feature does not vary")
         rho_sure = lo is not None and hi is not None and (lo > 0 or hi < 0) and n >= MIN_N_CORRELATION
         eff_sure = b is not None and s is not None and abs(b) > Z95 * s and model_ok
-        out.append(Driver(target, feat, n, rho, lo, hi, b,
-                          None if b is None or s is None else b - Z95 * s,
-                          None if b is None or s is None else b + Z95 * s,
-                          rho_sure and eff_sure, "; ".join(notes)))
+        out.append(
+            Driver(
+                target,
+                feat,
+                n,
+                rho,
+                lo,
+                hi,
+                b,
+                None if b is None or s is None else b - Z95 * s,
+                None if b is None or s is None else b + Z95 * s,
+                rho_sure and eff_sure,
+                "; ".join(notes),
+            )
+        )
     out.sort(key=lambda d: (-(abs(d.rho) if d.rho is not None else -1.0), d.feature))
     return tuple(out)
 
 
-def loyalty(keys: Sequence[str], x: np.ndarray, nps: Sequence[int | None], churned: Sequence[bool | None],
-            segments: Sequence[str | None], features: Sequence[str]) -> Loyalty:
+def loyalty(
+    keys: Sequence[str],
+    x: np.ndarray,
+    nps: Sequence[int | None],
+    churned: Sequence[bool | None],
+    segments: Sequence[str | None],
+    features: Sequence[str],
+) -> Loyalty:
     """NPS per segment and the drivers of likelihood to recommend and of churn."""
     found = drivers(keys, x, "nps", [float(v) if v is not None else None for v in nps], features)
     if any(c is not None for c in churned):

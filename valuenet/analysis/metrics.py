@@ -47,8 +47,10 @@ class NetworkMetrics(Result):
     communities: tuple[tuple[str, ...], ...]
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{"focal": m.actor == self.focal, **m.to_dict()} for m in
-                sorted(self.actors.values(), key=lambda m: (-m.betweenness, -m.weighted_degree, m.actor))]
+        return [
+            {"focal": m.actor == self.focal, **m.to_dict()}
+            for m in sorted(self.actors.values(), key=lambda m: (-m.betweenness, -m.weighted_degree, m.actor))
+        ]
 
 
 def collapse(g: nx.MultiDiGraph) -> nx.DiGraph:
@@ -86,7 +88,15 @@ def network_metrics(g: nx.MultiDiGraph) -> NetworkMetrics:
     for a in sorted(str(x) for x in d.nodes):
         within = nx.single_source_shortest_path_length(und, a, cutoff=2)
         wdeg = sum((x[VALUE] for _, _, x in d.in_edges(a, data=True)), 0.0) + sum(
-            (x[VALUE] for _, _, x in d.out_edges(a, data=True)), 0.0)
-        out[a] = ActorMetrics(a, und.degree(a), wdeg, float(between[a]), float(close[a]),
-                              (len(within) - 1) / (n - 1) if n > 1 else 0.0, index[a])
+            (x[VALUE] for _, _, x in d.out_edges(a, data=True)), 0.0
+        )
+        out[a] = ActorMetrics(
+            a,
+            und.degree(a),
+            wdeg,
+            float(between[a]),
+            float(close[a]),
+            (len(within) - 1) / (n - 1) if n > 1 else 0.0,
+            index[a],
+        )
     return NetworkMetrics(focal_of(g), out, tuple(comms))

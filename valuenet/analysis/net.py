@@ -96,10 +96,18 @@ class NetValue(Result):
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per actor: weighted figures, rank and net per dimension."""
-        return [{"actor": a.actor, "focal": a.actor == self.focal, "rank": a.rank, "weighted": a.weighted,
-                 "weighted_gets": a.weighted_gets, "weighted_gives": a.weighted_gives,
-                 **{f"net_{d}": v for d, v in a.net.items()}} for a in
-                sorted(self.actors.values(), key=lambda x: (x.rank, x.actor))]
+        return [
+            {
+                "actor": a.actor,
+                "focal": a.actor == self.focal,
+                "rank": a.rank,
+                "weighted": a.weighted,
+                "weighted_gets": a.weighted_gets,
+                "weighted_gives": a.weighted_gives,
+                **{f"net_{d}": v for d, v in a.net.items()},
+            }
+            for a in sorted(self.actors.values(), key=lambda x: (x.rank, x.actor))
+        ]
 
 
 def net_value(g: nx.MultiDiGraph, context: Context | None = None) -> NetValue:
@@ -110,11 +118,21 @@ def net_value(g: nx.MultiDiGraph, context: Context | None = None) -> NetValue:
     nets = {a: {d: gets[a][d] - gives[a][d] for d in gets[a]} for a in gets}
     totals = {a: weighted(nets[a], w) for a in nets}
     rank = ranks(totals)
-    actors = {a: ActorValue(a, gets[a], gives[a], nets[a], weighted(gets[a], w), weighted(gives[a], w),
-                            totals[a], rank[a]) for a in nets}
+    actors = {
+        a: ActorValue(a, gets[a], gives[a], nets[a], weighted(gets[a], w), weighted(gives[a], w), totals[a], rank[a])
+        for a in nets
+    }
     focal = focal_of(g)
     all_gets = sum((x.weighted_gets for x in actors.values()), 0.0)
     dims = dimensions_of(g)
     total = {d: sum(nets[a].get(d, 0.0) for a in nets) for d in dims}
-    return NetValue(focal, customer_of(g), dict(w), actors, rank[focal],
-                    actors[focal].weighted_gets / all_gets if all_gets > 0 else None, total, weighted(total, w))
+    return NetValue(
+        focal,
+        customer_of(g),
+        dict(w),
+        actors,
+        rank[focal],
+        actors[focal].weighted_gets / all_gets if all_gets > 0 else None,
+        total,
+        weighted(total, w),
+    )

@@ -77,17 +77,35 @@ class Opportunities(Result):
     brokerage: tuple[Brokerage, ...]
 
     def rows(self) -> list[dict[str, Any]]:
-        rows: list[dict[str, Any]] = [{"what": "dimension", "item": d.dimension, "score": d.score,
-                                       "detail": f"weight {d.weight:.2f}, best {d.best_actor or '-'} "
-                                                 f"{d.best_net:g}, gap {d.gap:g}"}
-                                      for d in self.dimensions if d.opportunity]
+        rows: list[dict[str, Any]] = [
+            {
+                "what": "dimension",
+                "item": d.dimension,
+                "score": d.score,
+                "detail": f"weight {d.weight:.2f}, best {d.best_actor or '-'} {d.best_net:g}, gap {d.gap:g}",
+            }
+            for d in self.dimensions
+            if d.opportunity
+        ]
         h = self.holes.get(self.focal)
         if h is not None:
-            rows.append({"what": "position", "item": self.focal, "score": h.constraint,
-                         "detail": f"constraint {_g(h.constraint)}, effective size {_g(h.effective_size)}"})
-        rows += [{"what": "broker" if not b.held else "brokers now", "item": f"{b.a} / {b.b}",
-                  "score": b.constraint_drop, "detail": f"constraint after {_g(b.constraint_after)}"}
-                 for b in self.brokerage]
+            rows.append(
+                {
+                    "what": "position",
+                    "item": self.focal,
+                    "score": h.constraint,
+                    "detail": f"constraint {_g(h.constraint)}, effective size {_g(h.effective_size)}",
+                }
+            )
+        rows += [
+            {
+                "what": "broker" if not b.held else "brokers now",
+                "item": f"{b.a} / {b.b}",
+                "score": b.constraint_drop,
+                "detail": f"constraint after {_g(b.constraint_after)}",
+            }
+            for b in self.brokerage
+        ]
         return rows
 
 
@@ -110,7 +128,9 @@ def _num(x: Any) -> float | None:
 
 
 def underserved(
-    g: nx.MultiDiGraph, context: Context | None = None, good: float | None = None,
+    g: nx.MultiDiGraph,
+    context: Context | None = None,
+    good: float | None = None,
 ) -> tuple[DimensionGap, ...]:
     """Every dimension with its best actor, gap and opportunity score, highest score first."""
     ctx = resolve(g, context)
@@ -124,8 +144,19 @@ def underserved(
         w = ctx.weight(d)
         matters = w >= 1.0 / len(dims) - 1e-12
         gap = max(0.0, level - best_net)
-        out.append(DimensionGap(d, w, matters, best.actor if best is not None and best_net > 0 else None, best_net,
-                                nv.total.get(d, 0.0), gap, w * gap, matters and gap > 0))
+        out.append(
+            DimensionGap(
+                d,
+                w,
+                matters,
+                best.actor if best is not None and best_net > 0 else None,
+                best_net,
+                nv.total.get(d, 0.0),
+                gap,
+                w * gap,
+                matters and gap > 0,
+            )
+        )
     return tuple(sorted(out, key=lambda x: (-x.score, x.dimension)))
 
 

@@ -35,8 +35,19 @@ from valuenet.errors import AnalysisError
 from valuenet.graph import goal_graph
 from valuenet.models import DEFAULT_SCENARIO, Model
 
-SECTIONS = ("net", "destruction", "dealbreakers", "dependency", "opportunities", "loops", "economic", "metrics",
-            "segments", "loyalty", "scenarios")
+SECTIONS = (
+    "net",
+    "destruction",
+    "dealbreakers",
+    "dependency",
+    "opportunities",
+    "loops",
+    "economic",
+    "metrics",
+    "segments",
+    "loyalty",
+    "scenarios",
+)
 RESPONDENT, SEGMENT, EVERYONE = "respondent", "segment", "all"
 #: A titled table: (title, rows).
 Table = tuple[str, list[dict[str, Any]]]
@@ -83,12 +94,20 @@ class GoalAnalysis(Result):
                 out.append((f"Net perceived value per actor ({who}, {self.scenario})", self.net.rows()))
             elif s == "destruction":
                 out.append((f"Where {self.focal} destroys value, largest first", self.destruction.rows()))
-                out.append((f"Touchpoints of {self.focal} (weighted net)",
-                            [t.to_dict() for t in self.destruction.touchpoints]))
+                out.append(
+                    (f"Touchpoints of {self.focal} (weighted net)", [t.to_dict() for t in self.destruction.touchpoints])
+                )
             elif s == "dealbreakers":
-                out.append(("Deal-breakers: give-ups past the respondent's threshold",
-                            [{"respondent": r, **row} for r, found in self.dealbreakers.items()
-                             for row in dealbreaker_rows(found, self.focal)]))
+                out.append(
+                    (
+                        "Deal-breakers: give-ups past the respondent's threshold",
+                        [
+                            {"respondent": r, **row}
+                            for r, found in self.dealbreakers.items()
+                            for row in dealbreaker_rows(found, self.focal)
+                        ],
+                    )
+                )
             elif s == "dependency":
                 out.append((f"Dependency on {self.focal} and substitutes", self.dependency.rows()))
             elif s == "opportunities":
@@ -97,8 +116,9 @@ class GoalAnalysis(Result):
                 out.append(("Stakeholder importance (value loops)", self.loops.rows()))
                 out.append(("Strongest value loops", self.loops.loop_rows()))
             elif s == "economic":
-                out.append((f"Economic net value flow per actor ({self.economic.currency or 'money'})",
-                            self.economic.rows()))
+                out.append(
+                    (f"Economic net value flow per actor ({self.economic.currency or 'money'})", self.economic.rows())
+                )
                 out.append(("Economic issues", [i.to_dict() for i in self.economic.issues]))
             elif s == "metrics":
                 out.append(("Network metrics", self.metrics.rows()))
@@ -111,13 +131,23 @@ class GoalAnalysis(Result):
                 title = f"{self.scenarios.before} -> {self.scenarios.after}"
                 out.append((f"Scenario change per respondent and actor ({title})", self.scenarios.rows()))
                 out.append((f"Scenario change per segment ({title})", self.scenarios.segment_rows()))
-                out.append((f"Deal-breakers gained or lost ({title})",
-                            [b.to_dict() for b in self.scenarios.dealbreakers]))
+                out.append(
+                    (f"Deal-breakers gained or lost ({title})", [b.to_dict() for b in self.scenarios.dealbreakers])
+                )
         return out
 
     def _segment_rows(self, full: bool) -> list[dict[str, Any]]:
-        key = (f"net.{self.focal}.weighted", "firm.attributed", "firm.rank", "firm.share", "destruction.total",
-               "dependency.at_risk.weighted", "firm.destroys", "firm.breach", "firm.breach_touchpoint")
+        key = (
+            f"net.{self.focal}.weighted",
+            "firm.attributed",
+            "firm.rank",
+            "firm.share",
+            "destruction.total",
+            "dependency.at_risk.weighted",
+            "firm.destroys",
+            "firm.breach",
+            "firm.breach_touchpoint",
+        )
         rows = []
         for s in self.segments.values():
             rows += [r for r in s.rows() if full or r["measure"] in key]
@@ -129,8 +159,10 @@ def _pick_goal(model: Model, goal: str | None) -> str:
         model.goal(goal)
         return goal
     if len(model.goals) != 1:
-        raise AnalysisError(f"model {model.id!r} has {len(model.goals)} goals "
-                            f"({', '.join(g.id for g in model.goals) or 'none'}); name one with --goal.")
+        raise AnalysisError(
+            f"model {model.id!r} has {len(model.goals)} goals "
+            f"({', '.join(g.id for g in model.goals) or 'none'}); name one with --goal."
+        )
     return model.goals[0].id
 
 
@@ -140,8 +172,15 @@ def respondents_of(model: Model, goal: str, scenario: str, segment: str | None =
     return [r.id for r in model.respondents if r.id in has and (segment is None or r.segment == segment)]
 
 
-def analyze_goal(model: Model, goal: str | None = None, *, scenario: str = DEFAULT_SCENARIO,
-                 respondent: str | None = None, segment: str | None = None, compare: str | None = None) -> GoalAnalysis:
+def analyze_goal(
+    model: Model,
+    goal: str | None = None,
+    *,
+    scenario: str = DEFAULT_SCENARIO,
+    respondent: str | None = None,
+    segment: str | None = None,
+    compare: str | None = None,
+) -> GoalAnalysis:
     """Analyse a goal's network in a scenario for one respondent, one segment, or everyone (the default).
 
     ``compare`` names a second scenario to compare with (for example ``future-a``).
@@ -163,8 +202,10 @@ def analyze_goal(model: Model, goal: str | None = None, *, scenario: str = DEFAU
         ids = respondents_of(model, goal_id, scenario, segment)
         if not ids:
             known = sorted({r.segment for r in model.respondents if r.segment and r.id in everyone})
-            raise AnalysisError(f"goal {goal_id!r}, scenario {scenario!r} has no respondents in segment {segment!r}; "
-                                f"segments: {', '.join(known) or 'none'}.")
+            raise AnalysisError(
+                f"goal {goal_id!r}, scenario {scenario!r} has no respondents in segment {segment!r}; "
+                f"segments: {', '.join(known) or 'none'}."
+            )
         scope = SEGMENT
     else:
         scope, ids = EVERYONE, everyone
@@ -183,8 +224,14 @@ def analyze_goal(model: Model, goal: str | None = None, *, scenario: str = DEFAU
     people = [model.respondent(r) for r in (ids if scope == SEGMENT else everyone)]
     idx = [everyone.index(p.id) for p in people]
     focal, customer = model.focal_firm().id, model.customer_of(goal_id)
-    loyal = loyalty(keys, x[idx], [p.nps for p in people], [p.churned for p in people], [p.segment for p in people],
-                    default_features(keys, focal, customer))
+    loyal = loyalty(
+        keys,
+        x[idx],
+        [p.nps for p in people],
+        [p.churned for p in people],
+        [p.segment for p in people],
+        default_features(keys, focal, customer),
+    )
 
     comparison = None
     if compare is not None:
@@ -199,13 +246,36 @@ def analyze_goal(model: Model, goal: str | None = None, *, scenario: str = DEFAU
             breaks += b
             before_rows.append(respondent_measures(graphs[r], contexts[r], graph_measures=False))
             after_rows.append(respondent_measures(after_g, contexts[r], graph_measures=False))
-        per_segment = compare_measures(measure_matrix(before_rows), measure_matrix(after_rows),
-                                       [model.respondent(r).segment for r in both]) if both else {}
+        per_segment = (
+            compare_measures(
+                measure_matrix(before_rows), measure_matrix(after_rows), [model.respondent(r).segment for r in both]
+            )
+            if both
+            else {}
+        )
         comparison = ScenarioComparison(scenario, compare, tuple(both), tuple(changes), tuple(breaks), per_segment)
 
     return GoalAnalysis(
-        model.id, goal_id, scenario, compare, focal, customer, scope, respondent, segment, tuple(ids), ctx,
-        net_value(g, ctx), value_destruction(g, ctx), {r: deal_breakers(graphs[r], contexts[r]) for r in ids},
-        dependency(g, ctx), opportunities(g, ctx), value_loops(g), economic_sheets(g, model.currency),
-        network_metrics(g), aggregate(keys, x, segs), loyal, comparison,
+        model.id,
+        goal_id,
+        scenario,
+        compare,
+        focal,
+        customer,
+        scope,
+        respondent,
+        segment,
+        tuple(ids),
+        ctx,
+        net_value(g, ctx),
+        value_destruction(g, ctx),
+        {r: deal_breakers(graphs[r], contexts[r]) for r in ids},
+        dependency(g, ctx),
+        opportunities(g, ctx),
+        value_loops(g),
+        economic_sheets(g, model.currency),
+        network_metrics(g),
+        aggregate(keys, x, segs),
+        loyal,
+        comparison,
     )

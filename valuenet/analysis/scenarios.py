@@ -62,12 +62,17 @@ class ScenarioComparison(Result):
         return [c.to_dict() for c in self.changes if c.dimension == WEIGHTED]
 
     def segment_rows(self) -> list[dict[str, Any]]:
-        return [row for s in self.segments.values() for row in s.rows(("net.", "firm.", "destruction.total"))
-                if row["measure"].endswith((".weighted", "firm.breach", "firm.destroys", "destruction.total"))]
+        return [
+            row
+            for s in self.segments.values()
+            for row in s.rows(("net.", "firm.", "destruction.total"))
+            if row["measure"].endswith((".weighted", "firm.breach", "firm.destroys", "destruction.total"))
+        ]
 
 
-def compare_networks(before: nx.MultiDiGraph, after: nx.MultiDiGraph, context: Context | None = None,
-                     respondent: str = "") -> tuple[tuple[Change, ...], tuple[BreakChange, ...]]:
+def compare_networks(
+    before: nx.MultiDiGraph, after: nx.MultiDiGraph, context: Context | None = None, respondent: str = ""
+) -> tuple[tuple[Change, ...], tuple[BreakChange, ...]]:
     """Net-value changes per actor and dimension, and deal-breakers gained or lost, between two graphs."""
     nb, na = net_value(before, context), net_value(after, context)
     changes = []
@@ -85,8 +90,9 @@ def compare_networks(before: nx.MultiDiGraph, after: nx.MultiDiGraph, context: C
     return tuple(changes), tuple(breaks)
 
 
-def compare_measures(before: tuple[Sequence[str], np.ndarray], after: tuple[Sequence[str], np.ndarray],
-                     segments: Sequence[str | None]) -> dict[str, SegmentSummary]:
+def compare_measures(
+    before: tuple[Sequence[str], np.ndarray], after: tuple[Sequence[str], np.ndarray], segments: Sequence[str | None]
+) -> dict[str, SegmentSummary]:
     """Per segment, the summary of every measure's change; rows of both matrices are the same respondents."""
     keys = sorted(set(before[0]) | set(after[0]))
 

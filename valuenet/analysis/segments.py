@@ -51,8 +51,9 @@ NAN = float("nan")
 CONDITIONAL = ("touchpoint.",)
 
 
-def respondent_measures(g: nx.MultiDiGraph, context: Context | None = None, *,
-                        graph_measures: bool = True) -> dict[str, float]:
+def respondent_measures(
+    g: nx.MultiDiGraph, context: Context | None = None, *, graph_measures: bool = True
+) -> dict[str, float]:
     """The scalar measures of one respondent's network; ``graph_measures`` adds loops, positions and money."""
     ctx = resolve(g, context)
     focal = focal_of(g)
@@ -152,8 +153,11 @@ class SegmentSummary(Result):
     measures: Mapping[str, Stat]
 
     def rows(self, prefixes: Sequence[str] = ()) -> list[dict[str, Any]]:
-        return [{"segment": self.segment, "measure": k, **s.to_dict()} for k, s in self.measures.items()
-                if not prefixes or k.startswith(tuple(prefixes))]
+        return [
+            {"segment": self.segment, "measure": k, **s.to_dict()}
+            for k, s in self.measures.items()
+            if not prefixes or k.startswith(tuple(prefixes))
+        ]
 
 
 def bootstrap_means(x: np.ndarray, resamples: int = RESAMPLES, seed: int = 0) -> np.ndarray:
@@ -179,7 +183,7 @@ def bootstrap_means(x: np.ndarray, resamples: int = RESAMPLES, seed: int = 0) ->
         if len(gaps):
             with np.errstate(invalid="ignore", divide="ignore"):
                 block[:, gaps] = (counts @ xz[:, gaps]) / (counts @ mask)
-        out[start:start + b] = block
+        out[start : start + b] = block
     return out
 
 
@@ -226,12 +230,22 @@ def summarise(keys: Sequence[str], x: np.ndarray, seed: int = 0) -> dict[str, St
     has = n > 0
     median[has] = np.nanmedian(masked[:, has], axis=0)
     lo, hi = mean_interval(x, seed=seed)
-    return {k: Stat(int(n[j]), float(mean[j]), float(median[j]), float(math.sqrt(var[j])) if n[j] > 1 else NAN,
-                    float(lo[j]), float(hi[j])) for j, k in enumerate(keys)}
+    return {
+        k: Stat(
+            int(n[j]),
+            float(mean[j]),
+            float(median[j]),
+            float(math.sqrt(var[j])) if n[j] > 1 else NAN,
+            float(lo[j]),
+            float(hi[j]),
+        )
+        for j, k in enumerate(keys)
+    }
 
 
-def aggregate(keys: Sequence[str], x: np.ndarray, segments: Sequence[str | None], *,
-              overall: bool = True, seed: int = 0) -> dict[str, SegmentSummary]:
+def aggregate(
+    keys: Sequence[str], x: np.ndarray, segments: Sequence[str | None], *, overall: bool = True, seed: int = 0
+) -> dict[str, SegmentSummary]:
     """Summaries per segment (and over everyone as ``(all)``) of a respondents x measures matrix."""
     labels = np.array([s if s is not None else NO_SEGMENT for s in segments], dtype=object)
     groups = {str(s): np.flatnonzero(labels == s) for s in dict.fromkeys(labels.tolist())}

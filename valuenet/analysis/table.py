@@ -50,8 +50,9 @@ class FlowTable:
     mag: np.ndarray
 
     @classmethod
-    def from_model(cls, model: Model, goal: str, scenario: str = DEFAULT_SCENARIO,
-                   respondents: Iterable[str] | None = None) -> FlowTable:
+    def from_model(
+        cls, model: Model, goal: str, scenario: str = DEFAULT_SCENARIO, respondents: Iterable[str] | None = None
+    ) -> FlowTable:
         """The table of one goal and scenario; by default every respondent with a flow in it."""
         flows = flows_of(model, goal, scenario)
         customer = model.customer_of(goal)
@@ -62,8 +63,10 @@ class FlowTable:
             ids = list(respondents)
         people = [model.respondent(i) for i in ids]
         if any(p.actor not in (None, customer) for p in people):
-            raise AnalysisError(f"goal {goal!r}: some respondents play another customer actor than {customer!r}; "
-                                "the vectorised path needs one customer. Analyse them per graph instead.")
+            raise AnalysisError(
+                f"goal {goal!r}: some respondents play another customer actor than {customer!r}; "
+                "the vectorised path needs one customer. Analyse them per graph instead."
+            )
         actors = [a.id for a in model.actors]
         a_ix = {a: i for i, a in enumerate(actors)}
         dims = model.dimension_ids
@@ -92,8 +95,26 @@ class FlowTable:
         w = np.array([[normalise_weights(p.weights, dims)[d] for d in dims] for p in people]).reshape(-1, len(dims))
         thr = np.array([[p.thresholds.get(d, np.nan) for d in dims] for p in people]).reshape(-1, len(dims))
         ints = [cols[:, i].astype(np.int64) for i in range(6)]
-        return cls(ids, [p.segment for p in people], actors, dims, list(tps), a_ix[model.focal_firm().id], c,
-                   model.scale.max, w, thr, present, ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], cols[:, 6])
+        return cls(
+            ids,
+            [p.segment for p in people],
+            actors,
+            dims,
+            list(tps),
+            a_ix[model.focal_firm().id],
+            c,
+            model.scale.max,
+            w,
+            thr,
+            present,
+            ints[0],
+            ints[1],
+            ints[2],
+            ints[3],
+            ints[4],
+            ints[5],
+            cols[:, 6],
+        )
 
 
 def _sum_by(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
@@ -188,8 +209,9 @@ def table_measures(t: FlowTable) -> tuple[list[str], np.ndarray]:
     return keys, np.column_stack([cols[k] for k in keys]) if keys else np.zeros((n_r, 0))
 
 
-def mean_flows(t: FlowTable, rows: np.ndarray | None = None, goal: str = "goal",
-               scenario: str = DEFAULT_SCENARIO) -> list[Flow]:
+def mean_flows(
+    t: FlowTable, rows: np.ndarray | None = None, goal: str = "goal", scenario: str = DEFAULT_SCENARIO
+) -> list[Flow]:
     """The perceived flows of the average respondent among ``rows`` (default: everyone), one per distinct
     (giver, receiver, dimension, touchpoint, responsible), magnitude = sum / number of respondents.
 
@@ -213,8 +235,17 @@ def mean_flows(t: FlowTable, rows: np.ndarray | None = None, goal: str = "goal",
         dim, rest = rest % n_d, rest // n_d
         src, dst = rest // n_a, rest % n_a
         touchpoint = t.touchpoints[tp]
-        out.append(Flow(id=f"mean-{len(out)}", goal=goal, scenario=scenario, source=t.actors[src],
-                        target=t.actors[dst], dimension=t.dimensions[dim], magnitude=mag,
-                        touchpoint=None if touchpoint == NO_TOUCHPOINT else touchpoint,
-                        responsible=t.actors[blame] if blame >= 0 else None))
+        out.append(
+            Flow(
+                id=f"mean-{len(out)}",
+                goal=goal,
+                scenario=scenario,
+                source=t.actors[src],
+                target=t.actors[dst],
+                dimension=t.dimensions[dim],
+                magnitude=mag,
+                touchpoint=None if touchpoint == NO_TOUCHPOINT else touchpoint,
+                responsible=t.actors[blame] if blame >= 0 else None,
+            )
+        )
     return out

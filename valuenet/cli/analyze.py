@@ -28,15 +28,31 @@ from valuenet.models import DEFAULT_SCENARIO
 @click.option("--segment", metavar="NAME", help="Analyse one segment's mean respondent.")
 @click.option("--scenario", default=DEFAULT_SCENARIO, show_default=True, metavar="ID", help="Scenario to analyse.")
 @click.option("--compare", metavar="ID", help="A second scenario to compare with (e.g. future-a).")
-@click.option("--section", "sections", multiple=True, type=click.Choice([*SECTIONS, "all"]), default=("all",),
-              show_default=True, help="Section(s) to show; repeat the option for several.")
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    type=click.Choice([*SECTIONS, "all"]),
+    default=("all",),
+    show_default=True,
+    help="Section(s) to show; repeat the option for several.",
+)
 @model_option
 @store_option
 @database_option
 @format_option
-def analyze(goal: str | None, respondent: str | None, segment: str | None, scenario: str, compare: str | None,
-            sections: tuple[str, ...], model_id: str | None, store_url: str | None, database: str | None,
-            fmt: str) -> None:
+def analyze(
+    goal: str | None,
+    respondent: str | None,
+    segment: str | None,
+    scenario: str,
+    compare: str | None,
+    sections: tuple[str, ...],
+    model_id: str | None,
+    store_url: str | None,
+    database: str | None,
+    fmt: str,
+) -> None:
     """Show where the focal firm adds and destroys value in a goal's network.
 
     Sections: net value per actor, value destruction, deal-breakers, dependency

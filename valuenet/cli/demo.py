@@ -12,8 +12,14 @@ from valuenet.demo import run_demo
 
 
 @cli.command()
-@click.option("--dir", "folder", default="valuenet-demo", show_default=True, type=click.Path(file_okay=False),
-              help="Folder for the demo's store, views and reports; its store is made afresh.")
+@click.option(
+    "--dir",
+    "folder",
+    default="valuenet-demo",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the demo's store, views and reports; its store is made afresh.",
+)
 def demo(folder: str) -> None:
     """Import the bundled examples into a fresh store, analyse them, and write their views and reports."""
     result = run_demo(Path(folder))

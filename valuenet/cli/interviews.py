@@ -11,8 +11,13 @@ from valuenet.importers.template import write_template
 
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="File to write (interviews.csv or interviews.xlsx).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="File to write (interviews.csv or interviews.xlsx).",
+)
 def template(fmt: str, output: str) -> None:
     """Write an empty interview table in the documented long layout, ready to fill in.
 
@@ -26,8 +31,14 @@ def template(fmt: str, output: str) -> None:
 @cli.command()
 @click.option("--respondents", type=click.IntRange(min=1), required=True, help="How many interviews to make.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same data.")
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), required=True,
-              help="Folder for model.yaml, interviews.csv and effects.json.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    required=True,
+    help="Folder for model.yaml, interviews.csv and effects.json.",
+)
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True)
 def synth(respondents: int, seed: int, out_dir: str, fmt: str) -> None:
     """Write realistic synthetic interview data with planted effects (about 10 rows per respondent).
@@ -39,5 +50,7 @@ def synth(respondents: int, seed: int, out_dir: str, fmt: str) -> None:
     from valuenet.importers.synth import write_synthetic
 
     sidecar = write_synthetic(out_dir, respondents, seed, fmt)
-    message(f"Wrote {sidecar['rows']:,} rows for {respondents:,} respondents to {sidecar['files']['interviews']}, "
-            f"with model.yaml and effects.json ({len(sidecar['effects'])} planted effects).")
+    message(
+        f"Wrote {sidecar['rows']:,} rows for {respondents:,} respondents to {sidecar['files']['interviews']}, "
+        f"with model.yaml and effects.json ({len(sidecar['effects'])} planted effects)."
+    )

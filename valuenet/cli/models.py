@@ -32,8 +32,11 @@ def summary_rows(summary: WriteSummary, tabular: TabularResult | None = None) ->
     """One row per item kind; with interview tables, a ``rejected`` column counts rejected rows."""
     if tabular is None:
         return [{"items": kind, **vars(c)} for kind, c in summary.counts.items()]
-    rejected = {"actors": tabular.rejected["actors"], "respondents": tabular.rejected["respondents"],
-                "flows": tabular.rejected["flows"]}
+    rejected = {
+        "actors": tabular.rejected["actors"],
+        "respondents": tabular.rejected["respondents"],
+        "flows": tabular.rejected["flows"],
+    }
     return [{"items": kind, **vars(c), "rejected": rejected.get(kind, 0)} for kind, c in summary.counts.items()]
 
 
@@ -52,42 +55,93 @@ def validate(files: tuple[str, ...]) -> None:
     """Check model files and report every problem; writes nothing."""
     models = read_models(files)
     for path, model in models:
-        message(f"{path}: OK ({len(model.actors)} actors, {len(model.respondents)} respondents, "
-                f"{len(model.flows)} flows).")
+        message(
+            f"{path}: OK ({len(model.actors)} actors, {len(model.respondents)} respondents, {len(model.flows)} flows)."
+        )
 
 
 @cli.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--model", "model_id", metavar="ID",
-              help="Model the interview tables go into (required to create a new model from tables).")
-@click.option("--format", "in_fmt", type=click.Choice(TABLE_INPUT_FORMATS),
-              help="Read the interview tables as this format, whatever their extension.")
-@click.option("--encoding", metavar="NAME", help="Text encoding of CSV/JSON files (default UTF-8, with or "
-              "without BOM), e.g. cp1252 or latin-1.")
-@click.option("--replace", is_flag=True, help="Model files: make the stored model exactly the file. Tables: "
-              "replace the data of each respondent they name.")
+@click.option(
+    "--model",
+    "model_id",
+    metavar="ID",
+    help="Model the interview tables go into (required to create a new model from tables).",
+)
+@click.option(
+    "--format",
+    "in_fmt",
+    type=click.Choice(TABLE_INPUT_FORMATS),
+    help="Read the interview tables as this format, whatever their extension.",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="Text encoding of CSV/JSON files (default UTF-8, with or without BOM), e.g. cp1252 or latin-1.",
+)
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Model files: make the stored model exactly the file. Tables: replace the data of each respondent they name.",
+)
 @click.option("--skip-invalid", is_flag=True, help="Write the valid rows; write the rejected ones to a rejects file.")
-@click.option("--rejects", "rejects", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Where --skip-invalid writes rejected rows (default: FIRST_TABLE.rejects.csv).")
+@click.option(
+    "--rejects",
+    "rejects",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Where --skip-invalid writes rejected rows (default: FIRST_TABLE.rejects.csv).",
+)
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing.")
-@click.option("--aliases", type=click.Path(dir_okay=False, exists=True), metavar="FILE",
-              help="CSV of alias,actor pairs merging other spellings of actor names.")
-@click.option("--summary", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-              help="Format of the summary printed on stdout.")
+@click.option(
+    "--aliases",
+    type=click.Path(dir_okay=False, exists=True),
+    metavar="FILE",
+    help="CSV of alias,actor pairs merging other spellings of actor names.",
+)
+@click.option(
+    "--summary",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Format of the summary printed on stdout.",
+)
 @store_option
 @database_option
-def import_(files: tuple[str, ...], model_id: str | None, in_fmt: str | None, encoding: str | None, replace: bool,
-            skip_invalid: bool, rejects: str | None, dry_run: bool, aliases: str | None, store_url: str | None,
-            database: str | None, fmt: str) -> None:
+def import_(
+    files: tuple[str, ...],
+    model_id: str | None,
+    in_fmt: str | None,
+    encoding: str | None,
+    replace: bool,
+    skip_invalid: bool,
+    rejects: str | None,
+    dry_run: bool,
+    aliases: str | None,
+    store_url: str | None,
+    database: str | None,
+    fmt: str,
+) -> None:
     """Import model files and interview tables (CSV, XLSX, JSON, JSONL) into the store.
 
     Every row is checked first: by default any invalid row means nothing is
     written. Importing the same file again changes nothing.
     """
     with connect(store_url, database, create=True) as store, progress_bar("Importing") as progress:
-        result = import_files(store, files, model_id=model_id, fmt=in_fmt, encoding=encoding, replace=replace,
-                              skip_invalid=skip_invalid, rejects=rejects, dry_run=dry_run, aliases=aliases,
-                              progress=progress)
+        result = import_files(
+            store,
+            files,
+            model_id=model_id,
+            fmt=in_fmt,
+            encoding=encoding,
+            replace=replace,
+            skip_invalid=skip_invalid,
+            rejects=rejects,
+            dry_run=dry_run,
+            aliases=aliases,
+            progress=progress,
+        )
         url = store.url
     tab = result.tabular if isinstance(result.tabular, TabularResult) else None
     echo_data(render_rows(summary_rows(result.summary, tab), fmt))
@@ -109,9 +163,15 @@ def import_(files: tuple[str, ...], model_id: str | None, in_fmt: str | None, en
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "yaml", *TABLE_FORMATS]), default="json",
-              show_default=True, help="json/yaml: the whole model file; csv/jsonl/xlsx: interview tables in the long "
-              "layout (docs/interview-layout.md).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "yaml", *TABLE_FORMATS]),
+    default="json",
+    show_default=True,
+    help="json/yaml: the whole model file; csv/jsonl/xlsx: interview tables in the long "
+    "layout (docs/interview-layout.md).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE, not stdout.")
 @model_option
 @store_option
@@ -135,8 +195,10 @@ def export(fmt: str, output: str | None, model_id: str | None, store_url: str | 
             tables = write_tables(model, target, fmt)
             message(f"Wrote {len(tables.exchange_rows)} rows of {model.id} to {output}.")
         if tables.skipped:
-            message(f"Note: {len(tables.skipped)} flows are not customer exchanges and have no row in this layout; "
-                    "export --format yaml keeps them.")
+            message(
+                f"Note: {len(tables.skipped)} flows are not customer exchanges and have no row in this layout; "
+                "export --format yaml keeps them."
+            )
         return
     text = model_to_json(model) if fmt == "json" else model_to_yaml(model)
     if output:

@@ -45,8 +45,13 @@ def _home(home: str | None) -> Path | None:
     return Path(home) if home else None
 
 
-home_option = click.option("--home", type=click.Path(file_okay=False), envvar="VALUENET_NEO4J_HOME",
-                           show_envvar=True, help="Server folder (default: ~/.cache/valuenet/neo4j).")
+home_option = click.option(
+    "--home",
+    type=click.Path(file_okay=False),
+    envvar="VALUENET_NEO4J_HOME",
+    show_envvar=True,
+    help="Server folder (default: ~/.cache/valuenet/neo4j).",
+)
 
 
 @cli.group("neo4j")
@@ -106,8 +111,9 @@ def _neo4j_uri(uri: str | None, option: str) -> str:
     env_store = os.environ.get(STORE_ENV) or ""
     chosen = uri or os.environ.get(URI_ENV) or (env_store if is_neo4j_url(env_store) else "") or LOCAL_URI
     if not is_neo4j_url(chosen):
-        raise click.BadParameter(f"{chosen!r} is not a Neo4j URI (bolt://, neo4j://, neo4j+s://...).",
-                                 param_hint=option)
+        raise click.BadParameter(
+            f"{chosen!r} is not a Neo4j URI (bolt://, neo4j://, neo4j+s://...).", param_hint=option
+        )
     return chosen
 
 
@@ -131,8 +137,9 @@ def push(model_id: str | None, to_uri: str | None, store_url: str | None, databa
 
 @cli.command()
 @model_option
-@click.option("--from", "from_uri", metavar="URI",
-              help="Neo4j to copy from. Default: $NEO4J_URI, else " + LOCAL_URI + ".")
+@click.option(
+    "--from", "from_uri", metavar="URI", help="Neo4j to copy from. Default: $NEO4J_URI, else " + LOCAL_URI + "."
+)
 @store_option
 @database_option
 @format_option
@@ -156,16 +163,32 @@ def _params(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...
 
 @cli.command("cypher")
 @click.argument("file_or_query", required=False)
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", callback=_params,
-              help="A query parameter; repeat for more. Typed: null, true/false, numbers, JSON lists and maps; "
-                   "anything else is text.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=_params,
+    help="A query parameter; repeat for more. Typed: null, true/false, numbers, JSON lists and maps; "
+    "anything else is text.",
+)
 @click.option("--list", "show_list", is_flag=True, help="List the library's questions and their parameters.")
-@click.option("--store", "store_url", metavar="URI",
-              help="Neo4j to query. Default: $NEO4J_URI, else $VALUENET_STORE if it is Neo4j, else " + LOCAL_URI + ".")
+@click.option(
+    "--store",
+    "store_url",
+    metavar="URI",
+    help="Neo4j to query. Default: $NEO4J_URI, else $VALUENET_STORE if it is Neo4j, else " + LOCAL_URI + ".",
+)
 @database_option
 @format_option
-def cypher(file_or_query: str | None, params: dict[str, Any], show_list: bool, store_url: str | None,
-           database: str | None, fmt: str) -> None:
+def cypher(
+    file_or_query: str | None,
+    params: dict[str, Any],
+    show_list: bool,
+    store_url: str | None,
+    database: str | None,
+    fmt: str,
+) -> None:
     """Run a file of the cypher/ library (by name or path), a .cypher file, or a query.
 
     A library file's :param defaults fill the parameters not given. Examples:

@@ -18,16 +18,31 @@ from valuenet.cli._common import connect, database_option, message, model_option
 @click.option("--firm", is_flag=True, help="Centre on the focal firm: its flows and the flows it causes.")
 @click.option("--scenario", default="current", show_default=True, metavar="ID", help="Scenario to show.")
 @click.option("--compare", metavar="ID", help="Show what changes from --scenario to this scenario.")
-@click.option("--color-by", "color_by", type=click.Choice(["dimension", "impact", "change"]),
-              help="Colour flows by dimension, by whether they add or destroy value, or by change "
-                   "(default: dimension; change with --compare).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="HTML file to write.")
+@click.option(
+    "--color-by",
+    "color_by",
+    type=click.Choice(["dimension", "impact", "change"]),
+    help="Colour flows by dimension, by whether they add or destroy value, or by change "
+    "(default: dimension; change with --compare).",
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="HTML file to write."
+)
 @store_option
 @database_option
-def view(model_id: str | None, goal: str | None, respondent: str | None, segment: str | None, firm: bool,
-         scenario: str, compare: str | None, color_by: str | None, output: str, store_url: str | None,
-         database: str | None) -> None:
+def view(
+    model_id: str | None,
+    goal: str | None,
+    respondent: str | None,
+    segment: str | None,
+    firm: bool,
+    scenario: str,
+    compare: str | None,
+    color_by: str | None,
+    output: str,
+    store_url: str | None,
+    database: str | None,
+) -> None:
     """Write an interactive network view as one HTML file that opens from disk, offline."""
     if respondent and segment:
         raise click.UsageError("use --respondent or --segment, not both.")
@@ -35,8 +50,15 @@ def view(model_id: str | None, goal: str | None, respondent: str | None, segment
 
     with connect(store_url, database) as store:
         model = store.read_model(model_id)
-    spec = ViewSpec(goal=goal, scenario=scenario, respondent=respondent, segment=segment, firm=firm,
-                    compare=compare, color_by=color_by)
+    spec = ViewSpec(
+        goal=goal,
+        scenario=scenario,
+        respondent=respondent,
+        segment=segment,
+        firm=firm,
+        compare=compare,
+        color_by=color_by,
+    )
     path = write_model_view(model, spec, output)
     message(f"Wrote {path}. Open it in a browser; it needs no network.")
 
@@ -46,12 +68,24 @@ def view(model_id: str | None, goal: str | None, respondent: str | None, segment
 @click.option("--goal", metavar="GOAL", help="Goal to report on (needed when the model has several).")
 @click.option("--scenario", default="current", show_default=True, metavar="ID", help="Scenario to report on.")
 @click.option("--compare", metavar="ID", help="A second scenario to compare with (default: the goal's next one).")
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, writable=True),
-              help="Folder to write the report into (index.html).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False, writable=True),
+    help="Folder to write the report into (index.html).",
+)
 @store_option
 @database_option
-def report(model_id: str | None, goal: str | None, scenario: str, compare: str | None, output: str,
-           store_url: str | None, database: str | None) -> None:
+def report(
+    model_id: str | None,
+    goal: str | None,
+    scenario: str,
+    compare: str | None,
+    output: str,
+    store_url: str | None,
+    database: str | None,
+) -> None:
     """Write an HTML report for a goal: network, heatmap, value destruction, opportunities, loyalty drivers."""
     from valuenet.views.report import ReportSpec, write_report
 

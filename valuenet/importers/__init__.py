@@ -66,8 +66,11 @@ def read_models(paths: Sequence[str | Path]) -> list[tuple[Path, Model]]:
     for raw in paths:
         path = Path(raw)
         if path.suffix.lower() not in MODEL_SUFFIXES:
-            problems.append(Problem(str(path), f"'{path.suffix}' is not a model file type.",
-                                    "Use a .yaml, .yml or .json model file."))
+            problems.append(
+                Problem(
+                    str(path), f"'{path.suffix}' is not a model file type.", "Use a .yaml, .yml or .json model file."
+                )
+            )
             continue
         try:
             out.append((path, read_model_file(path)))
@@ -96,8 +99,9 @@ def read_aliases(path: str | Path) -> dict[str, str]:
         if not any(cells):
             continue
         if len(cells) < 2 or not cells[0] or not cells[1]:
-            raise ModelFileError([Problem(f"{p} row {i}", "needs an alias and an actor.",
-                                          "Write two columns: alias,actor.")])
+            raise ModelFileError(
+                [Problem(f"{p} row {i}", "needs an alias and an actor.", "Write two columns: alias,actor.")]
+            )
         out[cells[0]] = cells[1]
     return out
 
@@ -160,8 +164,10 @@ def import_files(
         if target_id is None:
             ids = [m.id for _, m in models] or [m.id for m in store.list_models()]
             if len(set(ids)) != 1:
-                raise NotFoundError("interview tables need a model to go into; choose one with --model ID "
-                                    f"({'the store holds ' + ', '.join(ids) if ids else 'the store is empty'}).")
+                raise NotFoundError(
+                    "interview tables need a model to go into; choose one with --model ID "
+                    f"({'the store holds ' + ', '.join(ids) if ids else 'the store is empty'})."
+                )
             target_id = ids[0]
         from_file = [m for _, m in models if m.id == target_id]
         stored = _stored_structure(store, target_id)
@@ -179,8 +185,12 @@ def import_files(
         if imp is not None and target_id is not None:
             extra = [b for _, m in models if m.id == target_id for b in batches_of(m)]
             result.files[str(table_paths[0])] = diff_write(
-                store, imp.target.header, [*extra, *imp.batches()],
-                replace=replace and bool(extra), replace_respondents=() if extra else imp.replaced_respondents())
+                store,
+                imp.target.header,
+                [*extra, *imp.batches()],
+                replace=replace and bool(extra),
+                replace_respondents=() if extra else imp.replaced_respondents(),
+            )
             imp.close()
             result.models.append(target_id)
         result.models += [m.id for _, m in models if m.id != target_id]
@@ -193,15 +203,22 @@ def import_files(
         extra = [b for _, m in models if m.id == target_id for b in batches_of(m)]
         rejects_path = (rejects or Path(table_paths[0]).with_suffix(".rejects.csv")) if skip_invalid else None
         # a model file imported with its tables lands in the same write
-        summary_holder = write_import(store, imp, rejects_path=rejects_path, extra=extra,
-                                      replace=replace and bool(extra))
+        summary_holder = write_import(
+            store, imp, rejects_path=rejects_path, extra=extra, replace=replace and bool(extra)
+        )
         result.files[str(table_paths[0])] = summary_holder.summary
         result.models.append(target_id)
     return result
 
 
-def diff_write(store: Store, header: Model, batches: Iterable[Batch], *, replace: bool = False,
-               replace_respondents: Sequence[str] = ()) -> WriteSummary:
+def diff_write(
+    store: Store,
+    header: Model,
+    batches: Iterable[Batch],
+    *,
+    replace: bool = False,
+    replace_respondents: Sequence[str] = (),
+) -> WriteSummary:
     """What :meth:`Store.write` would report for these batches, computed without writing."""
     summary = WriteSummary()
     try:
@@ -209,13 +226,15 @@ def diff_write(store: Store, header: Model, batches: Iterable[Batch], *, replace
     except NotFoundError:
         stored = None
     kinds = ("actors", "goals", "respondents", "flows")
-    old = {k: {x.id: x.model_dump_json(exclude_defaults=True) for x in getattr(stored, k)} if stored else {}
-           for k in kinds}
+    old = {
+        k: {x.id: x.model_dump_json(exclude_defaults=True) for x in getattr(stored, k)} if stored else {} for k in kinds
+    }
     c = summary.counts["models"]
     if stored is None:
         c.added = 1
     elif model_header(stored).model_dump_json(exclude_defaults=True) != model_header(header).model_dump_json(
-            exclude_defaults=True):
+        exclude_defaults=True
+    ):
         c.updated = 1
     else:
         c.unchanged = 1
@@ -239,8 +258,9 @@ def diff_write(store: Store, header: Model, batches: Iterable[Batch], *, replace
             summary.counts[k].removed = len(set(old[k]) - written[k])
     elif stored is not None and replace_respondents:
         rs = set(replace_respondents)
-        summary.counts["flows"].removed = sum(1 for f in stored.flows
-                                              if f.respondent in rs and f.id not in written["flows"])
+        summary.counts["flows"].removed = sum(
+            1 for f in stored.flows if f.respondent in rs and f.id not in written["flows"]
+        )
     return summary
 
 

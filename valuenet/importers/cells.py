@@ -66,8 +66,10 @@ def text(value: Any) -> str | None:
     if not s:
         return None
     if len(s) > MAX_CELL:
-        raise CellError(f"the cell holds {len(s):,} characters; a cell holds at most {MAX_CELL:,}.",
-                        "Shorten it, or keep the full text elsewhere and put a reference here.")
+        raise CellError(
+            f"the cell holds {len(s):,} characters; a cell holds at most {MAX_CELL:,}.",
+            "Shorten it, or keep the full text elsewhere and put a reference here.",
+        )
     if s[0] == "'" and len(s) > 1 and s[1] in _FORMULA_START:
         return s[1:]
     return s
@@ -77,8 +79,9 @@ def ident(value: Any) -> str | None:
     """An id: text of at most :data:`MAX_ID` characters."""
     s = text(value)
     if s is not None and len(s) > MAX_ID:
-        raise CellError(f"{show(s)} is too long for an id ({len(s)} characters; at most {MAX_ID}).",
-                        "Use a shorter id.")
+        raise CellError(
+            f"{show(s)} is too long for an id ({len(s)} characters; at most {MAX_ID}).", "Use a shorter id."
+        )
     return s
 
 
@@ -100,8 +103,11 @@ def number(value: Any) -> float | None:
             if _DECIMAL_COMMA.match(s):
                 out = float(s.replace(",", "."))
             else:
-                fix = ("Type the number itself: formulas are not evaluated." if s.startswith(("=", "'="))
-                       else "Type a number such as 4 or 2.5.")
+                fix = (
+                    "Type the number itself: formulas are not evaluated."
+                    if s.startswith(("=", "'="))
+                    else "Type a number such as 4 or 2.5."
+                )
                 raise CellError(f"{show(s)} is not a number.", fix) from None
     if not math.isfinite(out):
         raise CellError(f"{show(value)} is not a finite number.", "Type a number such as 4 or 2.5.")

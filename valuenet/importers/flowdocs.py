@@ -61,22 +61,44 @@ def exchange_docs(ex: Exchange, customer: str) -> list[FlowDoc]:
     tail = "" if ex.occurrences == 1.0 else ',"occurrences":' + _float(ex.occurrences)
     if ex.tangible is not None:
         tail += ',"tangible":true' if ex.tangible else ',"tangible":false'
-    tail += (_opt("touchpoint", ex.touchpoint) + _opt("stage", ex.stage) + _opt("quote", ex.quote)
-             + _opt("respondent", ex.respondent) + _opt("responsible", ex.responsible)
-             + ',"exchange":' + _text(ex.id) + _opt("note", ex.note) + "}")
+    tail += (
+        _opt("touchpoint", ex.touchpoint)
+        + _opt("stage", ex.stage)
+        + _opt("quote", ex.quote)
+        + _opt("respondent", ex.respondent)
+        + _opt("responsible", ex.responsible)
+        + ',"exchange":'
+        + _text(ex.id)
+        + _opt("note", ex.note)
+        + "}"
+    )
     out = []
     if ex.gets is not None or ex.gets_money is not None:
         fid = ex.id + ":gets"
         values = ("" if ex.gets is None else ',"magnitude":' + _float(ex.gets)) + (
-            "" if ex.gets_money is None else ',"money":' + _float(ex.gets_money))
-        out.append(FlowDoc(fid, ex.goal, ex.respondent, '{"id":' + _text(fid) + head + ',"source":' + actor
-                           + ',"target":' + cust + dim + values + tail))
+            "" if ex.gets_money is None else ',"money":' + _float(ex.gets_money)
+        )
+        out.append(
+            FlowDoc(
+                fid,
+                ex.goal,
+                ex.respondent,
+                '{"id":' + _text(fid) + head + ',"source":' + actor + ',"target":' + cust + dim + values + tail,
+            )
+        )
     if ex.gives is not None or ex.gives_money is not None:
         fid = ex.id + ":gives"
         values = ("" if ex.gives is None else ',"magnitude":' + _float(ex.gives)) + (
-            "" if ex.gives_money is None else ',"money":' + _float(ex.gives_money))
-        out.append(FlowDoc(fid, ex.goal, ex.respondent, '{"id":' + _text(fid) + head + ',"source":' + cust
-                           + ',"target":' + actor + dim + values + tail))
+            "" if ex.gives_money is None else ',"money":' + _float(ex.gives_money)
+        )
+        out.append(
+            FlowDoc(
+                fid,
+                ex.goal,
+                ex.respondent,
+                '{"id":' + _text(fid) + head + ',"source":' + cust + ',"target":' + actor + dim + values + tail,
+            )
+        )
     return out
 
 

@@ -50,52 +50,114 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     # -- exchange level -----------------------------------------------------------------------
-    Column("exchange_id", "exchange", "id", "Stable id of the exchange; derived from the content when left empty.",
-           ("exchange", "flow_id")),
-    Column("respondent", "exchange", "id", "Id of the interviewed respondent (blank: a flow nobody reported).",
-           ("respondent_id", "interviewee", "participant", "participant_id")),
+    Column(
+        "exchange_id",
+        "exchange",
+        "id",
+        "Stable id of the exchange; derived from the content when left empty.",
+        ("exchange", "flow_id"),
+    ),
+    Column(
+        "respondent",
+        "exchange",
+        "id",
+        "Id of the interviewed respondent (blank: a flow nobody reported).",
+        ("respondent_id", "interviewee", "participant", "participant_id"),
+    ),
     Column("goal", "exchange", "id", "Goal id or title (optional when the model has one goal).", ("goal_id",)),
     Column("scenario", "exchange", "id", "Scenario id (default: current).", ("scenario_id", "state")),
-    Column("actor", "exchange", "id", "The actor the customer exchanges value with: id, name or alias.",
-           ("actor_id", "counterpart", "with")),
-    Column("dimension", "exchange", "id", "functional, economic, experiential, symbolic (or a custom one).",
-           ("dim", "value_dimension")),
-    Column("gets", "exchange", "number", "What the customer gets, on the model scale.",
-           ("get", "customer_gets", "value_received", "received")),
-    Column("gives", "exchange", "number", "What the customer gives up, on the model scale.",
-           ("give", "gives_up", "customer_gives", "customer_gives_up", "sacrifice")),
-    Column("gets_money", "exchange", "number", "Money value of what the customer gets, per occurrence.",
-           ("money_gets",)),
-    Column("gives_money", "exchange", "number", "Money the customer gives up (pays), per occurrence.",
-           ("money_gives", "money", "price", "paid")),
-    Column("occurrences", "exchange", "number", "How often the exchange happens per period (default 1).",
-           ("frequency", "times")),
-    Column("touchpoint", "exchange", "text", "Where the exchange happens (website, call centre...).",
-           ("touch_point", "channel")),
+    Column(
+        "actor",
+        "exchange",
+        "id",
+        "The actor the customer exchanges value with: id, name or alias.",
+        ("actor_id", "counterpart", "with"),
+    ),
+    Column(
+        "dimension",
+        "exchange",
+        "id",
+        "functional, economic, experiential, symbolic (or a custom one).",
+        ("dim", "value_dimension"),
+    ),
+    Column(
+        "gets",
+        "exchange",
+        "number",
+        "What the customer gets, on the model scale.",
+        ("get", "customer_gets", "value_received", "received"),
+    ),
+    Column(
+        "gives",
+        "exchange",
+        "number",
+        "What the customer gives up, on the model scale.",
+        ("give", "gives_up", "customer_gives", "customer_gives_up", "sacrifice"),
+    ),
+    Column(
+        "gets_money", "exchange", "number", "Money value of what the customer gets, per occurrence.", ("money_gets",)
+    ),
+    Column(
+        "gives_money",
+        "exchange",
+        "number",
+        "Money the customer gives up (pays), per occurrence.",
+        ("money_gives", "money", "price", "paid"),
+    ),
+    Column(
+        "occurrences",
+        "exchange",
+        "number",
+        "How often the exchange happens per period (default 1).",
+        ("frequency", "times"),
+    ),
+    Column(
+        "touchpoint",
+        "exchange",
+        "text",
+        "Where the exchange happens (website, call centre...).",
+        ("touch_point", "channel"),
+    ),
     Column("stage", "exchange", "text", "Journey stage.", ("journey_stage", "phase")),
     Column("quote", "exchange", "text", "Evidence: what the respondent said.", ("evidence", "verbatim")),
-    Column("responsible", "exchange", "id", "Actor whose conduct causes the exchange, when not the actor.",
-           ("responsible_actor", "caused_by")),
+    Column(
+        "responsible",
+        "exchange",
+        "id",
+        "Actor whose conduct causes the exchange, when not the actor.",
+        ("responsible_actor", "caused_by"),
+    ),
     Column("tangible", "exchange", "bool", "yes when something tangible changes hands.", ()),
     Column("note", "exchange", "text", "Coder's note.", ("notes", "comment")),
     # -- respondent level ---------------------------------------------------------------------
     Column("respondent_name", "respondent", "text", "Respondent's name or label.", ()),
     Column("persona", "respondent", "bool", "yes when the row stands for a persona, not a person.", ()),
-    Column("customer", "respondent", "id", "Customer actor the respondent plays (default: the goal's customer).",
-           ("customer_actor",)),
+    Column(
+        "customer",
+        "respondent",
+        "id",
+        "Customer actor the respondent plays (default: the goal's customer).",
+        ("customer_actor",),
+    ),
     Column("segment", "respondent", "text", "Segment the respondent belongs to.", ("customer_segment",)),
-    Column("nps", "respondent", "integer", "Likelihood to recommend, 0 to 10.",
-           ("likelihood_to_recommend", "recommend")),
+    Column(
+        "nps", "respondent", "integer", "Likelihood to recommend, 0 to 10.", ("likelihood_to_recommend", "recommend")
+    ),
     Column("churned", "respondent", "bool", "yes when the respondent has left.", ("churn",)),
     Column("situation", "respondent", "text", "The respondent's situation.", ()),
     Column("worldview", "respondent", "text", "The respondent's worldview.", ()),
-    Column("comparisons", "respondent", "list", "Alternatives they compare with, separated by ';'.",
-           ("alternatives",)),
+    Column("comparisons", "respondent", "list", "Alternatives they compare with, separated by ';'.", ("alternatives",)),
     Column("interview", "respondent", "text", "Reference to the source interview.", ("interview_id", "source")),
     # -- actor level ----------------------------------------------------------------------------
     Column("actor_name", "actor", "text", "Display name of a new actor (default: the actor cell).", ()),
-    Column("actor_kind", "actor", "id", "Kind of a new actor: customer, focal_firm, provider, partner, competitor, "
-           "peer, community, institution, employee (or a declared one).", ("kind",)),
+    Column(
+        "actor_kind",
+        "actor",
+        "id",
+        "Kind of a new actor: customer, focal_firm, provider, partner, competitor, "
+        "peer, community, institution, employee (or a declared one).",
+        ("kind",),
+    ),
     Column("actor_aliases", "actor", "list", "Other spellings of the actor's name, separated by ';'.", ()),
     Column("actor_description", "actor", "text", "Description of a new actor.", ()),
     Column("actor_perspective", "actor", "text", "internal, external or community.", ()),
@@ -120,8 +182,13 @@ ACTOR_COLUMNS = tuple(c.name for c in COLUMNS if c.level == "actor")
 _TABLE_ALIASES: dict[str, dict[str, str]] = {
     "flows": {"id": "exchange_id"},
     "respondents": {"id": "respondent", "name": "respondent_name"},
-    "actors": {"id": "actor", "name": "actor_name", "aliases": "actor_aliases", "description": "actor_description",
-               "perspective": "actor_perspective"},
+    "actors": {
+        "id": "actor",
+        "name": "actor_name",
+        "aliases": "actor_aliases",
+        "description": "actor_description",
+        "perspective": "actor_perspective",
+    },
 }
 _ALIASES: dict[str, str] = {}
 for _c in COLUMNS:
@@ -129,8 +196,11 @@ for _c in COLUMNS:
     for _a in _c.aliases:
         _ALIASES[_a] = _c.name
 _NON_WORD = re.compile(r"[^\w]+")
-_DIM_PATTERNS = (re.compile(r"^(weight|threshold)_(.+)$"), re.compile(r"^(.+)_(weight|threshold)$"),
-                 re.compile(r"^(w|t)_(.+)$"))
+_DIM_PATTERNS = (
+    re.compile(r"^(weight|threshold)_(.+)$"),
+    re.compile(r"^(.+)_(weight|threshold)$"),
+    re.compile(r"^(w|t)_(.+)$"),
+)
 
 
 def normalise_header(text: object) -> str:
@@ -168,7 +238,7 @@ def canonical_column(header: object, table: str = "flows") -> str | None:
         return name
     for prefix in (ATTRIBUTE_PREFIX, "attribute_"):
         if name.startswith(prefix) and len(name) > len(prefix):
-            return ATTRIBUTE_PREFIX + name[len(prefix):]
+            return ATTRIBUTE_PREFIX + name[len(prefix) :]
     dim = split_dimension_column(name)
     if dim is not None:
         return f"{dim[0]}_{dim[1]}"
@@ -208,8 +278,7 @@ def guess_table(headers: list[str]) -> str:
         if "actor_kind" in cols:
             return "actors"
         levels = {BY_NAME[c].level for c in cols if c in BY_NAME}
-        if "respondent" in levels or any(c and c.startswith(("weight_", "threshold_", ATTRIBUTE_PREFIX))
-                                         for c in cols):
+        if "respondent" in levels or any(c and c.startswith(("weight_", "threshold_", ATTRIBUTE_PREFIX)) for c in cols):
             return "respondents"
     return "flows"
 
@@ -227,7 +296,7 @@ def column_help(name: str) -> str:
     if name in BY_NAME:
         return BY_NAME[name].help
     if name.startswith(ATTRIBUTE_PREFIX):
-        return f"Respondent attribute '{name[len(ATTRIBUTE_PREFIX):]}'."
+        return f"Respondent attribute '{name[len(ATTRIBUTE_PREFIX) :]}'."
     dim = split_dimension_column(name)
     if dim is not None:
         return DIMENSION_COLUMNS[dim[0]].replace("the dimension", dim[1])

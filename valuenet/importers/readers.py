@@ -26,8 +26,17 @@ from valuenet.importers import layout
 
 #: Formats the tabular importer reads, by name; ``--format`` takes these.
 FORMATS: tuple[str, ...] = ("csv", "tsv", "xlsx", "json", "jsonl")
-SUFFIXES: dict[str, str] = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "csv", ".xlsx": "xlsx",
-                            ".xlsm": "xlsx", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+SUFFIXES: dict[str, str] = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 DELIMITERS = (",", ";", "\t")
 #: The csv module's limit on one field; cells past :data:`MAX_CELL` are reported by the validator.
 _CSV_FIELD_LIMIT = 64 * 1024 * 1024
@@ -68,8 +77,15 @@ def detect_format(path: Path, fmt: str | None = None) -> str:
         return fmt
     fmt_found = SUFFIXES.get(path.suffix.lower())
     if fmt_found is None:
-        raise ModelFileError([Problem(str(path), f"'{path.suffix or path.name}' is not a known file type.",
-                                      "Use .csv, .tsv, .xlsx, .json or .jsonl, or pass --format.")])
+        raise ModelFileError(
+            [
+                Problem(
+                    str(path),
+                    f"'{path.suffix or path.name}' is not a known file type.",
+                    "Use .csv, .tsv, .xlsx, .json or .jsonl, or pass --format.",
+                )
+            ]
+        )
     return fmt_found
 
 
@@ -88,8 +104,13 @@ def _map_header(cells: list[Any], where: str, table: str | None) -> tuple[str, l
         if c is None:
             continue
         if c in seen:
-            problems.append(Problem(where, f'columns {seen[c] + 1} ("{raw[seen[c]]}") and {i + 1} ("{raw[i]}") '
-                                           f'both mean "{c}".', "Remove or rename one of them."))
+            problems.append(
+                Problem(
+                    where,
+                    f'columns {seen[c] + 1} ("{raw[seen[c]]}") and {i + 1} ("{raw[i]}") both mean "{c}".',
+                    "Remove or rename one of them.",
+                )
+            )
         seen[c] = i
     if problems:
         raise ModelFileError(problems)
@@ -98,6 +119,7 @@ def _map_header(cells: list[Any], where: str, table: str | None) -> tuple[str, l
 
 
 # -- CSV ------------------------------------------------------------------------------------------
+
 
 def _open_text(path: Path, encoding: str) -> Any:
     try:
@@ -115,18 +137,23 @@ def _bad_line(path: Path, encoding: str) -> tuple[int, str]:
             try:
                 line.decode("utf-8" if encoding.lower() == "utf-8-sig" else encoding)
             except UnicodeDecodeError as exc:
-                return n, line[exc.start:exc.start + 1].hex()
+                return n, line[exc.start : exc.start + 1].hex()
     return 1, ""
 
 
 def _decode_error(name: str, encoding: str, exc: UnicodeDecodeError, path: Path) -> ModelFileError:
     row, byte = _bad_line(path, encoding)
     if encoding.replace("_", "-").lower() in ("utf-8-sig", "utf-8", "utf8"):
-        return _err(f"{name} row {row}", f"is not UTF-8 text (byte 0x{byte}); the file was probably saved as "
-                                          "Windows-1252 or Latin-1.",
-                    "Save it as 'CSV UTF-8', or pass --encoding cp1252 (or --encoding latin-1).")
-    return _err(f"{name} row {row}", f"cannot be decoded as {encoding} (byte 0x{byte}).",
-                "Pass the file's real encoding with --encoding.")
+        return _err(
+            f"{name} row {row}",
+            f"is not UTF-8 text (byte 0x{byte}); the file was probably saved as Windows-1252 or Latin-1.",
+            "Save it as 'CSV UTF-8', or pass --encoding cp1252 (or --encoding latin-1).",
+        )
+    return _err(
+        f"{name} row {row}",
+        f"cannot be decoded as {encoding} (byte 0x{byte}).",
+        "Pass the file's real encoding with --encoding.",
+    )
 
 
 def _sniff_delimiter(line: str, fmt: str) -> str:
@@ -164,8 +191,11 @@ def csv_tables(path: Path, *, name: str, fmt: str = "csv", encoding: str | None 
     if len([c for c in cols if c]) <= 1 and len(header) <= 1:
         sep = next((s for s in ("|", ":", ",", ";") if s in first), None)
         hint = f' It seems separated by "{sep}".' if sep else ""
-        raise _err(f"{name} row {header_line}", f'the header has one column ("{first.strip()[:60]}").{hint}',
-                   "Save the file separated by commas, semicolons or tabs.")
+        raise _err(
+            f"{name} row {header_line}",
+            f'the header has one column ("{first.strip()[:60]}").{hint}',
+            "Save the file separated by commas, semicolons or tabs.",
+        )
 
     width = len(cols)
 
@@ -185,13 +215,15 @@ def csv_tables(path: Path, *, name: str, fmt: str = "csv", encoding: str | None 
             except UnicodeDecodeError as exc:
                 raise _decode_error(name, enc, exc, path) from None
             except csv.Error as exc:
-                raise _err(f"{name} row {line + 1}", f"is not valid CSV ({exc}).",
-                           "Check the quotes on that row.") from None
+                raise _err(
+                    f"{name} row {line + 1}", f"is not valid CSV ({exc}).", "Check the quotes on that row."
+                ) from None
 
     return [Table(name, table, [c for c in cols if c], rows, unknown=set(unknown))]
 
 
 # -- JSON and JSON Lines ---------------------------------------------------------------------------
+
 
 def _flatten(obj: dict[str, Any]) -> dict[str, Any]:
     """Nested ``weights``/``thresholds``/``attributes`` objects become per-key columns."""
@@ -277,8 +309,9 @@ def json_tables(path: Path, *, name: str, encoding: str | None = None, data: Any
         try:
             data = json.loads(path.read_text(encoding=encoding or "utf-8-sig"))
         except json.JSONDecodeError as exc:
-            raise _err(f"{name} line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}.",
-                       "Fix the syntax.") from None
+            raise _err(
+                f"{name} line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}.", "Fix the syntax."
+            ) from None
         except UnicodeDecodeError as exc:
             raise _decode_error(name, encoding or "utf-8-sig", exc, path) from None
     if not isinstance(data, list):
@@ -296,8 +329,16 @@ def json_tables(path: Path, *, name: str, encoding: str | None = None, data: Any
             row = _json_row(obj, cache, table, unknown)
             yield n, ({"__error__": row} if isinstance(row, str) else row)
 
-    return [Table(name, table, [c for c in (layout.canonical_column(k, table) for k in keys) if c], rows,
-                  unknown=unknown, fixed=False)]
+    return [
+        Table(
+            name,
+            table,
+            [c for c in (layout.canonical_column(k, table) for k in keys) if c],
+            rows,
+            unknown=unknown,
+            fixed=False,
+        )
+    ]
 
 
 def read_tables(path: str | Path, *, fmt: str | None = None, encoding: str | None = None) -> list[Table]:

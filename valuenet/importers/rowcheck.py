@@ -25,8 +25,10 @@ def _exchange_id(value: Any) -> str | None:
     """An exchange id: short enough that its flows' ids (``<id>:gives``) are ids too."""
     s = cells.ident(value)
     if s is not None and len(s) > cells.MAX_ID - 6:
-        raise CellError(f"{show(s)} is too long for an exchange id ({len(s)} characters; at most "
-                        f"{cells.MAX_ID - 6}).", "Use a shorter id.")
+        raise CellError(
+            f"{show(s)} is too long for an exchange id ({len(s)} characters; at most {cells.MAX_ID - 6}).",
+            "Use a shorter id.",
+        )
     return s
 
 
@@ -105,6 +107,7 @@ def _in_range(lo: float, hi: float | None, what: str) -> Callable[[Any], float |
             rng = f"{lo:g} to {hi:g}" if hi is not None else f"{lo:g} or more"
             raise CellError(f"{show(value)} is out of range; {what} must be {rng}.", "Fix the value.")
         return out
+
     return parse
 
 
@@ -120,10 +123,15 @@ def _list(value: Any) -> tuple[str, ...] | None:
 
 
 _RESPONDENT_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
-    "respondent_name": ("name", cells.text), "persona": ("persona", cells.boolean),
-    "segment": ("segment", cells.text), "nps": ("nps", _nps), "churned": ("churned", cells.boolean),
-    "situation": ("situation", cells.text), "worldview": ("worldview", cells.text),
-    "comparisons": ("comparisons", _list), "interview": ("interview", cells.text),
+    "respondent_name": ("name", cells.text),
+    "persona": ("persona", cells.boolean),
+    "segment": ("segment", cells.text),
+    "nps": ("nps", _nps),
+    "churned": ("churned", cells.boolean),
+    "situation": ("situation", cells.text),
+    "worldview": ("worldview", cells.text),
+    "comparisons": ("comparisons", _list),
+    "interview": ("interview", cells.text),
 }
 
 
@@ -153,10 +161,15 @@ class RowChecker:
         if table.table == "flows" and not {"gets", "gives", "gets_money", "gives_money"} & set(table.columns):
             missing.append("gets or gives")
         if missing:
-            self.problems.append(Problem(table.where(), f"has no {' or '.join(repr(m) for m in missing)} column "
-                                         f"(it has: {', '.join(headers.get(c, c) for c in table.columns) or 'none'}).",
-                                         "Add the column, or rename a header to the layout's name "
-                                         "(see 'valuenet template' and docs/interview-layout.md)."))
+            self.problems.append(
+                Problem(
+                    table.where(),
+                    f"has no {' or '.join(repr(m) for m in missing)} column "
+                    f"(it has: {', '.join(headers.get(c, c) for c in table.columns) or 'none'}).",
+                    "Add the column, or rename a header to the layout's name "
+                    "(see 'valuenet template' and docs/interview-layout.md).",
+                )
+            )
 
     def _respondent_column(self, col: str) -> tuple[str, Callable[[Any], Any]] | None:
         if col in _RESPONDENT_FIELDS:
@@ -164,16 +177,20 @@ class RowChecker:
         if col == "customer":
             return "actor", self._customer
         if col.startswith(layout.ATTRIBUTE_PREFIX):
-            return "attributes." + col[len(layout.ATTRIBUTE_PREFIX):], cells.scalar
+            return "attributes." + col[len(layout.ATTRIBUTE_PREFIX) :], cells.scalar
         dim = layout.split_dimension_column(col)
         if dim is None:
             return None
         what, name = dim
         real = self.target.dims.get(cells.fold(name))
         if real is None:
-            self.problems.append(Problem(self.table.where(column=self.headers.get(col, col)),
-                                         f'"{name}" is not a dimension ({", ".join(self.target.dims.values())}).',
-                                         "Rename the column, or declare the dimension in the model file."))
+            self.problems.append(
+                Problem(
+                    self.table.where(column=self.headers.get(col, col)),
+                    f'"{name}" is not a dimension ({", ".join(self.target.dims.values())}).',
+                    "Rename the column, or declare the dimension in the model file.",
+                )
+            )
             return None
         if what == "weight":
             return f"weights.{real}", _in_range(0, None, "weights")
@@ -221,8 +238,13 @@ class RowChecker:
             problems.append(Problem(self.table.where(n), str(row["__error__"]), "Fix the line."))
             return Checked(None, None, {}, problems)
         if "__extra__" in row:
-            problems.append(Problem(self.table.where(n), f"has {row['__extra__']} more cell(s) than the header; a "
-                                    "text cell probably holds the separator.", "Put that cell in double quotes."))
+            problems.append(
+                Problem(
+                    self.table.where(n),
+                    f"has {row['__extra__']} more cell(s) than the header; a text cell probably holds the separator.",
+                    "Put that cell in double quotes.",
+                )
+            )
         rid = self._cell(n, row, "respondent", _fast_ident, problems)
         rvalues: dict[str, Any] = {}
         if self.rcols:
@@ -235,12 +257,22 @@ class RowChecker:
             return Checked(None, None, {}, problems)
         if self.table.table == "respondents" or _EXCHANGE_KEYS.isdisjoint(row):
             if rid is None and not problems:
-                problems.append(Problem(self.table.where(n, self.headers.get("respondent", "respondent")),
-                                        "is empty.", "Give the respondent's id."))
+                problems.append(
+                    Problem(
+                        self.table.where(n, self.headers.get("respondent", "respondent")),
+                        "is empty.",
+                        "Give the respondent's id.",
+                    )
+                )
             return Checked(None, rid, rvalues, problems)
         if rid is None and rvalues:
-            problems.append(Problem(self.table.where(n), "has respondent details but no respondent.",
-                                    "Give the respondent's id in the respondent column."))
+            problems.append(
+                Problem(
+                    self.table.where(n),
+                    "has respondent details but no respondent.",
+                    "Give the respondent's id in the respondent column.",
+                )
+            )
         if not problems:
             fast = self._fast_exchange(row, rid)
             if fast is not None:
@@ -249,13 +281,17 @@ class RowChecker:
         goal = self._cell(n, row, "goal", lambda v: t.goal_id(cells.ident(v)), problems, always=True)
         scenario = None
         if goal is not None:
-            scenario = self._cell(n, row, "scenario", lambda v: t.scenario(goal, cells.ident(v)), problems,
-                                  always=True)
+            scenario = self._cell(n, row, "scenario", lambda v: t.scenario(goal, cells.ident(v)), problems, always=True)
         actor, pending = self._actor(n, row, problems, create=create, required=True)
         dimension = self._cell(n, row, "dimension", lambda v: t.dimension(str(cells.text(v) or v)), problems)
         if "dimension" not in row:
-            problems.append(Problem(self.table.where(n, self.headers.get("dimension", "dimension")), "is empty.",
-                                    "Give the dimension: functional, economic, experiential or symbolic."))
+            problems.append(
+                Problem(
+                    self.table.where(n, self.headers.get("dimension", "dimension")),
+                    "is empty.",
+                    "Give the dimension: functional, economic, experiential or symbolic.",
+                )
+            )
         scale = _in_range(t.lo, t.hi, "magnitudes on the model scale")
         gets = self._cell(n, row, "gets", scale, problems)
         gives = self._cell(n, row, "gives", scale, problems)
@@ -263,8 +299,13 @@ class RowChecker:
         gives_money = self._cell(n, row, "gives_money", cells.number, problems)
         occurrences = self._cell(n, row, "occurrences", _in_range(0, None, "occurrences"), problems)
         if not ({"gets", "gives", "gets_money", "gives_money"} & row.keys()):
-            problems.append(Problem(self.table.where(n), "has neither gets nor gives.",
-                                    "Give what the customer gets, what they give up, or both."))
+            problems.append(
+                Problem(
+                    self.table.where(n),
+                    "has neither gets nor gives.",
+                    "Give what the customer gets, what they give up, or both.",
+                )
+            )
         tangible = self._cell(n, row, "tangible", cells.boolean, problems)
         touchpoint = self._cell(n, row, "touchpoint", cells.text, problems)
         stage = self._cell(n, row, "stage", cells.text, problems)
@@ -276,9 +317,25 @@ class RowChecker:
             return Checked(None, rid, rvalues, problems, pending)
         if xid is None:
             xid = stable_id(rid, goal, scenario, actor, dimension, touchpoint, stage, prefix="x-")
-        ex = Exchange(xid, goal, scenario, actor, dimension, gets, gives, gets_money, gives_money,
-                      1.0 if occurrences is None else occurrences, tangible, touchpoint, stage, quote, rid,
-                      responsible, note)
+        ex = Exchange(
+            xid,
+            goal,
+            scenario,
+            actor,
+            dimension,
+            gets,
+            gives,
+            gets_money,
+            gives_money,
+            1.0 if occurrences is None else occurrences,
+            tangible,
+            touchpoint,
+            stage,
+            quote,
+            rid,
+            responsible,
+            note,
+        )
         return Checked(ex, rid, rvalues, problems, pending)
 
     def _fast_exchange(self, row: dict[str, Any], rid: str | None) -> Exchange | None:
@@ -349,8 +406,25 @@ class RowChecker:
                 return None
         except (CellError, ValueError, TypeError):
             return None
-        return Exchange(xid, goal, scenario, actor, dimension, gets, gives, gets_money, gives_money, occurrences,
-                        tangible, touchpoint, stage, quote, rid, responsible, note)
+        return Exchange(
+            xid,
+            goal,
+            scenario,
+            actor,
+            dimension,
+            gets,
+            gives,
+            gets_money,
+            gives_money,
+            occurrences,
+            tangible,
+            touchpoint,
+            stage,
+            quote,
+            rid,
+            responsible,
+            note,
+        )
 
     @staticmethod
     def _resolve(memo: dict[Any, str], cell: Any, find: Callable[[str], str | None]) -> str | None:
@@ -380,8 +454,16 @@ class RowChecker:
         """Parse the next row's respondent cells even when they repeat this row's (this row was rejected)."""
         self._last_raw = None
 
-    def _cell(self, n: int, row: dict[str, Any], col: str, parse: Callable[[Any], Any], problems: list[Problem],
-              *, always: bool = False) -> Any:
+    def _cell(
+        self,
+        n: int,
+        row: dict[str, Any],
+        col: str,
+        parse: Callable[[Any], Any],
+        problems: list[Problem],
+        *,
+        always: bool = False,
+    ) -> Any:
         value = row.get(col)
         if value is None and not always:
             return None
@@ -391,8 +473,9 @@ class RowChecker:
             problems.append(self._problem(n, col, value, exc))
             return None
 
-    def _actor(self, n: int, row: dict[str, Any], problems: list[Problem], *, create: bool,
-               required: bool) -> tuple[str | None, str | None]:
+    def _actor(
+        self, n: int, row: dict[str, Any], problems: list[Problem], *, create: bool, required: bool
+    ) -> tuple[str | None, str | None]:
         """The actor id a row names, creating it when the row gives a kind; and a name still to be defined."""
         col = "actor"
         try:
@@ -402,22 +485,40 @@ class RowChecker:
             return None, None
         if cell is None:
             if required:
-                problems.append(Problem(self.table.where(n, self.headers.get(col, col)), "is empty.",
-                                        "Name the actor the customer exchanges value with."))
+                problems.append(
+                    Problem(
+                        self.table.where(n, self.headers.get(col, col)),
+                        "is empty.",
+                        "Name the actor the customer exchanges value with.",
+                    )
+                )
             return None, None
         t = self.target
         found = t.actor_id(cell)
         kind_cell = row.get("actor_kind")
         if found is not None:
             if kind_cell is not None and cells.fold(str(kind_cell)) != cells.fold(t.actors[found].kind) and create:
-                problems.append(self._problem(n, "actor_kind", kind_cell, CellError(
-                    f'{show(kind_cell)} differs from the kind of actor {found} ({t.actors[found].kind}).',
-                    "Fix the kind, or leave the cell empty for actors the model already has.")))
+                problems.append(
+                    self._problem(
+                        n,
+                        "actor_kind",
+                        kind_cell,
+                        CellError(
+                            f"{show(kind_cell)} differs from the kind of actor {found} ({t.actors[found].kind}).",
+                            "Fix the kind, or leave the cell empty for actors the model already has.",
+                        ),
+                    )
+                )
             return found, None
         if kind_cell is None or not create:
             if self.table.table == "actors":
-                problems.append(Problem(self.table.where(n, self.headers.get("actor_kind", "actor_kind")),
-                                        "is empty.", "Give the new actor's kind."))
+                problems.append(
+                    Problem(
+                        self.table.where(n, self.headers.get("actor_kind", "actor_kind")),
+                        "is empty.",
+                        "Give the new actor's kind.",
+                    )
+                )
                 return None, None
             return cells.slug(cell), cell  # may be defined by a later row; checked at the end of the pass
         try:
@@ -429,6 +530,13 @@ class RowChecker:
         except CellError as exc:
             problems.append(self._problem(n, "actor_kind", kind_cell, exc))
             return None, None
-        return t.add_actor(cell, kind, name=name, where=self.table.where(n, self.headers.get(col, col)),
-                           aliases=aliases, description=description, perspective=perspective,
-                           actor_id=cells.slug(cell)), None
+        return t.add_actor(
+            cell,
+            kind,
+            name=name,
+            where=self.table.where(n, self.headers.get(col, col)),
+            aliases=aliases,
+            description=description,
+            perspective=perspective,
+            actor_id=cells.slug(cell),
+        ), None

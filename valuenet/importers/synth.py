@@ -34,19 +34,33 @@ from valuenet.models import Actor, Goal, Model, Scale
 GOAL = "recover-knee"
 FOCAL = "clinic"
 SEGMENTS: dict[str, dict[str, Any]] = {
-    "working-parents": {"share": 0.4, "weights": {"functional": 0.3, "economic": 0.2, "experiential": 0.4,
-                                                  "symbolic": 0.1}, "age": (30, 50)},
-    "retirees": {"share": 0.35, "weights": {"functional": 0.35, "economic": 0.35, "experiential": 0.2,
-                                            "symbolic": 0.1}, "age": (62, 85)},
-    "athletes": {"share": 0.25, "weights": {"functional": 0.5, "economic": 0.1, "experiential": 0.15,
-                                            "symbolic": 0.25}, "age": (18, 40)},
+    "working-parents": {
+        "share": 0.4,
+        "weights": {"functional": 0.3, "economic": 0.2, "experiential": 0.4, "symbolic": 0.1},
+        "age": (30, 50),
+    },
+    "retirees": {
+        "share": 0.35,
+        "weights": {"functional": 0.35, "economic": 0.35, "experiential": 0.2, "symbolic": 0.1},
+        "age": (62, 85),
+    },
+    "athletes": {
+        "share": 0.25,
+        "weights": {"functional": 0.5, "economic": 0.1, "experiential": 0.15, "symbolic": 0.25},
+        "age": (18, 40),
+    },
 }
 ACTORS = [
-    ("patient", "Patient", "customer"), (FOCAL, "Northside Physio Clinic", "focal_firm"),
-    ("gp", "Dr Patel (GP)", "provider"), ("hospital", "City Hospital", "competitor"),
-    ("insurer", "Mutual Health", "institution"), ("pharmacy", "Corner Pharmacy", "provider"),
-    ("gym", "FitWell Gym", "partner"), ("family", "Family and friends", "peer"),
-    ("association", "Knee Patients' Association", "community"), ("forum", "RecoverTogether forum", "community"),
+    ("patient", "Patient", "customer"),
+    (FOCAL, "Northside Physio Clinic", "focal_firm"),
+    ("gp", "Dr Patel (GP)", "provider"),
+    ("hospital", "City Hospital", "competitor"),
+    ("insurer", "Mutual Health", "institution"),
+    ("pharmacy", "Corner Pharmacy", "provider"),
+    ("gym", "FitWell Gym", "partner"),
+    ("family", "Family and friends", "peer"),
+    ("association", "Knee Patients' Association", "community"),
+    ("forum", "RecoverTogether forum", "community"),
 ]
 # (actor, touchpoint, stage, dimension, gets choices, gives choices, quote, responsible)
 CATALOGUE: list[tuple[str, str, str, str, tuple[int, ...], tuple[int, ...], str, str | None]] = [
@@ -74,8 +88,13 @@ CATALOGUE: list[tuple[str, str, str, str, tuple[int, ...], tuple[int, ...], str,
 ]
 # Planted cells: segment -> (touchpoint, dimension, gets choices, gives choices, meaning)
 PLANTED: dict[str, tuple[str, str, tuple[int, ...], tuple[int, ...], str]] = {
-    "working-parents": ("waiting-room", "experiential", (0, 1), (2, 3, 4),
-                        "the clinic destroys experiential value in the waiting room for working parents"),
+    "working-parents": (
+        "waiting-room",
+        "experiential",
+        (0, 1),
+        (2, 3, 4),
+        "the clinic destroys experiential value in the waiting room for working parents",
+    ),
     "retirees": ("billing", "economic", (0, 1), (2, 3, 4), "retirees find the clinic's bills hard to bear"),
     "athletes": ("treatment", "functional", (4, 5), (0, 1, 2), "athletes get strong functional value from treatment"),
 }
@@ -135,19 +154,35 @@ def _respondent_rows(rng: random.Random, rid: str, segment: str) -> Iterator[dic
             continue
         cells.append((actor, tp, stage, dim, rng.choice(gets_c), rng.choice(gives_c), quote, responsible))
     p_actor, p_stage, p_quote = next((c[0], c[2], c[6]) for c in CATALOGUE if c[0] == FOCAL and c[1:4:2] == planted[:2])
-    cells.append((p_actor, planted[0], p_stage, planted[1], rng.choice(planted[2]), rng.choice(planted[3]), p_quote,
-                  None))
+    cells.append(
+        (p_actor, planted[0], p_stage, planted[1], rng.choice(planted[2]), rng.choice(planted[3]), p_quote, None)
+    )
     for actor, _, _, dim, gets, gives, _, _ in cells:
         if actor == FOCAL:
             firm_net += weights[dim] * (gets - gives)
     nps = max(0, min(10, round(5 + 1.5 * firm_net + rng.gauss(0, 1))))
-    common = {"respondent": rid, "segment": segment, "nps": nps, "churned": "yes" if nps <= 3 and rng.random() < 0.6
-              else "no", **{f"weight_{d}": w for d, w in weights.items()},
-              **{f"threshold_{d}": t for d, t in thresholds.items()},
-              "attr_age": rng.randint(*seg["age"]), "attr_region": rng.choice(("north", "south", "east", "west"))}
+    common = {
+        "respondent": rid,
+        "segment": segment,
+        "nps": nps,
+        "churned": "yes" if nps <= 3 and rng.random() < 0.6 else "no",
+        **{f"weight_{d}": w for d, w in weights.items()},
+        **{f"threshold_{d}": t for d, t in thresholds.items()},
+        "attr_age": rng.randint(*seg["age"]),
+        "attr_region": rng.choice(("north", "south", "east", "west")),
+    }
     for actor, tp, stage, dim, gets, gives, quote, responsible in cells:
-        row = {**common, "goal": GOAL, "actor": actor, "dimension": dim, "gets": gets, "gives": gives,
-               "touchpoint": tp, "stage": stage, "quote": quote}
+        row = {
+            **common,
+            "goal": GOAL,
+            "actor": actor,
+            "dimension": dim,
+            "gets": gets,
+            "gives": gives,
+            "touchpoint": tp,
+            "stage": stage,
+            "quote": quote,
+        }
         if responsible:
             row["responsible"] = responsible
         yield row
@@ -157,10 +192,14 @@ def synthesize(respondents: int, seed: int = 0) -> Synthetic:
     """A synthetic study of ``respondents`` interviews (about 10 rows each), deterministic for ``seed``."""
     if respondents < 1:
         raise ValueError("respondents must be at least 1")
-    model = Model(id="synth", title="Recovering from a knee injury (synthetic)", currency="EUR",
-                  scale=Scale(min=0, max=5),
-                  actors=[Actor(id=i, name=n, kind=k) for i, n, k in ACTORS],
-                  goals=[Goal(id=GOAL, title="Recover from a knee injury", customer="patient")])
+    model = Model(
+        id="synth",
+        title="Recovering from a knee injury (synthetic)",
+        currency="EUR",
+        scale=Scale(min=0, max=5),
+        actors=[Actor(id=i, name=n, kind=k) for i, n, k in ACTORS],
+        goals=[Goal(id=GOAL, title="Recover from a knee injury", customer="patient")],
+    )
     names = list(SEGMENTS)
     counts = {s: 0 for s in names}
     for i in range(respondents):
@@ -169,18 +208,34 @@ def synthesize(respondents: int, seed: int = 0) -> Synthetic:
     for segment, (tp, dim, gets_c, gives_c, meaning) in PLANTED.items():
         sd = math.sqrt(_var(gets_c) + _var(gives_c))
         n = counts[segment]
-        effects.append({
-            "id": f"{segment}-{tp}-{dim}", "segment": segment, "actor": FOCAL, "goal": GOAL, "scenario": "current",
-            "touchpoint": tp, "dimension": dim, "expected_mean_net": _mean(gets_c) - _mean(gives_c),
-            "sd": round(sd, 3), "n": n,
-            "tolerance": round(max(0.15, 4 * sd / math.sqrt(max(n, 1))), 3), "description": meaning,
-        })
+        effects.append(
+            {
+                "id": f"{segment}-{tp}-{dim}",
+                "segment": segment,
+                "actor": FOCAL,
+                "goal": GOAL,
+                "scenario": "current",
+                "touchpoint": tp,
+                "dimension": dim,
+                "expected_mean_net": _mean(gets_c) - _mean(gives_c),
+                "sd": round(sd, 3),
+                "n": n,
+                "tolerance": round(max(0.15, 4 * sd / math.sqrt(max(n, 1))), 3),
+                "description": meaning,
+            }
+        )
     sidecar = {
-        "seed": seed, "respondents": respondents, "model": model.id, "net_value": "gets - gives, per exchange row",
+        "seed": seed,
+        "respondents": respondents,
+        "model": model.id,
+        "net_value": "gets - gives, per exchange row",
         "effects": effects,
-        "loyalty": {"driver": "weighted net value the respondent gets from the clinic", "actor": FOCAL,
-                    "formula": "nps = clamp(round(5 + 1.5 * sum(weight[dim] * (gets - gives)) + N(0, 1)), 0, 10)",
-                    "direction": "positive"},
+        "loyalty": {
+            "driver": "weighted net value the respondent gets from the clinic",
+            "actor": FOCAL,
+            "formula": "nps = clamp(round(5 + 1.5 * sum(weight[dim] * (gets - gives)) + N(0, 1)), 0, 10)",
+            "direction": "positive",
+        },
     }
     return Synthetic(model, respondents, seed, sidecar)
 
@@ -220,9 +275,26 @@ def write_synthetic(out_dir: str | Path, respondents: int, seed: int = 0, fmt: s
 
 def _columns() -> list[str]:
     dims = ("functional", "economic", "experiential", "symbolic")
-    return ["respondent", "segment", "nps", "churned", *(f"weight_{d}" for d in dims), "threshold_economic",
-            "threshold_experiential", "attr_age", "attr_region", "goal", "actor", "dimension", "gets", "gives",
-            "touchpoint", "stage", "quote", "responsible"]
+    return [
+        "respondent",
+        "segment",
+        "nps",
+        "churned",
+        *(f"weight_{d}" for d in dims),
+        "threshold_economic",
+        "threshold_experiential",
+        "attr_age",
+        "attr_region",
+        "goal",
+        "actor",
+        "dimension",
+        "gets",
+        "gives",
+        "touchpoint",
+        "stage",
+        "quote",
+        "responsible",
+    ]
 
 
 __all__ = ["Synthetic", "synthesize", "write_synthetic"]

@@ -25,8 +25,19 @@ from valuenet.importers import layout
 from valuenet.models import DEFAULT_SCENARIO, Flow, Model, Respondent, stable_id
 
 TABLE_FORMATS = ("csv", "jsonl", "xlsx")
-_SHARED = ("goal", "scenario", "dimension", "occurrences", "tangible", "touchpoint", "stage", "quote", "respondent",
-           "responsible", "note")
+_SHARED = (
+    "goal",
+    "scenario",
+    "dimension",
+    "occurrences",
+    "tangible",
+    "touchpoint",
+    "stage",
+    "quote",
+    "respondent",
+    "responsible",
+    "note",
+)
 
 
 @dataclass
@@ -54,6 +65,7 @@ class InterviewTables:
                 what, _, dim = c.partition("_")
                 return len(order) + (0 if what == "weight" else 1), dims.get(dim, len(dims)), c
             return len(order) + 2, 0, c
+
         return sorted(used, key=key)
 
 
@@ -74,10 +86,19 @@ def _customer(model: Model, goal: str, resp: Respondent | None) -> str | None:
 
 def respondent_row(model: Model, r: Respondent) -> dict[str, Any]:
     """The respondent-level columns of one respondent (empty values left out)."""
-    row: dict[str, Any] = {"respondent": r.id, "respondent_name": r.name, "persona": r.persona or None,
-                           "customer": r.actor, "segment": r.segment, "nps": r.nps, "churned": r.churned,
-                           "situation": r.situation, "worldview": r.worldview,
-                           "comparisons": "; ".join(r.comparisons) or None, "interview": r.interview}
+    row: dict[str, Any] = {
+        "respondent": r.id,
+        "respondent_name": r.name,
+        "persona": r.persona or None,
+        "customer": r.actor,
+        "segment": r.segment,
+        "nps": r.nps,
+        "churned": r.churned,
+        "situation": r.situation,
+        "worldview": r.worldview,
+        "comparisons": "; ".join(r.comparisons) or None,
+        "interview": r.interview,
+    }
     for d, w in r.weights.items():
         row[f"weight_{d}"] = _num(w)
     for d, t in r.thresholds.items():
@@ -103,17 +124,27 @@ def _exchange_row(model: Model, xid: str, flows: list[Flow], resp: Respondent | 
         return None
     if gets and gets[0].magnitude is None and gets[0].money is None:
         return None
-    derived = stable_id(first.respondent, first.goal, first.scenario, actor, first.dimension, first.touchpoint,
-                        first.stage, prefix="x-")
+    derived = stable_id(
+        first.respondent, first.goal, first.scenario, actor, first.dimension, first.touchpoint, first.stage, prefix="x-"
+    )
     row: dict[str, Any] = {
-        "exchange_id": xid if xid != derived else None, "respondent": first.respondent, "goal": first.goal,
-        "scenario": first.scenario if first.scenario != DEFAULT_SCENARIO else None, "actor": actor,
+        "exchange_id": xid if xid != derived else None,
+        "respondent": first.respondent,
+        "goal": first.goal,
+        "scenario": first.scenario if first.scenario != DEFAULT_SCENARIO else None,
+        "actor": actor,
         "dimension": first.dimension,
-        "gets": _num(gets[0].magnitude) if gets else None, "gives": _num(gives[0].magnitude) if gives else None,
-        "gets_money": _num(gets[0].money) if gets else None, "gives_money": _num(gives[0].money) if gives else None,
+        "gets": _num(gets[0].magnitude) if gets else None,
+        "gives": _num(gives[0].magnitude) if gives else None,
+        "gets_money": _num(gets[0].money) if gets else None,
+        "gives_money": _num(gives[0].money) if gives else None,
         "occurrences": _num(first.occurrences) if first.occurrences != 1.0 else None,
-        "touchpoint": first.touchpoint, "stage": first.stage, "quote": first.quote,
-        "responsible": first.responsible, "tangible": first.tangible, "note": first.note,
+        "touchpoint": first.touchpoint,
+        "stage": first.stage,
+        "quote": first.quote,
+        "responsible": first.responsible,
+        "tangible": first.tangible,
+        "note": first.note,
     }
     if row["gets"] is None and row["gives"] is None and row["gets_money"] is None and row["gives_money"] is None:
         return None
@@ -148,11 +179,21 @@ def interview_tables(model: Model, *, repeat_respondents: bool = True) -> Interv
     respondent_rows = list(resp_cols.values())
     if repeat_respondents:
         rows += [resp_cols[r.id] for r in model.respondents if r.id not in with_rows]
-    actor_rows = [{k: v for k, v in {"actor": a.id, "actor_name": a.name, "actor_kind": a.kind,
-                                     "actor_aliases": "; ".join(a.aliases) or None,
-                                     "actor_description": a.description,
-                                     "actor_perspective": a.perspective}.items() if v is not None}
-                  for a in model.actors]
+    actor_rows = [
+        {
+            k: v
+            for k, v in {
+                "actor": a.id,
+                "actor_name": a.name,
+                "actor_kind": a.kind,
+                "actor_aliases": "; ".join(a.aliases) or None,
+                "actor_description": a.description,
+                "actor_perspective": a.perspective,
+            }.items()
+            if v is not None
+        }
+        for a in model.actors
+    ]
     return InterviewTables(rows, respondent_rows, actor_rows, skipped, model.dimension_ids)
 
 
@@ -180,9 +221,14 @@ def write_tables(model: Model, path: str | Path, fmt: str) -> InterviewTables:
         resp_cols = tables.columns(tables.respondent_rows, ("respondent",))
         flow_cols = tables.columns(tables.exchange_rows, ("respondent", "goal", "actor", "dimension", "gets", "gives"))
         actor_cols = tables.columns(tables.actor_rows, ("actor", "actor_name", "actor_kind"))
-        write_workbook(target, [("actors", actor_cols, _rows(tables.actor_rows, actor_cols, lambda v: v)),
-                                ("respondents", resp_cols, _rows(tables.respondent_rows, resp_cols, lambda v: v)),
-                                ("flows", flow_cols, _rows(tables.exchange_rows, flow_cols, lambda v: v))])
+        write_workbook(
+            target,
+            [
+                ("actors", actor_cols, _rows(tables.actor_rows, actor_cols, lambda v: v)),
+                ("respondents", resp_cols, _rows(tables.respondent_rows, resp_cols, lambda v: v)),
+                ("flows", flow_cols, _rows(tables.exchange_rows, flow_cols, lambda v: v)),
+            ],
+        )
         return tables
     tables = interview_tables(model)
     cols = tables.columns(tables.exchange_rows, ("respondent", "goal", "actor", "dimension", "gets", "gives"))

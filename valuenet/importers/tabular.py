@@ -90,8 +90,15 @@ def _headers(table: Table, raw: dict[str, str] | None = None) -> dict[str, str]:
 class TabularImport:
     """One import of interview tables into one model: ``validate()``, then ``batches()`` for the store."""
 
-    def __init__(self, tables: Sequence[Table], target: Target, *, replace: bool = False,
-                 skip_invalid: bool = False, progress: ImportProgress | None = None) -> None:
+    def __init__(
+        self,
+        tables: Sequence[Table],
+        target: Target,
+        *,
+        replace: bool = False,
+        skip_invalid: bool = False,
+        progress: ImportProgress | None = None,
+    ) -> None:
         self.tables = sorted(tables, key=lambda t: _TABLE_ORDER[t.table])
         self.target = target
         self.replace = replace
@@ -151,8 +158,15 @@ class TabularImport:
                 if self.progress is not None and done % 1000 == 0:
                     self.progress("checking", done, None)
             if res.rows == before:
-                raise ModelFileError([Problem(table.where(), "has a header but no data rows.",
-                                              "Add rows below the header, or leave the file out.")])
+                raise ModelFileError(
+                    [
+                        Problem(
+                            table.where(),
+                            "has a header but no data rows.",
+                            "Add rows below the header, or leave the file out.",
+                        )
+                    ]
+                )
         if chunk:
             dump_chunk(chunk, spill)
         self._check_customers()
@@ -163,9 +177,14 @@ class TabularImport:
         if final:  # the model as a whole cannot be built: no row can be written
             raise ModelFileError(final + v.problems[:MAX_PROBLEMS], hidden=max(0, v.count - MAX_PROBLEMS))
         res.warnings = self.target.warnings + [
-            Problem(t.where(), f'column "{u}" is not part of the layout and is ignored.',
-                    "Rename it to a layout column (see docs/interview-layout.md) or remove it.")
-            for t in self.tables for u in sorted(t.unknown)]
+            Problem(
+                t.where(),
+                f'column "{u}" is not part of the layout and is ignored.',
+                "Rename it to a layout column (see docs/interview-layout.md) or remove it.",
+            )
+            for t in self.tables
+            for u in sorted(t.unknown)
+        ]
         res.rejected = dict(v.rejected_count)
         res.repeated = len(v.repeats)
         res.problems = list(v.problems)
@@ -187,8 +206,7 @@ class TabularImport:
         rid = checked.respondent
         if rid is not None:
             v.named.setdefault(rid)
-            if checked.respondent_values and not self._merge_respondent(ti, table, n, rid,
-                                                                        checked.respondent_values):
+            if checked.respondent_values and not self._merge_respondent(ti, table, n, rid, checked.respondent_values):
                 return False
         if checked.pending_actor is not None:
             key = " ".join(checked.pending_actor.casefold().split())
@@ -198,10 +216,23 @@ class TabularImport:
         if ex is not None:
             customer = self._customer(ex)
             if customer is None or customer == ex.actor:
-                msg = (f'actor "{ex.actor}" is the customer of this exchange.' if customer else
-                       f"goal {ex.goal} does not say who its customer is.")
-                v.reject(ti, table.table, n, [Problem(table.where(n), msg, "Name the customer actor in a "
-                                                      "customer column, or set customer on the goal.")])
+                msg = (
+                    f'actor "{ex.actor}" is the customer of this exchange.'
+                    if customer
+                    else f"goal {ex.goal} does not say who its customer is."
+                )
+                v.reject(
+                    ti,
+                    table.table,
+                    n,
+                    [
+                        Problem(
+                            table.where(n),
+                            msg,
+                            "Name the customer actor in a customer column, or set customer on the goal.",
+                        )
+                    ],
+                )
                 return False
             v.keys.append(hash(ex.id))
             v.contents.append(hash(ex))
@@ -228,9 +259,14 @@ class TabularImport:
                 continue
             at = v.resp_late.get(rid, {}).get(key, first)
             col = key.replace("weights.", "weight_").replace("thresholds.", "threshold_")
-            problems.append(Problem(table.where(n, col), f"{_shown(value)} conflicts with {_shown(old)} given "
-                                    f"for respondent {rid} at {self._where_ref(at)}.",
-                                    "Give each respondent one value: make the rows agree."))
+            problems.append(
+                Problem(
+                    table.where(n, col),
+                    f"{_shown(value)} conflicts with {_shown(old)} given "
+                    f"for respondent {rid} at {self._where_ref(at)}.",
+                    "Give each respondent one value: make the rows agree.",
+                )
+            )
         if problems:
             v.reject(ti, table.table, n, problems)
             return False
@@ -282,8 +318,9 @@ class TabularImport:
             try:
                 self._respondent(rid)
             except ValidationError as exc:
-                self.v.reject(-1, "respondents", 0, [Problem(f"respondent {rid}", str(exc),
-                                                             "Fix the respondent's cells.")])
+                self.v.reject(
+                    -1, "respondents", 0, [Problem(f"respondent {rid}", str(exc), "Fix the respondent's cells.")]
+                )
 
     # -- pass 2 ------------------------------------------------------------------------------
     def replaced_respondents(self) -> list[str]:
@@ -328,8 +365,14 @@ class TabularImport:
             ex = Exchange._make(ex_t)
             if ref in self.pending_fix:
                 actor = self.pending_fix[ref]
-                ex = ex._replace(actor=actor, id=stable_id(ex.respondent, ex.goal, ex.scenario, actor, ex.dimension,
-                                                            ex.touchpoint, ex.stage, prefix="x-") if derived else ex.id)
+                ex = ex._replace(
+                    actor=actor,
+                    id=stable_id(
+                        ex.respondent, ex.goal, ex.scenario, actor, ex.dimension, ex.touchpoint, ex.stage, prefix="x-"
+                    )
+                    if derived
+                    else ex.id,
+                )
             if docs:
                 flow_docs += exchange_docs(ex, self._customer_of(ex))
             else:
@@ -370,8 +413,18 @@ class TabularImport:
             ex = Exchange._make(ex_t)
             if self._customer(ex) in (None, ex.actor):
                 table = self.tables[ti]
-                self.v.reject(ti, table.table, n, [Problem(table.where(n), f'actor "{ex.actor}" is the customer of '
-                                                           "this exchange.", "Fix the actor or the customer column.")])
+                self.v.reject(
+                    ti,
+                    table.table,
+                    n,
+                    [
+                        Problem(
+                            table.where(n),
+                            f'actor "{ex.actor}" is the customer of this exchange.',
+                            "Fix the actor or the customer column.",
+                        )
+                    ],
+                )
         self._spill.seek(0, 2)
 
     def _flows(self, ex: Exchange) -> list[Flow]:
@@ -384,17 +437,46 @@ class TabularImport:
         """
         customer = self._customer_of(ex)
         common: dict[str, Any] = {
-            "goal": ex.goal, "scenario": ex.scenario, "dimension": ex.dimension, "occurrences": ex.occurrences,
-            "tangible": ex.tangible, "touchpoint": ex.touchpoint, "stage": ex.stage, "quote": ex.quote,
-            "respondent": ex.respondent, "responsible": ex.responsible, "exchange": ex.id, "note": ex.note,
+            "goal": ex.goal,
+            "scenario": ex.scenario,
+            "dimension": ex.dimension,
+            "occurrences": ex.occurrences,
+            "tangible": ex.tangible,
+            "touchpoint": ex.touchpoint,
+            "stage": ex.stage,
+            "quote": ex.quote,
+            "respondent": ex.respondent,
+            "responsible": ex.responsible,
+            "exchange": ex.id,
+            "note": ex.note,
         }
         out = []
         if ex.gets is not None or ex.gets_money is not None:
-            out.append(_FLOW.model_copy(update={**common, "id": f"{ex.id}:gets", "source": ex.actor,
-                                                "target": customer, "magnitude": ex.gets, "money": ex.gets_money}))
+            out.append(
+                _FLOW.model_copy(
+                    update={
+                        **common,
+                        "id": f"{ex.id}:gets",
+                        "source": ex.actor,
+                        "target": customer,
+                        "magnitude": ex.gets,
+                        "money": ex.gets_money,
+                    }
+                )
+            )
         if ex.gives is not None or ex.gives_money is not None:
-            out.append(_FLOW.model_copy(update={**common, "id": f"{ex.id}:gives", "source": customer,
-                                                "target": ex.actor, "magnitude": ex.gives, "money": ex.gives_money}))
+            out.append(
+                _FLOW.model_copy(
+                    update={
+                        **common,
+                        "id": f"{ex.id}:gives",
+                        "source": customer,
+                        "target": ex.actor,
+                        "magnitude": ex.gives,
+                        "money": ex.gives_money,
+                    }
+                )
+            )
         return out
 
 
@@ -402,8 +484,14 @@ class TabularImport:
 _FLOW = Flow(id="-", goal="-", source="-", target="-", dimension="-")
 
 
-def write_import(store: Store, imp: TabularImport, *, rejects_path: str | Path | None = None,
-                 extra: Sequence[Batch] = (), replace: bool = False) -> TabularResult:
+def write_import(
+    store: Store,
+    imp: TabularImport,
+    *,
+    rejects_path: str | Path | None = None,
+    extra: Sequence[Batch] = (),
+    replace: bool = False,
+) -> TabularResult:
     """Run the writing pass of a validated import into ``store``, after the ``extra`` batches.
 
     ``replace`` makes the stored model exactly what is written; otherwise a
@@ -412,8 +500,12 @@ def write_import(store: Store, imp: TabularImport, *, rejects_path: str | Path |
     rejects = RejectsWriter(rejects_path, imp.tables) if rejects_path and imp.result.total_rejected else None
     try:
         batches = imp.batches(rejects, docs=takes_flow_docs(store))
-        summary = store.write(imp.target.header, itertools.chain(extra, batches), replace=replace,
-                              replace_respondents=() if replace else imp.replaced_respondents())
+        summary = store.write(
+            imp.target.header,
+            itertools.chain(extra, batches),
+            replace=replace,
+            replace_respondents=() if replace else imp.replaced_respondents(),
+        )
     except BaseException:
         if rejects is not None:
             rejects.discard()

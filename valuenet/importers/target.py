@@ -50,9 +50,13 @@ class Target:
         for alias, ref in (aliases or {}).items():
             actor_id = self._lookup.get(fold(ref))
             if actor_id is None:
-                self.alias_problems.append(Problem(
-                    "aliases", f'"{alias}" maps to "{ref}", which is not an actor of model {self.model_id}.',
-                    "Map each alias to an actor id or name."))
+                self.alias_problems.append(
+                    Problem(
+                        "aliases",
+                        f'"{alias}" maps to "{ref}", which is not an actor of model {self.model_id}.',
+                        "Map each alias to an actor id or name.",
+                    )
+                )
             else:
                 self._lookup[fold(alias)] = actor_id
 
@@ -71,12 +75,24 @@ class Target:
         """The error for a cell naming no actor, with the closest name as a suggestion."""
         names = sorted({a.name for a in self.actors.values()} | set(self.actors))
         hint = _suggest(cell, names)
-        return CellError(f"{show(cell)} is not an actor of model {self.model_id}.{hint}",
-                         "Fix the cell, add the actor (or an alias) to the model file or --aliases, "
-                         "or give its kind in an actor_kind column to create it.")
+        return CellError(
+            f"{show(cell)} is not an actor of model {self.model_id}.{hint}",
+            "Fix the cell, add the actor (or an alias) to the model file or --aliases, "
+            "or give its kind in an actor_kind column to create it.",
+        )
 
-    def add_actor(self, cell: str, kind: str, *, name: str | None, where: str, aliases: list[str] | None = None,
-                  description: str | None = None, perspective: str | None = None, actor_id: str | None = None) -> str:
+    def add_actor(
+        self,
+        cell: str,
+        kind: str,
+        *,
+        name: str | None,
+        where: str,
+        aliases: list[str] | None = None,
+        description: str | None = None,
+        perspective: str | None = None,
+        actor_id: str | None = None,
+    ) -> str:
         """Create an actor a row names, and warn when its name is nearly an existing actor's."""
         display = name or cell
         base = actor_id or slug(cell)
@@ -84,16 +100,21 @@ class Target:
         while new_id in self.actors:
             n += 1
             new_id = f"{base}-{n}"
-        actor = Actor(id=new_id, name=display, kind=kind, aliases=aliases or [], description=description,
-                      perspective=perspective)
+        actor = Actor(
+            id=new_id, name=display, kind=kind, aliases=aliases or [], description=description, perspective=perspective
+        )
         similar = self._near.get(near_key(display)) or self._near.get(near_key(cell))
         if similar is not None:
             other = self.actors[similar]
-            self.warnings.append(Problem(
-                where, f'{show(cell)} looks like the actor "{other.name}" ({other.id}); a new actor "{new_id}" is '
-                       "created.",
-                f'If they are the same, add "{cell}" to the aliases of {other.id} (in the model file, or a row '
-                f'"{cell},{other.id}" in an --aliases file).'))
+            self.warnings.append(
+                Problem(
+                    where,
+                    f'{show(cell)} looks like the actor "{other.name}" ({other.id}); a new actor "{new_id}" is '
+                    "created.",
+                    f'If they are the same, add "{cell}" to the aliases of {other.id} (in the model file, or a row '
+                    f'"{cell},{other.id}" in an --aliases file).',
+                )
+            )
         self.actors[new_id] = actor
         self.new_actors[new_id] = actor
         self._lookup[fold(cell)] = new_id
@@ -103,8 +124,10 @@ class Target:
     def kind(self, cell: str) -> str:
         kind = self.kinds.get(fold(cell))
         if kind is None:
-            raise CellError(f"{show(cell)} is not an actor kind ({', '.join(self.kinds.values())}).",
-                            "Fix the kind, or declare it under actor_kinds in the model file.")
+            raise CellError(
+                f"{show(cell)} is not an actor kind ({', '.join(self.kinds.values())}).",
+                "Fix the kind, or declare it under actor_kinds in the model file.",
+            )
         return kind
 
     def customer_of(self, goal_id: str, respondent: Respondent | None, given: str | None) -> str | None:
@@ -129,8 +152,9 @@ class Target:
             if len(self.goals) == 1:
                 return next(iter(self.goals))
             have = ", ".join(self.goals) or "none yet"
-            raise CellError(f"is empty and model {self.model_id} has several goals ({have}).",
-                            "Name the goal on every row.")
+            raise CellError(
+                f"is empty and model {self.model_id} has several goals ({have}).", "Name the goal on every row."
+            )
         found = self._goal_lookup.get(fold(cell))
         if found is not None:
             return found
@@ -141,8 +165,10 @@ class Target:
             self._goal_lookup[fold(gid)] = gid
             self.changed_goals.add(gid)
             return gid
-        raise CellError(f"{show(cell)} is not a goal of model {self.model_id} ({', '.join(self.goals)}).",
-                        "Fix the cell, or add the goal to the model file and import it first.")
+        raise CellError(
+            f"{show(cell)} is not a goal of model {self.model_id} ({', '.join(self.goals)}).",
+            "Fix the cell, or add the goal to the model file and import it first.",
+        )
 
     def scenario(self, goal_id: str, cell: str | None) -> str:
         if cell is None:
@@ -155,16 +181,20 @@ class Target:
             goal.scenarios.append(Scenario(id=cell))
             self.changed_goals.add(goal_id)
             return cell
-        raise CellError(f'goal {goal_id} has no scenario {show(cell)} ({", ".join(s.id for s in goal.scenarios)}).',
-                        "Fix the cell, or add the scenario to the goal in the model file.")
+        raise CellError(
+            f"goal {goal_id} has no scenario {show(cell)} ({', '.join(s.id for s in goal.scenarios)}).",
+            "Fix the cell, or add the scenario to the goal in the model file.",
+        )
 
     def dimension(self, cell: str) -> str:
         dim = self.dims.get(fold(cell))
         if dim is None:
             starts = [d for d in self.dims if len(fold(cell)) >= 3 and d.startswith(fold(cell))]
             hint = f' Did you mean "{starts[0]}"?' if len(starts) == 1 else _suggest(fold(cell), list(self.dims))
-            raise CellError(f"{show(cell)} is not a dimension ({', '.join(self.dims.values())}).{hint}",
-                            "Fix the cell, or declare a custom dimension in the model file.")
+            raise CellError(
+                f"{show(cell)} is not a dimension ({', '.join(self.dims.values())}).{hint}",
+                "Fix the cell, or declare a custom dimension in the model file.",
+            )
         return dim
 
     def final_problems(self) -> list[Problem]:
@@ -173,7 +203,13 @@ class Target:
             return []
         firms = [a.id for a in self.actors.values() if a.kind == FOCAL_KIND]
         if len(firms) != 1:
-            return [Problem(f"model {self.model_id}", f"the rows create a new model with {len(firms)} focal firms"
-                            + (f" ({', '.join(firms)})" if firms else "") + ".",
-                            "Give exactly one actor the actor_kind focal_firm, or import the model file first.")]
+            return [
+                Problem(
+                    f"model {self.model_id}",
+                    f"the rows create a new model with {len(firms)} focal firms"
+                    + (f" ({', '.join(firms)})" if firms else "")
+                    + ".",
+                    "Give exactly one actor the actor_kind focal_firm, or import the model file first.",
+                )
+            ]
         return []

@@ -14,13 +14,34 @@ from valuenet.importers import layout
 from valuenet.models import STANDARD_DIMENSIONS
 
 EXAMPLE: dict[str, str] = {
-    "exchange_id": "(leave empty)", "respondent": "h01", "goal": "become-healthy", "scenario": "current",
-    "actor": "Riverside Physio Clinic", "dimension": "experiential", "gets": "4", "gives": "2",
-    "gets_money": "", "gives_money": "65", "occurrences": "8", "touchpoint": "waiting-room", "stage": "treatment",
-    "quote": "The physio is lovely, the waiting is not.", "responsible": "", "tangible": "no", "note": "",
-    "respondent_name": "Helen", "persona": "no", "customer": "patient", "segment": "working-parents", "nps": "6",
-    "churned": "no", "situation": "Two children, little spare time", "worldview": "", "comparisons": "hospital; gym",
-    "interview": "int-2026-03-h01", "actor_kind": "provider (only for a new actor)",
+    "exchange_id": "(leave empty)",
+    "respondent": "h01",
+    "goal": "become-healthy",
+    "scenario": "current",
+    "actor": "Riverside Physio Clinic",
+    "dimension": "experiential",
+    "gets": "4",
+    "gives": "2",
+    "gets_money": "",
+    "gives_money": "65",
+    "occurrences": "8",
+    "touchpoint": "waiting-room",
+    "stage": "treatment",
+    "quote": "The physio is lovely, the waiting is not.",
+    "responsible": "",
+    "tangible": "no",
+    "note": "",
+    "respondent_name": "Helen",
+    "persona": "no",
+    "customer": "patient",
+    "segment": "working-parents",
+    "nps": "6",
+    "churned": "no",
+    "situation": "Two children, little spare time",
+    "worldview": "",
+    "comparisons": "hospital; gym",
+    "interview": "int-2026-03-h01",
+    "actor_kind": "provider (only for a new actor)",
 }
 
 
@@ -55,14 +76,29 @@ def write_template(path: str | Path, fmt: str) -> None:
         raise ValueError(f"templates are csv or xlsx, not {fmt!r}")
     from valuenet.importers.xlsx import write_workbook
 
-    intro = [["One row per exchange: a respondent gets and gives up value in one dimension from one actor.", "", "",
-              "", ""],
-             ["Respondent columns may repeat on every row of that respondent; they must agree.", "", "", "", ""],
-             ["Headers match case- and space-insensitively; aliases are listed. See docs/interview-layout.md.", "",
-              "", "", ""], ["", "", "", "", ""]]
-    write_workbook(target, [("interviews", cols, []),
-                            ("README", ["column", "level", "what it holds", "example", "also accepted"],
-                             intro[:0] + readme_rows() + intro)])
+    intro = [
+        ["One row per exchange: a respondent gets and gives up value in one dimension from one actor.", "", "", "", ""],
+        ["Respondent columns may repeat on every row of that respondent; they must agree.", "", "", "", ""],
+        [
+            "Headers match case- and space-insensitively; aliases are listed. See docs/interview-layout.md.",
+            "",
+            "",
+            "",
+            "",
+        ],
+        ["", "", "", "", ""],
+    ]
+    write_workbook(
+        target,
+        [
+            ("interviews", cols, []),
+            (
+                "README",
+                ["column", "level", "what it holds", "example", "also accepted"],
+                intro[:0] + readme_rows() + intro,
+            ),
+        ],
+    )
 
 
 __all__ = ["readme_rows", "template_columns", "write_template"]

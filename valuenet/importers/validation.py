@@ -89,9 +89,18 @@ class Validation:
                 continue
             ti_a, n_a = split(ref_first)
             other = tables[ti_a].where(n_a)
-            self.reject(ti_b, table.table, n_b, [Problem(
-                table.where(n_b), f"gives the same exchange as {other} with different values.",
-                "Tell them apart by touchpoint, stage or scenario, give each an exchange_id, or remove one.")])
+            self.reject(
+                ti_b,
+                table.table,
+                n_b,
+                [
+                    Problem(
+                        table.where(n_b),
+                        f"gives the same exchange as {other} with different values.",
+                        "Tell them apart by touchpoint, stage or scenario, give each an exchange_id, or remove one.",
+                    )
+                ],
+            )
 
 
 def ref(ti: int, n: int) -> int:

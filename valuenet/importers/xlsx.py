@@ -28,9 +28,15 @@ def _open(path: Path, name: str) -> Any:
     try:
         return load_workbook(path, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise ModelFileError([Problem(name, f"is not an XLSX workbook ({exc}).",
-                                      "Save it from your spreadsheet as .xlsx, or pass --format for another type.")]
-                             ) from None
+        raise ModelFileError(
+            [
+                Problem(
+                    name,
+                    f"is not an XLSX workbook ({exc}).",
+                    "Save it from your spreadsheet as .xlsx, or pass --format for another type.",
+                )
+            ]
+        ) from None
 
 
 def _sheet_tables(names: Sequence[str], name: str) -> list[tuple[str, str]]:
@@ -41,11 +47,21 @@ def _sheet_tables(names: Sequence[str], name: str) -> list[tuple[str, str]]:
     found = [(s, layout.table_of_sheet(s)) for s in data]
     unknown = [s for s, t in found if t is None]
     if unknown or not any(t == "flows" for _, t in found):
-        raise ModelFileError([Problem(
-            name, f"has sheets {', '.join(repr(s) for s in names)}; expected one sheet of exchange rows, or sheets "
-                  "named 'flows' (or 'exchanges'), 'respondents' and 'actors'.",
-            "Rename the sheets, or keep only one sheet." + (
-                f" Unknown: {', '.join(repr(s) for s in unknown)}." if unknown else " The 'flows' sheet is missing."))])
+        raise ModelFileError(
+            [
+                Problem(
+                    name,
+                    f"has sheets {', '.join(repr(s) for s in names)}; expected one sheet of exchange rows, or sheets "
+                    "named 'flows' (or 'exchanges'), 'respondents' and 'actors'.",
+                    "Rename the sheets, or keep only one sheet."
+                    + (
+                        f" Unknown: {', '.join(repr(s) for s in unknown)}."
+                        if unknown
+                        else " The 'flows' sheet is missing."
+                    ),
+                )
+            ]
+        )
     order = {t: i for i, t in enumerate(layout.TABLES)}
     return sorted(((s, t or "") for s, t in found), key=lambda st: order[st[1]])
 
@@ -75,8 +91,16 @@ def xlsx_tables(path: Path, *, name: str) -> list[Table]:
             if not header:
                 raise ModelFileError([Problem(where, "is empty.", "Put the header row and the data rows in it.")])
             guess, cols, unknown = _map_header(header, f"{where} row {header_row}", table or None)
-            tables.append(Table(name, guess, [c for c in cols if c], _rows_of(path, name, sheet, header_row, cols),
-                                sheet=sheet, unknown=set(unknown)))
+            tables.append(
+                Table(
+                    name,
+                    guess,
+                    [c for c in cols if c],
+                    _rows_of(path, name, sheet, header_row, cols),
+                    sheet=sheet,
+                    unknown=set(unknown),
+                )
+            )
         return tables
     finally:
         wb.close()
@@ -87,11 +111,14 @@ def _rows_of(path: Path, name: str, sheet: str, header_row: int, cols: list[str 
         wb = _open(path, name)
         try:
             for n, values in enumerate(wb[sheet].iter_rows(min_row=header_row + 1, values_only=True), header_row + 1):
-                row = {c: _cell(v) for c, v in zip(cols, values, strict=False)
-                       if c is not None and v is not None and v != ""}
+                row = {
+                    c: _cell(v)
+                    for c, v in zip(cols, values, strict=False)
+                    if c is not None and v is not None and v != ""
+                }
                 if not row:
                     continue
-                if len(values) > len(cols) and any(v not in (None, "") for v in values[len(cols):]):
+                if len(values) > len(cols) and any(v not in (None, "") for v in values[len(cols) :]):
                     row["__extra__"] = len(values) - len(cols)
                 yield n, row
         finally:

@@ -69,8 +69,7 @@ class Batch:
     flow_docs: list[FlowDoc] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return (len(self.actors) + len(self.goals) + len(self.respondents) + len(self.flows)
-                + len(self.flow_docs))
+        return len(self.actors) + len(self.goals) + len(self.respondents) + len(self.flows) + len(self.flow_docs)
 
 
 @dataclass

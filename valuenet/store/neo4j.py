@@ -81,7 +81,8 @@ class Neo4jStore:
         if re.match(r"^[a-z0-9+]+://[^/@]*@", url, re.IGNORECASE):
             raise StoreConnectionError(
                 "the Neo4j URI holds credentials. Remove them from the URI and set NEO4J_USERNAME and "
-                "NEO4J_PASSWORD instead.")
+                "NEO4J_PASSWORD instead."
+            )
         self.url = url
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
         self.username = os.environ.get("NEO4J_USERNAME") or DEFAULT_USERNAME
@@ -90,13 +91,14 @@ class Neo4jStore:
             raise StoreConnectionError(f"no password for Neo4j at {url}. Set NEO4J_PASSWORD.")
         self._schema_ready = False
         try:
-            self._driver = neo4j.GraphDatabase.driver(url, auth=(self.username, secret),
-                                                      notifications_min_severity="OFF",
-                                                      user_agent="valuenet")
+            self._driver = neo4j.GraphDatabase.driver(
+                url, auth=(self.username, secret), notifications_min_severity="OFF", user_agent="valuenet"
+            )
         except (errors.ConfigurationError, ValueError) as exc:
             raise StoreConnectionError(
                 f"{url} is not a Neo4j URI ({_one_line(str(exc))}). Use bolt://HOST:7687, neo4j://HOST "
-                "or neo4j+s://HOST.") from exc
+                "or neo4j+s://HOST."
+            ) from exc
         try:
             self._check_server()
         except BaseException:
@@ -115,16 +117,19 @@ class Neo4jStore:
         except errors.AuthError as exc:
             raise StoreConnectionError(
                 f"{self._where()} refused the credentials of user {self.username!r}. "
-                "Check NEO4J_USERNAME and NEO4J_PASSWORD.") from exc
+                "Check NEO4J_USERNAME and NEO4J_PASSWORD."
+            ) from exc
         except (errors.ServiceUnavailable, errors.SessionExpired) as exc:
             raise StoreConnectionError(
                 f"cannot reach {self._where()} ({_reason(exc)}). Check NEO4J_URI, or start the local server "
-                "with 'valuenet neo4j start'.") from exc
+                "with 'valuenet neo4j start'."
+            ) from exc
         except errors.Neo4jError as exc:
             if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
                 raise StoreConnectionError(
                     f"Neo4j at {self.url} has no database {self.database!r}. Choose an existing one with "
-                    "--database or NEO4J_DATABASE, or create it on the server.") from exc
+                    "--database or NEO4J_DATABASE, or create it on the server."
+                ) from exc
             raise StoreError(f"{doing} {self._where()} failed: {_one_line(exc.message or str(exc))}") from exc
         except errors.DriverError as exc:
             raise StoreError(f"{doing} {self._where()} failed: {_one_line(str(exc))}") from exc
@@ -135,13 +140,14 @@ class Neo4jStore:
                 info = self._driver.get_server_info()
             except ValueError as exc:  # the driver's word for an address it cannot resolve
                 raise StoreConnectionError(
-                    f"cannot reach Neo4j at {self.url} ({_one_line(str(exc))}). Check the host and port in "
-                    "NEO4J_URI.") from exc
+                    f"cannot reach Neo4j at {self.url} ({_one_line(str(exc))}). Check the host and port in NEO4J_URI."
+                ) from exc
             match = re.match(r"Neo4j/(\d+)\.(\d+)", info.agent or "")
             if match is None or (int(match.group(1)), int(match.group(2))) < _MIN_SERVER:
                 raise StoreConnectionError(
                     f"{self._where()} runs {info.agent or 'an unknown server'}; valuenet needs Neo4j 5.23 or "
-                    "newer. Upgrade the server, or start the local one with 'valuenet neo4j start'.")
+                    "newer. Upgrade the server, or start the local one with 'valuenet neo4j start'."
+                )
             self._driver.execute_query("RETURN 1", database_=self.database)
 
     def _session(self) -> neo4j.Session:
@@ -173,13 +179,16 @@ class Neo4jStore:
     # -- reading ------------------------------------------------------------------------------
     def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         with self._translated("reading from"):
-            records, _, _ = self._driver.execute_query(query, params, database_=self.database,
-                                                       routing_=neo4j.RoutingControl.READ)
+            records, _, _ = self._driver.execute_query(
+                query, params, database_=self.database, routing_=neo4j.RoutingControl.READ
+            )
         return [r.data() for r in records]
 
     def list_models(self) -> list[ModelInfo]:
-        return [ModelInfo(r["id"], r["title"], r["actors"], r["goals"], r["respondents"], r["flows"])
-                for r in self._read(G.LIST_MODELS)]
+        return [
+            ModelInfo(r["id"], r["title"], r["actors"], r["goals"], r["respondents"], r["flows"])
+            for r in self._read(G.LIST_MODELS)
+        ]
 
     def resolve_model_id(self, model_id: str | None) -> str:
         """The id asked for, or the only model's id when none is given."""
@@ -190,8 +199,13 @@ class Neo4jStore:
             newer = int(version) > SCHEMA_VERSION
             raise SchemaVersionError(
                 f"model {model_id!r} in {self._where()} uses store schema version {version}; this valuenet uses "
-                f"{SCHEMA_VERSION}. " + ("Upgrade valuenet to read it." if newer else
-                                         "Export it with the valuenet that wrote it and re-import."))
+                f"{SCHEMA_VERSION}. "
+                + (
+                    "Upgrade valuenet to read it."
+                    if newer
+                    else "Export it with the valuenet that wrote it and re-import."
+                )
+            )
 
     def read_model(self, model_id: str | None = None) -> Model:
         return self._read_kinds(self.resolve_model_id(model_id), G.KINDS)
@@ -243,8 +257,9 @@ class Neo4jStore:
         from valuenet.store.neo4j_write import write_batches
 
         self.ensure_schema()
-        return write_batches(self, header, batches, replace=replace, replace_respondents=replace_respondents,
-                             progress=progress)
+        return write_batches(
+            self, header, batches, replace=replace, replace_respondents=replace_respondents, progress=progress
+        )
 
     def write_model(self, model: Model, *, replace: bool = False, progress: Progress | None = None) -> WriteSummary:
         return self.write(model, batches_of(model), replace=replace, progress=progress)

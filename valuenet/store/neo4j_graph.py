@@ -57,34 +57,67 @@ def model_params(model: Model) -> dict[str, Any]:
     declared = {d.id: d.description for d in model.dimensions}
     return {
         "id": model.id,
-        "props": {"title": model.title, "description": model.description, "currency": model.currency,
-                  "scaleMin": model.scale.min, "scaleMax": model.scale.max, "scaleLabel": model.scale.label},
-        "dimensions": [{"model": model.id, "id": d, "ord": i, "standard": d in STANDARD_DIMENSIONS,
-                        "description": declared.get(d)} for i, d in enumerate(model.dimension_ids)],
+        "props": {
+            "title": model.title,
+            "description": model.description,
+            "currency": model.currency,
+            "scaleMin": model.scale.min,
+            "scaleMax": model.scale.max,
+            "scaleLabel": model.scale.label,
+        },
+        "dimensions": [
+            {"model": model.id, "id": d, "ord": i, "standard": d in STANDARD_DIMENSIONS, "description": declared.get(d)}
+            for i, d in enumerate(model.dimension_ids)
+        ],
     }
 
 
 def _actor(model: str, a: Actor) -> dict[str, Any]:
-    return {"model": model, "id": a.id, "name": a.name, "kind": a.kind, "description": a.description,
-            "perspective": a.perspective, "segmentSize": a.segment_size, "fixedExpenses": a.fixed_expenses,
-            "aliases": a.aliases or None}
+    return {
+        "model": model,
+        "id": a.id,
+        "name": a.name,
+        "kind": a.kind,
+        "description": a.description,
+        "perspective": a.perspective,
+        "segmentSize": a.segment_size,
+        "fixedExpenses": a.fixed_expenses,
+        "aliases": a.aliases or None,
+    }
 
 
 def _goal(model: str, g: Goal) -> dict[str, Any]:
-    return {"model": model, "id": g.id, "title": g.title, "description": g.description, "customer": g.customer,
-            "scenarios": [s.id for s in g.scenarios] or None}
+    return {
+        "model": model,
+        "id": g.id,
+        "title": g.title,
+        "description": g.description,
+        "customer": g.customer,
+        "scenarios": [s.id for s in g.scenarios] or None,
+    }
 
 
 def _scenarios(model: str, g: Goal) -> list[dict[str, Any]]:
-    return [{"model": model, "goal": g.id, "id": s.id, "name": s.name, "description": s.description,
-             "basedOn": s.based_on} for s in g.scenarios]
+    return [
+        {"model": model, "goal": g.id, "id": s.id, "name": s.name, "description": s.description, "basedOn": s.based_on}
+        for s in g.scenarios
+    ]
 
 
 def _respondent(model: str, r: Respondent) -> dict[str, Any]:
     props: dict[str, Any] = {
-        "model": model, "id": r.id, "name": r.name, "persona": r.persona, "actor": r.actor, "segment": r.segment,
-        "situation": r.situation, "worldview": r.worldview, "comparisons": r.comparisons or None, "nps": r.nps,
-        "churned": r.churned, "interview": r.interview,
+        "model": model,
+        "id": r.id,
+        "name": r.name,
+        "persona": r.persona,
+        "actor": r.actor,
+        "segment": r.segment,
+        "situation": r.situation,
+        "worldview": r.worldview,
+        "comparisons": r.comparisons or None,
+        "nps": r.nps,
+        "churned": r.churned,
+        "interview": r.interview,
     }
     for key, value in r.attributes.items():
         props.setdefault(camel("attr", key), value)
@@ -101,11 +134,27 @@ def _cares(r: Respondent) -> list[dict[str, Any]]:
 
 
 def _flow(model: str, f: Flow) -> dict[str, Any]:
-    return {"model": model, "id": f.id, "goal": f.goal, "scenario": f.scenario, "source": f.source,
-            "target": f.target, "dimension": f.dimension, "magnitude": f.magnitude, "money": f.money,
-            "occurrences": f.occurrences, "moneyTotal": None if f.money is None else f.money * f.occurrences,
-            "tangible": f.tangible, "touchpoint": f.touchpoint, "stage": f.stage, "quote": f.quote,
-            "respondent": f.respondent, "responsible": f.responsible, "exchange": f.exchange, "note": f.note}
+    return {
+        "model": model,
+        "id": f.id,
+        "goal": f.goal,
+        "scenario": f.scenario,
+        "source": f.source,
+        "target": f.target,
+        "dimension": f.dimension,
+        "magnitude": f.magnitude,
+        "money": f.money,
+        "occurrences": f.occurrences,
+        "moneyTotal": None if f.money is None else f.money * f.occurrences,
+        "tangible": f.tangible,
+        "touchpoint": f.touchpoint,
+        "stage": f.stage,
+        "quote": f.quote,
+        "respondent": f.respondent,
+        "responsible": f.responsible,
+        "exchange": f.exchange,
+        "note": f.note,
+    }
 
 
 def item_row(kind: str, model: str, item: Any, index: int, text: str) -> dict[str, Any]:
@@ -167,7 +216,7 @@ DETACH = {
     "goals": "UNWIND $ids AS id MATCH (:Goal {model: $model, id: id})-[:HAS_SCENARIO]->(s:Scenario) DETACH DELETE s",
     "respondents": "UNWIND $ids AS id MATCH (:Respondent {model: $model, id: id})-[r:CARES_ABOUT]->() DELETE r",
     "flows": "UNWIND $ids AS id MATCH (:Flow {model: $model, id: id})-[r:GIVES|TO|IN_GOAL|REPORTED|RESPONSIBLE]-() "
-             "DELETE r",
+    "DELETE r",
 }
 
 UPSERT = {
@@ -258,8 +307,13 @@ def flow_refs(rows: list[dict[str, Any]], base: int) -> dict[str, list[str]]:
     for row in rows:
         props = row["props"]
         props["ord"] = base + row["i"]
-        for key, field, kind in (("s", "source", "actors"), ("t", "target", "actors"), ("g", "goal", "goals"),
-                                 ("r", "respondent", "respondents"), ("p", "responsible", "actors")):
+        for key, field, kind in (
+            ("s", "source", "actors"),
+            ("t", "target", "actors"),
+            ("g", "goal", "goals"),
+            ("r", "respondent", "respondents"),
+            ("p", "responsible", "actors"),
+        ):
             ref = props.get(field)
             if ref is not None:
                 seen = lists[kind]
@@ -290,7 +344,7 @@ MERGE (r)-[:REPORTED]->(f)
 REMOVE = {
     "actors": "UNWIND $ids AS id MATCH (n:Actor {model: $model, id: id}) DETACH DELETE n",
     "goals": "UNWIND $ids AS id MATCH (n:Goal {model: $model, id: id}) "
-             "OPTIONAL MATCH (n)-[:HAS_SCENARIO]->(s:Scenario) DETACH DELETE s, n",
+    "OPTIONAL MATCH (n)-[:HAS_SCENARIO]->(s:Scenario) DETACH DELETE s, n",
     "respondents": "UNWIND $ids AS id MATCH (n:Respondent {model: $model, id: id}) DETACH DELETE n",
     "flows": "UNWIND $ids AS id MATCH (n:Flow {model: $model, id: id}) DETACH DELETE n",
 }

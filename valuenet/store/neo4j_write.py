@@ -33,8 +33,15 @@ TX_ITEMS = 10_000
 ROWS_PER_STATEMENT = 5_000
 
 
-def write_batches(store: Neo4jStore, header: Model, batches: Iterable[Batch], *, replace: bool = False,
-                  replace_respondents: Iterable[str] = (), progress: Progress | None = None) -> WriteSummary:
+def write_batches(
+    store: Neo4jStore,
+    header: Model,
+    batches: Iterable[Batch],
+    *,
+    replace: bool = False,
+    replace_respondents: Iterable[str] = (),
+    progress: Progress | None = None,
+) -> WriteSummary:
     """Upsert a model's header and items (see :meth:`valuenet.store.base.Store.write`)."""
     replaced = sorted(set(replace_respondents))
     writer = _Writer(store, header, track=replace or bool(replaced))
@@ -48,8 +55,10 @@ def write_batches(store: Neo4jStore, header: Model, batches: Iterable[Batch], *,
             writer.remove_unwritten(replace=replace, respondents=replaced)
     except StoreError as exc:
         if writer.committed:
-            raise StoreError(f"{exc} {writer.committed} items of model {header.id!r} were committed before; "
-                             "run the same write again to complete it.") from exc
+            raise StoreError(
+                f"{exc} {writer.committed} items of model {header.id!r} were committed before; "
+                "run the same write again to complete it."
+            ) from exc
         raise
     return writer.summary
 
@@ -73,7 +82,7 @@ class _Writer:
             if kind == "flows" and batch.flow_docs:
                 items = [*items, *batch.flow_docs]
             for start in range(0, len(items), TX_ITEMS):
-                chunk = items[start:start + TX_ITEMS]
+                chunk = items[start : start + TX_ITEMS]
                 self.chunks.append((kind, chunk))
                 self.pending += len(chunk)
                 if self.written is not None:
@@ -111,7 +120,7 @@ class _Writer:
             for kind in reversed(G.KINDS):
                 ids = doomed.get(kind, [])
                 for start in range(0, len(ids), TX_ITEMS):
-                    session.execute_write(_run, G.REMOVE[kind], model=mid, ids=ids[start:start + TX_ITEMS])
+                    session.execute_write(_run, G.REMOVE[kind], model=mid, ids=ids[start : start + TX_ITEMS])
                 self.summary.counts[kind].removed += len(ids)
 
 
@@ -119,8 +128,9 @@ def _run(tx: neo4j.ManagedTransaction, /, query: str, **params: Any) -> None:
     tx.run(query, params).consume()
 
 
-def _write_group(tx: neo4j.ManagedTransaction, model_id: str, header: Model | None,
-                 chunks: list[tuple[str, list[Any]]], n: int) -> dict[str, Counts]:
+def _write_group(
+    tx: neo4j.ManagedTransaction, model_id: str, header: Model | None, chunks: list[tuple[str, list[Any]]], n: int
+) -> dict[str, Counts]:
     """One transaction: the model header (first time only), then each chunk of items, upserted.
 
     Pure apart from ``tx``, so the driver may run it again after a transient error.
@@ -128,13 +138,20 @@ def _write_group(tx: neo4j.ManagedTransaction, model_id: str, header: Model | No
     counts = {k: Counts() for k in ("models", *G.KINDS)}
     if header is not None:
         p = G.model_params(header)
-        record = tx.run(G.UPSERT_MODEL, id=p["id"], props=p["props"], dimensions=p["dimensions"],
-                        doc=G.doc(model_header(header)), schemaVersion=SCHEMA_VERSION).single()
+        record = tx.run(
+            G.UPSERT_MODEL,
+            id=p["id"],
+            props=p["props"],
+            dimensions=p["dimensions"],
+            doc=G.doc(model_header(header)),
+            schemaVersion=SCHEMA_VERSION,
+        ).single()
         assert record is not None
         if record["version"] is not None and int(record["version"]) != SCHEMA_VERSION:
             raise SchemaVersionError(
                 f"model {model_id!r} was written with store schema version {record['version']}; this valuenet "
-                f"uses {SCHEMA_VERSION}. Delete the model or use the valuenet that wrote it.")
+                f"uses {SCHEMA_VERSION}. Delete the model or use the valuenet that wrote it."
+            )
         c = counts["models"]
         if record["before"] is None:
             c.added = 1
@@ -181,13 +198,13 @@ def _write_group(tx: neo4j.ManagedTransaction, model_id: str, header: Model | No
         if changed and kind in G.DETACH:
             tx.run(G.DETACH[kind], model=model_id, ids=changed).consume()
         for start in range(0, len(new_rows), ROWS_PER_STATEMENT):
-            part = new_rows[start:start + ROWS_PER_STATEMENT]
+            part = new_rows[start : start + ROWS_PER_STATEMENT]
             if kind == "flows":  # created outright, its actors, goal and respondent looked up once per statement
                 tx.run(G.CREATE_FLOWS, model=model_id, rows=part, **G.flow_refs(part, base)).consume()
             else:
                 tx.run(G.UPSERT[kind], model=model_id, base=base, rows=part).consume()
         for start in range(0, len(changed_rows), ROWS_PER_STATEMENT):
-            part = changed_rows[start:start + ROWS_PER_STATEMENT]
+            part = changed_rows[start : start + ROWS_PER_STATEMENT]
             tx.run(G.UPSERT[kind], model=model_id, base=base, rows=part).consume()
         base += len(new_rows) + len(changed_rows)
         if added and kind in G.RELINK:
@@ -199,7 +216,6 @@ def _write_group(tx: neo4j.ManagedTransaction, model_id: str, header: Model | No
         if kind == "flows":
             has_flows = has_flows or bool(new_rows)
     return counts
-
 
 
 __all__ = ["ROWS_PER_STATEMENT", "TX_ITEMS", "write_batches"]

@@ -30,8 +30,9 @@ class CopyResult:
     summary: WriteSummary
 
 
-def copy_model(source: Store, destination: Store, model_id: str | None = None, *,
-               progress: Progress | None = None) -> CopyResult:
+def copy_model(
+    source: Store, destination: Store, model_id: str | None = None, *, progress: Progress | None = None
+) -> CopyResult:
     """Make the model ``model_id`` (default: the source's only model) in ``destination`` exactly as in ``source``.
 
     The model is written in batches with ``replace=True``: items the destination

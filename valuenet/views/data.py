@@ -199,10 +199,20 @@ def aggregate(g: nx.MultiDiGraph, members: set[str] | None = None) -> dict[_Key,
 def _edge(edge_id: str, key: _Key, acc: _Acc) -> ViewEdge:
     quotes = [{"text": t, "respondent": r, "touchpoint": tp} for t, r, tp in acc.quotes]
     return ViewEdge(
-        id=edge_id, source=key[0], target=key[1], dimension=key[2], structural=key[3],
-        value=acc._mean(acc.magnitude), money=acc._mean(acc.money), n=len(acc.respondents),
-        touchpoints=list(acc.touchpoints), stages=list(acc.stages), responsible=list(acc.responsible),
-        quotes=quotes[:MAX_QUOTES], more_quotes=max(0, len(quotes) - MAX_QUOTES), flows=acc.flows,
+        id=edge_id,
+        source=key[0],
+        target=key[1],
+        dimension=key[2],
+        structural=key[3],
+        value=acc._mean(acc.magnitude),
+        money=acc._mean(acc.money),
+        n=len(acc.respondents),
+        touchpoints=list(acc.touchpoints),
+        stages=list(acc.stages),
+        responsible=list(acc.responsible),
+        quotes=quotes[:MAX_QUOTES],
+        more_quotes=max(0, len(quotes) - MAX_QUOTES),
+        flows=acc.flows,
     )
 
 
@@ -231,6 +241,7 @@ def _change(before: float | None, after: float | None) -> str:
 
 # -- building a view --------------------------------------------------------------------------
 
+
 def _pick_goal(model: Model, goal: str | None) -> str:
     if goal is not None:
         model.goal(goal)
@@ -244,8 +255,7 @@ def _pick_goal(model: Model, goal: str | None) -> str:
 def _check_scenario(model: Model, goal: str, scenario: str) -> None:
     have = [s.id for s in model.goal(goal).scenarios]
     if scenario not in have:
-        raise ViewError(f"goal {goal!r} of model {model.id!r} has no scenario {scenario!r}; "
-                        f"it has: {', '.join(have)}.")
+        raise ViewError(f"goal {goal!r} of model {model.id!r} has no scenario {scenario!r}; it has: {', '.join(have)}.")
 
 
 def _members(model: Model, spec: ViewSpec) -> tuple[set[str] | None, str, str]:
@@ -260,15 +270,19 @@ def _members(model: Model, spec: ViewSpec) -> tuple[set[str] | None, str, str]:
         members = {r.id for r in model.respondents if r.segment == spec.segment}
         if not members:
             have = sorted({r.segment for r in model.respondents if r.segment})
-            raise ViewError(f"model {model.id!r} has no respondent in segment {spec.segment!r}; "
-                            f"segments: {', '.join(have) or 'none (set segment: on respondents)'}.")
+            raise ViewError(
+                f"model {model.id!r} has no respondent in segment {spec.segment!r}; "
+                f"segments: {', '.join(have) or 'none (set segment: on respondents)'}."
+            )
         return members, "segment", f"Segment {spec.segment}: {len(members)} respondents, mean values"
     return None, "all", f"All respondents ({len(model.respondents)}), mean values"
 
 
-def _in_both(model: Model, goal: str, spec: ViewSpec, members: set[str] | None,
-             scope: str) -> tuple[set[str] | None, str]:
+def _in_both(
+    model: Model, goal: str, spec: ViewSpec, members: set[str] | None, scope: str
+) -> tuple[set[str] | None, str]:
     """For a comparison, the respondents with flows in both scenarios, so a change is never a missing interview."""
+
     def reported(scenario: str) -> set[str]:
         return {f.respondent for f in model.flows if f.goal == goal and f.scenario == scenario and f.respondent}
 
@@ -329,19 +343,30 @@ def build_view(model: Model, spec: ViewSpec) -> ViewData:
     if spec.firm:
         scope = f"Focal firm {model.actor(focal).name}: its flows and the flows it causes. {scope}"
     return ViewData(
-        title=goal_obj.title, subtitle=f"{scope} · {scen}", kind="diff" if spec.compare else kind,
-        model=model.id, goal=goal, scenario=spec.scenario, compare=spec.compare,
-        centre=focal if spec.firm else customer, customer=customer, focal=focal, color_by=color_by,
+        title=goal_obj.title,
+        subtitle=f"{scope} · {scen}",
+        kind="diff" if spec.compare else kind,
+        model=model.id,
+        goal=goal,
+        scenario=spec.scenario,
+        compare=spec.compare,
+        centre=focal if spec.firm else customer,
+        customer=customer,
+        focal=focal,
+        color_by=color_by,
         dimensions=[d for d in model.dimension_ids if any(e.dimension == d for e in edges)] or model.dimension_ids,
         kinds=[k for k in model.kind_ids if any(n.kind == k for n in nodes)],
-        scale_max=model.scale.max, currency=model.currency,
+        scale_max=model.scale.max,
+        currency=model.currency,
         respondents=len(covered),
-        nodes=nodes, edges=edges,
+        nodes=nodes,
+        edges=edges,
     )
 
 
-def _nodes(model: Model, edges: list[ViewEdge], who: dict[str, set[str]], customer: str, focal: str,
-           diff: bool, people: int) -> list[ViewNode]:
+def _nodes(
+    model: Model, edges: list[ViewEdge], who: dict[str, set[str]], customer: str, focal: str, diff: bool, people: int
+) -> list[ViewNode]:
     """The actors the edges touch (plus customer and focal firm), with the customer's gets and gives per actor.
 
     Gets and gives are those of the mean respondent among the ``people`` the view covers (as in the
@@ -359,8 +384,7 @@ def _nodes(model: Model, edges: list[ViewEdge], who: dict[str, set[str]], custom
         role = "customer" if a.id == customer else "focal" if a.id == focal else ""
         seen = changes.get(a.id, set())
         change = (next(iter(seen)) if len(seen) == 1 and role == "" else "same") if diff else None
-        nodes[a.id] = ViewNode(id=a.id, name=a.name, kind=a.kind, role=role, description=a.description,
-                               change=change)
+        nodes[a.id] = ViewNode(id=a.id, name=a.name, kind=a.kind, role=role, description=a.description, change=change)
     reached: dict[str, set[str]] = defaultdict(set)
     for e in edges:
         for end in (e.source, e.target):

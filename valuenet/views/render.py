@@ -95,9 +95,13 @@ def vis_network(view: ViewData) -> Any:
     by_kind = {n.id: n.kind for n in view.nodes}
     kind_rank = {k: i for i, k in enumerate(view.kinds)}
     names = {n.id: n.name.casefold() for n in view.nodes}
-    pos = radial_layout([n.id for n in view.nodes], [(e.source, e.target) for e in view.edges], view.centre,
-                        order=lambda n: (kind_rank.get(by_kind[n], 99), names[n], n),
-                        label_width=8.0 * max((len(n.name) for n in view.nodes), default=0))
+    pos = radial_layout(
+        [n.id for n in view.nodes],
+        [(e.source, e.target) for e in view.edges],
+        view.centre,
+        order=lambda n: (kind_rank.get(by_kind[n], 99), names[n], n),
+        label_width=8.0 * max((len(n.name) for n in view.nodes), default=0),
+    )
     small = len(view.nodes) <= SMALL_VIEW
     large = len(view.nodes) > LARGE_VIEW
     net = _Net(height="100%", width="100%", directed=True, heading=view.title, cdn_resources="in_line")
@@ -112,8 +116,11 @@ def vis_network(view: ViewData) -> Any:
         if focal or n.change == "added":
             border = FOCAL_BORDER if focal else CHANGE_COLOURS["added"]
             extra["borderWidth"] = 5 if focal else 4
-            extra["color"] = {"background": fill, "border": border,
-                              "highlight": {"background": fill, "border": "#000000"}}
+            extra["color"] = {
+                "background": fill,
+                "border": border,
+                "highlight": {"background": fill, "border": "#000000"},
+            }
         net.add_node(n.id, label=n.name, group=n.kind, shape=shape, x=x, y=y, **extra)
     colours = palette(view.dimensions, view.kinds)
     dims = dimension_colours(view.dimensions)
@@ -121,8 +128,11 @@ def vis_network(view: ViewData) -> Any:
     for e in view.edges:
         i = parallel[(e.source, e.target)]
         parallel[(e.source, e.target)] += 1
-        colour = (dims[e.dimension] if view.color_by == "dimension"
-                  else colours[view.color_by][e.change if view.color_by == "change" else e.impact])
+        colour = (
+            dims[e.dimension]
+            if view.color_by == "dimension"
+            else colours[view.color_by][e.change if view.color_by == "change" else e.impact]
+        )
         more: dict[str, Any] = {}
         if i:  # parallel flows bend further out; reciprocal ones bend the other way (clockwise per direction)
             more["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": round(0.1 + 0.09 * i, 2)}
@@ -132,23 +142,49 @@ def vis_network(view: ViewData) -> Any:
     groups = {}
     for kind in view.kinds:
         fill, shape = kind_style(kind)
-        groups[kind] = {"shape": shape, "color": {"background": fill, "border": NODE_BORDER,
-                                                  "highlight": {"background": fill, "border": "#000000"},
-                                                  "hover": {"background": fill, "border": "#000000"}}}
+        groups[kind] = {
+            "shape": shape,
+            "color": {
+                "background": fill,
+                "border": NODE_BORDER,
+                "highlight": {"background": fill, "border": "#000000"},
+                "hover": {"background": fill, "border": "#000000"},
+            },
+        }
     net.options = {
         "autoResize": True,
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
         "groups": groups,
-        "interaction": {"hover": True, "tooltipDelay": 100, "hideEdgesOnDrag": not small,
-                        "hideEdgesOnZoom": not small, "multiselect": False, "navigationButtons": False},
-        "nodes": {"physics": False, "size": 26 if small else 12, "borderWidth": 1.5, "borderWidthSelected": 3,
-                  "shapeProperties": {"interpolation": False},
-                  "font": {"size": 19 if small else 14, "color": "#111827", "strokeWidth": 4, "strokeColor": "#ffffff",
-                           "face": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"}},
-        "edges": {"selectionWidth": 2, "hoverWidth": 1.5, "color": {"opacity": 0.9},
-                  "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.1},
-                  "arrows": {"to": {"enabled": not large, "scaleFactor": 0.7 if small else 0.45}}},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 100,
+            "hideEdgesOnDrag": not small,
+            "hideEdgesOnZoom": not small,
+            "multiselect": False,
+            "navigationButtons": False,
+        },
+        "nodes": {
+            "physics": False,
+            "size": 26 if small else 12,
+            "borderWidth": 1.5,
+            "borderWidthSelected": 3,
+            "shapeProperties": {"interpolation": False},
+            "font": {
+                "size": 19 if small else 14,
+                "color": "#111827",
+                "strokeWidth": 4,
+                "strokeColor": "#ffffff",
+                "face": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+            },
+        },
+        "edges": {
+            "selectionWidth": 2,
+            "hoverWidth": 1.5,
+            "color": {"opacity": 0.9},
+            "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.1},
+            "arrows": {"to": {"enabled": not large, "scaleFactor": 0.7 if small else 0.45}},
+        },
     }
     return net
 
@@ -173,24 +209,77 @@ def view_payload(view: ViewData) -> dict[str, Any]:
         for node in nodes:
             node.pop("label", None)
     details = {
-        "nodes": {n.id: _compact({"name": n.name, "kind": n.kind, "role": n.role, "description": n.description,
-                         "gets": {d: _fmt(v) for d, v in n.gets.items()},
-                         "gives": {d: _fmt(v) for d, v in n.gives.items()}, "n": n.n, "change": n.change},
-                                  ("gets", "gives"))
-                  for n in view.nodes},
-        "edges": {e.id: _compact({"from": e.source, "to": e.target, "dimension": e.dimension, "value": _fmt(e.value),
-                         "before": _fmt(e.before), "n": e.n, "money": _fmt(e.money), "structural": e.structural,
-                         "impact": e.impact, "change": e.change, "touchpoints": e.touchpoints, "stages": e.stages,
-                         "responsible": e.responsible, "quotes": e.quotes, "more_quotes": e.more_quotes,
-                         "flows": e.flows}, ("value",))
-                  for e in view.edges},
+        "nodes": {
+            n.id: _compact(
+                {
+                    "name": n.name,
+                    "kind": n.kind,
+                    "role": n.role,
+                    "description": n.description,
+                    "gets": {d: _fmt(v) for d, v in n.gets.items()},
+                    "gives": {d: _fmt(v) for d, v in n.gives.items()},
+                    "n": n.n,
+                    "change": n.change,
+                },
+                ("gets", "gives"),
+            )
+            for n in view.nodes
+        },
+        "edges": {
+            e.id: _compact(
+                {
+                    "from": e.source,
+                    "to": e.target,
+                    "dimension": e.dimension,
+                    "value": _fmt(e.value),
+                    "before": _fmt(e.before),
+                    "n": e.n,
+                    "money": _fmt(e.money),
+                    "structural": e.structural,
+                    "impact": e.impact,
+                    "change": e.change,
+                    "touchpoints": e.touchpoints,
+                    "stages": e.stages,
+                    "responsible": e.responsible,
+                    "quotes": e.quotes,
+                    "more_quotes": e.more_quotes,
+                    "flows": e.flows,
+                },
+                ("value",),
+            )
+            for e in view.edges
+        },
     }
-    meta = {k: getattr(view, k) for k in ("title", "subtitle", "kind", "model", "goal", "scenario", "compare",
-                                          "centre", "customer", "focal", "color_by", "dimensions", "kinds",
-                                          "scale_max", "currency", "respondents")}
+    meta = {
+        k: getattr(view, k)
+        for k in (
+            "title",
+            "subtitle",
+            "kind",
+            "model",
+            "goal",
+            "scenario",
+            "compare",
+            "centre",
+            "customer",
+            "focal",
+            "color_by",
+            "dimensions",
+            "kinds",
+            "scale_max",
+            "currency",
+            "respondents",
+        )
+    }
     meta["detail_scale"] = DETAIL_SCALE if large else None
-    return {"meta": meta, "palette": palette(view.dimensions, view.kinds), "nodes": nodes, "edges": edges,
-            "options": json.loads(options), "details": details}
+    return {
+        "meta": meta,
+        "palette": palette(view.dimensions, view.kinds),
+        "nodes": nodes,
+        "edges": edges,
+        "options": json.loads(options),
+        "details": details,
+    }
 
 
 def render_view(view: ViewData) -> str:
@@ -202,9 +291,13 @@ def render_view(view: ViewData) -> str:
 def page_parts(view: ViewData) -> dict[str, Any]:
     """What the templates need to place a network view in a page (also used by the report)."""
     return {
-        "view": view, "csp": CSP, "data_json": script_json(view_payload(view)),
-        "vis_js": asset("vis-network.min.js"), "vis_css": asset("vis-network.css"),
-        "view_js": asset("view.js"), "view_css": asset("view.css"),
+        "view": view,
+        "csp": CSP,
+        "data_json": script_json(view_payload(view)),
+        "vis_js": asset("vis-network.min.js"),
+        "vis_css": asset("vis-network.css"),
+        "view_js": asset("view.js"),
+        "view_css": asset("view.css"),
     }
 
 
@@ -217,8 +310,9 @@ def write_text(path: Path, text: str) -> Path:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
-        raise ViewError(f"cannot write {path}: {exc.strerror or exc}. Check the folder exists and is writable.") \
-            from exc
+        raise ViewError(
+            f"cannot write {path}: {exc.strerror or exc}. Check the folder exists and is writable."
+        ) from exc
     return path
 
 

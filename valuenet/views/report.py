@@ -25,8 +25,7 @@ from valuenet.views.render import _environment, page_parts, write_text
 
 #: Rows shown per table; the report says how many more there are.
 MAX_ROWS = 40
-_SEGMENT_MEASURES = ("firm.attributed", "firm.share", "destruction.total", "dependency.at_risk.weighted",
-                     "firm.breach")
+_SEGMENT_MEASURES = ("firm.attributed", "firm.share", "destruction.total", "dependency.at_risk.weighted", "firm.breach")
 
 
 @dataclass(frozen=True)
@@ -60,18 +59,39 @@ def heatmap(rows: Sequence[tuple[str, Mapping[str, float]]], dimensions: Sequenc
     for i, (_name, values) in enumerate(rows):
         for j, d in enumerate(dimensions):
             v = values.get(d, 0.0)
-            cells.append({"x": label_w + j * cell_w, "y": head + i * cell_h, "w": cell_w - 2, "h": cell_h - 2,
-                          "fill": _colour(v, top), "text": f"{v:+.2f}", "light": top > 0 and abs(v) / top > 0.6})
-    return {"cells": cells, "rows": [(name, head + i * cell_h) for i, (name, _) in enumerate(rows)],
-            "columns": [(d, label_w + j * cell_w) for j, d in enumerate(dimensions)],
-            "width": label_w + cell_w * len(dimensions), "height": head + cell_h * len(rows) + 4,
-            "cell_w": cell_w, "cell_h": cell_h, "top": top, "label_x": label_w - 8}
+            cells.append(
+                {
+                    "x": label_w + j * cell_w,
+                    "y": head + i * cell_h,
+                    "w": cell_w - 2,
+                    "h": cell_h - 2,
+                    "fill": _colour(v, top),
+                    "text": f"{v:+.2f}",
+                    "light": top > 0 and abs(v) / top > 0.6,
+                }
+            )
+    return {
+        "cells": cells,
+        "rows": [(name, head + i * cell_h) for i, (name, _) in enumerate(rows)],
+        "columns": [(d, label_w + j * cell_w) for j, d in enumerate(dimensions)],
+        "width": label_w + cell_w * len(dimensions),
+        "height": head + cell_h * len(rows) + 4,
+        "cell_w": cell_w,
+        "cell_h": cell_h,
+        "top": top,
+        "label_x": label_w - 8,
+    }
 
 
 def _table(title: str, rows: list[dict[str, Any]], note: str = "") -> dict[str, Any]:
     columns = list(rows[0].keys()) if rows else []
-    return {"title": title, "columns": columns, "rows": rows[:MAX_ROWS], "more": max(0, len(rows) - MAX_ROWS),
-            "note": note}
+    return {
+        "title": title,
+        "columns": columns,
+        "rows": rows[:MAX_ROWS],
+        "more": max(0, len(rows) - MAX_ROWS),
+        "note": note,
+    }
 
 
 def _segment_pivot(segments: Mapping[str, Any]) -> dict[str, Any]:
@@ -83,7 +103,8 @@ def _segment_pivot(segments: Mapping[str, Any]) -> dict[str, Any]:
         for r in segments[seg].rows():
             if r["measure"] in _SEGMENT_MEASURES:
                 by_measure.setdefault(r["measure"], {})[seg] = (
-                    f"{r['mean']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}] n={r['n']}")
+                    f"{r['mean']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}] n={r['n']}"
+                )
     for measure in _SEGMENT_MEASURES:
         if measure in by_measure:
             rows.append({"measure": measure, **{s: by_measure[measure].get(s, "–") for s in names}})
@@ -103,8 +124,9 @@ def build_report(model: Model, spec: ReportSpec) -> dict[str, Any]:
 
     ranked = sorted(result.net.actors.values(), key=lambda a: (a.rank, a.actor))
     dims = [d for d in model.dimension_ids if any(d in a.net for a in ranked)]
-    hm = heatmap([(names.get(a.actor, a.actor) + (" (focal)" if a.actor == result.focal else ""), a.net)
-                  for a in ranked], dims)
+    hm = heatmap(
+        [(names.get(a.actor, a.actor) + (" (focal)" if a.actor == result.focal else ""), a.net) for a in ranked], dims
+    )
 
     tables = dict(result.tables(("dealbreakers", "dependency", "opportunities", "loyalty")))
     titles = [t for t, _ in result.tables(("dealbreakers", "dependency", "opportunities", "loyalty"))]
@@ -112,22 +134,45 @@ def build_report(model: Model, spec: ReportSpec) -> dict[str, Any]:
     scenario_tables = []
     if result.scenarios is not None:
         scenario_tables = [_table(t, [_named(r, names) for r in rows]) for t, rows in result.tables(("scenarios",))]
-    destruction = [{"where": f"{names.get(i.actor, i.actor)} · {i.touchpoint}", "kind": i.kind,
-                    "responsible": names.get(i.responsible, i.responsible), "dimension": i.dimension,
-                    "gets": i.gets, "gives": i.gives, "weighted": i.weighted, "quotes": list(i.quotes[:4]),
-                    "more": max(0, len(i.quotes) - 4)} for i in result.destruction.items]
+    destruction = [
+        {
+            "where": f"{names.get(i.actor, i.actor)} · {i.touchpoint}",
+            "kind": i.kind,
+            "responsible": names.get(i.responsible, i.responsible),
+            "dimension": i.dimension,
+            "gets": i.gets,
+            "gives": i.gives,
+            "weighted": i.weighted,
+            "quotes": list(i.quotes[:4]),
+            "more": max(0, len(i.quotes) - 4),
+        }
+        for i in result.destruction.items
+    ]
     figures = [
-        ("Rank of " + names.get(result.focal, result.focal) + " by net value", f"{result.net.focal_rank} of "
-                                                                              f"{len(ranked)}"),
-        ("Its share of the value the customer gets",
-         "–" if result.net.focal_share is None else f"{result.net.focal_share:.0%}"),
+        (
+            "Rank of " + names.get(result.focal, result.focal) + " by net value",
+            f"{result.net.focal_rank} of {len(ranked)}",
+        ),
+        (
+            "Its share of the value the customer gets",
+            "–" if result.net.focal_share is None else f"{result.net.focal_share:.0%}",
+        ),
         ("Value it destroys (weighted)", f"{result.destruction.total_weighted:.2f}"),
         ("Respondents", str(len(result.respondents))),
     ]
-    return {"model": model, "goal": model.goal(result.goal), "result": result, "figures": figures,
-            "heatmap": hm, "destruction": destruction, "sections": sections,
-            "segments": _segment_pivot(result.segments), "scenario_tables": scenario_tables,
-            "compare": compare, **page_parts(view)}
+    return {
+        "model": model,
+        "goal": model.goal(result.goal),
+        "result": result,
+        "figures": figures,
+        "heatmap": hm,
+        "destruction": destruction,
+        "sections": sections,
+        "segments": _segment_pivot(result.segments),
+        "scenario_tables": scenario_tables,
+        "compare": compare,
+        **page_parts(view),
+    }
 
 
 def _concise(title: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

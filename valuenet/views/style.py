@@ -35,11 +35,20 @@ EXTRA_COLOURS = ("#6b4f2a", "#c2185b", "#546e7a", "#7cb342", "#00838f")
 
 IMPACT_COLOURS: dict[str, str] = {"adds": "#1a9850", "destroys": "#d73027", "neutral": "#9aa3ad"}
 CHANGE_COLOURS: dict[str, str] = {
-    "added": "#1a9850", "removed": "#d73027", "up": "#2f6db5", "down": "#e08214", "same": "#b7bec6",
+    "added": "#1a9850",
+    "removed": "#d73027",
+    "up": "#2f6db5",
+    "down": "#e08214",
+    "same": "#b7bec6",
 }
 LABELS: dict[str, str] = {
-    "adds": "adds value", "destroys": "destroys value", "neutral": "neutral / between actors",
-    "added": "new in the future", "removed": "gone in the future", "up": "larger", "down": "smaller",
+    "adds": "adds value",
+    "destroys": "destroys value",
+    "neutral": "neutral / between actors",
+    "added": "new in the future",
+    "removed": "gone in the future",
+    "up": "larger",
+    "down": "smaller",
     "same": "unchanged",
 }
 
