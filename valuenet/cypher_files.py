@@ -27,7 +27,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from valuenet.errors import AnalysisError, NotFoundError
 from valuenet.resources import cypher_dir
@@ -68,7 +68,10 @@ class CypherResult:
     rows: list[dict[str, Any]]
 
 
+@runtime_checkable
 class QueryRunner(Protocol):
+    """A store that runs Cypher (the Neo4j store)."""
+
     def query(self, text: str, params: Mapping[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]: ...
 
 

@@ -42,7 +42,9 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as plain JSON data (NaN and infinity become ``None``)."""
-        out: dict[str, Any] = _plain(dataclasses.asdict(self))  # type: ignore[call-overload]
+        if not dataclasses.is_dataclass(self) or isinstance(self, type):
+            raise TypeError(f"{type(self).__name__} mixes in Result but is not a dataclass instance")
+        out: dict[str, Any] = _plain(dataclasses.asdict(self))
         return out
 
 

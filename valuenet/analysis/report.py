@@ -212,8 +212,8 @@ def analyze_goal(
     contexts = {r: context_of(model, r) for r in everyone}
     graphs = {r: goal_graph(model, goal_id, scenario, r) for r in everyone}
 
-    if scope == RESPONDENT:
-        g, ctx = graphs[respondent], contexts[respondent]  # type: ignore[index]
+    if respondent is not None:
+        g, ctx = graphs[respondent], contexts[respondent]
     else:
         g = mean_network(restrict(goal_graph(model, goal_id, scenario), ids), len(ids))
         ctx = mean_context([contexts[r] for r in ids], model.dimension_ids)

@@ -21,7 +21,7 @@ from valuenet.cli._common import (
     store_option,
 )
 from valuenet.cli.models import summary_rows
-from valuenet.cypher_files import describe, library, parse_param_option, run_cypher
+from valuenet.cypher_files import QueryRunner, describe, library, parse_param_option, run_cypher
 from valuenet.errors import AnalysisError
 from valuenet.store import STORE_ENV, is_neo4j_url
 from valuenet.store.transfer import copy_model
@@ -201,5 +201,7 @@ def cypher(
     if not file_or_query:
         raise click.UsageError("give a library file name, a .cypher file or a query (or --list).")
     with connect(_neo4j_uri(store_url, "--store"), database) as store:
-        result = run_cypher(store, file_or_query, params)  # type: ignore[arg-type]
+        if not isinstance(store, QueryRunner):  # _neo4j_uri only lets Neo4j URIs through
+            raise click.UsageError(f"{store.url} is not a Neo4j store; Cypher runs on Neo4j.")
+        result = run_cypher(store, file_or_query, params)
     echo_data(render_rows(result.rows, fmt, columns=result.columns))

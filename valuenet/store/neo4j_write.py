@@ -200,7 +200,7 @@ def _write_group(
         for start in range(0, len(new_rows), ROWS_PER_STATEMENT):
             part = new_rows[start : start + ROWS_PER_STATEMENT]
             if kind == "flows":  # created outright, its actors, goal and respondent looked up once per statement
-                tx.run(G.CREATE_FLOWS, model=model_id, rows=part, **G.flow_refs(part, base)).consume()
+                tx.run(G.CREATE_FLOWS, {"model": model_id, "rows": part, **G.flow_refs(part, base)}).consume()
             else:
                 tx.run(G.UPSERT[kind], model=model_id, base=base, rows=part).consume()
         for start in range(0, len(changed_rows), ROWS_PER_STATEMENT):

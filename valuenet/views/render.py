@@ -88,10 +88,6 @@ def vis_network(view: ViewData) -> Any:
     """A pyvis ``Network`` holding the view's actors and flows, placed by :func:`radial_layout`."""
     from pyvis.network import Network
 
-    class _Net(Network):  # type: ignore[misc]
-        def get_nodes(self) -> Any:  # pyvis scans a list for every edge; a dict answers at once
-            return self.node_map
-
     by_kind = {n.id: n.kind for n in view.nodes}
     kind_rank = {k: i for i, k in enumerate(view.kinds)}
     names = {n.id: n.name.casefold() for n in view.nodes}
@@ -104,7 +100,9 @@ def vis_network(view: ViewData) -> Any:
     )
     small = len(view.nodes) <= SMALL_VIEW
     large = len(view.nodes) > LARGE_VIEW
-    net = _Net(height="100%", width="100%", directed=True, heading=view.title, cdn_resources="in_line")
+    net = Network(height="100%", width="100%", directed=True, heading=view.title, cdn_resources="in_line")
+    # pyvis' add_edge checks both ends against get_nodes(), a list scanned per edge; its node map answers at once
+    net.get_nodes = lambda: net.node_map
     for n in view.nodes:
         fill, shape = kind_style(n.kind)
         focal, centre = n.role == "focal", n.role == "customer"
