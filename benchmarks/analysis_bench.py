@@ -3,7 +3,7 @@
 Run: python benchmarks/analysis_bench.py [--respondents 100000] [--seed 0] [--graph-sample 200]
 
 Steps timed separately:
-1. generate the synthetic interviews (valuenet.importers.synth; data preparation, not analysis);
+1. generate the synthetic interviews (valuenet.synth; data preparation, not analysis);
 2. load them into a FlowTable (flat numpy columns);
 3. per-respondent measures, vectorised (net value, rank and share, destruction, deal-breakers,
    value at risk, opportunities, touchpoint cells);
@@ -38,8 +38,8 @@ from valuenet.analysis.opportunities import opportunities
 from valuenet.analysis.segments import aggregate, respondent_measures
 from valuenet.analysis.table import FlowTable, mean_flows, table_measures
 from valuenet.graph import CUSTOMER, DIMENSIONS, FOCAL, SCALE_MAX, build_graph
-from valuenet.importers.synth import FOCAL as SYNTH_FOCAL
-from valuenet.importers.synth import GOAL, synthesize
+from valuenet.synth import FOCAL as SYNTH_FOCAL
+from valuenet.synth import GOAL, synthesize
 
 T = TypeVar("T")
 DIMS = ["functional", "economic", "experiential", "symbolic"]

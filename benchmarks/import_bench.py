@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from valuenet.importers.synth import write_synthetic  # noqa: E402
+from valuenet.synth import write_synthetic  # noqa: E402
 
 ROWS_PER_RESPONDENT = 10.5
 
@@ -93,10 +93,10 @@ def bench(size: int, folder: Path, reimport: bool) -> list[dict[str, object]]:
 
 def breakdown(size: int, folder: Path) -> None:
     """Where the time goes, in one process: reading, validating, building flow documents, the store's write."""
-    from valuenet.importers.modelfile import read_model_file
-    from valuenet.importers.readers import read_tables
-    from valuenet.importers.tabular import TabularImport
-    from valuenet.importers.target import Target
+    from valuenet.formats.inputs import read_tables
+    from valuenet.formats.modelfile import read_model_file
+    from valuenet.importers.interviews import InterviewImport
+    from valuenet.importers.target import ImportTarget
     from valuenet.store.sqlite import SQLiteStore
 
     data = folder / f"synth-{size}"
@@ -106,10 +106,10 @@ def breakdown(size: int, folder: Path) -> None:
     t0 = time.perf_counter()
     rows = sum(1 for t in tables for _ in t.rows())
     t1 = time.perf_counter()
-    imp = TabularImport(tables, Target(model, new=False))
+    imp = InterviewImport(tables, ImportTarget(model, new=False))
     imp.validate()
     t2 = time.perf_counter()
-    batches = list(imp.batches(docs=True))  # what the SQLite store is given: flows as JSON documents
+    batches = list(imp.batches())  # what the SQLite store is given: flows as JSON documents
     t3 = time.perf_counter()
     db = folder / "breakdown.db"
     db.unlink(missing_ok=True)

@@ -31,11 +31,11 @@ from typing import Any
 
 import neo4j
 
-from valuenet.importers.synth import GOAL, synthesize
 from valuenet.models import Flow, Model, Respondent, exchange_flows
 from valuenet.store import neo4j_graph as G
 from valuenet.store.base import Batch, model_header
 from valuenet.store.neo4j import Neo4jStore
+from valuenet.synth import GOAL, synthesize
 
 CUSTOMER = "patient"
 COLUMNS = [

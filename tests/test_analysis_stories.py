@@ -14,10 +14,10 @@ from valuenet.analysis.report import GoalAnalysis, analyze_goal
 from valuenet.analysis.segments import aggregate
 from valuenet.analysis.table import FlowTable, table_measures
 from valuenet.cli import cli
-from valuenet.importers.modelfile import read_model_file
-from valuenet.importers.synth import synthesize
+from valuenet.formats.modelfile import read_model_file
 from valuenet.models import Model, Respondent, exchange_flows
 from valuenet.store.sqlite import SQLiteStore
+from valuenet.synth import synthesize
 
 DIMS = ("functional", "economic", "experiential", "symbolic")
 

@@ -59,7 +59,7 @@ def example_model() -> Model:
     path = REPO / "examples" / "health" / "model.yaml"
     if not path.is_file():
         return tiny_model()
-    from valuenet.importers.modelfile import read_model_file
+    from valuenet.formats.modelfile import read_model_file
 
     return read_model_file(path)
 

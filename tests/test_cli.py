@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from tests.conftest import tiny_model
 from valuenet.cli import cli
-from valuenet.importers.modelfile import model_to_dict, write_model_file
+from valuenet.formats.modelfile import model_to_dict, write_model_file
 from valuenet.store.sqlite import SQLiteStore
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from valuenet.importers.modelfile import read_model_file
+from valuenet.formats.modelfile import read_model_file
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from tests.conftest import tiny_model
 from valuenet.cli import cli
 from valuenet.cli.progress import ProgressLine, progress_bar
-from valuenet.importers.template import template_columns
+from valuenet.formats.template import template_columns
 from valuenet.store.sqlite import SQLiteStore
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -47,9 +47,11 @@ def test_template_xlsx_has_a_readme_sheet_the_importer_skips(tmp_path: Path, db:
     assert run("template", "--format", "xlsx", "-o", str(path))[0] == 0
     wb = load_workbook(path, read_only=True)
     assert wb.sheetnames == ["interviews", "README"]
-    readme = [r[0] for r in wb["README"].iter_rows(min_row=2, values_only=True)]
+    readme = [r[0] if r else None for r in wb["README"].iter_rows(values_only=True)]
     wb.close()
-    assert readme[: len(template_columns())] == template_columns()
+    assert readme[0].startswith("One row per exchange")  # the introduction comes first
+    first = readme.index("column") + 1  # then the table of columns
+    assert readme[first : first + len(template_columns())] == template_columns()
     code, _, err = run("import", str(path), "--store", db)
     assert (code, err.strip()) == (
         1,
@@ -165,7 +167,7 @@ def test_model_files_still_import_validate_and_export(tmp_path: Path) -> None:
 
 
 def test_every_layout_column_is_documented() -> None:
-    from valuenet.importers import layout
+    from valuenet.formats import columns as layout
 
     doc = (Path(__file__).resolve().parents[1] / "docs" / "interview-layout.md").read_text(encoding="utf-8")
     missing = [c.name for c in layout.COLUMNS if f"| `{c.name}` |" not in doc]

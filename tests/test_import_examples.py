@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from valuenet.cli import cli
+from valuenet.formats.export import interview_tables
+from valuenet.formats.modelfile import read_model_file
 from valuenet.importers import import_files
-from valuenet.importers.modelfile import read_model_file
-from valuenet.importers.tables import interview_tables
 from valuenet.models import Model
 from valuenet.store.sqlite import SQLiteStore
 
@@ -74,12 +74,12 @@ def test_the_cli_second_import_reports_nothing_added_or_updated(tmp_path: Path) 
 
 
 def test_the_committed_tables_are_what_the_generator_writes(tmp_path: Path) -> None:
-    from valuenet.importers.tables import write_tables
+    from valuenet.formats.export import write_interview_tables
 
     for name in NAMES:
         model = read_model_file(EXAMPLES / name / "model.yaml")
         for fmt in ("csv", "jsonl"):
-            write_tables(model, tmp_path / f"i.{fmt}", fmt)
+            write_interview_tables(model, tmp_path / f"i.{fmt}", fmt)
             committed = (EXAMPLES / name / f"interviews.{fmt}").read_text(encoding="utf-8")
             assert (tmp_path / f"i.{fmt}").read_text(encoding="utf-8") == committed, (
                 f"examples/{name}/interviews.{fmt} is stale: run python tools/make_example_tables.py"

@@ -8,8 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from valuenet.importers.flowdocs import exchange_docs
-from valuenet.importers.rowcheck import Exchange
-from valuenet.models import DEFAULT_SCENARIO, Flow
+from valuenet.models import DEFAULT_SCENARIO, Exchange, Flow
 
 _ids = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).filter(
     lambda s: s == s.strip() and bool(s)

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import tiny_model
+from valuenet.formats.export import write_interview_tables
+from valuenet.formats.xlsx import write_workbook
 from valuenet.importers import import_files
-from valuenet.importers.tables import write_tables
-from valuenet.importers.xlsx import write_workbook
 from valuenet.models import STANDARD_DIMENSIONS
 from valuenet.store.sqlite import SQLiteStore
 
@@ -62,12 +62,12 @@ def write_rows(rows: list[dict[str, Any]], path: Path, fmt: str) -> None:
     if fmt == "xlsx":
         write_workbook(path, [("flows", COLS, cells)])
     elif fmt == "csv":
-        from valuenet.cli._common import neutralise
+        from valuenet.formats.cells import guard_formula
 
         with path.open("w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(COLS)
-            w.writerows([[neutralise(v) if v is not None else "" for v in row] for row in cells])
+            w.writerows([[guard_formula(v) if v is not None else "" for v in row] for row in cells])
     else:
         import json
 
@@ -76,7 +76,7 @@ def write_rows(rows: list[dict[str, Any]], path: Path, fmt: str) -> None:
 
 def read_back(path: Path) -> list[dict[str, Any]]:
     """Exported CSV rows, with numbers as numbers and the ' that protects formula-like text removed."""
-    from valuenet.importers import cells
+    from valuenet.formats import cells
 
     out = []
     with path.open(encoding="utf-8", newline="") as fh:
@@ -101,6 +101,6 @@ def test_rows_file_import_export_gives_the_rows_back(rows: list[dict[str, Any]],
         store = SQLiteStore(":memory:")
         store.write_model(tiny_model().model_copy(update={"respondents": [], "flows": []}))
         import_files(store, [src])
-        write_tables(store.read_model(), folder / "out.csv", "csv")
+        write_interview_tables(store.read_model(), folder / "out.csv", "csv")
         expected = [{k: float(v) if k in ("gets", "gives") else v for k, v in r.items()} for r in rows]
         assert read_back(folder / "out.csv") == expected

@@ -12,8 +12,7 @@ import pytest
 
 from tests.conftest import tiny_model
 from valuenet.errors import ModelFileError, NotFoundError
-from valuenet.importers import import_files
-from valuenet.importers.tabular import TabularResult
+from valuenet.importers import InterviewImportResult, import_files
 from valuenet.models import Model
 from valuenet.store.sqlite import SQLiteStore
 
@@ -49,9 +48,9 @@ ROWS = [
 ]
 
 
-def tab(result: Any) -> TabularResult:
-    assert isinstance(result.tabular, TabularResult)
-    return result.tabular
+def tab(result: Any) -> InterviewImportResult:
+    assert isinstance(result.interviews, InterviewImportResult)
+    return result.interviews
 
 
 def test_rows_become_flow_pairs_with_stable_ids(store: SQLiteStore, tmp_path: Path) -> None:
@@ -272,7 +271,7 @@ def test_respondents_table_and_flows_table_in_one_import(store: SQLiteStore, tmp
 
 
 def test_xlsx_with_a_sheet_per_table(store: SQLiteStore, tmp_path: Path) -> None:
-    from valuenet.importers.xlsx import write_workbook
+    from valuenet.formats.xlsx import write_workbook
 
     path = tmp_path / "i.xlsx"
     write_workbook(
@@ -310,11 +309,13 @@ def test_format_overrides_the_extension(store: SQLiteStore, tmp_path: Path) -> N
 
 
 def test_unknown_columns_are_warned_with_their_name(store: SQLiteStore, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "i.csv", [[*r[:6], "x"] for r in ROWS], [*HEAD[:6], "segmnet"])
+    path = write_csv(tmp_path / "i.csv", [[*r[:6], "x", "y"] for r in ROWS], [*HEAD[:6], "segmnet", "Home Town"])
     result = tab(import_files(store, [path]))
     assert [str(w) for w in result.warnings] == [
-        f'{path}: column "segmnet" is not part of the layout and is ignored. Rename it to a layout column (see '
-        "docs/interview-layout.md) or remove it."
+        f'{path}: column "Home Town" is not part of the layout and is ignored. Rename it to a layout column (see '
+        "docs/interview-layout.md), write attr_home_town to keep it as a respondent attribute, or remove it.",
+        f'{path}: column "segmnet" is not part of the layout and is ignored. Did you mean "segment"? Rename it, '
+        "or remove it.",
     ]
 
 
@@ -347,9 +348,9 @@ def test_semicolon_bom_and_tab_files_give_the_same_flows(tmp_path: Path) -> None
 
 
 def test_built_flows_equal_validated_flows(tmp_path: Path) -> None:
-    from valuenet.importers.readers import read_tables
-    from valuenet.importers.tabular import TabularImport
-    from valuenet.importers.target import Target
+    from valuenet.formats.inputs import read_tables
+    from valuenet.importers.interviews import InterviewImport
+    from valuenet.importers.target import ImportTarget
     from valuenet.models import Flow
 
     model = tiny_model()
@@ -377,14 +378,14 @@ def test_built_flows_equal_validated_flows(tmp_path: Path) -> None:
         ["", "healthy", "", "family", "symbolic", 2, 1, "", 0.5, "", "", "", "", "n"],
     ]
     path = write_csv(tmp_path / "i.csv", rows, header)
-    imp = TabularImport(read_tables(path), Target(model, new=False))
+    imp = InterviewImport(read_tables(path), ImportTarget(model, new=False))
     imp.validate()
-    flows = [f for b in imp.batches() for f in b.flows]
+    docs = [d for b in imp.batches() for d in b.flow_docs]
     imp.close()
-    assert len(flows) == 8  # 2 + 1 (gives only) + 2 + 1 (money only) + 2
-    for f in flows:
-        again = Flow.model_validate(f.model_dump())
-        assert again == f and again.model_dump_json() == f.model_dump_json()
+    assert len(docs) == 8  # 2 + 1 (gives only) + 2 + 1 (money only) + 2
+    for d in docs:  # each document is exactly pydantic's text of the flow it holds (the FlowDoc contract)
+        assert d.doc == d.to_flow().model_dump_json(exclude_defaults=True)
+        assert (d.id, d.goal, d.respondent) == (d.to_flow().id, d.to_flow().goal, d.to_flow().respondent)
     assert set(Flow.model_fields) == {
         "id",
         "goal",

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import tiny_model
 from valuenet.errors import ModelFileError
-from valuenet.importers.modelfile import model_to_dict, parse_model, read_model_file, write_model_file
+from valuenet.formats.modelfile import model_to_dict, parse_model, read_model_file, write_model_file
 from valuenet.models import Actor, Flow, Goal, Model, Respondent, Scenario
 
 

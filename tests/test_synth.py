@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from statistics import mean
 
-from valuenet.importers.synth import synthesize
 from valuenet.models import check_model
+from valuenet.synth import synthesize
 
 
 def test_same_seed_same_rows_other_seed_other_rows() -> None:

@@ -223,6 +223,10 @@ def store_path(tmp_path: Path) -> Path:
 def test_view_command_writes_the_file(tmp_path: Path, store_path: Path) -> None:
     out = tmp_path / "out" / "r1.html"
     result = CliRunner().invoke(cli, ["view", "--respondent", "r1", "-o", str(out), "--store", str(store_path)])
+    missing = f"the folder {out.parent} does not exist. Create it first, or choose another path."
+    assert (result.exit_code, result.stderr) == (1, f"Error: cannot write {out}: {missing}\n")
+    out.parent.mkdir()
+    result = CliRunner().invoke(cli, ["view", "--respondent", "r1", "-o", str(out), "--store", str(store_path)])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert f"Wrote {out}." in result.stderr

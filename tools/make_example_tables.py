@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from valuenet.importers.modelfile import read_model_file  # noqa: E402
-from valuenet.importers.tables import TABLE_FORMATS, write_tables  # noqa: E402
+from valuenet.formats.export import TABLE_FORMATS, write_interview_tables  # noqa: E402
+from valuenet.formats.modelfile import read_model_file  # noqa: E402
 
 
 def main() -> None:
@@ -24,7 +24,7 @@ def main() -> None:
         model = read_model_file(model_file)
         for fmt in TABLE_FORMATS:
             out = model_file.with_name(f"interviews.{fmt}")
-            tables = write_tables(model, out, fmt)
+            tables = write_interview_tables(model, out, fmt)
             print(
                 f"{out.relative_to(ROOT)}: {len(tables.exchange_rows)} rows "
                 f"({len(tables.skipped)} structural flows stay in the model file)"

@@ -11,7 +11,7 @@ Importing ``valuenet`` stays light: neo4j, pyvis and click load only when used.
 """
 
 from valuenet.errors import ModelError, ModelFileError, NotFoundError, StoreError, ValuenetError
-from valuenet.importers.modelfile import parse_model, read_model_file, write_model_file
+from valuenet.formats.modelfile import parse_model, read_model_file, write_model_file
 from valuenet.models import (
     STANDARD_DIMENSIONS,
     STANDARD_KINDS,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from valuenet.analysis.report import analyze_goal
+from valuenet.files import make_folder
 from valuenet.importers import import_files
 from valuenet.resources import example_model
 from valuenet.store.sqlite import SQLiteStore
@@ -55,7 +56,7 @@ def _findings(model_id: str, goal: str, result: Any) -> dict[str, Any]:
 
 def run_demo(folder: Path) -> DemoResult:
     """Make ``folder``, import the examples into a fresh ``folder/valuenet.db``, analyse them, write views, reports."""
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     db = folder / "valuenet.db"
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)

@@ -12,16 +12,23 @@ The tree::
     ├── StoreError                         the store failed to read or write
     │   ├── StoreConnectionError (ConnectionError)   cannot reach or log in to the store
     │   ├── SchemaVersionError             the store was written by another schema version
-    │   └── NotFoundError (LookupError)    a model, goal, respondent... is not in the store
+    │   ├── NotFoundError (LookupError)    a model, goal, respondent... is not in the store
+    │   └── Neo4jServerError               the local Neo4j server cannot be built, started or stopped
+    ├── OutputError (OSError)              a file valuenet writes cannot be written
     ├── AnalysisError (ValueError)         an analysis cannot run on the data given
     └── ViewError                          a view or report cannot be rendered
 
-Each message says what went wrong, where, and how to fix it.
+Each message says what went wrong, where, and how to fix it. A :class:`ModelError`
+lists every problem found, but shows at most :data:`MAX_PROBLEMS` of them and
+counts the rest.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+#: Problems one error shows; the rest are counted ("... and 12 more problems not shown.").
+MAX_PROBLEMS = 50
 
 
 class ValuenetError(Exception):
@@ -46,16 +53,20 @@ class Problem:
 
 
 class ModelError(ValuenetError, ValueError):
-    """A model breaks a rule of the domain. ``problems`` lists every problem found."""
+    """A model breaks a rule of the domain.
+
+    ``problems`` holds the first :data:`MAX_PROBLEMS` problems found; ``hidden``
+    counts the others (those past the cap, plus any the caller counted but did not keep).
+    """
 
     def __init__(self, problems: list[Problem] | str, *, hidden: int = 0) -> None:
         if isinstance(problems, str):
             problems = [Problem("", problems)]
-        self.problems: list[Problem] = problems
-        self.hidden = hidden
-        lines = [str(p) for p in problems]
-        if hidden:
-            lines.append(f"... and {hidden} more problem{'s' if hidden != 1 else ''} not shown.")
+        self.problems: list[Problem] = problems[:MAX_PROBLEMS]
+        self.hidden = hidden + max(0, len(problems) - MAX_PROBLEMS)
+        lines = [str(p) for p in self.problems]
+        if self.hidden:
+            lines.append(f"... and {self.hidden} more problem{'s' if self.hidden != 1 else ''} not shown.")
         super().__init__("\n".join(lines))
 
 
@@ -77,6 +88,14 @@ class SchemaVersionError(StoreError):
 
 class NotFoundError(StoreError, LookupError):
     """A model, goal, respondent or actor asked for is not in the store."""
+
+
+class Neo4jServerError(StoreError):
+    """The project's local Neo4j server cannot be built, started or stopped."""
+
+
+class OutputError(ValuenetError, OSError):
+    """A file or folder valuenet writes cannot be written; the message names the path."""
 
 
 class AnalysisError(ValuenetError, ValueError):

@@ -116,13 +116,3 @@ def goal_graph(
             SCALE_MAX: model.scale.max,
         },
     )
-
-
-def graph_flows(g: nx.MultiDiGraph) -> list[Flow]:
-    """The flows a graph carries, back as :class:`Flow` objects (the inverse of :func:`build_graph`)."""
-    return [Flow.model_validate(data) for _, _, data in g.edges(data=True)]
-
-
-def graph_actors(g: nx.MultiDiGraph) -> list[Actor]:
-    """The actors a graph carries, back as :class:`Actor` objects."""
-    return [Actor.model_validate({"id": n, **data}) for n, data in g.nodes(data=True)]

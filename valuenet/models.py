@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from typing import Annotated, Any
+from collections.abc import Sequence
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -231,18 +232,23 @@ class Model(_Base):
                 return r
         raise ModelError(f"model {self.id!r} has no respondent {respondent_id!r}.")
 
-    def customer_of(self, goal_id: str) -> str:
-        """The id of the customer actor of a goal (the goal's ``customer``, else the one customer actor)."""
-        goal = self.goal(goal_id)
-        if goal.customer:
-            return goal.customer
-        customers = [a.id for a in self.actors if a.kind == CUSTOMER_KIND]
-        if len(customers) != 1:
+    def customer_of(self, goal_id: str, respondent: Respondent | None = None) -> str:
+        """The customer actor of an exchange in a goal, by :func:`exchange_customer`'s rule.
+
+        Without ``respondent``: the goal's ``customer``, else the model's one customer actor.
+        """
+        found = exchange_customer(
+            respondent_actor=respondent.actor if respondent is not None else None,
+            goal_customer=self.goal(goal_id).customer,
+            customer_actors=[a.id for a in self.actors if a.kind == CUSTOMER_KIND],
+        )
+        if found is None:
+            customers = sum(1 for a in self.actors if a.kind == CUSTOMER_KIND)
             raise ModelError(
-                f"goal {goal_id!r} does not name its customer and the model has {len(customers)} customer actors. "
+                f"goal {goal_id!r} does not name its customer and the model has {customers} customer actors. "
                 "Set 'customer:' on the goal."
             )
-        return customers[0]
+        return found
 
     def check(self, source: str = "") -> None:
         """Raise :class:`ModelError` listing every problem :func:`check_model` finds."""
@@ -264,6 +270,124 @@ def stable_id(*parts: object, prefix: str = "") -> str:
     return prefix + hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
+def exchange_id(
+    respondent: str | None,
+    goal: str,
+    scenario: str,
+    actor: str,
+    dimension: str,
+    touchpoint: str | None,
+    stage: str | None,
+) -> str:
+    """The id of an interview exchange that has none of its own: what makes re-imports idempotent.
+
+    The same respondent, goal, scenario, actor, dimension, touchpoint and stage
+    always give the same id, so importing a row again (from any file format, or
+    from a model file's ``exchanges``) updates the exchange instead of adding one.
+
+    >>> exchange_id("r1", "g", "current", "clinic", "experiential", "desk", None)
+    'x-6b73104a02f3149f'
+    """
+    return stable_id(respondent, goal, scenario, actor, dimension, touchpoint, stage, prefix="x-")
+
+
+def exchange_customer(
+    *,
+    given: str | None = None,
+    respondent_actor: str | None = None,
+    goal_customer: str | None = None,
+    customer_actors: Sequence[str] = (),
+) -> str | None:
+    """Who the customer of an exchange is: the one rule every reader and writer of exchanges follows.
+
+    In order: the customer the exchange names itself (a ``customer`` column or key),
+    the customer actor its respondent plays, the goal's customer, else the model's
+    only actor of kind ``customer``. ``None`` when none of these settles it.
+
+    >>> exchange_customer(goal_customer="patient", customer_actors=["patient", "carer"])
+    'patient'
+    >>> exchange_customer(respondent_actor="carer", goal_customer="patient")
+    'carer'
+    >>> exchange_customer(customer_actors=["patient", "carer"]) is None
+    True
+    """
+    if given:
+        return given
+    if respondent_actor:
+        return respondent_actor
+    if goal_customer:
+        return goal_customer
+    return customer_actors[0] if len(customer_actors) == 1 else None
+
+
+class FlowSide(NamedTuple):
+    """One of the (up to) two flows an exchange stands for, before it becomes a :class:`Flow`."""
+
+    id: str
+    source: str
+    target: str
+    magnitude: float | None
+    money: float | None
+
+
+class Exchange(NamedTuple):
+    """One coded interview statement: from ``actor`` the customer gets and gives up value in one dimension.
+
+    ``gets``/``gives`` are perceived magnitudes on the model scale, ``gets_money``
+    and ``gives_money`` money per occurrence. It stands for up to two flows
+    (:meth:`sides`): ``<id>:gets`` from the actor to the customer and ``<id>:gives``
+    from the customer to the actor, sharing every other field.
+    """
+
+    id: str
+    goal: str
+    scenario: str
+    actor: str
+    dimension: str
+    gets: float | None = None
+    gives: float | None = None
+    gets_money: float | None = None
+    gives_money: float | None = None
+    occurrences: float = 1.0
+    tangible: bool | None = None
+    touchpoint: str | None = None
+    stage: str | None = None
+    quote: str | None = None
+    respondent: str | None = None
+    responsible: str | None = None
+    note: str | None = None
+
+    def sides(self, customer: str) -> list[FlowSide]:
+        """The flows of this exchange with ``customer``; a side with neither a magnitude nor money makes none."""
+        out = []
+        if self.gets is not None or self.gets_money is not None:
+            out.append(FlowSide(f"{self.id}:gets", self.actor, customer, self.gets, self.gets_money))
+        if self.gives is not None or self.gives_money is not None:
+            out.append(FlowSide(f"{self.id}:gives", customer, self.actor, self.gives, self.gives_money))
+        return out
+
+    def flows(self, customer: str) -> list[Flow]:
+        """The exchange's flows with ``customer``, validated."""
+        common: dict[str, Any] = {
+            "goal": self.goal,
+            "scenario": self.scenario,
+            "dimension": self.dimension,
+            "occurrences": self.occurrences,
+            "tangible": self.tangible,
+            "touchpoint": self.touchpoint,
+            "stage": self.stage,
+            "quote": self.quote,
+            "respondent": self.respondent,
+            "responsible": self.responsible,
+            "exchange": self.id,
+            "note": self.note,
+        }
+        return [
+            Flow(id=s.id, source=s.source, target=s.target, magnitude=s.magnitude, money=s.money, **common)
+            for s in self.sides(customer)
+        ]
+
+
 def exchange_flows(
     exchange: str,
     *,
@@ -280,28 +404,25 @@ def exchange_flows(
     quote: str | None = None,
     responsible: str | None = None,
 ) -> list[Flow]:
-    """The flows that one coded interview statement stands for.
+    """The flows that one coded interview statement stands for (see :class:`Exchange`).
 
     ``gets`` becomes a flow actor -> customer with id ``<exchange>:gets``; ``gives``
     becomes customer -> actor with id ``<exchange>:gives``. A missing number makes no flow.
     """
-    common: dict[str, Any] = dict(
-        goal=goal,
-        scenario=scenario,
-        dimension=dimension,
-        respondent=respondent,
+    return Exchange(
+        exchange,
+        goal,
+        scenario,
+        actor,
+        dimension,
+        gets=gets,
+        gives=gives,
         touchpoint=touchpoint,
         stage=stage,
         quote=quote,
+        respondent=respondent,
         responsible=responsible,
-        exchange=exchange,
-    )
-    flows = []
-    if gets is not None:
-        flows.append(Flow(id=f"{exchange}:gets", source=actor, target=customer, magnitude=gets, **common))
-    if gives is not None:
-        flows.append(Flow(id=f"{exchange}:gives", source=customer, target=actor, magnitude=gives, **common))
-    return flows
+    ).flows(customer)
 
 
 def _fmt(collection: str, index: int, item_id: str | None) -> str:

@@ -93,13 +93,6 @@ class Economic(Result):
             for s in self.sheets.values()
         ]
 
-    def line_rows(self) -> list[dict[str, Any]]:
-        return [
-            {"actor": s.actor, **{k: v for k, v in ln.to_dict().items()}}
-            for s in self.sheets.values()
-            for ln in s.lines
-        ]
-
 
 def _size(g: nx.MultiDiGraph, actor: str) -> int:
     return int(g.nodes[actor].get(SEGMENT_SIZE) or 1)

@@ -15,11 +15,11 @@ from typing import Any, TypeVar
 
 import click
 
+from valuenet.formats.cells import guard_formula
 from valuenet.store import STORE_ENV, Store, default_store_url, is_neo4j_url, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("table", "json", "csv")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def store_option(f: F) -> F:
@@ -62,17 +62,6 @@ def connect(store_url: str | None, database: str | None = None, *, create: bool 
     return open_store(url, create=create, database=database, password=password)
 
 
-def neutralise(value: Any) -> Any:
-    """A CSV cell that a spreadsheet shows as text rather than runs as a formula.
-
-    >>> neutralise("=HYPERLINK(1)"), neutralise(-2.5), neutralise("plain")
-    ("'=HYPERLINK(1)", -2.5, 'plain')
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -99,9 +88,9 @@ def render_rows(
         for r in rows:
             writer.writerow(
                 [
-                    neutralise(r.get(c))
+                    guard_formula(r.get(c))
                     if not isinstance(r.get(c), (list, dict))
-                    else neutralise(json.dumps(r.get(c), ensure_ascii=False))
+                    else guard_formula(json.dumps(r.get(c), ensure_ascii=False))
                     for c in cols
                 ]
             )

@@ -6,7 +6,7 @@ import click
 
 from valuenet.cli import cli
 from valuenet.cli._common import message
-from valuenet.importers.template import write_template
+from valuenet.formats.template import write_template
 
 
 @cli.command()
@@ -21,8 +21,8 @@ from valuenet.importers.template import write_template
 def template(fmt: str, output: str) -> None:
     """Write an empty interview table in the documented long layout, ready to fill in.
 
-    The CSV has the header and one example row; the workbook adds a README sheet
-    explaining every column. Import the filled file with 'valuenet import'.
+    The CSV is the header row alone; the workbook adds a README sheet explaining
+    every column with an example value. Import the filled file with 'valuenet import'.
     """
     write_template(output, fmt)
     message(f"Wrote an empty {fmt} template to {output}. See docs/interview-layout.md for the columns.")
@@ -47,7 +47,7 @@ def synth(respondents: int, seed: int, out_dir: str, fmt: str) -> None:
     dimension, expected mean net value, tolerance) so an analysis can be checked.
     Import it with: valuenet import DIR/model.yaml DIR/interviews.csv --model synth
     """
-    from valuenet.importers.synth import write_synthetic
+    from valuenet.synth import write_synthetic
 
     sidecar = write_synthetic(out_dir, respondents, seed, fmt)
     message(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import sys
 
 import click
 
@@ -19,16 +19,16 @@ from valuenet.cli._common import (
     store_option,
 )
 from valuenet.cli.progress import progress_bar
-from valuenet.importers import import_files, read_models
-from valuenet.importers.modelfile import model_to_json, model_to_yaml
-from valuenet.importers.readers import FORMATS as TABLE_INPUT_FORMATS
-from valuenet.importers.tables import TABLE_FORMATS, write_tables
-from valuenet.importers.tabular import TabularResult
+from valuenet.files import write_text
+from valuenet.formats.export import TABLE_FORMATS, write_interview_tables, write_interview_text
+from valuenet.formats.inputs import FORMATS as TABLE_INPUT_FORMATS
+from valuenet.formats.modelfile import model_to_json, model_to_yaml, read_model_files
+from valuenet.importers import InterviewImportResult, import_files
 from valuenet.store import WriteSummary
 from valuenet.summary import list_items, model_stats
 
 
-def summary_rows(summary: WriteSummary, tabular: TabularResult | None = None) -> list[dict[str, object]]:
+def summary_rows(summary: WriteSummary, tabular: InterviewImportResult | None = None) -> list[dict[str, object]]:
     """One row per item kind; with interview tables, a ``rejected`` column counts rejected rows."""
     if tabular is None:
         return [{"items": kind, **vars(c)} for kind, c in summary.counts.items()]
@@ -53,7 +53,7 @@ def init(store_url: str | None, database: str | None) -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 def validate(files: tuple[str, ...]) -> None:
     """Check model files and report every problem; writes nothing."""
-    models = read_models(files)
+    models = read_model_files(files)
     for path, model in models:
         message(
             f"{path}: OK ({len(model.actors)} actors, {len(model.respondents)} respondents, {len(model.flows)} flows)."
@@ -143,7 +143,7 @@ def import_(
             progress=progress,
         )
         url = store.url
-    tab = result.tabular if isinstance(result.tabular, TabularResult) else None
+    tab = result.interviews
     echo_data(render_rows(summary_rows(result.summary, tab), fmt))
     if tab is not None:
         for w in tab.warnings:
@@ -183,16 +183,10 @@ def export(fmt: str, output: str | None, model_id: str | None, store_url: str | 
     if fmt in TABLE_FORMATS:
         if output is None and fmt == "xlsx":
             raise click.UsageError("--format xlsx needs -o FILE.xlsx.")
-        target = output or "-"
-        if target == "-":
-            import tempfile
-
-            with tempfile.TemporaryDirectory() as folder:
-                out = Path(folder) / f"out.{fmt}"
-                tables = write_tables(model, out, fmt)
-                click.echo(out.read_text(encoding="utf-8"), nl=False)
+        if output is None or output == "-":
+            tables = write_interview_text(model, sys.stdout, fmt)
         else:
-            tables = write_tables(model, target, fmt)
+            tables = write_interview_tables(model, output, fmt)
             message(f"Wrote {len(tables.exchange_rows)} rows of {model.id} to {output}.")
         if tables.skipped:
             message(
@@ -201,10 +195,8 @@ def export(fmt: str, output: str | None, model_id: str | None, store_url: str | 
             )
         return
     text = model_to_json(model) if fmt == "json" else model_to_yaml(model)
-    if output:
-        tmp = Path(output + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(output)
+    if output and output != "-":
+        write_text(output, text)
         message(f"Wrote {model.id} to {output}.")
     else:
         click.echo(text, nl=False)

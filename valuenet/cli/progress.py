@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-ProgressCallback = Callable[[str, int, "int | None"], None]
+from valuenet.importers import ImportProgress
 
 
 class ProgressLine:
@@ -58,7 +58,7 @@ class ProgressLine:
 
 
 @contextmanager
-def progress_bar(label: str, stream: TextIO | None = None) -> Iterator[ProgressCallback | None]:
+def progress_bar(label: str, stream: TextIO | None = None) -> Iterator[ImportProgress | None]:
     """A progress callback drawing on stderr when it is a terminal; ``None`` (no drawing) otherwise."""
     out = stream or sys.stderr
     if not out.isatty():

@@ -1,5 +1,9 @@
 """The flows of a checked exchange as JSON documents, written without building ``Flow`` objects.
 
+Which flows an exchange stands for is :meth:`Exchange.sides <valuenet.models.Exchange.sides>`'
+rule alone; this module only serialises them (:meth:`Exchange.flows
+<valuenet.models.Exchange.flows>` builds the same flows as objects).
+
 A store that writes documents (:func:`valuenet.store.base.takes_flow_docs`) gets
 each flow as a :class:`~valuenet.store.base.FlowDoc`. Its ``doc`` is, byte for
 byte, what ``Flow.model_dump_json(exclude_defaults=True)`` gives for the same flow
@@ -15,7 +19,7 @@ declares them, defaults left out (``scenario`` "current", ``occurrences`` 1.0,
 except those in exponent notation, which pydantic writes differently (``1e-7``
 where Python writes ``1e-07``) and are handed to pydantic's own serialiser.
 
->>> from valuenet.importers.rowcheck import Exchange
+>>> from valuenet.models import Exchange
 >>> ex = Exchange("x1", "g", "current", "clinic", "experiential", 4.0, None, None, 65.0, 1.0, None,
 ...               "desk", None, 'She said "fine"', "r1", None, None)
 >>> gets, gives = exchange_docs(ex, "patient")
@@ -33,8 +37,7 @@ from json.encoder import encode_basestring  # the C string encoder json.dumps us
 
 import pydantic_core
 
-from valuenet.importers.rowcheck import Exchange
-from valuenet.models import DEFAULT_SCENARIO
+from valuenet.models import DEFAULT_SCENARIO, Exchange
 from valuenet.store.base import FlowDoc
 
 _text = encode_basestring
@@ -57,7 +60,7 @@ def exchange_docs(ex: Exchange, customer: str) -> list[FlowDoc]:
     head = ',"goal":' + _text(ex.goal)
     if ex.scenario != DEFAULT_SCENARIO:
         head += ',"scenario":' + _text(ex.scenario)
-    actor, cust, dim = _text(ex.actor), _text(customer), ',"dimension":' + _text(ex.dimension)
+    dim = ',"dimension":' + _text(ex.dimension)
     tail = "" if ex.occurrences == 1.0 else ',"occurrences":' + _float(ex.occurrences)
     if ex.tangible is not None:
         tail += ',"tangible":true' if ex.tangible else ',"tangible":false'
@@ -73,32 +76,12 @@ def exchange_docs(ex: Exchange, customer: str) -> list[FlowDoc]:
         + "}"
     )
     out = []
-    if ex.gets is not None or ex.gets_money is not None:
-        fid = ex.id + ":gets"
-        values = ("" if ex.gets is None else ',"magnitude":' + _float(ex.gets)) + (
-            "" if ex.gets_money is None else ',"money":' + _float(ex.gets_money)
+    for side in ex.sides(customer):
+        values = ("" if side.magnitude is None else ',"magnitude":' + _float(side.magnitude)) + (
+            "" if side.money is None else ',"money":' + _float(side.money)
         )
-        out.append(
-            FlowDoc(
-                fid,
-                ex.goal,
-                ex.respondent,
-                '{"id":' + _text(fid) + head + ',"source":' + actor + ',"target":' + cust + dim + values + tail,
-            )
-        )
-    if ex.gives is not None or ex.gives_money is not None:
-        fid = ex.id + ":gives"
-        values = ("" if ex.gives is None else ',"magnitude":' + _float(ex.gives)) + (
-            "" if ex.gives_money is None else ',"money":' + _float(ex.gives_money)
-        )
-        out.append(
-            FlowDoc(
-                fid,
-                ex.goal,
-                ex.respondent,
-                '{"id":' + _text(fid) + head + ',"source":' + cust + ',"target":' + actor + dim + values + tail,
-            )
-        )
+        doc = '{"id":' + _text(side.id) + head + ',"source":' + _text(side.source) + ',"target":' + _text(side.target)
+        out.append(FlowDoc(side.id, ex.goal, ex.respondent, doc + dim + values + tail))
     return out
 
 

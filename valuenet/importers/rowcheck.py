@@ -1,24 +1,24 @@
 """Check one interview row against the layout and the target model.
 
 :class:`RowChecker` reads a row (a mapping of canonical column to cell) into an
-:class:`Exchange` and the respondent-level and actor-level values it carries,
-collecting every problem on the row at once. It is used twice per import: in
-the validating pass and again in the writing pass, with the same results.
+:class:`~valuenet.models.Exchange` and the respondent-level and actor-level
+values it carries, collecting every problem on the row at once. The validating
+pass of :mod:`valuenet.importers.interviews` runs it once per row and keeps the
+checked exchanges for the writing pass, which does not check rows again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from hashlib import blake2b
-from typing import Any, NamedTuple
+from typing import Any
 
 from valuenet.errors import Problem
-from valuenet.importers import cells, layout
-from valuenet.importers.cells import CellError, show
-from valuenet.importers.readers import Table
-from valuenet.importers.target import Target
-from valuenet.models import DEFAULT_SCENARIO, stable_id
+from valuenet.formats import cells, columns
+from valuenet.formats.cells import CellError, show
+from valuenet.formats.source import SourceTable
+from valuenet.importers.target import ImportTarget
+from valuenet.models import DEFAULT_SCENARIO, Exchange, exchange_id
 
 
 def _exchange_id(value: Any) -> str | None:
@@ -64,28 +64,6 @@ def _fast_float(value: Any) -> float:
     if out != out or out in (float("inf"), float("-inf")):
         raise ValueError("not finite")
     return out
-
-
-class Exchange(NamedTuple):
-    """One checked exchange row, with ids resolved; it becomes up to two flows."""
-
-    id: str
-    goal: str
-    scenario: str
-    actor: str
-    dimension: str
-    gets: float | None
-    gives: float | None
-    gets_money: float | None
-    gives_money: float | None
-    occurrences: float
-    tangible: bool | None
-    touchpoint: str | None
-    stage: str | None
-    quote: str | None
-    respondent: str | None
-    responsible: str | None
-    note: str | None
 
 
 @dataclass
@@ -138,7 +116,7 @@ _RESPONDENT_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
 class RowChecker:
     """Checks the rows of one table against a target model."""
 
-    def __init__(self, table: Table, target: Target, headers: dict[str, str]) -> None:
+    def __init__(self, table: SourceTable, target: ImportTarget, headers: dict[str, str]) -> None:
         self.table = table
         self.target = target
         self.headers = headers
@@ -176,9 +154,9 @@ class RowChecker:
             return _RESPONDENT_FIELDS[col]
         if col == "customer":
             return "actor", self._customer
-        if col.startswith(layout.ATTRIBUTE_PREFIX):
-            return "attributes." + col[len(layout.ATTRIBUTE_PREFIX) :], cells.scalar
-        dim = layout.split_dimension_column(col)
+        if col.startswith(columns.ATTRIBUTE_PREFIX):
+            return "attributes." + col[len(columns.ATTRIBUTE_PREFIX) :], cells.scalar
+        dim = columns.split_dimension_column(col)
         if dim is None:
             return None
         what, name = dim
@@ -225,11 +203,11 @@ class RowChecker:
                 out[key] = parsed
         return out
 
-    def check(self, n: int, row: dict[str, Any], *, create: bool = True) -> Checked:
-        """Check one row; ``create`` lets it add the actors it names with a kind (the validating pass).
+    def check(self, n: int, row: dict[str, Any]) -> Checked:
+        """Check one row; a row naming a new actor with its kind adds that actor to the target.
 
-        Respondent-level cells that repeat those of the previous row are not parsed again:
-        ``Checked.respondent_values`` is then empty and ``Checked.repeated`` true.
+        Respondent-level cells that repeat those of the previous row are not parsed
+        again: ``Checked.respondent_values`` is then empty.
         """
         problems: list[Problem] = []
         if not self.table.fixed and not self._seen.issuperset(row):
@@ -253,7 +231,7 @@ class RowChecker:
                 rvalues = self.respondent_values(n, row, problems)
             self._last_raw = raw
         if self.table.table == "actors":
-            self._actor(n, row, problems, create=create, required=True)
+            self._actor(n, row, problems)
             return Checked(None, None, {}, problems)
         if self.table.table == "respondents" or _EXCHANGE_KEYS.isdisjoint(row):
             if rid is None and not problems:
@@ -282,7 +260,7 @@ class RowChecker:
         scenario = None
         if goal is not None:
             scenario = self._cell(n, row, "scenario", lambda v: t.scenario(goal, cells.ident(v)), problems, always=True)
-        actor, pending = self._actor(n, row, problems, create=create, required=True)
+        actor, pending = self._actor(n, row, problems)
         dimension = self._cell(n, row, "dimension", lambda v: t.dimension(str(cells.text(v) or v)), problems)
         if "dimension" not in row:
             problems.append(
@@ -316,7 +294,7 @@ class RowChecker:
         if problems or goal is None or scenario is None or actor is None or dimension is None:
             return Checked(None, rid, rvalues, problems, pending)
         if xid is None:
-            xid = stable_id(rid, goal, scenario, actor, dimension, touchpoint, stage, prefix="x-")
+            xid = exchange_id(rid, goal, scenario, actor, dimension, touchpoint, stage)
         ex = Exchange(
             xid,
             goal,
@@ -397,9 +375,8 @@ class RowChecker:
                     return None
             given = get("exchange_id")
             xid: str | None
-            if given is None:  # stable_id(...) of the same parts, without its generic conversions
-                key = "\x1f".join((rid or "", goal, scenario, actor, dimension, touchpoint or "", stage or ""))
-                xid = "x-" + blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+            if given is None:
+                xid = exchange_id(rid, goal, scenario, actor, dimension, touchpoint, stage)
             else:
                 xid = _exchange_id(given)
             if xid is None:
@@ -473,9 +450,7 @@ class RowChecker:
             problems.append(self._problem(n, col, value, exc))
             return None
 
-    def _actor(
-        self, n: int, row: dict[str, Any], problems: list[Problem], *, create: bool, required: bool
-    ) -> tuple[str | None, str | None]:
+    def _actor(self, n: int, row: dict[str, Any], problems: list[Problem]) -> tuple[str | None, str | None]:
         """The actor id a row names, creating it when the row gives a kind; and a name still to be defined."""
         col = "actor"
         try:
@@ -484,20 +459,19 @@ class RowChecker:
             problems.append(self._problem(n, col, row.get(col), exc))
             return None, None
         if cell is None:
-            if required:
-                problems.append(
-                    Problem(
-                        self.table.where(n, self.headers.get(col, col)),
-                        "is empty.",
-                        "Name the actor the customer exchanges value with.",
-                    )
+            problems.append(
+                Problem(
+                    self.table.where(n, self.headers.get(col, col)),
+                    "is empty.",
+                    "Name the actor the customer exchanges value with.",
                 )
+            )
             return None, None
         t = self.target
         found = t.actor_id(cell)
         kind_cell = row.get("actor_kind")
         if found is not None:
-            if kind_cell is not None and cells.fold(str(kind_cell)) != cells.fold(t.actors[found].kind) and create:
+            if kind_cell is not None and cells.fold(str(kind_cell)) != cells.fold(t.actors[found].kind):
                 problems.append(
                     self._problem(
                         n,
@@ -510,7 +484,7 @@ class RowChecker:
                     )
                 )
             return found, None
-        if kind_cell is None or not create:
+        if kind_cell is None:
             if self.table.table == "actors":
                 problems.append(
                     Problem(

@@ -13,8 +13,18 @@ import difflib
 from collections.abc import Mapping
 
 from valuenet.errors import Problem
-from valuenet.importers.cells import CellError, fold, near_key, show, slug
-from valuenet.models import CUSTOMER_KIND, DEFAULT_SCENARIO, FOCAL_KIND, Actor, Goal, Model, Respondent, Scenario
+from valuenet.formats.cells import CellError, fold, near_key, show, slug
+from valuenet.models import (
+    CUSTOMER_KIND,
+    DEFAULT_SCENARIO,
+    FOCAL_KIND,
+    Actor,
+    Goal,
+    Model,
+    Respondent,
+    Scenario,
+    exchange_customer,
+)
 
 
 def _suggest(value: str, choices: list[str]) -> str:
@@ -22,7 +32,7 @@ def _suggest(value: str, choices: list[str]) -> str:
     return f' Did you mean "{close[0]}"?' if close else ""
 
 
-class Target:
+class ImportTarget:
     """Lookups over the model rows go into, and the actors, goals and scenarios the rows add to it."""
 
     def __init__(self, model: Model, *, new: bool, aliases: Mapping[str, str] | None = None) -> None:
@@ -131,20 +141,22 @@ class Target:
         return kind
 
     def customer_of(self, goal_id: str, respondent: Respondent | None, given: str | None) -> str | None:
-        """The customer actor of an exchange: the respondent's, the goal's, or the model's only customer."""
-        if given:
-            return given
-        if respondent is not None and respondent.actor:
-            return respondent.actor
+        """The customer actor of an exchange, by :func:`~valuenet.models.exchange_customer`'s rule.
+
+        ``given`` is the customer the tables name for the respondent, ``respondent``
+        the stored record. Rows that create a new model and name no customer get a
+        customer actor of their own.
+        """
         goal = self.goals.get(goal_id)
-        if goal is not None and goal.customer:
-            return goal.customer
         customers = [a.id for a in self.actors.values() if a.kind == CUSTOMER_KIND]
-        if len(customers) == 1:
-            return customers[0]
-        if not customers and self.new:
+        found = exchange_customer(
+            respondent_actor=given or (respondent.actor if respondent is not None else None),
+            goal_customer=goal.customer if goal is not None else None,
+            customer_actors=customers,
+        )
+        if found is None and not customers and self.new:
             return self.add_actor("customer", CUSTOMER_KIND, name="Customer", where="")
-        return None
+        return found
 
     # -- goals, scenarios, dimensions ---------------------------------------------------------------
     def goal_id(self, cell: str | None) -> str:

@@ -1,8 +1,9 @@
 """What the validating pass of an interview import keeps, in little memory.
 
-:class:`Validation` gathers problems (the first few kept, the rest counted), the
-rows rejected, respondent values, and for each exchange row an 8-byte hash of its
-id and of its content (for finding repeated exchanges with numpy at the end).
+:class:`ValidationState` gathers problems (the first
+:data:`~valuenet.errors.MAX_PROBLEMS` kept, the rest counted), the rows rejected,
+respondent values, and for each exchange row an 8-byte hash of its id and of its
+content (for finding repeated exchanges with numpy at the end).
 Checked rows wait for the writing pass in a temporary file, as length-prefixed
 chunks of marshalled tuples (:func:`dump_chunk`, :func:`records`). Rows are
 referred to by :func:`ref`: the table's index and the row number in one int.
@@ -15,23 +16,22 @@ from array import array
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
-from valuenet.errors import Problem
-from valuenet.importers import layout
-from valuenet.importers.readers import Table
+from valuenet.errors import MAX_PROBLEMS, Problem
+from valuenet.formats import columns
+from valuenet.formats.source import SourceTable
 
 _ROW_BITS = 40
 
 
-class Validation:
+class ValidationState:
     """State gathered by the validating pass."""
 
-    def __init__(self, keep_reasons: bool, max_problems: int) -> None:
-        self.max_problems = max_problems
+    def __init__(self, keep_reasons: bool) -> None:
         self.problems: list[Problem] = []
         self.count = 0
         self.keep_reasons = keep_reasons
         self.rejected: dict[int, dict[int, str]] = {}
-        self.rejected_count: dict[str, int] = dict.fromkeys(layout.TABLES, 0)
+        self.rejected_count: dict[str, int] = dict.fromkeys(columns.TABLES, 0)
         # respondent id -> values given in the tables; the row that gave them first, and the rows of
         # values first given later (kept apart: most respondents give everything on their first row)
         self.resp: dict[str, dict[str, Any]] = {}
@@ -47,7 +47,7 @@ class Validation:
     def reject(self, ti: int, table: str, n: int, problems: Sequence[Problem]) -> None:
         """Reject row ``n`` of table ``ti`` for these problems (the reasons are kept for a rejects file)."""
         self.count += len(problems)
-        room = self.max_problems - len(self.problems)
+        room = MAX_PROBLEMS - len(self.problems)
         if room > 0:
             self.problems.extend(problems[:room])
         rows = self.rejected.setdefault(ti, {})
@@ -61,7 +61,7 @@ class Validation:
         rows = self.rejected.get(ti)
         return rows is not None and n in rows
 
-    def find_repeats(self, tables: Sequence[Table]) -> None:
+    def find_repeats(self, tables: Sequence[SourceTable]) -> None:
         """Rows giving the same exchange id: identical ones count once, different ones are problems."""
         if not self.keys:
             return

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from valuenet.files import make_folder
 from valuenet.views.data import COLOR_MODES, ViewData, ViewEdge, ViewNode, ViewSpec, build_view
 
 if TYPE_CHECKING:
@@ -39,14 +40,16 @@ def write_model_view(model: Model, spec: ViewSpec, path: str | Path) -> Path:
 
 
 def write_example_outputs(model: Model, folder: str | Path) -> dict[str, Path]:
-    """Write a model's network view and report into ``folder``; return their paths by name (``view``, ``report``).
+    """Write a model's network view and report into ``folder`` (created if missing); return their paths by name.
+
+    The names are ``view`` and ``report``.
 
     The view aggregates every respondent of the model's first goal, coloured by
     whether flows add or destroy value; the report covers the same goal.
     """
     from valuenet.views.report import ReportSpec, write_report
 
-    folder = Path(folder)
+    folder = make_folder(folder)
     goal = model.goals[0].id if model.goals else None
     view = write_model_view(model, ViewSpec(goal=goal, color_by="impact"), folder / f"{model.id}-network.html")
     report = write_report(model, ReportSpec(goal=goal), folder / f"{model.id}-report")

@@ -15,7 +15,6 @@ writes a ``lib/`` folder into the current directory and does not escape.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from functools import cache
 from importlib import resources
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from valuenet.errors import ViewError
+from valuenet.files import write_text
 from valuenet.views.data import ViewData
 from valuenet.views.layout import SMALL_VIEW, radial_layout
 from valuenet.views.style import (
@@ -299,21 +299,6 @@ def page_parts(view: ViewData) -> dict[str, Any]:
     }
 
 
-def write_text(path: Path, text: str) -> Path:
-    """Write ``text`` as UTF-8 to ``path`` atomically (a temporary file renamed into place)."""
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise ViewError(
-            f"cannot write {path}: {exc.strerror or exc}. Check the folder exists and is writable."
-        ) from exc
-    return path
-
-
 def write_view(view: ViewData, path: str | Path) -> Path:
-    """Write the view to ``path`` as one self-contained UTF-8 HTML file and return the path."""
-    return write_text(Path(path), render_view(view))
+    """Write the view to ``path`` as one self-contained UTF-8 HTML file (atomically) and return the path."""
+    return write_text(path, render_view(view))

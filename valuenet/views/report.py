@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from valuenet.files import make_folder, write_text
 from valuenet.models import DEFAULT_SCENARIO, Model
 from valuenet.views.data import ViewSpec, build_view
-from valuenet.views.render import _environment, page_parts, write_text
+from valuenet.views.render import _environment, page_parts
 
 #: Rows shown per table; the report says how many more there are.
 MAX_ROWS = 40
@@ -219,5 +220,8 @@ def render_report(model: Model, spec: ReportSpec) -> str:
 
 
 def write_report(model: Model, spec: ReportSpec, folder: str | Path) -> Path:
-    """Write the report to ``folder/index.html`` (one self-contained UTF-8 file) and return its path."""
-    return write_text(Path(folder) / "index.html", render_report(model, spec))
+    """Write the report to ``folder/index.html`` (one self-contained UTF-8 file) and return its path.
+
+    The folder is created when it does not exist.
+    """
+    return write_text(make_folder(folder) / "index.html", render_report(model, spec))

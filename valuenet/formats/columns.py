@@ -1,4 +1,4 @@
-"""The long layout of interview tables: columns, their aliases, and how headers are matched.
+"""The columns of the long interview layout: their names, aliases and levels, and how headers are matched.
 
 One row is one coded exchange: a respondent, in a goal, gets and gives up value in
 one dimension from one actor. Respondent-level columns (segment, weights,
@@ -17,10 +17,13 @@ Headers match case-, space- and punctuation-insensitively, and through aliases:
 ('respondent', 'actor')
 >>> split_dimension_column("experiential_threshold")
 ('threshold', 'experiential')
+>>> suggest_column("Respondnet"), suggest_column("colour") is None
+('respondent', True)
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -248,6 +251,17 @@ def canonical_column(header: object, table: str = "flows") -> str | None:
 def known_names(table: str = "flows") -> list[str]:
     """Every header the layout accepts in ``table`` (for suggestions on a misspelt header)."""
     return sorted(set(_ALIASES) | set(_TABLE_ALIASES.get(table, {})))
+
+
+def suggest_column(header: str, table: str = "flows") -> str | None:
+    """The layout column a header the layout does not know was probably meant to be, if one is close."""
+    name = normalise_header(header)
+    if len(name) < 4:
+        return None
+    close = difflib.get_close_matches(name, known_names(table), n=1, cutoff=0.8)
+    if not close:
+        return None
+    return _TABLE_ALIASES.get(table, {}).get(close[0]) or _ALIASES.get(close[0], close[0])
 
 
 def table_of_sheet(sheet: str) -> str | None:

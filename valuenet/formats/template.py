@@ -1,8 +1,9 @@
 """Blank interview tables in the long layout, for research teams to fill in.
 
 The CSV template is the header row alone. The workbook has an ``interviews``
-sheet with the header and a ``README`` sheet that explains every column, with an
-example value; the importer skips the README sheet.
+sheet with the header and a ``README`` sheet that opens with a short
+introduction, then explains every column with an example value and the other
+headers it accepts; the importer skips the README sheet.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from valuenet.importers import layout
+from valuenet.files import atomic_write
+from valuenet.formats import columns
 from valuenet.models import STANDARD_DIMENSIONS
 
 EXAMPLE: dict[str, str] = {
@@ -47,58 +49,41 @@ EXAMPLE: dict[str, str] = {
 
 def template_columns() -> list[str]:
     """The template's header: exchange and respondent columns, weights and thresholds, actor_kind."""
-    return layout.template_columns(STANDARD_DIMENSIONS)
+    return columns.template_columns(STANDARD_DIMENSIONS)
 
 
 def readme_rows() -> list[list[str]]:
     """One row per column: name, level, what it holds, an example."""
     rows = []
     for col in template_columns():
-        spec = layout.BY_NAME.get(col)
+        spec = columns.BY_NAME.get(col)
         level = spec.level if spec else "respondent"
         example = EXAMPLE.get(col, "0.3" if col.startswith("weight_") else "3" if col.startswith("threshold_") else "")
         aliases = ", ".join(spec.aliases) if spec else ""
-        rows.append([col, level, layout.column_help(col), example, aliases])
+        rows.append([col, level, columns.column_help(col), example, aliases])
     return rows
 
 
 def write_template(path: str | Path, fmt: str) -> None:
     """Write an empty template as ``csv`` (header only) or ``xlsx`` (header sheet and README sheet)."""
     cols = template_columns()
-    target = Path(path)
     if fmt == "csv":
-        tmp = target.with_name(target.name + ".tmp")
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
+        with atomic_write(path, newline="") as fh:
             csv.writer(fh, lineterminator="\n").writerow(cols)
-        tmp.replace(target)
         return
     if fmt != "xlsx":
         raise ValueError(f"templates are csv or xlsx, not {fmt!r}")
-    from valuenet.importers.xlsx import write_workbook
+    from valuenet.formats.xlsx import write_workbook
 
     intro = [
-        ["One row per exchange: a respondent gets and gives up value in one dimension from one actor.", "", "", "", ""],
-        ["Respondent columns may repeat on every row of that respondent; they must agree.", "", "", "", ""],
-        [
-            "Headers match case- and space-insensitively; aliases are listed. See docs/interview-layout.md.",
-            "",
-            "",
-            "",
-            "",
-        ],
-        ["", "", "", "", ""],
+        ["Respondent columns may repeat on every row of that respondent; they must agree."],
+        ["Headers match case- and space-insensitively; other accepted headers are listed."],
+        ["See docs/interview-layout.md for the whole layout."],
+        [],
+        ["column", "level", "what it holds", "example", "also accepted"],
     ]
-    write_workbook(
-        target,
-        [
-            ("interviews", cols, []),
-            (
-                "README",
-                ["column", "level", "what it holds", "example", "also accepted"],
-                intro[:0] + readme_rows() + intro,
-            ),
-        ],
-    )
+    title = ["One row per exchange: a respondent gets and gives up value in one dimension from one actor."]
+    write_workbook(path, [("interviews", cols, []), ("README", title, [*intro, *readme_rows()])])
 
 
 __all__ = ["readme_rows", "template_columns", "write_template"]

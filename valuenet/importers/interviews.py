@@ -1,5 +1,7 @@
 """Import interview tables (CSV, XLSX, JSON, JSONL) into a model in a store, validated and idempotent.
 
+The tables come from :mod:`valuenet.formats` as :class:`~valuenet.formats.source.SourceTable` objects.
+
 The import makes two streaming passes over the files:
 
 1. **Validate.** Every row is checked (:mod:`valuenet.importers.rowcheck`), all
@@ -10,16 +12,16 @@ The import makes two streaming passes over the files:
    kept by the first pass are turned into flow pairs, written through
    :meth:`Store.write <valuenet.store.base.Store.write>` in bounded batches: as
    JSON documents (:mod:`valuenet.importers.flowdocs`) for stores that take them,
-   else as :class:`~valuenet.models.Flow` objects.
+   else as the :class:`~valuenet.models.Flow` objects those documents hold.
 
 So an invalid file writes nothing, on every store. On the SQLite store the write
 is one transaction: an interrupted import (Ctrl-C, kill -9) leaves the store as it
 was. On stores that commit per batch, it stops at a batch boundary that a re-run
 completes, since every item has a stable id.
 
-Ids: an exchange's id comes from an ``exchange_id`` column or is derived from the
-respondent, goal, scenario, actor, dimension, touchpoint and stage; its flows are
-``<id>:gets`` and ``<id>:gives``. Importing the same rows again changes nothing.
+Ids: an exchange's id comes from an ``exchange_id`` column or is derived by
+:func:`valuenet.models.exchange_id`; its flows are ``<id>:gets`` and
+``<id>:gives``. Importing the same rows again changes nothing.
 """
 
 from __future__ import annotations
@@ -34,37 +36,36 @@ from typing import IO, Any
 from pydantic import ValidationError
 
 from valuenet.errors import ModelFileError, Problem
-from valuenet.importers import layout
+from valuenet.formats import columns
+from valuenet.formats.rejects import RejectsWriter
+from valuenet.formats.source import SourceTable
 from valuenet.importers.flowdocs import exchange_docs
-from valuenet.importers.readers import Table
-from valuenet.importers.rejects import RejectsWriter
-from valuenet.importers.rowcheck import Checked, Exchange, RowChecker
-from valuenet.importers.target import Target
-from valuenet.importers.validation import Validation, dump_chunk, plain, records, split
+from valuenet.importers.rowcheck import Checked, RowChecker
+from valuenet.importers.target import ImportTarget
+from valuenet.importers.validation import ValidationState, dump_chunk, plain, records, split
 from valuenet.importers.validation import ref as row_ref
-from valuenet.models import Flow, Respondent, stable_id
+from valuenet.models import Exchange, Respondent, exchange_id
 from valuenet.store.base import Batch, FlowDoc, Store, WriteSummary, takes_flow_docs
 
 #: Progress callback: ``(phase, rows done, rows in all or None)``, phase ``"checking"`` or ``"writing"``.
+#: The library reports progress through it; only the command line draws it.
 ImportProgress = Callable[[str, int, "int | None"], None]
 
-#: Problems shown in one message; the rest are counted.
-MAX_PROBLEMS = 50
 #: Rows turned into flows per batch written to the store.
 BATCH_ROWS = 5000
 _SPILL_CHUNK = 2000
 _MISSING = object()
-_TABLE_ORDER = {t: i for i, t in enumerate(layout.TABLES)}
+_TABLE_ORDER = {t: i for i, t in enumerate(columns.TABLES)}
 
 
 @dataclass
-class TabularResult:
+class InterviewImportResult:
     """What an import of interview tables did (or, in a dry run, would do)."""
 
     model: str
     rows: int = 0
     imported: int = 0
-    rejected: dict[str, int] = field(default_factory=lambda: dict.fromkeys(layout.TABLES, 0))
+    rejected: dict[str, int] = field(default_factory=lambda: dict.fromkeys(columns.TABLES, 0))
     repeated: int = 0
     warnings: list[Problem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -77,23 +78,35 @@ class TabularResult:
         return sum(self.rejected.values())
 
 
+def _unknown_column(table: SourceTable, header: str) -> Problem:
+    """The warning for a header the layout does not know, with the column it was probably meant to be."""
+    meant = columns.suggest_column(header, table.table)
+    fix = (
+        f'Did you mean "{meant}"? Rename it, or remove it.'
+        if meant
+        else f"Rename it to a layout column (see docs/interview-layout.md), write {columns.ATTRIBUTE_PREFIX}"
+        f"{columns.normalise_header(header)} to keep it as a respondent attribute, or remove it."
+    )
+    return Problem(table.where(), f'column "{header}" is not part of the layout and is ignored.', fix)
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, tuple):
         value = "; ".join(value)
     return f'"{value}"' if isinstance(value, str) else str(value)
 
 
-def _headers(table: Table, raw: dict[str, str] | None = None) -> dict[str, str]:
+def _headers(table: SourceTable, raw: dict[str, str] | None = None) -> dict[str, str]:
     return raw or {c: c for c in table.columns}
 
 
-class TabularImport:
+class InterviewImport:
     """One import of interview tables into one model: ``validate()``, then ``batches()`` for the store."""
 
     def __init__(
         self,
-        tables: Sequence[Table],
-        target: Target,
+        tables: Sequence[SourceTable],
+        target: ImportTarget,
         *,
         replace: bool = False,
         skip_invalid: bool = False,
@@ -104,21 +117,21 @@ class TabularImport:
         self.replace = replace
         self.skip_invalid = skip_invalid
         self.progress = progress
-        self.result = TabularResult(target.model_id)
-        self.v = Validation(keep_reasons=skip_invalid, max_problems=MAX_PROBLEMS)
+        self.result = InterviewImportResult(target.model_id)
+        self.v = ValidationState(keep_reasons=skip_invalid)
         self.checkers = [RowChecker(t, target, _headers(t)) for t in self.tables]
         self.pending_fix: dict[int, str] = {}
         self._spill: IO[bytes] | None = None
 
     # -- pass 1 ------------------------------------------------------------------------------
-    def validate(self) -> TabularResult:
+    def validate(self) -> InterviewImportResult:
         """Check every row; raise :class:`ModelFileError` unless all are valid or ``skip_invalid`` is on.
 
         Checked exchanges are kept in a temporary file (not in memory) for the writing pass.
         """
         header_problems = [p for c in self.checkers for p in c.problems] + self.target.alias_problems
         if header_problems:
-            raise ModelFileError(header_problems[:MAX_PROBLEMS], hidden=max(0, len(header_problems) - MAX_PROBLEMS))
+            raise ModelFileError(header_problems)
         self._spill = tempfile.TemporaryFile(prefix="valuenet-import-")
         try:
             return self._validate()
@@ -126,7 +139,7 @@ class TabularImport:
             self.close()
             raise
 
-    def _validate(self) -> TabularResult:
+    def _validate(self) -> InterviewImportResult:
         v, res = self.v, self.result
         chunk: list[tuple[Any, ...]] = []
         spill = self._spill
@@ -175,16 +188,8 @@ class TabularImport:
         self._build_respondents()
         final = self.target.final_problems()
         if final:  # the model as a whole cannot be built: no row can be written
-            raise ModelFileError(final + v.problems[:MAX_PROBLEMS], hidden=max(0, v.count - MAX_PROBLEMS))
-        res.warnings = self.target.warnings + [
-            Problem(
-                t.where(),
-                f'column "{u}" is not part of the layout and is ignored.',
-                "Rename it to a layout column (see docs/interview-layout.md) or remove it.",
-            )
-            for t in self.tables
-            for u in sorted(t.unknown)
-        ]
+            raise ModelFileError(final + v.problems, hidden=v.count - len(v.problems))
+        res.warnings = self.target.warnings + [_unknown_column(t, u) for t in self.tables for u in sorted(t.unknown)]
         res.rejected = dict(v.rejected_count)
         res.repeated = len(v.repeats)
         res.problems = list(v.problems)
@@ -200,7 +205,7 @@ class TabularImport:
             self._spill.close()
             self._spill = None
 
-    def _gather(self, ti: int, table: Table, checker: RowChecker, n: int, checked: Checked) -> bool:
+    def _gather(self, ti: int, table: SourceTable, checker: RowChecker, n: int, checked: Checked) -> bool:
         """Record a valid row's respondent values and exchange key; ``False`` when that rejects it."""
         v = self.v
         rid = checked.respondent
@@ -248,7 +253,7 @@ class TabularImport:
         ti, n = split(ref)
         return self.tables[ti].where(n)
 
-    def _merge_respondent(self, ti: int, table: Table, n: int, rid: str, values: dict[str, Any]) -> bool:
+    def _merge_respondent(self, ti: int, table: SourceTable, n: int, rid: str, values: dict[str, Any]) -> bool:
         v = self.v
         known = v.resp.setdefault(rid, {})
         first = v.resp_at.setdefault(rid, row_ref(ti, n))
@@ -327,10 +332,11 @@ class TabularImport:
         """Respondents whose data a ``replace`` import replaces wholesale."""
         return sorted(self.v.named) if self.replace else []
 
-    def batches(self, rejects: RejectsWriter | None = None, *, docs: bool = False) -> Iterator[Batch]:
+    def batches(self, rejects: RejectsWriter | None = None) -> Iterator[Batch]:
         """The new actors and goals, the respondents, then the flows, in bounded batches.
 
-        ``docs`` gives the flows as :attr:`Batch.flow_docs` (for stores that take them).
+        Flows come as :attr:`Batch.flow_docs`; :func:`write_import` turns them into
+        :class:`~valuenet.models.Flow` objects for a store that does not take documents.
         """
         t = self.target
         goals = [t.goals[g] for g in sorted(t.changed_goals)]
@@ -347,7 +353,6 @@ class TabularImport:
         if resp:
             yield Batch(respondents=resp)
         v = self.v
-        flows: list[Flow] = []
         flow_docs: list[FlowDoc] = []
         written = 0
         spill = self._spill
@@ -365,26 +370,21 @@ class TabularImport:
             ex = Exchange._make(ex_t)
             if ref in self.pending_fix:
                 actor = self.pending_fix[ref]
-                ex = ex._replace(
-                    actor=actor,
-                    id=stable_id(
-                        ex.respondent, ex.goal, ex.scenario, actor, ex.dimension, ex.touchpoint, ex.stage, prefix="x-"
-                    )
+                xid = (
+                    exchange_id(ex.respondent, ex.goal, ex.scenario, actor, ex.dimension, ex.touchpoint, ex.stage)
                     if derived
-                    else ex.id,
+                    else ex.id
                 )
-            if docs:
-                flow_docs += exchange_docs(ex, self._customer_of(ex))
-            else:
-                flows += self._flows(ex)
+                ex = ex._replace(actor=actor, id=xid)
+            flow_docs += exchange_docs(ex, self._customer_of(ex))
             written += 1
-            if len(flows) + len(flow_docs) >= 2 * BATCH_ROWS:
-                yield Batch(flows=flows, flow_docs=flow_docs)
-                flows, flow_docs = [], []
+            if len(flow_docs) >= 2 * BATCH_ROWS:
+                yield Batch(flow_docs=flow_docs)
+                flow_docs = []
                 if self.progress is not None:
                     self.progress("writing", written, self.result.imported)
-        if flows or flow_docs:
-            yield Batch(flows=flows, flow_docs=flow_docs)
+        if flow_docs:
+            yield Batch(flow_docs=flow_docs)
         if rejects is not None:
             for n, reason in v.rejected.get(-1, {}).items():
                 rejects.add(None, n, {}, reason)
@@ -427,71 +427,22 @@ class TabularImport:
                 )
         self._spill.seek(0, 2)
 
-    def _flows(self, ex: Exchange) -> list[Flow]:
-        """The flows of a checked exchange.
 
-        Every value was checked by the validating pass (ids resolved, numbers finite and
-        in range, text stripped), so the flows are copies of a template with all fields
-        replaced, which is several times faster than validating each anew; a test holds
-        that they equal validated flows.
-        """
-        customer = self._customer_of(ex)
-        common: dict[str, Any] = {
-            "goal": ex.goal,
-            "scenario": ex.scenario,
-            "dimension": ex.dimension,
-            "occurrences": ex.occurrences,
-            "tangible": ex.tangible,
-            "touchpoint": ex.touchpoint,
-            "stage": ex.stage,
-            "quote": ex.quote,
-            "respondent": ex.respondent,
-            "responsible": ex.responsible,
-            "exchange": ex.id,
-            "note": ex.note,
-        }
-        out = []
-        if ex.gets is not None or ex.gets_money is not None:
-            out.append(
-                _FLOW.model_copy(
-                    update={
-                        **common,
-                        "id": f"{ex.id}:gets",
-                        "source": ex.actor,
-                        "target": customer,
-                        "magnitude": ex.gets,
-                        "money": ex.gets_money,
-                    }
-                )
-            )
-        if ex.gives is not None or ex.gives_money is not None:
-            out.append(
-                _FLOW.model_copy(
-                    update={
-                        **common,
-                        "id": f"{ex.id}:gives",
-                        "source": customer,
-                        "target": ex.actor,
-                        "magnitude": ex.gives,
-                        "money": ex.gives_money,
-                    }
-                )
-            )
-        return out
-
-
-#: The flow every built flow is a copy of, with all its fields replaced.
-_FLOW = Flow(id="-", goal="-", source="-", target="-", dimension="-")
+def _as_flows(batch: Batch) -> Batch:
+    """A batch with its flow documents as :class:`~valuenet.models.Flow` objects, for a store without documents."""
+    if not batch.flow_docs:
+        return batch
+    return Batch(batch.actors, batch.goals, batch.respondents, [*batch.flows, *(d.to_flow() for d in batch.flow_docs)])
 
 
 def write_import(
     store: Store,
-    imp: TabularImport,
+    imp: InterviewImport,
     *,
     rejects_path: str | Path | None = None,
     extra: Sequence[Batch] = (),
     replace: bool = False,
-) -> TabularResult:
+) -> InterviewImportResult:
     """Run the writing pass of a validated import into ``store``, after the ``extra`` batches.
 
     ``replace`` makes the stored model exactly what is written; otherwise a
@@ -499,7 +450,9 @@ def write_import(
     """
     rejects = RejectsWriter(rejects_path, imp.tables) if rejects_path and imp.result.total_rejected else None
     try:
-        batches = imp.batches(rejects, docs=takes_flow_docs(store))
+        batches = imp.batches(rejects)
+        if not takes_flow_docs(store):
+            batches = (_as_flows(b) for b in batches)
         summary = store.write(
             imp.target.header,
             itertools.chain(extra, batches),

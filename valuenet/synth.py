@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from valuenet.files import atomic_write, make_folder, write_text
+from valuenet.formats.modelfile import write_model_file
 from valuenet.models import Actor, Goal, Model, Scale
 
 GOAL = "recover-knee"
@@ -245,18 +247,14 @@ def write_synthetic(out_dir: str | Path, respondents: int, seed: int = 0, fmt: s
 
     Returns the sidecar with the number of rows written and the files' paths.
     """
-    from valuenet.importers.modelfile import write_model_file
-
     if fmt not in ("csv", "jsonl"):
         raise ValueError(f"synthetic data is written as csv or jsonl, not {fmt!r}")
     s = synthesize(respondents, seed)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = make_folder(out_dir)
     write_model_file(s.model, out / "model.yaml")
     data = out / f"interviews.{fmt}"
-    tmp = data.with_name(data.name + ".tmp")
     n = 0
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
+    with atomic_write(data, newline="") as fh:
         if fmt == "csv":
             writer = csv.DictWriter(fh, fieldnames=_columns(), lineterminator="\n")
             writer.writeheader()
@@ -267,9 +265,8 @@ def write_synthetic(out_dir: str | Path, respondents: int, seed: int = 0, fmt: s
             for row in s.rows():
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
                 n += 1
-    tmp.replace(data)
     sidecar = {**s.effects, "rows": n, "files": {"model": str(out / "model.yaml"), "interviews": str(data)}}
-    (out / "effects.json").write_text(json.dumps(sidecar, indent=2) + "\n", encoding="utf-8")
+    write_text(out / "effects.json", json.dumps(sidecar, indent=2) + "\n")
     return sidecar
 
 

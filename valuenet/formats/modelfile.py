@@ -15,17 +15,28 @@ gets N and gives up M in DIMENSION", which becomes a pair of flows.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-from valuenet.errors import ModelFileError, Problem
-from valuenet.models import DEFAULT_SCENARIO, Flow, Model, check_model, exchange_flows, stable_id
+from valuenet.errors import ModelError, ModelFileError, Problem
+from valuenet.files import atomic_write
+from valuenet.formats.inputs import MODEL_SUFFIXES
+from valuenet.models import (
+    CUSTOMER_KIND,
+    DEFAULT_SCENARIO,
+    Model,
+    check_model,
+    exchange_customer,
+    exchange_flows,
+    exchange_id,
+    stable_id,
+)
 
 FORMAT_VERSION = 1
-MAX_PROBLEMS = 50
 _EXCHANGE_KEYS = {
     "id",
     "goal",
@@ -65,10 +76,20 @@ def validation_problems(exc: ValidationError, source: str, prefix: str = "") -> 
     return problems
 
 
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 def _expand_exchanges(data: dict[str, Any], source: str, problems: list[Problem]) -> list[dict[str, Any]]:
     flows: list[dict[str, Any]] = []
-    customers = [a.get("id") for a in data.get("actors") or [] if isinstance(a, dict) and a.get("kind") == "customer"]
-    goal_customers = {g.get("id"): g.get("customer") for g in data.get("goals") or [] if isinstance(g, dict)}
+
+    def ids(key: str, where: str) -> dict[Any, Any]:
+        items = data.get(key) or []
+        return {x.get("id"): x.get(where) for x in items if isinstance(x, dict)} if isinstance(items, list) else {}
+
+    actors = data.get("actors") or []
+    customers = [str(a["id"]) for a in actors if isinstance(a, dict) and a.get("kind") == CUSTOMER_KIND and a.get("id")]
+    goal_customers, respondent_actors = ids("goals", "customer"), ids("respondents", "actor")
     for i, ex in enumerate(data.get("exchanges") or []):
         loc = f"{source} exchanges[{i}]".strip()
         if not isinstance(ex, dict):
@@ -84,8 +105,11 @@ def _expand_exchanges(data: dict[str, Any], source: str, problems: list[Problem]
                 )
             )
             continue
-        customer = (
-            ex.get("customer") or goal_customers.get(ex.get("goal")) or (customers[0] if len(customers) == 1 else None)
+        customer = exchange_customer(
+            given=ex.get("customer"),
+            respondent_actor=respondent_actors.get(ex.get("respondent")),
+            goal_customer=goal_customers.get(ex.get("goal")),
+            customer_actors=customers,
         )
         if customer is None:
             problems.append(
@@ -97,15 +121,14 @@ def _expand_exchanges(data: dict[str, Any], source: str, problems: list[Problem]
             )
             continue
         scenario = ex.get("scenario") or DEFAULT_SCENARIO
-        ex_id = ex.get("id") or stable_id(
-            ex.get("respondent"),
-            ex.get("goal"),
-            scenario,
-            ex.get("actor"),
-            ex.get("dimension"),
-            ex.get("touchpoint"),
-            ex.get("stage"),
-            prefix="x-",
+        ex_id = ex.get("id") or exchange_id(
+            _text(ex.get("respondent")),
+            _text(ex.get("goal")) or "",
+            str(scenario),
+            _text(ex.get("actor")) or "",
+            _text(ex.get("dimension")) or "",
+            _text(ex.get("touchpoint")),
+            _text(ex.get("stage")),
         )
         try:
             pair = exchange_flows(
@@ -183,10 +206,10 @@ def parse_model(data: Any, source: str = "") -> Model:
         model = Model.model_validate(data)
     except ValidationError as exc:
         problems.extend(validation_problems(exc, source))
-        raise ModelFileError(problems[:MAX_PROBLEMS], hidden=max(0, len(problems) - MAX_PROBLEMS)) from None
+        raise ModelFileError(problems) from None
     problems.extend(check_model(model, source))
     if problems:
-        raise ModelFileError(problems[:MAX_PROBLEMS], hidden=max(0, len(problems) - MAX_PROBLEMS))
+        raise ModelFileError(problems)
     return model
 
 
@@ -240,18 +263,39 @@ def write_model_file(model: Model, path: str | Path) -> None:
     """Write ``model`` as JSON or YAML (by extension), atomically: a reader never sees half a file."""
     path = Path(path)
     text = model_to_json(model) if path.suffix.lower() == ".json" else model_to_yaml(model)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    with atomic_write(path) as fh:
+        fh.write(text)
+
+
+def read_model_files(paths: Sequence[str | Path]) -> list[tuple[Path, Model]]:
+    """Read and check every model file; raise one :class:`ModelFileError` listing every file's problems."""
+    problems: list[Problem] = []
+    out = []
+    for raw in paths:
+        path = Path(raw)
+        if path.suffix.lower() not in MODEL_SUFFIXES:
+            problems.append(
+                Problem(
+                    str(path), f"'{path.suffix}' is not a model file type.", "Use a .yaml, .yml or .json model file."
+                )
+            )
+            continue
+        try:
+            out.append((path, read_model_file(path)))
+        except ModelError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ModelFileError(problems)
+    return out
 
 
 __all__ = [
-    "Flow",
     "model_to_dict",
     "model_to_json",
     "model_to_yaml",
     "parse_model",
     "read_model_file",
+    "read_model_files",
     "validation_problems",
     "write_model_file",
 ]

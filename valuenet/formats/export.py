@@ -1,6 +1,6 @@
 """Write a model's interview data as tables in the long layout (CSV, JSON Lines, XLSX).
 
-This is the inverse of :mod:`valuenet.importers.tabular`: each exchange (the
+This is the inverse of :mod:`valuenet.importers.interviews`: each exchange (the
 flows sharing an ``exchange`` id, ``<id>:gets`` and ``<id>:gives``) becomes one
 row; respondent-level columns repeat on each row (CSV, JSONL) or go to a
 ``respondents`` sheet (XLSX); respondents without exchanges get a row of their
@@ -19,10 +19,13 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from valuenet.importers import layout
-from valuenet.models import DEFAULT_SCENARIO, Flow, Model, Respondent, stable_id
+from valuenet.errors import ModelError
+from valuenet.files import atomic_write
+from valuenet.formats import columns
+from valuenet.formats.cells import guard_formula
+from valuenet.models import DEFAULT_SCENARIO, Flow, Model, Respondent, exchange_id
 
 TABLE_FORMATS = ("csv", "jsonl", "xlsx")
 _SHARED = (
@@ -55,7 +58,7 @@ class InterviewTables:
         used: dict[str, None] = dict.fromkeys(first)
         for r in rows:
             used.update(dict.fromkeys(r))
-        order = {c.name: i for i, c in enumerate(layout.COLUMNS)}
+        order = {c.name: i for i, c in enumerate(columns.COLUMNS)}
         dims = {d: i for i, d in enumerate(self.dimensions)}
 
         def key(c: str) -> tuple[int, int, str]:
@@ -76,11 +79,9 @@ def _num(x: float | None) -> float | int | None:
 
 
 def _customer(model: Model, goal: str, resp: Respondent | None) -> str | None:
-    if resp is not None and resp.actor:
-        return resp.actor
     try:
-        return model.customer_of(goal)
-    except ValueError:
+        return model.customer_of(goal, resp)
+    except ModelError:
         return None
 
 
@@ -104,7 +105,7 @@ def respondent_row(model: Model, r: Respondent) -> dict[str, Any]:
     for d, t in r.thresholds.items():
         row[f"threshold_{d}"] = _num(t)
     for k, v in r.attributes.items():
-        row[f"{layout.ATTRIBUTE_PREFIX}{k}"] = v
+        row[f"{columns.ATTRIBUTE_PREFIX}{k}"] = v
     return {k: v for k, v in row.items() if v is not None}
 
 
@@ -124,8 +125,8 @@ def _exchange_row(model: Model, xid: str, flows: list[Flow], resp: Respondent | 
         return None
     if gets and gets[0].magnitude is None and gets[0].money is None:
         return None
-    derived = stable_id(
-        first.respondent, first.goal, first.scenario, actor, first.dimension, first.touchpoint, first.stage, prefix="x-"
+    derived = exchange_id(
+        first.respondent, first.goal, first.scenario, actor, first.dimension, first.touchpoint, first.stage
     )
     row: dict[str, Any] = {
         "exchange_id": xid if xid != derived else None,
@@ -198,11 +199,9 @@ def interview_tables(model: Model, *, repeat_respondents: bool = True) -> Interv
 
 
 def _csv_cell(value: Any) -> Any:
-    from valuenet.importers.xlsx import safe_cell
-
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return safe_cell(value)
+    return guard_formula(value)
 
 
 def _rows(rows: list[dict[str, Any]], cols: list[str], cell: Any) -> Iterator[list[Any]]:
@@ -210,40 +209,51 @@ def _rows(rows: list[dict[str, Any]], cols: list[str], cell: Any) -> Iterator[li
         yield [cell(r.get(c)) if r.get(c) is not None else None for c in cols]
 
 
-def write_tables(model: Model, path: str | Path, fmt: str) -> InterviewTables:
-    """Write the model's interview data to ``path`` as ``csv``, ``jsonl`` or ``xlsx`` (atomically)."""
-    target = Path(path)
-    tmp = target.with_name(target.name + ".tmp")
-    if fmt == "xlsx":
-        from valuenet.importers.xlsx import write_workbook
-
-        tables = interview_tables(model, repeat_respondents=False)
-        resp_cols = tables.columns(tables.respondent_rows, ("respondent",))
-        flow_cols = tables.columns(tables.exchange_rows, ("respondent", "goal", "actor", "dimension", "gets", "gives"))
-        actor_cols = tables.columns(tables.actor_rows, ("actor", "actor_name", "actor_kind"))
-        write_workbook(
-            target,
-            [
-                ("actors", actor_cols, _rows(tables.actor_rows, actor_cols, lambda v: v)),
-                ("respondents", resp_cols, _rows(tables.respondent_rows, resp_cols, lambda v: v)),
-                ("flows", flow_cols, _rows(tables.exchange_rows, flow_cols, lambda v: v)),
-            ],
-        )
-        return tables
+def write_interview_text(model: Model, out: IO[str], fmt: str) -> InterviewTables:
+    """Write the model's interview data as ``csv`` or ``jsonl`` text to an open stream (a file, stdout)."""
+    if fmt not in ("csv", "jsonl"):
+        raise ValueError(f"interview tables as text are csv or jsonl, not {fmt!r}")
     tables = interview_tables(model)
     cols = tables.columns(tables.exchange_rows, ("respondent", "goal", "actor", "dimension", "gets", "gives"))
-    with tmp.open("w", encoding="utf-8", newline="") as fh:
-        if fmt == "csv":
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(cols)
-            w.writerows(_rows(tables.exchange_rows, cols, _csv_cell))
-        elif fmt == "jsonl":
-            for r in tables.exchange_rows:
-                fh.write(json.dumps({c: r[c] for c in cols if c in r}, ensure_ascii=False) + "\n")
-        else:
-            raise ValueError(f"unknown table format {fmt!r}; use one of {', '.join(TABLE_FORMATS)}")
-    tmp.replace(target)
+    if fmt == "csv":
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(cols)
+        w.writerows(_rows(tables.exchange_rows, cols, _csv_cell))
+    else:
+        for r in tables.exchange_rows:
+            out.write(json.dumps({c: r[c] for c in cols if c in r}, ensure_ascii=False) + "\n")
     return tables
 
 
-__all__ = ["TABLE_FORMATS", "InterviewTables", "interview_tables", "respondent_row", "write_tables"]
+def write_interview_tables(model: Model, path: str | Path, fmt: str) -> InterviewTables:
+    """Write the model's interview data to ``path`` as ``csv``, ``jsonl`` or ``xlsx``, atomically."""
+    if fmt not in TABLE_FORMATS:
+        raise ValueError(f"unknown table format {fmt!r}; use one of {', '.join(TABLE_FORMATS)}")
+    if fmt != "xlsx":
+        with atomic_write(path, newline="") as fh:
+            return write_interview_text(model, fh, fmt)
+    from valuenet.formats.xlsx import write_workbook
+
+    tables = interview_tables(model, repeat_respondents=False)
+    resp_cols = tables.columns(tables.respondent_rows, ("respondent",))
+    flow_cols = tables.columns(tables.exchange_rows, ("respondent", "goal", "actor", "dimension", "gets", "gives"))
+    actor_cols = tables.columns(tables.actor_rows, ("actor", "actor_name", "actor_kind"))
+    write_workbook(
+        path,
+        [
+            ("actors", actor_cols, _rows(tables.actor_rows, actor_cols, lambda v: v)),
+            ("respondents", resp_cols, _rows(tables.respondent_rows, resp_cols, lambda v: v)),
+            ("flows", flow_cols, _rows(tables.exchange_rows, flow_cols, lambda v: v)),
+        ],
+    )
+    return tables
+
+
+__all__ = [
+    "TABLE_FORMATS",
+    "InterviewTables",
+    "interview_tables",
+    "respondent_row",
+    "write_interview_tables",
+    "write_interview_text",
+]

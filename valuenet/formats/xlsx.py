@@ -4,7 +4,8 @@ A workbook holds either one sheet of exchange rows (whatever its name) or a shee
 per table, named ``respondents``, ``actors`` and ``flows`` (or ``exchanges``).
 Sheets named README, notes, about or help are skipped. Cells that look like
 formulas (``=HYPERLINK(...)``) are read as the text they are, never evaluated;
-on writing they are prefixed with ``'`` so no spreadsheet runs them.
+on writing they go through :func:`~valuenet.formats.cells.guard_formula`, so no
+spreadsheet runs them.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from valuenet.errors import ModelFileError, Problem
-from valuenet.importers import layout
-from valuenet.importers.readers import Row, Table, _map_header
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from valuenet.files import atomic_path
+from valuenet.formats import columns
+from valuenet.formats.cells import guard_formula
+from valuenet.formats.source import Row, SourceTable, map_header
 
 
 def _open(path: Path, name: str) -> Any:
@@ -41,10 +42,10 @@ def _open(path: Path, name: str) -> Any:
 
 def _sheet_tables(names: Sequence[str], name: str) -> list[tuple[str, str]]:
     """``(sheet, table)`` pairs to read, by the rules in the module docstring."""
-    data = [s for s in names if layout.normalise_header(s) not in layout.IGNORED_SHEETS]
+    data = [s for s in names if columns.normalise_header(s) not in columns.IGNORED_SHEETS]
     if len(data) == 1:
         return [(data[0], "")]
-    found = [(s, layout.table_of_sheet(s)) for s in data]
+    found = [(s, columns.table_of_sheet(s)) for s in data]
     unknown = [s for s, t in found if t is None]
     if unknown or not any(t == "flows" for _, t in found):
         raise ModelFileError(
@@ -62,7 +63,7 @@ def _sheet_tables(names: Sequence[str], name: str) -> list[tuple[str, str]]:
                 )
             ]
         )
-    order = {t: i for i, t in enumerate(layout.TABLES)}
+    order = {t: i for i, t in enumerate(columns.TABLES)}
     return sorted(((s, t or "") for s, t in found), key=lambda st: order[st[1]])
 
 
@@ -74,12 +75,12 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def xlsx_tables(path: Path, *, name: str) -> list[Table]:
+def xlsx_tables(path: Path, *, name: str) -> list[SourceTable]:
     """The tables of a workbook, each streaming its sheet with openpyxl's read-only mode."""
     wb = _open(path, name)
     try:
         plan = _sheet_tables(wb.sheetnames, name)
-        tables = []
+        tables: list[SourceTable] = []
         for sheet, table in plan:
             header: list[Any] = []
             header_row = 0
@@ -90,9 +91,9 @@ def xlsx_tables(path: Path, *, name: str) -> list[Table]:
             where = f"{name} sheet {sheet}"
             if not header:
                 raise ModelFileError([Problem(where, "is empty.", "Put the header row and the data rows in it.")])
-            guess, cols, unknown = _map_header(header, f"{where} row {header_row}", table or None)
+            guess, cols, unknown = map_header(header, f"{where} row {header_row}", table or None)
             tables.append(
-                Table(
+                SourceTable(
                     name,
                     guess,
                     [c for c in cols if c],
@@ -127,27 +128,18 @@ def _rows_of(path: Path, name: str, sheet: str, header_row: int, cols: list[str 
     return rows
 
 
-def safe_cell(value: Any) -> Any:
-    """A value a spreadsheet shows as text, never runs: formula-like text gets a leading ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def write_workbook(path: str | Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> None:
     """Write sheets of rows to an XLSX file (write-only mode: rows stream to disk)."""
     from openpyxl import Workbook
 
-    wb = Workbook(write_only=True)
-    for title, header, rows in sheets:
-        ws = wb.create_sheet(title)
-        ws.append(list(header))
-        for row in rows:
-            ws.append([safe_cell(v) for v in row])
-    target = Path(path)
-    tmp = target.with_name(target.name + ".tmp")
-    wb.save(tmp)
-    tmp.replace(target)
+    with atomic_path(path) as tmp:
+        wb = Workbook(write_only=True)
+        for title, header, rows in sheets:
+            ws = wb.create_sheet(title)
+            ws.append(list(header))
+            for row in rows:
+                ws.append([guard_formula(v) for v in row])
+        wb.save(tmp)
 
 
-__all__ = ["safe_cell", "write_workbook", "xlsx_tables"]
+__all__ = ["write_workbook", "xlsx_tables"]

@@ -3,17 +3,21 @@
 Cells come from CSV (always text), XLSX (text, numbers, booleans, dates) or JSON
 (any JSON value). Each parser takes one cell and returns the value, or raises
 :class:`CellError` with a message and a fix; the importer adds the file, row and
-column. Text that an export protected from spreadsheets (``'=HYPERLINK(...)``)
-comes back without the protecting ``'``.
+column.
+
+This module also holds the one spreadsheet-formula guard: every CSV or XLSX cell
+valuenet writes goes through :func:`guard_formula`, which puts a ``'`` before
+text a spreadsheet would run as a formula, and :func:`text` takes that ``'`` off
+again on import, so ``'=HYPERLINK(...)`` comes back as the text it was.
 
 >>> number("2,5"), number(" 4 "), boolean("Yes"), items("hospital; pharmacy")
 (2.5, 4.0, True, ['hospital', 'pharmacy'])
->>> text("'=HYPERLINK(1)")
-'=HYPERLINK(1)'
+>>> guard_formula("=HYPERLINK(1)"), text("'=HYPERLINK(1)"), guard_formula(-2.5)
+("'=HYPERLINK(1)", '=HYPERLINK(1)', -2.5)
 >>> number("four")
 Traceback (most recent call last):
 ...
-valuenet.importers.cells.CellError: "four" is not a number.
+valuenet.formats.cells.CellError: "four" is not a number.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from typing import Any
 MAX_CELL = 100_000
 #: The longest id (respondent, exchange, actor...).
 MAX_ID = 200
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: First characters that make a spreadsheet treat a cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _TRUE = frozenset(("yes", "y", "true", "t", "1", "x", "ja", "oui", "si", "sí"))
 _FALSE = frozenset(("no", "n", "false", "f", "0", "nein", "non"))
@@ -70,9 +75,16 @@ def text(value: Any) -> str | None:
             f"the cell holds {len(s):,} characters; a cell holds at most {MAX_CELL:,}.",
             "Shorten it, or keep the full text elsewhere and put a reference here.",
         )
-    if s[0] == "'" and len(s) > 1 and s[1] in _FORMULA_START:
+    if s[0] == "'" and len(s) > 1 and s[1] in FORMULA_START:
         return s[1:]
     return s
+
+
+def guard_formula(value: Any) -> Any:
+    """A cell to write that a spreadsheet shows as text, never runs: formula-like text gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def ident(value: Any) -> str | None:

@@ -1,0 +1,84 @@
+"""Read CSV and TSV interview tables, streaming: comma, semicolon or tab separated.
+
+The separator is detected from the header line (``--format tsv`` forces a tab).
+Each file holds one table; cells are text, and the row checks parse them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from valuenet.formats.source import Row, SourceTable, check_encoding, decode_error, file_error, map_header, open_text
+
+DELIMITERS = (",", ";", "\t")
+#: The csv module's limit on one field; cells past :data:`~valuenet.formats.cells.MAX_CELL` are reported by the checks.
+_CSV_FIELD_LIMIT = 64 * 1024 * 1024
+
+
+def _sniff_delimiter(line: str, fmt: str) -> str:
+    if fmt == "tsv":
+        return "\t"
+    counts = {d: line.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def csv_tables(path: Path, *, name: str, fmt: str = "csv", encoding: str | None = None) -> list[SourceTable]:
+    """The one table a CSV/TSV file holds; comma, semicolon or tab separated, detected from the header."""
+    enc = encoding or "utf-8-sig"
+    check_encoding(name, enc)
+    csv.field_size_limit(_CSV_FIELD_LIMIT)
+    with open_text(path, enc) as fh:
+        try:
+            first = ""
+            header_line = 0
+            for header_line, first in enumerate(fh, 1):  # noqa: B007 - the line number is wanted
+                if first.strip():
+                    break
+            else:
+                first = ""
+        except UnicodeDecodeError as exc:
+            raise decode_error(name, enc, exc, path) from None
+    if not first.strip():
+        raise file_error(name, "is empty.", "Export the sheet again with its header row and data rows.")
+    delimiter = _sniff_delimiter(first.lstrip("\ufeff"), fmt)
+    header = next(csv.reader([first.lstrip("\ufeff")], delimiter=delimiter))
+    table, cols, unknown = map_header(header, f"{name} row {header_line}", None)
+    if len([c for c in cols if c]) <= 1 and len(header) <= 1:
+        sep = next((s for s in ("|", ":", ",", ";") if s in first), None)
+        hint = f' It seems separated by "{sep}".' if sep else ""
+        raise file_error(
+            f"{name} row {header_line}",
+            f'the header has one column ("{first.strip()[:60]}").{hint}',
+            "Save the file separated by commas, semicolons or tabs.",
+        )
+
+    width = len(cols)
+
+    def rows() -> Iterator[Row]:
+        with open_text(path, enc) as fh:
+            reader = csv.reader(fh, delimiter=delimiter)
+            line = 0
+            try:
+                for cells in reader:
+                    start, line = line + 1, reader.line_num
+                    if start <= header_line or not "".join(cells).strip():  # blank lines and rows of blanks
+                        continue
+                    row: dict[str, Any] = {c: v for c, v in zip(cols, cells, strict=False) if v and c is not None}
+                    if len(cells) > width and "".join(cells[width:]).strip():
+                        row["__extra__"] = len(cells) - width
+                    yield start, row
+            except UnicodeDecodeError as exc:
+                raise decode_error(name, enc, exc, path) from None
+            except csv.Error as exc:
+                raise file_error(
+                    f"{name} row {line + 1}", f"is not valid CSV ({exc}).", "Check the quotes on that row."
+                ) from None
+
+    return [SourceTable(name, table, [c for c in cols if c], rows, unknown=set(unknown))]
+
+
+__all__ = ["DELIMITERS", "csv_tables"]

@@ -1,0 +1,80 @@
+"""Which reader a file needs: the formats ``valuenet import`` reads, by name and by extension.
+
+>>> detect_format(Path("interviews.CSV")), detect_format(Path("rows.ndjson")), detect_format(Path("x.txt"), "tsv")
+('csv', 'jsonl', 'tsv')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from valuenet.formats.delimited import csv_tables
+from valuenet.formats.jsonrows import json_tables, jsonl_tables
+from valuenet.formats.source import SourceTable, file_error
+
+#: Formats the interview importer reads, by name; ``--format`` takes these.
+FORMATS: tuple[str, ...] = ("csv", "tsv", "xlsx", "json", "jsonl")
+SUFFIXES: dict[str, str] = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+#: Extensions of model files (a ``.json`` file is a model file when its top level is a mapping).
+MODEL_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def is_model_file(path: str | Path, fmt: str | None = None) -> bool:
+    """True for a YAML model file, or a JSON file whose top level is a mapping (not a list of rows)."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return True
+    if suffix != ".json" or fmt not in (None, "json"):
+        return False
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return True  # reading it as a model file reports the missing file
+    return head[:1] != b"["
+
+
+def detect_format(path: Path, fmt: str | None = None) -> str:
+    """The format named by ``--format``, else the one the file extension implies."""
+    if fmt:
+        return fmt
+    fmt_found = SUFFIXES.get(path.suffix.lower())
+    if fmt_found is None:
+        raise file_error(
+            str(path),
+            f"'{path.suffix or path.name}' is not a known file type.",
+            "Use .csv, .tsv, .xlsx, .json or .jsonl, or pass --format.",
+        )
+    return fmt_found
+
+
+def read_tables(path: str | Path, *, fmt: str | None = None, encoding: str | None = None) -> list[SourceTable]:
+    """The tables in one input file, ready to stream."""
+    p = Path(path)
+    name = str(path)
+    kind = detect_format(p, fmt)
+    if not p.exists():
+        raise file_error(name, "no such file.", "Check the path.")
+    if kind in ("csv", "tsv"):
+        return csv_tables(p, name=name, fmt=kind, encoding=encoding)
+    if kind == "jsonl":
+        return jsonl_tables(p, name=name, encoding=encoding)
+    if kind == "json":
+        return json_tables(p, name=name, encoding=encoding)
+    from valuenet.formats.xlsx import xlsx_tables
+
+    return xlsx_tables(p, name=name)
+
+
+__all__ = ["FORMATS", "MODEL_SUFFIXES", "SUFFIXES", "detect_format", "is_model_file", "read_tables"]

@@ -1,0 +1,204 @@
+"""The import pipeline behind ``valuenet import``: check every file, then write them to a store.
+
+:func:`import_files` is the one call. Model files (``.yaml``, ``.yml``, or
+``.json`` holding a mapping) are read whole and checked
+(:mod:`valuenet.formats.modelfile`); interview tables (``.csv``, ``.tsv``,
+``.xlsx``, ``.jsonl``, or ``.json`` holding a list of rows) are read by
+:mod:`valuenet.formats`, validated in a first streaming pass and written in a
+second (:mod:`valuenet.importers.interviews`). Every file is checked before
+anything is written, so a bad file means nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from valuenet.errors import NotFoundError
+from valuenet.formats.aliases import read_aliases
+from valuenet.formats.inputs import is_model_file, read_tables
+from valuenet.formats.modelfile import read_model_files
+from valuenet.importers.interviews import ImportProgress, InterviewImport, InterviewImportResult, write_import
+from valuenet.importers.target import ImportTarget
+from valuenet.models import Model
+from valuenet.store.base import Batch, FlowDoc, Store, WriteSummary, batches_of, model_header, read_structure
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, with ``dry_run``, would do): a summary per model, and the tables' report."""
+
+    files: dict[str, WriteSummary] = field(default_factory=dict)
+    models: list[str] = field(default_factory=list)
+    interviews: InterviewImportResult | None = None  # when interview tables were imported
+    dry_run: bool = False
+
+    @property
+    def summary(self) -> WriteSummary:
+        total = WriteSummary()
+        for s in self.files.values():
+            total.merge(s)
+        return total
+
+
+def _stored_structure(store: Store, model_id: str) -> Model | None:
+    """The stored model without its flows, or ``None`` when the store does not hold it."""
+    if model_id not in {m.id for m in store.list_models()}:
+        return None
+    return read_structure(store, model_id)  # the store's light read when it has one
+
+
+def _merge(stored: Model | None, incoming: Model) -> Model:
+    """The model as it will be after ``incoming`` is upserted onto ``stored``."""
+    if stored is None:
+        return incoming
+    out = model_header(incoming)
+    for kind in ("actors", "goals", "respondents"):
+        items = {x.id: x for x in getattr(stored, kind)}
+        items.update({x.id: x for x in getattr(incoming, kind)})
+        setattr(out, kind, list(items.values()))
+    return out
+
+
+def import_files(
+    store: Store,
+    paths: Sequence[str | Path],
+    *,
+    model_id: str | None = None,
+    fmt: str | None = None,
+    encoding: str | None = None,
+    replace: bool = False,
+    skip_invalid: bool = False,
+    rejects: str | Path | None = None,
+    dry_run: bool = False,
+    aliases: str | Path | None = None,
+    progress: ImportProgress | None = None,
+) -> ImportResult:
+    """Validate every file, then write model files and interview tables into the store.
+
+    Model files are upserted whole (``replace`` makes the stored model exactly
+    the file). Interview tables go into ``model_id`` (default: the model file
+    imported with them, else the store's only model); ``replace`` then replaces
+    the data of each respondent they name. ``skip_invalid`` writes the valid rows
+    and the rejected ones to ``rejects`` (default ``<first table>.rejects.csv``).
+    ``dry_run`` validates and reports what would change, writing nothing.
+    """
+    model_paths = [p for p in paths if is_model_file(p, fmt)]
+    table_paths = [p for p in paths if p not in model_paths]
+    models = read_model_files(model_paths)
+    result = ImportResult(dry_run=dry_run)
+    store_progress = None if progress is None else (lambda n: progress("writing", n, None))
+    alias_map = read_aliases(aliases) if aliases else {}
+    imp = None
+    target_id = model_id
+    if table_paths:
+        if target_id is None:
+            ids = [m.id for _, m in models] or [m.id for m in store.list_models()]
+            if len(set(ids)) != 1:
+                raise NotFoundError(
+                    "interview tables need a model to go into; choose one with --model ID "
+                    f"({'the store holds ' + ', '.join(ids) if ids else 'the store is empty'})."
+                )
+            target_id = ids[0]
+        from_file = [m for _, m in models if m.id == target_id]
+        stored = _stored_structure(store, target_id)
+        base = _merge(stored, from_file[-1]) if from_file else stored
+        target = ImportTarget(base or Model(id=target_id), new=base is None, aliases=alias_map)
+        tables = [t for p in table_paths for t in read_tables(p, fmt=fmt, encoding=encoding)]
+        imp = InterviewImport(tables, target, replace=replace, skip_invalid=skip_invalid, progress=progress)
+        result.interviews = imp.validate()
+        if from_file:
+            target.header = model_header(from_file[-1])
+    if dry_run:
+        for path, model in models:
+            if model.id != target_id:
+                result.files[str(path)] = diff_write(store, model, batches_of(model), replace=replace)
+        if imp is not None and target_id is not None:
+            extra = [b for _, m in models if m.id == target_id for b in batches_of(m)]
+            result.files[str(table_paths[0])] = diff_write(
+                store,
+                imp.target.header,
+                [*extra, *imp.batches()],
+                replace=replace and bool(extra),
+                replace_respondents=() if extra else imp.replaced_respondents(),
+            )
+            imp.close()
+            result.models.append(target_id)
+        result.models += [m.id for _, m in models if m.id != target_id]
+        return result
+    for path, model in models:
+        if model.id != target_id:
+            result.files[str(path)] = store.write_model(model, replace=replace, progress=store_progress)
+            result.models.append(model.id)
+    if imp is not None and target_id is not None:
+        extra = [b for _, m in models if m.id == target_id for b in batches_of(m)]
+        rejects_path = (rejects or Path(table_paths[0]).with_suffix(".rejects.csv")) if skip_invalid else None
+        # a model file imported with its tables lands in the same write
+        summary_holder = write_import(
+            store, imp, rejects_path=rejects_path, extra=extra, replace=replace and bool(extra)
+        )
+        result.files[str(table_paths[0])] = summary_holder.summary
+        result.models.append(target_id)
+    return result
+
+
+def diff_write(
+    store: Store,
+    header: Model,
+    batches: Iterable[Batch],
+    *,
+    replace: bool = False,
+    replace_respondents: Sequence[str] = (),
+) -> WriteSummary:
+    """What :meth:`Store.write` would report for these batches, computed without writing."""
+    summary = WriteSummary()
+    try:
+        stored: Model | None = store.read_model(header.id)
+    except NotFoundError:
+        stored = None
+    kinds = ("actors", "goals", "respondents", "flows")
+    old = {
+        k: {x.id: x.model_dump_json(exclude_defaults=True) for x in getattr(stored, k)} if stored else {} for k in kinds
+    }
+    c = summary.counts["models"]
+    if stored is None:
+        c.added = 1
+    elif model_header(stored).model_dump_json(exclude_defaults=True) != model_header(header).model_dump_json(
+        exclude_defaults=True
+    ):
+        c.updated = 1
+    else:
+        c.unchanged = 1
+    written: dict[str, set[str]] = {k: set() for k in kinds}
+    for batch in batches:
+        for k in kinds:
+            items: list[Any] = getattr(batch, k)
+            if k == "flows" and batch.flow_docs:
+                items = [*items, *batch.flow_docs]
+            for item in items:
+                if item.id in written[k]:
+                    continue
+                written[k].add(item.id)
+                prev = old[k].get(item.id)
+                counts = summary.counts[k]
+                text = item.doc if isinstance(item, FlowDoc) else item.model_dump_json(exclude_defaults=True)
+                if prev is None:
+                    counts.added += 1
+                elif prev != text:
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+    if stored is not None and replace:
+        for k in kinds:
+            summary.counts[k].removed = len(set(old[k]) - written[k])
+    elif stored is not None and replace_respondents:
+        rs = set(replace_respondents)
+        summary.counts["flows"].removed = sum(
+            1 for f in stored.flows if f.respondent in rs and f.id not in written["flows"]
+        )
+    return summary
+
+
+__all__ = ["ImportResult", "diff_write", "import_files"]
