@@ -1,21 +1,28 @@
-"""Shared fixtures: small models, and the stores the contract suite runs against.
+"""Shared fixtures: small models, the stores the contract suite runs against, and the one Neo4j server.
 
-The Neo4j store runs against a real server: the one named by ``NEO4J_URI``
-(with ``NEO4J_USERNAME`` / ``NEO4J_PASSWORD``), else the project's own server on
-bolt://127.0.0.1:7687 that ``tools/neo4j start`` or ``.ci/run`` starts. Without a
-server those tests skip, except under ``CI=true``, where a missing server fails.
+Every test that needs Neo4j gets it from the session fixture :func:`neo4j_server`,
+a real server: the one named by ``NEO4J_URI`` (with ``NEO4J_USERNAME`` /
+``NEO4J_PASSWORD``; ``tools/test`` starts the project's own and sets them), else
+the project's local server when one is running (``valuenet neo4j start``), else
+one this session starts in a temporary folder on free ports and stops at the end
+(that needs Java and Maven). When none can be had the tests skip, except under
+``CI=true``, where a missing server is a failure.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
+from valuenet.errors import ValuenetError
 from valuenet.models import Actor, Flow, Goal, Model, Respondent, Scenario, exchange_flows
 from valuenet.store.base import Store
 from valuenet.store.sqlite import SQLiteStore
@@ -23,7 +30,6 @@ from valuenet.store.sqlite import SQLiteStore
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-DEV_PASSWORD = "valuenet-dev-password"
 
 
 def tiny_model(model_id: str = "tiny") -> Model:
@@ -147,35 +153,61 @@ def model() -> Model:
     return tiny_model()
 
 
-def _neo4j_target() -> tuple[str, str, str]:
-    uri = os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687")
-    user = os.environ.get("NEO4J_USERNAME", "neo4j")
-    password = os.environ.get("NEO4J_PASSWORD", DEV_PASSWORD)
-    return uri, user, password
+@dataclass(frozen=True)
+class Neo4jServer:
+    """How the tests reach Neo4j; ``own`` when it is the project's server, whose version is pinned."""
+
+    uri: str
+    username: str
+    password: str = field(repr=False)
+    own: bool
 
 
-def _port_open(uri: str) -> bool:
-    hostport = uri.split("://", 1)[-1].split("/", 1)[0]
-    host, _, port = hostport.rpartition(":")
+def _unavailable(reason: str) -> NoReturn:
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: a missing Neo4j is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
+    """The one Neo4j server of the test session: given, found running, or started here (see the module)."""
+    from valuenet import neo4jserver
+
+    password = os.environ.get("NEO4J_PASSWORD") or neo4jserver.DEFAULT_PASSWORD
+    running = neo4jserver.status()
+    if uri := os.environ.get("NEO4J_URI"):
+        own = running is not None and running.uri == uri
+        yield Neo4jServer(uri, os.environ.get("NEO4J_USERNAME") or "neo4j", password, own)
+        return
+    if running is not None:
+        yield Neo4jServer(running.uri, running.username, running.password, own=True)
+        return
+    if shutil.which("java") is None or shutil.which("mvn") is None:
+        _unavailable("no Neo4j server: set NEO4J_URI, run 'valuenet neo4j start', or install Java 17 and Maven")
+    home = tmp_path_factory.mktemp("neo4j")
     try:
-        with socket.create_connection((host or "127.0.0.1", int(port or 7687)), timeout=2):
-            return True
-    except OSError:
-        return False
+        info = neo4jserver.start(home, _free_port(), _free_port(), password=password, timeout=180)
+    except (ValuenetError, OSError) as exc:
+        _unavailable(f"could not start the project's Neo4j server: {exc}")
+    try:
+        yield Neo4jServer(info.uri, info.username, info.password, own=True)
+    finally:
+        neo4jserver.stop(home)
 
 
-def require_neo4j() -> tuple[str, str, str]:
-    """The Neo4j to test against; skip (or fail under CI=true) when none answers."""
-    uri, user, password = _neo4j_target()
-    if not _port_open(uri):
-        reason = (
-            f"no Neo4j server answers at {uri}; start one with 'tools/neo4j start' "
-            "or set NEO4J_URI / NEO4J_USERNAME / NEO4J_PASSWORD"
-        )
-        if IN_CI:
-            pytest.fail(f"CI=true but {reason}")
-        pytest.skip(reason)
-    return uri, user, password
+def require_neo4j(server: Neo4jServer, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str, str]:
+    """Point the environment at the test server (user and password as valuenet reads them); its URI, user, password."""
+    monkeypatch.setenv("NEO4J_USERNAME", server.username)
+    monkeypatch.setenv("NEO4J_PASSWORD", server.password)
+    monkeypatch.delenv("NEO4J_DATABASE", raising=False)
+    return server.uri, server.username, server.password
 
 
 @pytest.fixture(params=["sqlite", pytest.param("neo4j", marks=pytest.mark.neo4j)])
@@ -185,8 +217,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mo
         with SQLiteStore(tmp_path / "contract.db") as s:
             yield s
         return
-    uri, user, password = require_neo4j()
-    monkeypatch.setenv("NEO4J_USERNAME", user)
+    uri, _, password = require_neo4j(request.getfixturevalue("neo4j_server"), monkeypatch)
     from valuenet.store.neo4j import Neo4jStore
 
     s = Neo4jStore(uri, password=password)

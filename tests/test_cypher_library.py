@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import require_neo4j, tiny_model
+from tests.conftest import Neo4jServer, require_neo4j, tiny_model
 from valuenet.analysis.report import GoalAnalysis, analyze_goal
 from valuenet.cypher_files import CypherFile, library, run_cypher
-from valuenet.importers.modelfile import read_model_file
+from valuenet.formats.modelfile import read_model_file
 from valuenet.models import Model
 from valuenet.resources import example_model
 from valuenet.store.neo4j import Neo4jStore
@@ -31,11 +31,10 @@ def examples() -> dict[str, Model]:
 
 
 @pytest.fixture(scope="module")
-def neo(examples: dict[str, Model]) -> Iterator[Neo4jStore]:
+def neo(examples: dict[str, Model], neo4j_server: Neo4jServer) -> Iterator[Neo4jStore]:
     """The server, holding both examples and the tiny model; removes afterwards only the models it added."""
-    uri, user, password = require_neo4j()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("NEO4J_USERNAME", user)
+        uri, _, password = require_neo4j(neo4j_server, mp)
         store = Neo4jStore(uri, password=password)
     before = {m.id for m in store.list_models()}
     for model in [*examples.values(), tiny_model(TINY)]:

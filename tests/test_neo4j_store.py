@@ -11,10 +11,10 @@ import neo4j
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import require_neo4j, tiny_model
+from tests.conftest import Neo4jServer, require_neo4j, tiny_model
 from valuenet.cli import cli
 from valuenet.errors import StoreConnectionError
-from valuenet.importers.modelfile import write_model_file
+from valuenet.formats.modelfile import write_model_file
 from valuenet.models import Flow, Model, Scenario
 from valuenet.store.base import Batch, batches_of
 from valuenet.store.neo4j import Neo4jStore
@@ -29,12 +29,8 @@ REFUSED_MESSAGE = (
 
 
 @pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> tuple[str, str, str]:
-    uri, user, password = require_neo4j()
-    monkeypatch.setenv("NEO4J_USERNAME", user)
-    monkeypatch.setenv("NEO4J_PASSWORD", password)
-    monkeypatch.delenv("NEO4J_DATABASE", raising=False)
-    return uri, user, password
+def server(neo4j_server: Neo4jServer, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str, str]:
+    return require_neo4j(neo4j_server, monkeypatch)
 
 
 @pytest.fixture
@@ -394,7 +390,7 @@ def test_the_command_line_asks_for_a_missing_password(server: tuple[str, str, st
 @pytest.mark.neo4j
 @pytest.mark.parametrize("example", ["health", "broadband"])
 def test_the_bundled_examples_round_trip(neo: Neo4jStore, example: str, model_id: str) -> None:
-    from valuenet.importers.modelfile import read_model_file
+    from valuenet.formats.modelfile import read_model_file
     from valuenet.resources import example_model
 
     model = read_model_file(example_model(example))

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
@@ -26,19 +25,8 @@ from valuenet.errors import AnalysisError
 from valuenet.store import STORE_ENV, is_neo4j_url
 from valuenet.store.transfer import copy_model
 
-T = TypeVar("T")
 LOCAL_URI = "bolt://127.0.0.1:7687"
 URI_ENV = "NEO4J_URI"
-
-
-def _server_call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a call of the local server package, showing its failures as one error message."""
-    from valuenet import neo4jserver
-
-    try:
-        return fn(*args, **kwargs)
-    except neo4jserver.Neo4jServerError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 def _home(home: str | None) -> Path | None:
@@ -77,7 +65,7 @@ def start(home: str | None, bolt_port: int, http_port: int, fresh: bool, timeout
     """
     from valuenet import neo4jserver
 
-    info = _server_call(neo4jserver.start, _home(home), bolt_port, http_port, timeout=timeout, fresh=fresh)
+    info = neo4jserver.start(_home(home), bolt_port, http_port, timeout=timeout, fresh=fresh)
     message(f"Neo4j is running at {info.uri} (pid {info.pid}, home {info.home}).")
     echo_data(f"export {URI_ENV}={info.uri}\nexport NEO4J_USERNAME={info.username}")
 
@@ -88,7 +76,7 @@ def stop(home: str | None) -> None:
     """Stop the server."""
     from valuenet import neo4jserver
 
-    stopped = _server_call(neo4jserver.stop, _home(home))
+    stopped = neo4jserver.stop(_home(home))
     message("Neo4j stopped." if stopped else "Neo4j was not running.")
 
 
@@ -99,7 +87,7 @@ def status(ctx: click.Context, home: str | None) -> None:
     """Say whether the server is running and where; exit 1 when it is not."""
     from valuenet import neo4jserver
 
-    info = _server_call(neo4jserver.status, _home(home))
+    info = neo4jserver.status(_home(home))
     if info is None:
         message("Neo4j is not running. Start it with 'valuenet neo4j start'.")
         ctx.exit(1)

@@ -19,13 +19,14 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from subprocess import DEVNULL
+
+from valuenet.errors import Neo4jServerError
 
 POM = Path(__file__).with_name("pom.xml")
 DEFAULT_PASSWORD = "valuenet-dev-password"
@@ -61,10 +62,6 @@ dbms.usage_report.enabled=false
 """
 
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}  # servers this process launched
-
-
-class Neo4jServerError(RuntimeError):
-    """Building, starting or stopping the local Neo4j server failed."""
 
 
 @dataclass(frozen=True)
@@ -328,41 +325,3 @@ def stop(home: Path | None = None, timeout: float = 60) -> bool:
     for name in ("server.json", "neo4j.pid"):
         (home / "run" / name).unlink(missing_ok=True)
     return stopped
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m valuenet.neo4jserver start|stop|status|build``."""
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="python -m valuenet.neo4jserver", description="Local Neo4j Community server for valuenet."
-    )
-    parser.add_argument("command", choices=["start", "stop", "status", "build"])
-    parser.add_argument("--home", type=Path, help="default: $VALUENET_NEO4J_HOME or ~/.cache/valuenet/neo4j")
-    parser.add_argument("--fresh", action="store_true", help="wipe the data folder first")
-    parser.add_argument("--bolt-port", type=int, default=7687)
-    parser.add_argument("--http-port", type=int, default=7474)
-    parser.add_argument("--timeout", type=float, default=120)
-    args = parser.parse_args(argv)
-    home = _home(args.home)
-    try:
-        if args.command == "build":
-            print(f"neo4j jars ready in {build(home)}")
-        elif args.command == "stop":
-            print("neo4j stopped" if stop(home, args.timeout) else "neo4j was not running")
-        elif args.command == "status":
-            info = status(home)
-            if info is None:
-                print(f"neo4j not running (home {home})")
-                return 3
-            print(f"neo4j running at {info.uri} (pid {info.pid}, home {info.home})")
-        else:
-            info = start(home, args.bolt_port, args.http_port, timeout=args.timeout, fresh=args.fresh)
-            print(f"neo4j running at {info.uri} (pid {info.pid}, home {info.home})")
-            print(f"export NEO4J_URI={info.uri}")
-            print(f"export NEO4J_USERNAME={info.username}")
-            print("# password: $NEO4J_PASSWORD if set at first start, else valuenet.neo4jserver.DEFAULT_PASSWORD")
-    except Neo4jServerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    return 0

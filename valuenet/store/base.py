@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol, runtime_checkable
 
-from valuenet.errors import NotFoundError
+from valuenet.errors import NotFoundError, SchemaVersionError
 from valuenet.models import Actor, Flow, Goal, Model, Respondent
 
 #: The kinds of item a store keeps, in the order they are written.
@@ -147,6 +147,23 @@ def read_structure(store: Store, model_id: str) -> Model:
     if not isinstance(model, Model):
         raise TypeError(f"read_structure of {type(store).__name__} must return a Model")
     return model.model_copy(update={"flows": []})
+
+
+def check_schema_version(where: str, found: object, supported: int) -> None:
+    """Refuse data written by another schema version (``found`` ``None``: not recorded, taken as current).
+
+    Both stores call this, so the message and its fix are the same whatever the store.
+
+    >>> check_schema_version("x.db", 2, 1)
+    Traceback (most recent call last):
+    ...
+    valuenet.errors.SchemaVersionError: x.db uses store schema version 2; this valuenet uses 1. Upgrade...
+    """
+    if found is None or int(str(found)) == supported:
+        return
+    newer = int(str(found)) > supported
+    fix = "Upgrade valuenet to read it." if newer else "Export it with the valuenet that wrote it and re-import."
+    raise SchemaVersionError(f"{where} uses store schema version {found}; this valuenet uses {supported}. {fix}")
 
 
 def choose_model_id(ids: list[str], model_id: str | None, url: str) -> str:

@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import neo4j
 
-from valuenet.errors import NotFoundError, SchemaVersionError, StoreError
+from valuenet.errors import NotFoundError, StoreError
 from valuenet.models import Flow, Model
-from valuenet.store import neo4j_graph as G
-from valuenet.store.base import Batch, Counts, FlowDoc, Progress, WriteSummary, model_header
+from valuenet.store import neo4j_graph as graph
+from valuenet.store.base import Batch, Counts, FlowDoc, Progress, WriteSummary, check_schema_version, model_header
+from valuenet.store.neo4j_connection import Neo4jConnection
 from valuenet.store.neo4j_graph import SCHEMA_VERSION
-
-if TYPE_CHECKING:
-    from valuenet.store.neo4j import Neo4jStore
 
 #: Items committed per transaction.
 TX_ITEMS = 10_000
@@ -34,7 +32,7 @@ ROWS_PER_STATEMENT = 5_000
 
 
 def write_batches(
-    store: Neo4jStore,
+    connection: Neo4jConnection,
     header: Model,
     batches: Iterable[Batch],
     *,
@@ -44,7 +42,7 @@ def write_batches(
 ) -> WriteSummary:
     """Upsert a model's header and items (see :meth:`valuenet.store.base.Store.write`)."""
     replaced = sorted(set(replace_respondents))
-    writer = _Writer(store, header, track=replace or bool(replaced))
+    writer = _Writer(connection, header, track=replace or bool(replaced))
     try:
         for batch in batches:
             writer.add(batch)
@@ -66,18 +64,18 @@ def write_batches(
 class _Writer:
     """Groups a write's items into transactions and keeps the counts of what each did."""
 
-    def __init__(self, store: Neo4jStore, header: Model, *, track: bool) -> None:
-        self.store = store
+    def __init__(self, connection: Neo4jConnection, header: Model, *, track: bool) -> None:
+        self.connection = connection
         self.model_id = header.id
         self.header: Model | None = header
         self.summary = WriteSummary()
         self.chunks: list[tuple[str, list[Any]]] = []
         self.pending = 0
         self.committed = 0
-        self.written: dict[str, set[str]] | None = {k: set() for k in G.KINDS} if track else None
+        self.written: dict[str, set[str]] | None = {k: set() for k in graph.KINDS} if track else None
 
     def add(self, batch: Batch) -> None:
-        for kind in G.KINDS:
+        for kind in graph.KINDS:
             items: list[Any] = getattr(batch, kind)
             if kind == "flows" and batch.flow_docs:
                 items = [*items, *batch.flow_docs]
@@ -91,9 +89,9 @@ class _Writer:
     def flush(self, progress: Progress | None, *, final: bool = False) -> None:
         if not self.chunks and not (final and self.header is not None):
             return
-        ordered = sorted(self.chunks, key=lambda c: G.KINDS.index(c[0]))  # stable: actors before flows
+        ordered = sorted(self.chunks, key=lambda c: graph.KINDS.index(c[0]))  # stable: actors before flows
         head = self.header
-        with self.store._translated("writing to"), self.store._session() as session:
+        with self.connection.translated("writing to"), self.connection.session() as session:
             counts = session.execute_write(_write_group, self.model_id, head, ordered, self.pending)
         self.header = None
         for kind, c in counts.items():
@@ -108,19 +106,20 @@ class _Writer:
 
     def remove_unwritten(self, *, replace: bool, respondents: list[str]) -> None:
         assert self.written is not None
-        store, mid = self.store, self.model_id
+        conn, mid = self.connection, self.model_id
         doomed: dict[str, list[str]] = {}
         if replace:
-            for kind in G.KINDS:
-                doomed[kind] = sorted(store.existing_ids(mid, kind) - self.written[kind])
+            for kind in graph.KINDS:
+                stored = {r["id"] for r in conn.read(graph.IDS[kind], model=mid)}
+                doomed[kind] = sorted(stored - self.written[kind])
         else:
-            reported = {r["id"] for r in store._read(G.RESPONDENT_FLOW_IDS, model=mid, respondents=respondents)}
+            reported = {r["id"] for r in conn.read(graph.RESPONDENT_FLOW_IDS, model=mid, respondents=respondents)}
             doomed["flows"] = sorted(reported - self.written["flows"])
-        with store._translated("removing items from"), store._session() as session:
-            for kind in reversed(G.KINDS):
+        with conn.translated("removing items from"), conn.session() as session:
+            for kind in reversed(graph.KINDS):
                 ids = doomed.get(kind, [])
                 for start in range(0, len(ids), TX_ITEMS):
-                    session.execute_write(_run, G.REMOVE[kind], model=mid, ids=ids[start : start + TX_ITEMS])
+                    session.execute_write(_run, graph.REMOVE[kind], model=mid, ids=ids[start : start + TX_ITEMS])
                 self.summary.counts[kind].removed += len(ids)
 
 
@@ -135,33 +134,29 @@ def _write_group(
 
     Pure apart from ``tx``, so the driver may run it again after a transient error.
     """
-    counts = {k: Counts() for k in ("models", *G.KINDS)}
+    counts = {k: Counts() for k in ("models", *graph.KINDS)}
     if header is not None:
-        p = G.model_params(header)
+        p = graph.model_params(header)
         record = tx.run(
-            G.UPSERT_MODEL,
+            graph.UPSERT_MODEL,
             id=p["id"],
             props=p["props"],
             dimensions=p["dimensions"],
-            doc=G.doc(model_header(header)),
+            doc=graph.doc(model_header(header)),
             schemaVersion=SCHEMA_VERSION,
         ).single()
         assert record is not None
-        if record["version"] is not None and int(record["version"]) != SCHEMA_VERSION:
-            raise SchemaVersionError(
-                f"model {model_id!r} was written with store schema version {record['version']}; this valuenet "
-                f"uses {SCHEMA_VERSION}. Delete the model or use the valuenet that wrote it."
-            )
+        check_schema_version(f"model {model_id!r}", record["version"], SCHEMA_VERSION)
         c = counts["models"]
         if record["before"] is None:
             c.added = 1
-        elif record["before"] != G.doc(model_header(header)):
+        elif record["before"] != graph.doc(model_header(header)):
             c.updated = 1
         else:
             c.unchanged = 1
     if not chunks:
         return counts
-    base_record = tx.run(G.RESERVE_ORD, model=model_id, n=n).single()
+    base_record = tx.run(graph.RESERVE_ORD, model=model_id, n=n).single()
     if base_record is None:
         raise NotFoundError(f"model {model_id!r} vanished from the store while it was being written. Write it again.")
     base = int(base_record["base"])
@@ -171,7 +166,7 @@ def _write_group(
         texts: dict[str, tuple[Any, str]] = {}
         c = counts[kind]
         for item in items:
-            text = item.doc if isinstance(item, FlowDoc) else G.doc(item)
+            text = item.doc if isinstance(item, FlowDoc) else graph.doc(item)
             if item.id in texts:
                 if texts[item.id][1] == text:
                     c.unchanged += 1
@@ -179,7 +174,7 @@ def _write_group(
                     c.updated += 1
             texts[item.id] = (item, text)
         ids = list(texts)
-        stored = {r["id"]: r["doc"] for r in tx.run(G.LOOKUP[kind], model=model_id, ids=ids)}
+        stored = {r["id"]: r["doc"] for r in tx.run(graph.LOOKUP[kind], model=model_id, ids=ids)}
         new_rows: list[dict[str, Any]] = []
         changed_rows: list[dict[str, Any]] = []
         for item_id, (item, text) in texts.items():
@@ -190,29 +185,29 @@ def _write_group(
             rows = new_rows if before is None else changed_rows
             if isinstance(item, FlowDoc):  # its fields, from its own document, without validating it again
                 item = Flow.model_construct(**json.loads(text))
-            rows.append(G.item_row(kind, model_id, item, len(new_rows) + len(changed_rows), text))
+            rows.append(graph.item_row(kind, model_id, item, len(new_rows) + len(changed_rows), text))
         added = [r["props"]["id"] for r in new_rows]
         changed = [r["props"]["id"] for r in changed_rows]
         c.added += len(added)
         c.updated += len(changed)
-        if changed and kind in G.DETACH:
-            tx.run(G.DETACH[kind], model=model_id, ids=changed).consume()
+        if changed and kind in graph.DETACH:
+            tx.run(graph.DETACH[kind], model=model_id, ids=changed).consume()
         for start in range(0, len(new_rows), ROWS_PER_STATEMENT):
             part = new_rows[start : start + ROWS_PER_STATEMENT]
             if kind == "flows":  # created outright, its actors, goal and respondent looked up once per statement
-                tx.run(G.CREATE_FLOWS, {"model": model_id, "rows": part, **G.flow_refs(part, base)}).consume()
+                tx.run(graph.CREATE_FLOWS, {"model": model_id, "rows": part, **graph.flow_refs(part, base)}).consume()
             else:
-                tx.run(G.UPSERT[kind], model=model_id, base=base, rows=part).consume()
+                tx.run(graph.UPSERT[kind], model=model_id, base=base, rows=part).consume()
         for start in range(0, len(changed_rows), ROWS_PER_STATEMENT):
             part = changed_rows[start : start + ROWS_PER_STATEMENT]
-            tx.run(G.UPSERT[kind], model=model_id, base=base, rows=part).consume()
+            tx.run(graph.UPSERT[kind], model=model_id, base=base, rows=part).consume()
         base += len(new_rows) + len(changed_rows)
-        if added and kind in G.RELINK:
+        if added and kind in graph.RELINK:
             if has_flows is None:
-                record = tx.run(G.HAS_FLOWS, model=model_id).single()
+                record = tx.run(graph.HAS_FLOWS, model=model_id).single()
                 has_flows = bool(record and record["has"])
             if has_flows:
-                tx.run(G.RELINK[kind], model=model_id, ids=added).consume()
+                tx.run(graph.RELINK[kind], model=model_id, ids=added).consume()
         if kind == "flows":
             has_flows = has_flows or bool(new_rows)
     return counts

@@ -32,7 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from valuenet.errors import NotFoundError, SchemaVersionError, StoreError
+from valuenet.errors import NotFoundError, StoreError
 from valuenet.models import Actor, Flow, Goal, Model, Respondent
 from valuenet.store.base import (
     Batch,
@@ -41,6 +41,7 @@ from valuenet.store.base import (
     Progress,
     WriteSummary,
     batches_of,
+    check_schema_version,
     choose_model_id,
     model_header,
 )
@@ -150,16 +151,8 @@ class SQLiteStore:
                 f"BEGIN IMMEDIATE;{_SCHEMA}"
                 f"INSERT OR REPLACE INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');COMMIT;"
             )
-        elif int(row[0]) != SCHEMA_VERSION:
-            newer = int(row[0]) > SCHEMA_VERSION
-            raise SchemaVersionError(
-                f"{self.path} uses store schema version {row[0]}; this valuenet uses {SCHEMA_VERSION}. "
-                + (
-                    "Upgrade valuenet to read it."
-                    if newer
-                    else "Export it with the valuenet that wrote it and re-import."
-                )
-            )
+        else:
+            check_schema_version(self.path, row[0], SCHEMA_VERSION)
 
     def close(self) -> None:
         self._db.close()
@@ -317,13 +310,6 @@ class SQLiteStore:
             db.execute("ROLLBACK")
             raise
         return found
-
-    # -- queries used by importers and analysis ---------------------------------------------
-    def existing_ids(self, model_id: str, table: str) -> set[str]:
-        """The ids of one kind of item (``actors``, ``goals``, ``respondents``, ``flows``) in a model."""
-        if table not in _TABLES:
-            raise ValueError(f"unknown item kind {table!r}")
-        return {r[0] for r in self._db.execute(f"SELECT id FROM {table} WHERE model=?", (model_id,))}
 
 
 __all__ = ["SCHEMA_VERSION", "Counts", "SQLiteStore"]
