@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from tests.conftest import tiny_model
 from valuenet.cli import cli
+from valuenet.errors import AnalysisError
 from valuenet.models import Actor
 from valuenet.store.sqlite import SQLiteStore
 from valuenet.views.report import ReportSpec, build_report, heatmap, render_report, write_report
@@ -63,5 +64,6 @@ def test_report_command(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("scenario", ["future-b"])
 def test_report_on_a_missing_scenario_says_which_exist(scenario: str) -> None:
-    with pytest.raises(Exception, match="scenarios: current, future"):
+    with pytest.raises(AnalysisError) as info:
         render_report(tiny_model(), ReportSpec(scenario=scenario))
+    assert str(info.value) == f"goal 'healthy' has no scenario '{scenario}'; scenarios: current, future."
