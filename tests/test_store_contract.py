@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -88,7 +90,7 @@ def test_a_failing_write_leaves_the_store_as_it_was(store: Store, model_id: str)
     model = tiny_model(model_id)
     store.write_model(model)
 
-    def batches():  # type: ignore[no-untyped-def]
+    def batches() -> Iterator[Batch]:
         yield Batch(flows=[model.flows[0].model_copy(update={"magnitude": 1.5})])
         raise RuntimeError("disk on fire")
 
