@@ -1,8 +1,8 @@
 """Writing files whole or not at all: the one place valuenet creates output files and folders.
 
 :func:`atomic_write` (an :class:`AtomicFile`) writes to a temporary file beside
-the target and renames it into place when the block ends without an error, so a reader never sees half a
-file and a failed write leaves the old file as it was. :func:`atomic_path` does
+the target and renames it into place when the block ends without an error, so a
+reader never sees half a file and a failed write leaves the old file as it was. :func:`atomic_path` does
 the same for libraries that want a path to save to (openpyxl). Every ``OSError``
 becomes an :class:`~valuenet.errors.OutputError` with one line naming the path
 and what to do, so a path the user typed never ends in a traceback.
@@ -31,18 +31,21 @@ from typing import IO
 from valuenet.errors import OutputError
 
 
-def output_error(path: str | Path, exc: OSError, doing: str = "write") -> OutputError:
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).rstrip(".").lower()
+
+
+def output_error(path: str | Path, exc: OSError) -> OutputError:
     """One line for an ``OSError`` met while writing ``path``: what failed and how to fix it."""
     target = Path(path)
-    parent = target.parent
-    if isinstance(exc, FileNotFoundError) and not parent.is_dir():
-        return OutputError(
-            f"cannot {doing} {target}: the folder {parent} does not exist. Create it first, or choose another path."
-        )
-    if isinstance(exc, IsADirectoryError) or (target.is_dir() and doing == "write"):
-        return OutputError(f"cannot {doing} {target}: it is a folder. Give a file name.")
-    reason = (exc.strerror or str(exc)).rstrip(".").lower()
-    return OutputError(f"cannot {doing} {target}: {reason}. Check the path, the permissions and the free disk space.")
+    if isinstance(exc, FileNotFoundError) and not target.parent.is_dir():
+        missing = f"the folder {target.parent} does not exist"
+        return OutputError(f"cannot write {target}: {missing}. Create it first, or choose another path.")
+    if isinstance(exc, IsADirectoryError) or target.is_dir():
+        return OutputError(f"cannot write {target}: it is a folder. Give a file name.")
+    return OutputError(
+        f"cannot write {target}: {_reason(exc)}. Check the path, the permissions and the free disk space."
+    )
 
 
 def _temporary(target: Path) -> Path:
@@ -132,8 +135,7 @@ def make_folder(path: str | Path) -> Path:
     except OSError as exc:
         if isinstance(exc, FileExistsError) or (folder.exists() and not folder.is_dir()):
             raise OutputError(f"cannot create the folder {folder}: a file has that name. Choose another path.") from exc
-        reason = (exc.strerror or str(exc)).rstrip(".").lower()
-        raise OutputError(f"cannot create the folder {folder}: {reason}. Choose another path.") from exc
+        raise OutputError(f"cannot create the folder {folder}: {_reason(exc)}. Choose another path.") from exc
     return folder
 
 

@@ -237,15 +237,15 @@ class Model(_Base):
 
         Without ``respondent``: the goal's ``customer``, else the model's one customer actor.
         """
+        customers = [a.id for a in self.actors if a.kind == CUSTOMER_KIND]
         found = exchange_customer(
             respondent_actor=respondent.actor if respondent is not None else None,
             goal_customer=self.goal(goal_id).customer,
-            customer_actors=[a.id for a in self.actors if a.kind == CUSTOMER_KIND],
+            customer_actors=customers,
         )
         if found is None:
-            customers = sum(1 for a in self.actors if a.kind == CUSTOMER_KIND)
             raise ModelError(
-                f"goal {goal_id!r} does not name its customer and the model has {customers} customer actors. "
+                f"goal {goal_id!r} does not name its customer and the model has {len(customers)} customer actors. "
                 "Set 'customer:' on the goal."
             )
         return found

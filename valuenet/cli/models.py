@@ -28,14 +28,14 @@ from valuenet.store import WriteSummary
 from valuenet.summary import list_items, model_stats
 
 
-def summary_rows(summary: WriteSummary, tabular: InterviewImportResult | None = None) -> list[dict[str, object]]:
+def summary_rows(summary: WriteSummary, interviews: InterviewImportResult | None = None) -> list[dict[str, object]]:
     """One row per item kind; with interview tables, a ``rejected`` column counts rejected rows."""
-    if tabular is None:
+    if interviews is None:
         return [{"items": kind, **vars(c)} for kind, c in summary.counts.items()]
     rejected = {
-        "actors": tabular.rejected["actors"],
-        "respondents": tabular.rejected["respondents"],
-        "flows": tabular.rejected["flows"],
+        "actors": interviews.rejected["actors"],
+        "respondents": interviews.rejected["respondents"],
+        "flows": interviews.rejected["flows"],
     }
     return [{"items": kind, **vars(c), "rejected": rejected.get(kind, 0)} for kind, c in summary.counts.items()]
 

@@ -25,24 +25,6 @@ SUFFIXES: dict[str, str] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
 }
-#: Extensions of model files (a ``.json`` file is a model file when its top level is a mapping).
-MODEL_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-def is_model_file(path: str | Path, fmt: str | None = None) -> bool:
-    """True for a YAML model file, or a JSON file whose top level is a mapping (not a list of rows)."""
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        return True
-    if suffix != ".json" or fmt not in (None, "json"):
-        return False
-    try:
-        with p.open("rb") as fh:
-            head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    except OSError:
-        return True  # reading it as a model file reports the missing file
-    return head[:1] != b"["
 
 
 def detect_format(path: Path, fmt: str | None = None) -> str:
@@ -77,4 +59,4 @@ def read_tables(path: str | Path, *, fmt: str | None = None, encoding: str | Non
     return xlsx_tables(p, name=name)
 
 
-__all__ = ["FORMATS", "MODEL_SUFFIXES", "SUFFIXES", "detect_format", "is_model_file", "read_tables"]
+__all__ = ["FORMATS", "SUFFIXES", "detect_format", "read_tables"]

@@ -96,20 +96,20 @@ def jsonl_tables(path: Path, *, name: str, encoding: str | None = None) -> list[
     return [SourceTable(name, table, cols, rows, unknown=unknown, fixed=False)]
 
 
-def json_tables(path: Path, *, name: str, encoding: str | None = None, data: Any = None) -> list[SourceTable]:
+def json_tables(path: Path, *, name: str, encoding: str | None = None) -> list[SourceTable]:
     """The one table a JSON file holding an array of row objects is (read whole: use JSONL for big files)."""
-    if data is None:
-        check_encoding(name, encoding or "utf-8-sig")
-        try:
-            data = json.loads(path.read_text(encoding=encoding or "utf-8-sig"))
-        except json.JSONDecodeError as exc:
-            raise file_error(
-                f"{name} line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}.", "Fix the syntax."
-            ) from None
-        except UnicodeDecodeError as exc:
-            raise decode_error(name, encoding or "utf-8-sig", exc, path) from None
-        except OSError as exc:
-            raise file_error(name, f"cannot be read: {exc.strerror}.", "Check the path and permissions.") from exc
+    enc = encoding or "utf-8-sig"
+    check_encoding(name, enc)
+    try:
+        data = json.loads(path.read_text(encoding=enc))
+    except json.JSONDecodeError as exc:
+        raise file_error(
+            f"{name} line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}.", "Fix the syntax."
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise decode_error(name, enc, exc, path) from None
+    except OSError as exc:
+        raise file_error(name, f"cannot be read: {exc.strerror}.", "Check the path and permissions.") from exc
     if not isinstance(data, list):
         raise file_error(name, "does not hold a list of rows.", "Write a JSON array of objects, one per exchange.")
     if not data:
@@ -118,10 +118,9 @@ def json_tables(path: Path, *, name: str, encoding: str | None = None, data: Any
     table = columns.guess_table(keys)
     cache: dict[str, str | None] = {}
     unknown: set[str] = set()
-    rows_data = data
 
     def rows() -> Iterator[Row]:
-        for n, obj in enumerate(rows_data, 1):
+        for n, obj in enumerate(data, 1):
             row = _json_row(obj, cache, table, unknown)
             yield n, ({"__error__": row} if isinstance(row, str) else row)
 

@@ -24,7 +24,6 @@ from pydantic import ValidationError
 
 from valuenet.errors import ModelError, ModelFileError, Problem
 from valuenet.files import atomic_write
-from valuenet.formats.inputs import MODEL_SUFFIXES
 from valuenet.models import (
     CUSTOMER_KIND,
     DEFAULT_SCENARIO,
@@ -37,6 +36,26 @@ from valuenet.models import (
 )
 
 FORMAT_VERSION = 1
+#: Extensions of model files (a ``.json`` file is a model file when its top level is a mapping).
+MODEL_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def is_model_file(path: str | Path, fmt: str | None = None) -> bool:
+    """True for a YAML model file, or a JSON file whose top level is a mapping (not a list of rows)."""
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return True
+    if suffix != ".json" or fmt not in (None, "json"):
+        return False
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    except OSError:
+        return True  # read_model_file reports the missing file
+    return head[:1] != b"["
+
+
 _EXCHANGE_KEYS = {
     "id",
     "goal",
@@ -290,6 +309,7 @@ def read_model_files(paths: Sequence[str | Path]) -> list[tuple[Path, Model]]:
 
 
 __all__ = [
+    "is_model_file",
     "model_to_dict",
     "model_to_json",
     "model_to_yaml",

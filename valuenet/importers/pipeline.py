@@ -18,8 +18,8 @@ from typing import Any
 
 from valuenet.errors import NotFoundError
 from valuenet.formats.aliases import read_aliases
-from valuenet.formats.inputs import is_model_file, read_tables
-from valuenet.formats.modelfile import read_model_files
+from valuenet.formats.inputs import read_tables
+from valuenet.formats.modelfile import is_model_file, read_model_files
 from valuenet.importers.interviews import ImportProgress, InterviewImport, InterviewImportResult, write_import
 from valuenet.importers.target import ImportTarget
 from valuenet.models import Model
