@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from tests.conftest import tiny_model
 from valuenet.cli import cli
 from valuenet.errors import ModelError, ViewError
-from valuenet.models import Actor, Model
+from valuenet.models import Actor, Model, Removal
 from valuenet.store.sqlite import SQLiteStore
 from valuenet.views import ViewSpec, build_view, render_view, write_view
 from valuenet.views.layout import radial_layout
@@ -90,7 +90,14 @@ def test_firm_view_keeps_the_firms_flows_and_those_it_causes() -> None:
 
 
 def test_scenario_diff_marks_what_changes() -> None:
-    view = build_view(tiny_model(), ViewSpec(compare="future"))
+    model = tiny_model()
+    # "future" inherits current; in this design the waiting room, the insurer and the family leave it
+    model.goals[0].scenarios[1].removes = [
+        Removal(touchpoint="waiting-room"),
+        Removal(actor="insurer"),
+        Removal(actor="family"),
+    ]
+    view = build_view(model, ViewSpec(compare="future"))
     changes = {(e.source, e.target, e.dimension): (e.change, e.before, e.value) for e in view.edges}
     assert changes[("clinic", "patient", "experiential")] == ("added", None, 1.0)
     assert changes[("patient", "clinic", "experiential")] == ("down", 2.0, 1.0)
@@ -98,6 +105,12 @@ def test_scenario_diff_marks_what_changes() -> None:
     nodes = {n.id: n.change for n in view.nodes}
     assert nodes == {"patient": "same", "clinic": "same", "insurer": "removed", "family": "removed"}
     assert view.color_by == "change"
+    # without the removals, everything current holds is still there and the booking adds to it
+    kept = {
+        (e.source, e.target, e.dimension): e.change for e in build_view(tiny_model(), ViewSpec(compare="future")).edges
+    }
+    assert kept[("patient", "clinic", "experiential")] == "up"
+    assert kept[("patient", "family", "symbolic")] == "same"
 
 
 @pytest.mark.parametrize(

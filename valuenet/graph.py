@@ -7,6 +7,8 @@ below; analysis and views use them, never re-spelled strings.
 
 A respondent's network holds the flows that respondent reported plus the
 structural flows (those with no respondent), such as clinic -> insurer claims.
+A scenario ``based_on`` another also holds the flows it inherits
+(:func:`valuenet.models.scenario_flows`).
 
 >>> from valuenet.models import Actor, Goal, Model, exchange_flows
 >>> m = Model(id="m", actors=[Actor(id="c", name="C", kind="customer"), Actor(id="f", name="F", kind="focal_firm")],
@@ -26,7 +28,7 @@ from typing import Any
 
 import networkx as nx
 
-from valuenet.models import DEFAULT_SCENARIO, Actor, Flow, Model
+from valuenet.models import DEFAULT_SCENARIO, Actor, Flow, Model, scenario_flows
 
 # Node attributes
 NAME = "name"
@@ -62,15 +64,16 @@ def flows_of(
     *,
     structural: bool = True,
 ) -> list[Flow]:
-    """The flows of one goal and scenario; with ``respondent``, only theirs (plus structural ones)."""
-    out = []
-    for f in model.flows:
-        if f.goal != goal or f.scenario != scenario:
-            continue
-        if respondent is not None and f.respondent != respondent and not (structural and f.respondent is None):
-            continue
-        out.append(f)
-    return out
+    """The flows of one goal and scenario; with ``respondent``, only theirs (plus structural ones).
+
+    A scenario ``based_on`` another holds what it inherits, resolved by
+    :func:`valuenet.models.scenario_flows`.
+    """
+    return [
+        f
+        for f in scenario_flows(model, goal, scenario)
+        if respondent is None or f.respondent == respondent or (structural and f.respondent is None)
+    ]
 
 
 def build_graph(actors: Iterable[Actor], flows: Iterable[Flow], **graph_attrs: Any) -> nx.MultiDiGraph:

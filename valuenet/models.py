@@ -104,13 +104,97 @@ class Actor(_Base):
     aliases: list[str] = Field(default_factory=list)
 
 
+class Removal(_Base):
+    """One entry of a scenario's ``removes``: which inherited flows the scenario takes out of its network.
+
+    A flow matches when every field the entry states matches (fields left out
+    match anything): ``actor`` is the flow's source or target (the actor leaves
+    the network); ``source``, ``target``, ``dimension``, ``touchpoint``, ``stage``
+    and ``respondent`` are the flow's own fields; ``structural`` true matches only
+    structural flows (no respondent), false only respondents' flows. An entry
+    that states nothing matches nothing (:func:`check_model` reports it).
+
+    >>> r = Removal(actor="insurer", dimension="economic")
+    >>> r.matches("insurer", "patient", "economic", "claim", "billing", "r1")
+    True
+    >>> r.matches("patient", "insurer", "functional", None, None, None)
+    False
+    """
+
+    actor: Id | None = None
+    source: Id | None = None
+    target: Id | None = None
+    dimension: Id | None = None
+    touchpoint: str | None = None
+    stage: str | None = None
+    respondent: str | None = None
+    structural: bool | None = None
+
+    def stated(self) -> list[str]:
+        """The names of the fields this entry states, in declaration order.
+
+        >>> Removal(source="gp", structural=True).stated()
+        ['source', 'structural']
+        """
+        return [name for name in type(self).model_fields if getattr(self, name) is not None]
+
+    def matches(
+        self,
+        source: str,
+        target: str,
+        dimension: str,
+        touchpoint: str | None,
+        stage: str | None,
+        respondent: str | None,
+    ) -> bool:
+        """Whether a flow with these fields is one this entry removes (every stated field matches).
+
+        >>> Removal(touchpoint="reimbursement", structural=True).matches(
+        ...     "insurer", "patient", "economic", "reimbursement", "billing", None)
+        True
+        >>> Removal(touchpoint="reimbursement", structural=True).matches(
+        ...     "insurer", "patient", "economic", "reimbursement", "billing", "h01")
+        False
+        >>> Removal().matches("a", "b", "economic", None, None, None)
+        False
+        """
+        stated = False
+        for want, have in (
+            (self.source, source),
+            (self.target, target),
+            (self.dimension, dimension),
+            (self.touchpoint, touchpoint),
+            (self.stage, stage),
+            (self.respondent, respondent),
+        ):
+            if want is not None:
+                if want != have:
+                    return False
+                stated = True
+        if self.actor is not None:
+            if self.actor not in (source, target):
+                return False
+            stated = True
+        if self.structural is not None:
+            if self.structural != (respondent is None):
+                return False
+            stated = True
+        return stated
+
+
 class Scenario(_Base):
-    """A named state of a goal's network, such as ``current`` or a designed ``future-a``."""
+    """A named state of a goal's network, such as ``current`` or a designed ``future-a``.
+
+    A scenario ``based_on`` another holds the base's flows (see
+    :func:`scenario_flows`), less those its ``removes`` entries match and those
+    its own flows change, plus its own flows.
+    """
 
     id: Id
     name: str | None = None
     description: str | None = None
     based_on: str | None = None
+    removes: list[Removal] = Field(default_factory=list)
 
 
 def _default_scenarios() -> list[Scenario]:
@@ -425,6 +509,114 @@ def exchange_flows(
     ).flows(customer)
 
 
+class FlowKey(NamedTuple):
+    """What identifies a flow within one goal across scenarios: a derived scenario's flow with the same key changes it.
+
+    ``None`` counts as a value: a structural flow has ``respondent`` None, and a
+    flow with no touchpoint only changes an inherited flow with no touchpoint.
+    """
+
+    respondent: str | None
+    source: str
+    target: str
+    dimension: str
+    touchpoint: str | None
+    stage: str | None
+
+
+def flow_key(flow: Flow) -> FlowKey:
+    """The :class:`FlowKey` of ``flow``.
+
+    >>> f = Flow(id="f1", goal="g", source="clinic", target="insurer", dimension="functional", magnitude=2)
+    >>> flow_key(f)
+    FlowKey(respondent=None, source='clinic', target='insurer', dimension='functional', touchpoint=None, stage=None)
+    """
+    return FlowKey(flow.respondent, flow.source, flow.target, flow.dimension, flow.touchpoint, flow.stage)
+
+
+def _based_on_cycle(scenarios: dict[str, Scenario], start: str) -> list[str] | None:
+    """The ids from ``start`` round its ``based_on`` cycle back to ``start``, or None when it is on no cycle."""
+    path = [start]
+    at = scenarios[start].based_on
+    while at is not None and at in scenarios:
+        if at == start:
+            return [*path, start]
+        if at in path:
+            return None  # a cycle further up that ``start`` is not on
+        path.append(at)
+        at = scenarios[at].based_on
+    return None
+
+
+def scenario_chain(goal: Goal, scenario: str) -> list[str]:
+    """The scenarios whose flows ``scenario`` is built from, base first, ending with ``scenario`` itself.
+
+    A scenario the goal does not declare (or a ``based_on`` naming one) ends the
+    chain there; a ``based_on`` cycle raises :class:`ModelError`.
+
+    >>> g = Goal(id="g", title="G", scenarios=[Scenario(id="current"), Scenario(id="a", based_on="current"),
+    ...          Scenario(id="b", based_on="a")])
+    >>> scenario_chain(g, "b")
+    ['current', 'a', 'b']
+    >>> scenario_chain(g, "current")
+    ['current']
+    """
+    scenarios = {s.id: s for s in goal.scenarios}
+    chain = [scenario]
+    at = scenarios[scenario].based_on if scenario in scenarios else None
+    while at is not None:
+        if at in chain:
+            loop = " -> ".join([*chain, at])
+            raise ModelError(
+                f"goal {goal.id!r}: the based_on chain of scenario {scenario!r} goes round in a circle ({loop})."
+            )
+        chain.append(at)
+        at = scenarios[at].based_on if at in scenarios else None
+    return chain[::-1]
+
+
+def scenario_flows(model: Model, goal: str, scenario: str) -> list[Flow]:
+    """The flows ``scenario`` of ``goal`` holds, with what it inherits through ``based_on`` resolved.
+
+    For each scenario down the :func:`scenario_chain`: the flows held so far,
+    less those matched by one of its ``removes`` entries and those one of its own
+    flows changes (same :func:`flow_key`), then its own flows. Inherited flows
+    keep their ids and come back with ``scenario`` set to ``scenario``; they come
+    first, in base order, then the scenario's own flows, in model order.
+
+    >>> m = Model(id="m", goals=[Goal(id="g", title="G", scenarios=[Scenario(id="current"),
+    ...     Scenario(id="next", based_on="current", removes=[Removal(actor="gp")])])], flows=[
+    ...     Flow(id="a", goal="g", source="gp", target="me", dimension="functional", magnitude=3),
+    ...     Flow(id="b", goal="g", source="shop", target="me", dimension="economic", magnitude=1),
+    ...     Flow(id="c", goal="g", source="shop", target="me", dimension="experiential", magnitude=2),
+    ...     Flow(id="c2", goal="g", scenario="next", source="shop", target="me", dimension="experiential",
+    ...          magnitude=4)])
+    >>> [(f.id, f.scenario, f.magnitude) for f in scenario_flows(m, "g", "next")]
+    [('b', 'next', 1.0), ('c2', 'next', 4.0)]
+    """
+    goal_obj = model.goal(goal)
+    chain = scenario_chain(goal_obj, scenario)
+    own: dict[str, list[Flow]] = {s: [] for s in chain}
+    for f in model.flows:
+        if f.goal == goal and f.scenario in own:
+            own[f.scenario].append(f)
+    declared = {s.id: s for s in goal_obj.scenarios}
+    held = own[chain[0]]
+    for level in chain[1:]:
+        removes = declared[level].removes if level in declared else []
+        changed = {flow_key(f) for f in own[level]}
+        held = [
+            f
+            for f in held
+            if flow_key(f) not in changed
+            and not any(
+                r.matches(f.source, f.target, f.dimension, f.touchpoint, f.stage, f.respondent) for r in removes
+            )
+        ]
+        held += own[level]
+    return [f if f.scenario == scenario else f.model_copy(update={"scenario": scenario}) for f in held]
+
+
 def _fmt(collection: str, index: int, item_id: str | None) -> str:
     return f"{collection}[{index}]" + (f' ("{item_id}")' if item_id else "")
 
@@ -433,8 +625,10 @@ def check_model(model: Model, source: str = "") -> list[Problem]:
     """Every domain problem in ``model``, each naming the item and how to fix it.
 
     Checks: exactly one focal firm; unique ids; actor kinds, dimensions, goals,
-    scenarios and respondents that exist; magnitudes inside the declared scale;
-    weights and thresholds for declared dimensions, in range.
+    scenarios and respondents that exist; ``based_on`` without cycles; scenario
+    removals that state something and name actors, dimensions and respondents
+    that exist; magnitudes inside the declared scale; weights and thresholds for
+    declared dimensions, in range.
     """
     where = (source + " ") if source else ""
     problems: list[Problem] = []
@@ -509,16 +703,58 @@ def check_model(model: Model, source: str = "") -> list[Problem]:
         if g.customer is not None and g.customer not in actors:
             add(loc + ".customer", f'actor "{g.customer}" is not defined.', "Add it under actors or fix the id.")
         seen_s: set[str] = set()
-        for s in g.scenarios:
+        declared = {x.id: x for x in g.scenarios}
+        for j, s in enumerate(g.scenarios):
             if s.id in seen_s:
                 add(loc + ".scenarios", f'scenario "{s.id}" appears twice.', "Give each scenario its own id.")
             seen_s.add(s.id)
-            if s.based_on is not None and s.based_on not in {x.id for x in g.scenarios}:
+            s_loc = f"{loc}.{_fmt('scenarios', j, s.id)}"
+            if s.based_on is not None and s.based_on not in declared:
                 add(
                     loc + ".scenarios",
                     f'scenario "{s.id}" is based on "{s.based_on}", which the goal does not have.',
                     "Fix based_on.",
                 )
+            elif s.based_on is not None and declared[s.id] is s:
+                cycle = _based_on_cycle(declared, s.id)
+                if cycle is not None:
+                    shown = "itself" if len(cycle) == 2 else "itself through " + " -> ".join(cycle)
+                    add(
+                        s_loc + ".based_on",
+                        f'scenario "{s.id}" is based on {shown}.',
+                        "Base it on a scenario that does not lead back to it, or remove based_on.",
+                    )
+            if s.removes and s.based_on is None:
+                add(
+                    s_loc + ".removes",
+                    f'scenario "{s.id}" removes flows but is not based on another scenario, so it inherits none.',
+                    "Add based_on, or drop removes.",
+                )
+            for k, rm in enumerate(s.removes):
+                r_loc = f"{s_loc}.removes[{k}]"
+                if not rm.stated():
+                    add(
+                        r_loc,
+                        "states nothing to remove.",
+                        "Name the flows it removes by actor, source, target, dimension, touchpoint, stage, "
+                        "respondent or structural.",
+                    )
+                for field in ("actor", "source", "target"):
+                    ref = getattr(rm, field)
+                    if ref is not None and ref not in actors:
+                        add(f"{r_loc}.{field}", f'actor "{ref}" is not defined.', "Add it under actors or fix the id.")
+                if rm.dimension is not None and rm.dimension not in dims:
+                    add(
+                        f"{r_loc}.dimension",
+                        f'"{rm.dimension}" is not a dimension ({", ".join(model.dimension_ids)}).',
+                        "Fix the name or declare a custom dimension under dimensions.",
+                    )
+                if rm.respondent is not None and rm.respondent not in respondents:
+                    add(
+                        f"{r_loc}.respondent",
+                        f'respondent "{rm.respondent}" is not defined.',
+                        "Add them under respondents or fix the id.",
+                    )
 
     for i, r in enumerate(model.respondents):
         loc = _fmt("respondents", i, r.id)

@@ -22,6 +22,7 @@ weights, thresholds and attributes become ``weight<Dimension>``,
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -98,8 +99,26 @@ def _goal(model: str, g: Goal) -> dict[str, Any]:
 
 
 def _scenarios(model: str, g: Goal) -> list[dict[str, Any]]:
+    """Scenario node properties; ``removes`` is the JSON list of the scenario's removal entries (absent when none).
+
+    >>> from valuenet.models import Removal, Scenario
+    >>> g = Goal(id="g", title="G", scenarios=[Scenario(id="current"),
+    ...          Scenario(id="next", based_on="current", removes=[Removal(actor="gp")])])
+    >>> [row.get("removes") for row in _scenarios("m", g)]
+    [None, '[{"actor":"gp"}]']
+    """
     return [
-        {"model": model, "goal": g.id, "id": s.id, "name": s.name, "description": s.description, "basedOn": s.based_on}
+        {
+            "model": model,
+            "goal": g.id,
+            "id": s.id,
+            "name": s.name,
+            "description": s.description,
+            "basedOn": s.based_on,
+            "removes": json.dumps([r.model_dump(exclude_none=True) for r in s.removes], separators=(",", ":"))
+            if s.removes
+            else None,
+        }
         for s in g.scenarios
     ]
 
@@ -364,6 +383,19 @@ READ_DOCS = {
     "respondents": "MATCH (n:Respondent {model: $model}) RETURN n.doc AS doc ORDER BY n.ord",
     "flows": "MATCH (n:Flow {model: $model}) RETURN n.doc AS doc ORDER BY n.ord",
 }
+
+#: One goal's flows as the analysis engine's columns (``valuenet.flowcolumns.COLUMNS``, in that order).
+READ_FLOW_COLUMNS = """
+MATCH (n:Flow {model: $model, goal: $goal}) WHERE n.scenario IN $scenarios
+RETURN n.ord AS key, n.scenario AS scenario, n.respondent AS respondent, n.source AS source,
+       n.target AS target, n.dimension AS dimension, n.magnitude AS magnitude, n.money AS money,
+       n.occurrences AS occurrences, n.touchpoint AS touchpoint, n.stage AS stage, n.responsible AS responsible
+"""
+
+READ_FLOWS_BY_KEY = """
+MATCH (n:Flow {model: $model}) WHERE n.ord IN $keys
+RETURN n.ord AS key, n.doc AS doc
+"""
 
 LIST_MODELS = """
 MATCH (m:Model)

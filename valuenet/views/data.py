@@ -44,6 +44,7 @@ from valuenet.graph import (
     RESPONSIBLE,
     STAGE,
     TOUCHPOINT,
+    flows_of,
     goal_graph,
 )
 from valuenet.models import DEFAULT_SCENARIO, Model
@@ -281,10 +282,14 @@ def _members(model: Model, spec: ViewSpec) -> tuple[set[str] | None, str, str]:
 def _in_both(
     model: Model, goal: str, spec: ViewSpec, members: set[str] | None, scope: str
 ) -> tuple[set[str] | None, str]:
-    """For a comparison, the respondents with flows in both scenarios, so a change is never a missing interview."""
+    """For a comparison, the respondents with flows in both scenarios, so a change is never a missing interview.
+
+    A respondent's inherited flows count (``based_on``): one not re-interviewed for a
+    derived scenario is compared too.
+    """
 
     def reported(scenario: str) -> set[str]:
-        return {f.respondent for f in model.flows if f.goal == goal and f.scenario == scenario and f.respondent}
+        return {f.respondent for f in flows_of(model, goal, scenario) if f.respondent}
 
     both = reported(spec.scenario) & reported(spec.compare or spec.scenario)
     if members is not None:
