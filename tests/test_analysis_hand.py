@@ -240,15 +240,15 @@ def test_spearman_and_small_n_warning() -> None:
     x = np.arange(1.0, 6.0)
     assert spearman(x, 2 * x)[0] == pytest.approx(1.0)
     assert spearman(x, -(x**3))[0] == pytest.approx(-1.0)
-    (d,) = drivers(["k"], x[:, None], "nps", list(2 * x), ["k"])
-    assert not d.conclusive and "too few to conclude" in d.note
+    (d,) = drivers(["k"], x[:, None], "nps", list(2 * x), [None] * 5, {"actors": ["k"]})
+    assert not d.conclusive and "only 5 respondents" in d.note
 
 
-def test_ridge_effect_by_hand() -> None:
+def test_model_effect_by_hand() -> None:
     x = np.arange(1.0, 41.0)
-    (d,) = drivers(["k"], x[:, None], "nps", list(2 * x), ["k"])
-    # standardised x: beta = n * sd(y) / (n + n * 0.1) = sd(y) / 1.1 with sd(y) = 2 * sd(x)
-    assert d.effect == pytest.approx(2 * x.std() / 1.1)
+    (d,) = drivers(["k"], x[:, None], "nps", list(2 * x), [None] * 40, {"actors": ["k"]})
+    # least squares of y = 2x: 2 points per unit of x, 2 * sd(x) per standard deviation, not shrunk
+    assert d.effect == pytest.approx(2.0) and d.effect_per_sd == pytest.approx(2 * x.std())
     assert d.rho == pytest.approx(1.0) and d.conclusive
 
 
@@ -256,7 +256,7 @@ def test_churn_driver_has_the_right_sign() -> None:
     rng = np.random.default_rng(3)
     x = rng.normal(size=200)
     churn = list((x + rng.normal(scale=0.5, size=200) > 0).astype(float))
-    (d,) = drivers(["k"], x[:, None], "churn", churn, ["k"])
+    (d,) = drivers(["k"], x[:, None], "churn", churn, [None] * 200, {"actors": ["k"]})
     assert d.effect is not None and d.effect_low is not None and d.effect_low > 0 and d.conclusive
 
 
