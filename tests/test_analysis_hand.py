@@ -134,19 +134,20 @@ def test_dependency_by_hand() -> None:
 def test_loops_and_importance_by_hand() -> None:
     flows = [
         Flow(id="1", goal="g", source="f", target="c", dimension="functional", magnitude=5),
-        Flow(id="2", goal="g", source="c", target="f", dimension="economic", magnitude=2.5),
+        Flow(id="2", goal="g", source="c", target="f", dimension="economic", magnitude=2.5, money=40),
         Flow(id="3", goal="g", source="f", target="b", dimension="functional", magnitude=2),
         Flow(id="4", goal="g", source="b", target="c", dimension="economic", magnitude=5),
         Flow(id="5", goal="g", source="f", target="c", dimension="symbolic", magnitude=2.5),
         Flow(id="6", goal="g", source="c", target="b", dimension="economic", magnitude=1),
     ]
     lp = value_loops(goal_graph(build(flows), "g"))
-    # f->c->f: (1 + 0.5) * 0.5 = 0.75 over two loops; f->b->c->f: 0.4 * 1 * 0.5 = 0.2; c->b->c skips the firm
+    # The customer's flows score by money only: 2 pays 40, the one amount, so 1.0; 6 is a give-up and never scores.
+    # f->c->f: (1 + 0.5) * 1.0 = 1.5 over two loops; f->b->c->f: 0.4 * 1 * 1.0 = 0.4
     assert lp.loop_count == 3
-    assert lp.total_value == pytest.approx(0.95)
+    assert lp.total_value == pytest.approx(1.9)
     assert lp.importance["f"] == pytest.approx(1.0)
     assert lp.importance["c"] == pytest.approx(1.0)
-    assert lp.importance["b"] == pytest.approx(0.2 / 0.95)
+    assert lp.importance["b"] == pytest.approx(0.4 / 1.9)
     assert "a" not in lp.importance  # no flows, not in the network
     assert lp.top[0].actors == ("f", "c") and lp.top[0].best_flows == ("1", "2")
 
