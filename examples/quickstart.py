@@ -22,7 +22,8 @@ def main() -> None:
         model = store.read_model("health")
 
     for segment in ("young-athletes", "working-parents", "retirees"):
-        result = analyze_goal(model, "become-healthy", segment=segment)
+        result = analyze_goal(model, "become-healthy", segment=segment, sections=["net", "destruction"])
+        assert result.net is not None and result.destruction is not None
         firm = result.net.actors[result.focal]
         print(
             f"\n{segment}: the clinic ranks {firm.rank} of {len(result.net.actors)} actors "
@@ -30,7 +31,8 @@ def main() -> None:
         )
         for item in result.destruction.items[:2]:
             print(
-                f"  destroys {item.dimension} value at {item.touchpoint} ({item.kind}, {item.weighted:.2f}): "
+                f"  destroys {item.dimension} value at {item.touchpoint} ({item.kind}, {item.weighted:.2f}, "
+                f"for {item.share:.0%} of them): "
                 f'"{item.quotes[0] if item.quotes else ""}"'
             )
 

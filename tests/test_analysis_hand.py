@@ -8,20 +8,17 @@ import numpy as np
 import pytest
 
 from tests.conftest import tiny_model
-from valuenet.analysis.base import Context, context_of, mean_network, normalise_weights, restrict
+from valuenet.analysis.base import normalise_weights
 from valuenet.analysis.dependency import dependency
-from valuenet.analysis.destruction import deal_breakers, value_destruction
 from valuenet.analysis.economic import economic_sheets
 from valuenet.analysis.loops import value_loops
 from valuenet.analysis.loyalty import drivers, net_promoter, spearman
 from valuenet.analysis.metrics import network_metrics
-from valuenet.analysis.net import net_value
 from valuenet.analysis.opportunities import brokerage, underserved
-from valuenet.analysis.scenarios import compare_networks
+from valuenet.analysis.report import GoalAnalysis, analyze_goal
 from valuenet.analysis.segments import bootstrap_means, mean_interval, summarise
-from valuenet.analysis.table import FlowTable, mean_flows
 from valuenet.graph import goal_graph
-from valuenet.models import Actor, Flow, Goal, Model, Respondent, exchange_flows
+from valuenet.models import Actor, Flow, Goal, Model, Removal, Respondent, Scenario, exchange_flows
 
 DIMS = ["functional", "economic", "experiential", "symbolic"]
 
@@ -43,9 +40,13 @@ def build(flows: list[Flow], actors: list[Actor] | None = None, respondents: lis
 
 
 def ex(name: str, actor: str, dim: str, gets: float | None, gives: float | None, **kw: str) -> list[Flow]:
-    return exchange_flows(
-        name, goal="g", customer="c", actor=actor, dimension=dim, gets=gets, gives=gives, respondent="r", **kw
-    )
+    kw.setdefault("respondent", "r")
+    return exchange_flows(name, goal="g", customer="c", actor=actor, dimension=dim, gets=gets, gives=gives, **kw)
+
+
+def one(m: Model, respondent: str = "r", **kw: str) -> GoalAnalysis:
+    """The analysis of one respondent's network."""
+    return analyze_goal(m, "g", respondent=respondent, **kw)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -61,7 +62,8 @@ def story() -> Model:
 
 
 def test_net_value_by_hand(story: Model) -> None:
-    nv = net_value(goal_graph(story, "g", respondent="r"), context_of(story, "r"))
+    nv = one(story).net
+    assert nv is not None
     # weights 0.75 / 0.25; firm: +3 functional, -2 experiential -> 2.25 - 0.5
     assert nv.actors["f"].weighted == pytest.approx(1.75)
     assert nv.actors["a"].weighted == pytest.approx(1.5)
@@ -83,7 +85,8 @@ def test_weights_normalise_missing_is_zero_and_none_is_equal() -> None:
 
 
 def test_destruction_direct_and_indirect_by_hand(story: Model) -> None:
-    de = value_destruction(goal_graph(story, "g", respondent="r"), context_of(story, "r"))
+    de = one(story).destruction
+    assert de is not None
     got = [(i.kind, i.actor, i.touchpoint, i.dimension, i.weighted, i.quotes) for i in de.items]
     # both lose 2 experiential, weighted 0.25 * 2; the treatment (gets 4, gives 1) is not destruction
     assert got == [
@@ -92,16 +95,27 @@ def test_destruction_direct_and_indirect_by_hand(story: Model) -> None:
     ]
     assert (de.direct_weighted, de.indirect_weighted, de.total_weighted) == (0.5, 0.5, 1.0)
     assert [t.touchpoint for t in de.touchpoints if t.destroys] == ["wait", "claim"]
+    assert [(i.respondents, i.share) for i in de.items] == [(1, 1.0), (1, 1.0)]
+
+
+def test_give_ups_at_different_touchpoints_do_not_add_up_to_a_deal_breaker(story: Model) -> None:
+    # experiential give-ups laid at the firm: 3 at the wait and 4 at the insurer's claim, threshold 4.
+    # Neither touchpoint alone is past it (4 equals it), so no breach: the sum over touchpoints (7) would
+    # only say how finely the interview was coded.
+    assert one(story).dealbreakers == ()
 
 
 def test_deal_breaker_counts_indirect_give_ups_and_is_flagged_though_net_is_positive(story: Model) -> None:
-    found = deal_breakers(goal_graph(story, "g", respondent="r"), context_of(story, "r"))
-    # experiential give-ups laid at the firm: 3 at the wait + 4 at the insurer's claim = 7 > 4
-    assert [(b.level, b.actor, b.dimension, b.given_up, b.excess, b.direct, b.indirect) for b in found] == [
-        ("total", "f", "experiential", 7.0, 3.0, 3.0, 4.0)
-    ]
-    assert found[0].net_positive and found[0].weighted_net == pytest.approx(1.75)
-    # 4 at the claim alone equals the threshold: not past it, so no touchpoint-level breaker
+    story.flows = [f.model_copy(update={"magnitude": 5.0}) if f.id == "claim:gives" else f for f in story.flows]
+    found = one(story).dealbreakers
+    assert found is not None
+    # the claim at the insurer, caused by the firm, now gives up 5 > 4 on its own
+    assert [
+        (b.level, b.actor, b.dimension, b.touchpoint, b.given_up, b.excess, b.direct, b.indirect) for b in found
+    ] == [("touchpoint", "f", "experiential", "claim", 5.0, 1.0, 0.0, 5.0)]
+    # the firm's weighted net is still positive: 0.75 * 3 - 0.25 * 2 = 1.75; past a threshold that does not help
+    assert found[0].net_positive == 1.0 and found[0].weighted_net == pytest.approx(1.75)
+    assert found[0].quotes == ("Bounced.",)
 
 
 def test_touchpoint_level_deal_breaker() -> None:
@@ -109,8 +123,75 @@ def test_touchpoint_level_deal_breaker() -> None:
         ex("wait", "f", "experiential", 0, 3, touchpoint="wait"),
         respondents=[Respondent(id="r", thresholds={"experiential": 2.5})],
     )
-    found = deal_breakers(goal_graph(m, "g", respondent="r"), context_of(m, "r"))
-    assert [(b.level, b.touchpoint, b.excess) for b in found] == [("total", None, 0.5), ("touchpoint", "wait", 0.5)]
+    found = one(m).dealbreakers
+    assert found is not None
+    assert [(b.level, b.touchpoint, b.excess) for b in found] == [("touchpoint", "wait", 0.5)]
+
+
+def test_a_give_up_with_no_touchpoint_breaches_overall_not_at_a_touchpoint() -> None:
+    m = build(
+        ex("price", "f", "economic", 0, 2)
+        + ex("fees", "f", "economic", 0, 2)
+        + ex("desk", "f", "economic", 0, 1, touchpoint="desk"),
+        respondents=[Respondent(id="r", thresholds={"economic": 3})],
+    )
+    a = analyze_goal(m, "g", respondent="r", sections=["dealbreakers", "segments"])
+    assert a.dealbreakers is not None and a.segments is not None
+    # the two statements without a touchpoint give up 2 + 2 = 4 > 3: an overall breach; the desk's 1 is not
+    assert [(b.level, b.touchpoint, b.given_up) for b in a.dealbreakers] == [("overall", None, 4.0)]
+    measures = a.segments["(all)"].measures
+    assert (measures["firm.breach"].mean, measures["firm.breach_touchpoint"].mean) == (1.0, 0.0)
+
+
+def test_the_firms_rank_is_among_the_actors_the_respondent_dealt_with() -> None:
+    m = build(
+        ex("f1", "f", "functional", 2, 0, respondent="r")
+        + ex("a1", "a", "functional", 3, 0)
+        + exchange_flows(
+            "a2", goal="g", customer="c", actor="b", dimension="functional", gets=5, gives=0, respondent="s"
+        ),
+        respondents=[Respondent(id="r"), Respondent(id="s")],
+    )
+    # r dealt with the firm and the provider (better): rank 2 of 2; s never met the firm but the insurer: 2 of 2
+    assert one(m, "r").net.focal_rank == 2  # type: ignore[union-attr]
+    seg = analyze_goal(m, "g", sections=["segments"]).segments
+    assert seg is not None and seg["(all)"].measures["firm.rank"].mean == 2.0
+
+
+def test_segments_show_opposite_experiences_that_the_mean_hides() -> None:
+    m = build(
+        ex("w", "f", "experiential", 4, 0, touchpoint="desk", respondent="r")
+        + exchange_flows(
+            "x",
+            goal="g",
+            customer="c",
+            actor="f",
+            dimension="experiential",
+            gets=0,
+            gives=4,
+            touchpoint="desk",
+            respondent="s",
+        ),
+        respondents=[Respondent(id="r", segment="one"), Respondent(id="s", segment="one")],
+    )
+    a = analyze_goal(m, "g", sections=["net", "destruction", "segments"])
+    assert a.net is not None and a.destruction is not None and a.segments is not None
+    firm = a.net.actors["f"]
+    # the mean respondent gets 2 and gives up 2 at the desk: net 0, yet it destroys value for one in two
+    assert (firm.net["experiential"], firm.share_destroys, firm.respondents) == (0.0, 0.5, 2)
+    (desk,) = a.destruction.touchpoints
+    assert (desk.weighted_net, desk.destroys, desk.respondents, desk.share_destroys) == (0.0, False, 2, 0.5)
+    assert a.segments["one"].share_destroys_at == {"desk": 0.5}
+    # one respondent: mean and median, but no spread and no interval
+    single = analyze_goal(m, "g", respondent="r", sections=["segments"]).segments
+    assert single is not None
+
+
+def test_a_95_interval_is_undefined_for_one_respondent() -> None:
+    stats = summarise(["x"], np.array([[2.0]]))
+    assert (stats["x"].n, stats["x"].mean, math.isnan(stats["x"].sd)) == (1, 2.0, True)
+    assert math.isnan(stats["x"].ci_low) and math.isnan(stats["x"].ci_high)
+    assert summarise(["x"], np.array([[2.0]]))["x"].to_dict()["ci_low"] is None
 
 
 def dependency_model(extra: list[Flow] | None = None) -> Model:
@@ -203,13 +284,15 @@ def test_underserved_dimension_and_brokerage() -> None:
         respondents=[Respondent(id="r", weights={"functional": 1, "experiential": 2, "symbolic": 1})],
     )
     g = goal_graph(m, "g", respondent="r")
-    gaps = {d.dimension: d for d in underserved(g, context_of(m, "r"))}
+    nv = one(m).net
+    assert nv is not None
+    gaps = {d.dimension: d for d in underserved(nv, 2.5)}
     # experiential: weight 0.5 >= 1/4, best net 1 < 2.5 -> gap 1.5, score 0.75
     assert gaps["experiential"].opportunity and gaps["experiential"].score == pytest.approx(0.75)
     # symbolic: weight 0.25 is an equal share, best net 1 -> score 0.25 * 1.5; functional is served (4 >= 2.5)
     assert gaps["symbolic"].opportunity and gaps["symbolic"].score == pytest.approx(0.375)
     assert not gaps["functional"].opportunity and not gaps["economic"].matters
-    assert [d.dimension for d in underserved(g, context_of(m, "r"))][:2] == ["experiential", "symbolic"]
+    assert [d.dimension for d in underserved(nv, 2.5)][:2] == ["experiential", "symbolic"]
     # everyone deals with the customer only: the provider and the insurer are the one pair not tied
     (pair,) = brokerage(g)
     assert (pair.a, pair.b, pair.held) == ("a", "b", False)
@@ -263,19 +346,52 @@ def test_churn_driver_has_the_right_sign() -> None:
 
 def test_scenarios_by_hand() -> None:
     m = tiny_model()
-    ctx = context_of(m, "r1")
-    changes, breaks = compare_networks(
-        goal_graph(m, "healthy", "current", "r1"), goal_graph(m, "healthy", "future", "r1"), ctx, "r1"
+    # the designed future drops the waiting room and the claim trouble, and re-states the booking
+    future = next(s for s in m.goals[0].scenarios if s.id == "future")
+    future.removes = [Removal(actor="clinic", touchpoint="waiting-room"), Removal(touchpoint="claim")]
+    c = analyze_goal(m, "healthy", respondent="r2", compare="future", sections=["scenarios"]).scenarios
+    assert c is not None
+    weighted = {x.actor: x.change for x in c.changes if x.dimension == "weighted"}
+    # r2 weighs functional 0.2, experiential 0.6. Clinic now: care 3 * 0.2 - wait 3 * 0.6 = -1.2; in the future
+    # the care is inherited, the wait removed and the booking nets 0: 0.6, a change of 1.8. The insurer's claim
+    # (gets 1, gives 2) is removed: -0.6 -> 0.
+    assert weighted == {"clinic": pytest.approx(1.8), "insurer": pytest.approx(0.6)}
+    # r2 tolerates 1 experiential: the wait (3) and the claim (2, caused by the clinic) both broke it; gone now
+    assert [(b.actor, b.dimension, b.new, b.gone) for b in c.dealbreakers] == [("clinic", "experiential", 0, 1)]
+
+
+def test_a_future_that_lists_only_its_changes_keeps_everyone_elses_value() -> None:
+    m = build(
+        ex("care", "f", "functional", 4, 1, touchpoint="visit")
+        + ex("help", "a", "functional", 2, 0)
+        + ex("wait", "f", "experiential", 0, 3, touchpoint="wait")
+        + ex("wait2", "f", "experiential", 1, 1, touchpoint="wait", scenario="future"),
+        respondents=[Respondent(id="r", weights={"functional": 1, "experiential": 1})],
     )
-    weighted = {c.actor: c.change for c in changes if c.dimension == "weighted"}
-    # current clinic: 0.5 * 4 (care) + 0.3 * -1 (wait) = 1.7; future: booking gets 1, gives 1 -> 0
-    assert weighted["clinic"] == pytest.approx(-1.7)
-    # current: 1 (wait) + 2 (claim, clinic responsible) = 3 > 2 experiential; future: 1
-    assert [(b.actor, b.dimension, b.status) for b in breaks] == [("clinic", "experiential", "gone")]
+    m.goals[0].scenarios.append(Scenario(id="future", based_on="current"))
+    c = one(m, compare="future").scenarios
+    assert c is not None
+    # only the wait changes (gives 3 -> 1, gets 0 -> 1): the firm's experiential net rises by 3; the provider's
+    # help is inherited, so it shows no change at all
+    assert [(x.actor, x.dimension, x.change) for x in c.changes] == [("f", "weighted", 1.5), ("f", "experiential", 3.0)]
 
 
-def test_context_without_respondent_is_equal_weights() -> None:
-    assert context_of(tiny_model(), None) == Context(dict.fromkeys(DIMS, 0.25), {})
+def test_a_model_without_respondents_compares_its_network_and_money() -> None:
+    flows = [
+        Flow(id="pay", goal="g", source="c", target="f", dimension="economic", money=10),
+        Flow(id="care", goal="g", source="f", target="c", dimension="functional", magnitude=3),
+        Flow(id="pay2", goal="g", scenario="future", source="c", target="f", dimension="economic", money=12),
+    ]
+    m = build(flows, respondents=[])
+    m.goals[0].scenarios.append(Scenario(id="future", based_on="current"))
+    m.respondents = []
+    a = analyze_goal(m, "g", compare="future")
+    assert a.respondents == 0 and a.net is not None and a.net.actors["f"].net["functional"] == 3.0
+    assert a.scenarios is not None
+    firm = next(e for e in a.scenarios.economic if e.actor == "f")
+    # the future's payment has the inherited one's key (same giver, receiver, dimension, no touchpoint): it
+    # changes the price from 10 to 12 rather than adding a second payment
+    assert (firm.before_per_member, firm.after_per_member, firm.change_per_member) == (10.0, 12.0, 2.0)
 
 
 def test_large_samples_use_the_normal_limit_of_the_bootstrap() -> None:
@@ -289,17 +405,11 @@ def test_large_samples_use_the_normal_limit_of_the_bootstrap() -> None:
     assert abs(lo[0] - b_lo) < 0.15 * half and abs(hi[0] - b_hi) < 0.15 * half
 
 
-def test_mean_flows_give_the_mean_network_answers() -> None:
+def test_a_segments_network_is_its_mean_respondents() -> None:
     m = tiny_model()
-    g = restrict(goal_graph(m, "healthy"), ["r1", "r2"])
-    mean = net_value(mean_network(g, 2))
-    compact = goal_graph(m, "healthy").copy()
-    compact.remove_edges_from(list(compact.edges(keys=True)))
-    for f in mean_flows(FlowTable.from_model(m, "healthy"), goal="healthy"):
-        compact.add_edge(f.source, f.target, key=f.id, **f.model_dump())
-    other = net_value(compact)
-    for a in mean.actors:
-        assert other.actors[a].net == pytest.approx(mean.actors[a].net)
-    assert value_destruction(compact).total_weighted == pytest.approx(
-        value_destruction(mean_network(g, 2)).total_weighted
-    )
+    a = analyze_goal(m, "healthy", sections=["net", "dependency"])
+    assert a.net is not None and a.dependency is not None
+    # dependency runs on the mean network: what is at risk there equals the mean of what each respondent gets
+    # from the clinic in a dimension where nobody relays value through it
+    for d, x in a.dependency.dimensions.items():
+        assert x.at_risk == pytest.approx(a.net.actors["clinic"].gets[d]) or x.relayed > 0

@@ -37,12 +37,11 @@ class DemoResult:
 def _findings(model_id: str, goal: str, result: Any) -> dict[str, Any]:
     firm = result.net.actors[result.focal]
     worst = result.destruction.items[0] if result.destruction.items else None
-    # a single touchpoint past a threshold, caused by the firm: the sharpest form of deal-breaker
-    breaches = sum(
-        1
-        for rows in result.dealbreakers.values()
-        if any(b.level == "touchpoint" and b.actor == result.focal for b in rows)
-    )
+    # respondents for whom a single touchpoint of the firm is past their threshold
+    segments = result.segments or {}
+    everyone = segments.get("(all)")
+    stat = everyone.measures.get("firm.breach_touchpoint") if everyone is not None else None
+    breaches = round(stat.mean * stat.n) if stat is not None and stat.n else 0
     return {
         "model": model_id,
         "goal": goal,
@@ -50,7 +49,7 @@ def _findings(model_id: str, goal: str, result: Any) -> dict[str, Any]:
         "rank": f"{firm.rank} of {len(result.net.actors)}",
         "weighted_net": round(firm.weighted, 3),
         "destroys_most": f"{worst.dimension} at {worst.touchpoint} ({worst.kind})" if worst else None,
-        "past_threshold_at_a_touchpoint": f"{breaches} of {len(result.respondents)}",
+        "past_threshold_at_a_touchpoint": f"{breaches} of {result.respondents}",
     }
 
 
@@ -67,7 +66,8 @@ def run_demo(folder: Path) -> DemoResult:
     for model in models:
         result.stats.extend(model_stats(model))
         for goal in model.goals:
-            result.findings.append(_findings(model.id, goal.id, analyze_goal(model, goal.id)))
+            found = analyze_goal(model, goal.id, sections=("net", "destruction", "segments"))
+            result.findings.append(_findings(model.id, goal.id, found))
         for kind, path in write_example_outputs(model, folder).items():
             result.files[f"{model.id} {kind}"] = path
     result.next_steps = [

@@ -19,8 +19,7 @@ from typing import Any
 import networkx as nx
 
 from valuenet.errors import AnalysisError
-from valuenet.graph import CUSTOMER, DIMENSION, DIMENSIONS, FOCAL, MAGNITUDE, OCCURRENCES, RESPONDENT, SCALE_MAX
-from valuenet.models import Model, Respondent
+from valuenet.graph import CUSTOMER, DIMENSION, DIMENSIONS, FOCAL, MAGNITUDE, SCALE_MAX
 
 #: Shown for a flow whose touchpoint is not stated.
 NO_TOUCHPOINT = "(unspecified)"
@@ -74,31 +73,6 @@ def normalise_weights(weights: Mapping[str, float], dimensions: Sequence[str]) -
     return {d: v / total for d, v in raw.items()}
 
 
-def context_of(model: Model, respondent: Respondent | str | None) -> Context:
-    """The context of one respondent (equal weights and no thresholds when ``None``)."""
-    dims = model.dimension_ids
-    if respondent is None:
-        return Context(normalise_weights({}, dims), {})
-    r = model.respondent(respondent) if isinstance(respondent, str) else respondent
-    return Context(normalise_weights(r.weights, dims), dict(r.thresholds))
-
-
-def mean_context(contexts: Sequence[Context], dimensions: Sequence[str]) -> Context:
-    """The context of a segment's mean respondent: mean normalised weights, mean of stated thresholds."""
-    if not contexts:
-        return Context(normalise_weights({}, dimensions), {})
-    weights = {d: sum(c.weight(d) for c in contexts) / len(contexts) for d in dimensions}
-    thresholds: dict[str, float] = {}
-    for d in dimensions:
-        stated = [c.thresholds[d] for c in contexts if d in c.thresholds]
-        if stated:
-            thresholds[d] = sum(stated) / len(stated)
-    return Context(weights, thresholds)
-
-
-# -- graph accessors ------------------------------------------------------------------------
-
-
 def focal_of(g: nx.MultiDiGraph) -> str:
     """The focal firm of a goal graph."""
     focal = g.graph.get(FOCAL)
@@ -137,60 +111,12 @@ def perceived(g: nx.MultiDiGraph) -> Iterator[tuple[str, str, dict[str, Any]]]:
             yield u, v, d
 
 
-def respondents_in(g: nx.MultiDiGraph) -> list[str]:
-    """The respondents whose flows a graph carries, sorted."""
-    return sorted({str(d[RESPONDENT]) for _, _, d in g.edges(data=True) if d.get(RESPONDENT) is not None})
-
-
 def others(g: nx.MultiDiGraph) -> list[str]:
     """Every actor of the graph except the customer, sorted, the focal firm first."""
     customer, focal = customer_of(g), focal_of(g)
     return [focal, *sorted(str(n) for n in g.nodes if n not in (customer, focal))]
 
 
-def ranks(values: Mapping[str, float]) -> dict[str, int]:
-    """Competition ranks, largest first (1, 2, 2, 4).
-
-    >>> ranks({"a": 3.0, "b": 5.0, "c": 3.0})
-    {'a': 2, 'b': 1, 'c': 2}
-    """
-    return {k: 1 + sum(1 for x in values.values() if x > v) for k, v in values.items()}
-
-
 def unique(items: Iterable[str | None]) -> tuple[str, ...]:
     """Distinct non-empty strings in first-seen order."""
     return tuple(dict.fromkeys(i for i in items if i))
-
-
-def restrict(g: nx.MultiDiGraph, respondents: Iterable[str]) -> nx.MultiDiGraph:
-    """A copy of ``g`` with only the flows of ``respondents`` and the structural flows (no respondent)."""
-    keep = set(respondents)
-    h = g.copy()
-    h.remove_edges_from(
-        [
-            (u, v, k)
-            for u, v, k, d in g.edges(keys=True, data=True)
-            if d.get(RESPONDENT) is not None and d[RESPONDENT] not in keep
-        ]
-    )
-    return h
-
-
-def mean_network(g: nx.MultiDiGraph, respondents: int | None = None) -> nx.MultiDiGraph:
-    """The network of the average respondent: respondent flows' magnitude and occurrences divided by their number.
-
-    ``respondents`` defaults to the number of respondents whose flows the graph
-    carries. Structural flows (no respondent) keep their values. A respondent who
-    reported no flow in an exchange counts as 0 in the mean.
-    """
-    n = respondents if respondents is not None else len(respondents_in(g))
-    h = g.copy()
-    if n <= 1:
-        return h
-    for _, _, d in h.edges(data=True):
-        if d.get(RESPONDENT) is None:
-            continue
-        if d.get(MAGNITUDE) is not None:
-            d[MAGNITUDE] = float(d[MAGNITUDE]) / n
-        d[OCCURRENCES] = float(d.get(OCCURRENCES, 1.0)) / n
-    return h

@@ -1,40 +1,50 @@
-"""Where an actor destroys value: losing exchanges, indirect damage and deal-breakers.
+"""Where the firm destroys value: losing exchanges, indirect damage and deal-breakers.
 
-*Direct* items are the customer's exchanges with the actor, grouped by touchpoint
+*Direct* items are the customer's exchanges with the firm, grouped by touchpoint
 and dimension, where the customer gives up more than they get. *Indirect* items
-are exchanges between the customer and another actor whose ``responsible`` actor is
-the one analysed (a clinic's billing errors make the insurer's claim painful):
-the customer's give-up there, less what they get, is laid at the responsible
-actor's door. Both are ranked by weighted size, ``weight[d] * (gives - gets)``.
+are exchanges between the customer and another actor whose ``responsible`` actor
+is the firm (a clinic's billing errors make the insurer's claim painful): the
+customer's give-up there, less what they get, is laid at the firm's door. An
+item's weighted loss is ``weight[d] * (gives - gets)`` with each respondent's own
+weight; for a segment or everyone, an item is listed when it loses value for at
+least one respondent, with the mean loss over the scope and how many lose.
 
-A *deal-breaker* is a dimension in which the customer's total give-up attributed to
-an actor exceeds the respondent's threshold (level ``total``). Each give-up flow
-customer -> X is attributed to its ``responsible`` actor when it names one, else to
-X. A single touchpoint whose own give-up exceeds the threshold is also reported
-(level ``touchpoint``): it breaks the relationship on its own. A breach is flagged
-even when the actor's weighted net value is positive: past a threshold the
-relationship breaks, and other dimensions do not make up for it.
+A *deal-breaker* (Zeithaml, Berry and Parasuraman 1993, the zone of tolerance;
+Keaveney 1995, switching after one critical incident): at one touchpoint, the
+respondent's give-ups in a dimension attributed to an actor add up to more than
+their threshold for that dimension. A give-up is attributed to the actor named
+responsible for it, else to the actor it goes to. Give-ups stated with no
+touchpoint are summed apart (level ``overall``) and never make a touchpoint-level
+breach. Summing within one touchpoint means that splitting one statement into two
+rows, or adding rows that give up nothing, never changes whether a respondent
+breaches, and a respondent whose interview was coded in more touchpoints is not
+more likely to breach for that reason alone (a sum over all touchpoints was). A
+breach is flagged even when the actor's weighted net value is positive.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
+import numpy as np
 
-from valuenet.analysis.base import NO_TOUCHPOINT, Context, Result, customer_of, focal_of, perceived, unique
-from valuenet.analysis.net import net_value, resolve
-from valuenet.graph import DIMENSION, FLOW_ID, MAGNITUDE, QUOTE, RESPONSIBLE, TOUCHPOINT
+from valuenet.analysis.base import NO_TOUCHPOINT, Result, unique
+from valuenet.analysis.measures import DIRECT, TOLERANCE, Cube, Groups, breach_groups, destruction_groups, losses
+from valuenet.models import Flow
 
-DIRECT, INDIRECT = "direct", "indirect"
-TOTAL, TOUCHPOINT_LEVEL = "total", "touchpoint"
+DIRECT_KIND, INDIRECT_KIND = "direct", "indirect"
+TOUCHPOINT_LEVEL, OVERALL = "touchpoint", "overall"
+#: Example quotes kept per item.
+EXAMPLES = 3
+#: Fetches whole flows by key (see :class:`valuenet.analysis.table.FlowSource`).
+Fetch = Callable[[Sequence[int]], Mapping[int, Flow]]
 
 
 @dataclass(frozen=True)
 class DestructionItem(Result):
-    """A touchpoint and dimension where the customer gives up more than they get."""
+    """A touchpoint and dimension where the customer gives up more than they get (scope means)."""
 
     kind: str
     actor: str
@@ -45,13 +55,18 @@ class DestructionItem(Result):
     gives: float
     net: float
     weighted: float
+    respondents: int
+    share: float
     quotes: tuple[str, ...]
     flows: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class TouchpointValue(Result):
-    """The weighted net value of one touchpoint over all dimensions; ``destroys`` when negative."""
+    """The weighted net value of one touchpoint over all dimensions (scope mean); ``destroys`` when negative.
+
+    ``respondents`` used it; ``share_destroys`` is the share of them for whom it destroyed value.
+    """
 
     kind: str
     actor: str
@@ -60,11 +75,13 @@ class TouchpointValue(Result):
     weighted_gives: float
     weighted_net: float
     destroys: bool
+    respondents: int
+    share_destroys: float | None
 
 
 @dataclass(frozen=True)
 class Destruction(Result):
-    """Everything an actor does that costs the customer more than it gives."""
+    """Everything the firm does that costs the customer more than it gives."""
 
     actor: str
     items: tuple[DestructionItem, ...]
@@ -84,7 +101,8 @@ class Destruction(Result):
                 "gets": i.gets,
                 "gives": i.gives,
                 "weighted": i.weighted,
-                "quotes": len(i.quotes),
+                "respondents": i.respondents,
+                "share": i.share,
                 "for_example": i.quotes[0] if i.quotes else None,
             }
             for i in self.items
@@ -93,137 +111,187 @@ class Destruction(Result):
 
 @dataclass(frozen=True)
 class DealBreaker(Result):
-    """A give-up past the respondent's threshold, attributed to ``actor``: in total, or at one touchpoint."""
+    """Give-ups past the threshold, attributed to ``actor``, at one touchpoint or ``overall``.
+
+    For one respondent ``respondents`` is 1; for a scope it counts those who breach, and the
+    amounts are means over them.
+    """
 
     level: str
     actor: str
     dimension: str
     touchpoint: str | None
+    respondents: int
+    share: float
     given_up: float
     threshold: float
     excess: float
     direct: float
     indirect: float
     weighted_net: float
-    net_positive: bool
-    touchpoints: tuple[str, ...]
+    net_positive: float
     quotes: tuple[str, ...]
 
 
-def _touchpoint(d: Mapping[str, Any]) -> str:
-    return str(d.get(TOUCHPOINT) or NO_TOUCHPOINT)
+def _scope(c: Cube, rows: Sequence[int] | np.ndarray | None) -> np.ndarray:
+    member = np.zeros(c.t.n, dtype=bool)
+    member[np.arange(c.t.n) if rows is None else np.asarray(rows, dtype=np.int64)] = True
+    return member
 
 
-def value_destruction(g: nx.MultiDiGraph, context: Context | None = None, actor: str | None = None) -> Destruction:
-    """Losing exchanges of ``actor`` (default: the focal firm), direct and indirect, largest first."""
-    ctx = resolve(g, context)
-    customer = customer_of(g)
-    who = actor or focal_of(g)
-    groups: dict[tuple[str, str, str, str], dict[str, Any]] = {}
-    for u, v, d in perceived(g):
-        if customer not in (u, v) or u == v:
-            continue
-        counterpart = v if u == customer else u
-        responsible = d.get(RESPONSIBLE) or counterpart
-        if responsible != who:
-            continue
-        kind = DIRECT if counterpart == who else INDIRECT
-        key = (kind, counterpart, _touchpoint(d), str(d[DIMENSION]))
-        grp = groups.setdefault(key, {"gets": 0.0, "gives": 0.0, "quotes": [], "flows": []})
-        grp["gets" if v == customer else "gives"] += float(d[MAGNITUDE])
-        grp["quotes"].append(d.get(QUOTE))
-        grp["flows"].append(d.get(FLOW_ID))
-    items: list[DestructionItem] = []
-    tps: dict[tuple[str, str, str], list[float]] = {}
-    for (kind, counterpart, tp, dim), grp in groups.items():
-        w = ctx.weight(dim)
-        tp_sum = tps.setdefault((kind, counterpart, tp), [0.0, 0.0])
-        tp_sum[0] += w * grp["gets"]
-        tp_sum[1] += w * grp["gives"]
-        if grp["gives"] > grp["gets"]:
-            items.append(
-                DestructionItem(
-                    kind,
-                    counterpart,
-                    who,
-                    tp,
-                    dim,
-                    grp["gets"],
-                    grp["gives"],
-                    grp["gets"] - grp["gives"],
-                    w * (grp["gives"] - grp["gets"]),
-                    unique(grp["quotes"]),
-                    unique(grp["flows"]),
-                )
-            )
-    items.sort(key=lambda i: (-i.weighted, i.net, i.kind, i.actor, i.touchpoint, i.dimension))
-    touchpoints = sorted(
-        (TouchpointValue(k, a, tp, s[0], s[1], s[0] - s[1], s[0] < s[1]) for (k, a, tp), s in tps.items()),
-        key=lambda t: (t.weighted_net, t.kind, t.actor, t.touchpoint),
-    )
-    direct = sum((i.weighted for i in items if i.kind == DIRECT), 0.0)
-    indirect = sum((i.weighted for i in items if i.kind == INDIRECT), 0.0)
-    return Destruction(who, tuple(items), tuple(touchpoints), direct, indirect, direct + indirect)
+def _merge(g: Groups, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
+    """Scope groups of the respondent groups ``sel``: (a representative row of each in ``g``, inverse, example keys)."""
+    rows = np.flatnonzero(sel)
+    code = ((g.kind[rows] * 100_003 + g.actor[rows]) * 100_003 + g.tp[rows] + 1) * 1_009 + g.dim[rows]
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    starts = np.searchsorted(inverse[order], np.arange(len(first)))
+    keys = g.key[rows][order]
+    ends = np.append(starts[1:], len(order))[: len(starts)]
+    examples = [keys[s : min(e, s + EXAMPLES)].tolist() for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    return rows[first], inverse, examples
 
 
-def attributed_gives(g: nx.MultiDiGraph) -> dict[tuple[str, str, str | None], dict[str, Any]]:
-    """The customer's give-ups per (attributed actor, dimension, touchpoint), and per (actor, dimension, None)."""
-    customer = customer_of(g)
-    out: dict[tuple[str, str, str | None], dict[str, Any]] = {}
-    for u, v, d in perceived(g):
-        if u != customer or v == customer:
-            continue
-        blamed = d.get(RESPONSIBLE) or v
-        for tp in (None, _touchpoint(d)):
-            rec = out.setdefault(
-                (blamed, str(d[DIMENSION]), tp), {"total": 0.0, "direct": 0.0, "indirect": 0.0, "tp": [], "quotes": []}
-            )
-            rec["total"] += float(d[MAGNITUDE])
-            rec["direct" if blamed == v else "indirect"] += float(d[MAGNITUDE])
-            rec["tp"].append(_touchpoint(d))
-            rec["quotes"].append(d.get(QUOTE))
-    return out
+def _tp_name(t: Any, tp: int) -> str:
+    return NO_TOUCHPOINT if tp < 0 else str(t.touchpoints[tp])
 
 
-def deal_breakers(g: nx.MultiDiGraph, context: Context | None = None) -> tuple[DealBreaker, ...]:
-    """Every (actor, dimension) whose attributed give-up exceeds the threshold, in total or at one touchpoint.
-
-    Totals come first, largest excess first; then single touchpoints.
-    """
-    ctx = resolve(g, context)
-    if not ctx.thresholds:
-        return ()
-    nv = net_value(g, ctx)
-    found = []
-    for (actor, dim, tp), rec in attributed_gives(g).items():
-        limit = ctx.thresholds.get(dim)
-        if limit is None or not rec["total"] > limit:
-            continue
-        wnet = nv.actors[actor].weighted if actor in nv.actors else 0.0
-        found.append(
-            DealBreaker(
-                TOTAL if tp is None else TOUCHPOINT_LEVEL,
-                actor,
-                dim,
-                tp,
-                rec["total"],
-                limit,
-                rec["total"] - limit,
-                rec["direct"],
-                rec["indirect"],
-                wnet,
-                wnet > 0,
-                unique(rec["tp"]),
-                unique(rec["quotes"]),
+def value_destruction(c: Cube, fetch: Fetch, rows: Sequence[int] | np.ndarray | None = None) -> Destruction:
+    """The firm's losing exchanges, direct and indirect, over the respondents ``rows`` (largest mean loss first)."""
+    t = c.t
+    member = _scope(c, rows)
+    n = max(int(member.sum()), 1)
+    g = destruction_groups(c)
+    loss = losses(c, g)
+    sel = member[g.r] & (loss > 0)
+    reps, inverse, examples = _merge(g, sel)
+    flows = fetch(sorted({k for ex in examples for k in ex}))
+    m = len(reps)
+    sums = [np.bincount(inverse, weights=v[sel], minlength=m) for v in (g.gets, g.gives, loss)]
+    losing = np.bincount(inverse, minlength=m)
+    items = []
+    for i, j in enumerate(reps.tolist()):
+        gets, gives = float(sums[0][i]) / n, float(sums[1][i]) / n
+        found = [flows[k] for k in examples[i] if k in flows]
+        items.append(
+            DestructionItem(
+                DIRECT_KIND if g.kind[j] == DIRECT else INDIRECT_KIND,
+                t.actors[g.actor[j]],
+                t.actors[t.focal],
+                _tp_name(t, int(g.tp[j])),
+                t.dimensions[g.dim[j]],
+                gets,
+                gives,
+                gets - gives,
+                float(sums[2][i]) / n,
+                int(losing[i]),
+                float(losing[i]) / n,
+                unique(f.quote for f in found),
+                unique(f.id for f in found),
             )
         )
+    items.sort(key=lambda i: (-i.weighted, i.net, i.kind, i.actor, i.touchpoint, i.dimension))
+    return Destruction(
+        t.actors[t.focal],
+        tuple(items),
+        _touchpoints(c, g, member, n),
+        float(loss[member[g.r] & (g.kind == DIRECT)].sum()) / n,
+        float(loss[member[g.r] & (g.kind != DIRECT)].sum()) / n,
+        float(loss[member[g.r]].sum()) / n,
+    )
+
+
+def _touchpoints(c: Cube, g: Groups, member: np.ndarray, n: int) -> tuple[TouchpointValue, ...]:
+    t = c.t
+    sel = member[g.r]
+    w = t.weights[g.r, g.dim] if len(g.r) else np.zeros(0)
+    wg, wv = w * g.gets, w * g.gives
+    # per respondent and touchpoint first (to count those it destroys value for), then per touchpoint
+    code = ((g.r * 2 + g.kind) * 100_003 + g.actor) * 100_003 + g.tp + 1
+    per, inv = np.unique(code[sel], return_inverse=True)
+    r_net = np.bincount(inv, weights=(wg - wv)[sel], minlength=len(per))
+    tp_code = per % (2 * 100_003 * 100_003)
+    tps, tinv = np.unique(tp_code, return_inverse=True)
+    out = []
+    for i, tc in enumerate(tps.tolist()):
+        kind, rest = divmod(tc, 100_003 * 100_003)
+        actor, tp = divmod(rest, 100_003)
+        in_tp = sel.copy()
+        in_tp[sel] = tinv[inv] == i
+        used = int((tinv == i).sum())
+        wgets, wgives = float(wg[in_tp].sum()) / n, float(wv[in_tp].sum()) / n
+        out.append(
+            TouchpointValue(
+                DIRECT_KIND if kind == DIRECT else INDIRECT_KIND,
+                t.actors[actor],
+                _tp_name(t, tp - 1),
+                wgets,
+                wgives,
+                wgets - wgives,
+                wgets - wgives < -TOLERANCE,
+                used,
+                float((r_net[tinv == i] < -TOLERANCE).sum()) / used if used else None,
+            )
+        )
+    out.sort(key=lambda x: (x.weighted_net, x.kind, x.actor, x.touchpoint))
+    return tuple(out)
+
+
+def deal_breakers(c: Cube, fetch: Fetch, rows: Sequence[int] | np.ndarray | None = None) -> tuple[DealBreaker, ...]:
+    """Every (actor, dimension, touchpoint) past a threshold among the respondents ``rows``, most respondents first."""
+    t = c.t
+    member = _scope(c, rows)
+    n = max(int(member.sum()), 1)
+    b, threshold, breach = breach_groups(c)
+    sel = member[b.r] & breach
+    reps, inverse, examples = _merge(b, sel)
+    flows = fetch(sorted({k for ex in examples for k in ex}))
+    m = len(reps)
+    excess = b.gives - threshold
+
+    def mean(v: np.ndarray) -> np.ndarray:
+        return np.bincount(inverse, weights=v[sel], minlength=m) / np.maximum(np.bincount(inverse, minlength=m), 1)
+
+    given, thr, exc, direct = mean(b.gives), mean(threshold), mean(excess), mean(b.direct)
+    wnet = c.wnet[b.r, b.actor] if len(b.r) else np.zeros(0)
+    net, positive = mean(wnet), mean((wnet > 0).astype(float))
+    count = np.bincount(inverse, minlength=m)
+    found = []
+    for i, j in enumerate(reps.tolist()):
+        tp = int(b.tp[j])
+        found.append(
+            DealBreaker(
+                OVERALL if tp < 0 else TOUCHPOINT_LEVEL,
+                t.actors[b.actor[j]],
+                t.dimensions[b.dim[j]],
+                None if tp < 0 else str(t.touchpoints[tp]),
+                int(count[i]),
+                float(count[i]) / n,
+                float(given[i]),
+                float(thr[i]),
+                float(exc[i]),
+                float(direct[i]),
+                float(given[i] - direct[i]),
+                float(net[i]),
+                float(positive[i]),
+                unique(flows[k].quote for k in examples[i] if k in flows),
+            )
+        )
+    weight = {d: float(t.weights[member].mean(axis=0)[j]) if member.any() else 0.0 for j, d in enumerate(t.dimensions)}
     found.sort(
-        key=lambda b: (b.level != TOTAL, -b.excess, -ctx.weight(b.dimension), b.actor, b.dimension, b.touchpoint or "")
+        key=lambda x: (
+            -x.respondents,
+            -x.excess,
+            -weight.get(x.dimension, 0.0),
+            x.actor,
+            x.dimension,
+            x.touchpoint or "",
+        )
     )
     return tuple(found)
 
 
-def dealbreaker_rows(found: tuple[DealBreaker, ...], focal: str) -> list[dict[str, Any]]:
+def dealbreaker_rows(found: Sequence[DealBreaker], focal: str) -> list[dict[str, Any]]:
     return [
         {
             "level": b.level,
@@ -231,12 +299,13 @@ def dealbreaker_rows(found: tuple[DealBreaker, ...], focal: str) -> list[dict[st
             "focal": b.actor == focal,
             "dimension": b.dimension,
             "touchpoint": b.touchpoint,
+            "respondents": b.respondents,
+            "share": b.share,
             "given_up": b.given_up,
             "threshold": b.threshold,
             "excess": b.excess,
             "indirect": b.indirect,
             "weighted_net": b.weighted_net,
-            "touchpoints": list(b.touchpoints),
             "quotes": list(b.quotes),
         }
         for b in found

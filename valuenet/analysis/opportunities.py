@@ -24,8 +24,8 @@ from typing import Any
 
 import networkx as nx
 
-from valuenet.analysis.base import Context, Result, dimensions_of, focal_of, scale_max_of
-from valuenet.analysis.net import net_value, resolve
+from valuenet.analysis.base import Context, Result, focal_of
+from valuenet.analysis.net import NetValue
 
 WEIGHT = "weight"
 
@@ -127,23 +127,21 @@ def _num(x: Any) -> float | None:
     return float(x) if x is not None and math.isfinite(float(x)) else None
 
 
-def underserved(
-    g: nx.MultiDiGraph,
-    context: Context | None = None,
-    good: float | None = None,
-) -> tuple[DimensionGap, ...]:
-    """Every dimension with its best actor, gap and opportunity score, highest score first."""
-    ctx = resolve(g, context)
-    level = scale_max_of(g) / 2 if good is None else good
-    nv = net_value(g, ctx)
-    dims = dimensions_of(g)
+def underserved(nv: NetValue, good: float, context: Context | None = None) -> tuple[DimensionGap, ...]:
+    """Every dimension with its best actor, gap and opportunity score, highest score first.
+
+    ``nv`` is the scope's net value (:func:`valuenet.analysis.net.net_from_cube`);
+    the weights are the context's, else the scope's mean weights.
+    """
+    weights = context.weights if context is not None else nv.weights
+    dims = list(nv.weights)
     out = []
     for d in dims:
         best = max(nv.actors.values(), key=lambda a: (a.net.get(d, 0.0), a.actor == nv.focal), default=None)
         best_net = best.net.get(d, 0.0) if best is not None else 0.0
-        w = ctx.weight(d)
+        w = weights.get(d, 0.0)
         matters = w >= 1.0 / len(dims) - 1e-12
-        gap = max(0.0, level - best_net)
+        gap = max(0.0, good - best_net)
         out.append(
             DimensionGap(
                 d,
@@ -197,7 +195,6 @@ def brokerage(g: nx.MultiDiGraph, limit: int = 10) -> tuple[Brokerage, ...]:
     return tuple(held[:limit]) + tuple(possible[:limit])
 
 
-def opportunities(g: nx.MultiDiGraph, context: Context | None = None, good: float | None = None) -> Opportunities:
-    """Underserved dimensions, structural holes and brokerage positions around the focal firm."""
-    level = scale_max_of(g) / 2 if good is None else good
-    return Opportunities(focal_of(g), level, underserved(g, context, level), structural_holes(g), brokerage(g))
+def opportunities(g: nx.MultiDiGraph, nv: NetValue, good: float) -> Opportunities:
+    """Underserved dimensions (from the scope's net value), structural holes and brokerage around the firm."""
+    return Opportunities(focal_of(g), good, underserved(nv, good), structural_holes(g), brokerage(g))

@@ -1,11 +1,20 @@
 """One call that answers every question about a goal: :func:`analyze_goal`.
 
-The CLI (``valuenet analyze``), the HTML report and the Neo4j query tests all call
-it. The scope is one respondent, one segment, or everyone. For a segment or
-everyone, the network sections describe the *mean respondent*: every
-respondent flow counts once per average respondent (see
-:func:`valuenet.analysis.base.mean_network`), weights are averaged, and
-deal-breakers are listed per respondent, since a threshold is personal.
+The CLI (``valuenet analyze``), the HTML report, the demo and the Neo4j query
+tests all call it, so every figure comes from the same engine:
+
+1. the goal's flows are read once as columns (:class:`~valuenet.analysis.table.FlowTable`),
+   from a store (``source``) or from the model in memory;
+2. every per-respondent measure is computed at once in numpy
+   (:mod:`valuenet.analysis.measures`); the ``net``, ``destruction``,
+   ``dealbreakers``, ``segments``, ``loyalty`` and ``scenarios`` sections are built
+   from them for the scope (one respondent, one segment, or everyone);
+3. the network measures (``dependency``, ``opportunities``, ``loops``,
+   ``economic``, ``metrics``) run once on the scope's network
+   (:mod:`valuenet.analysis.scope`): a respondent's own, or the mean network of a
+   segment or of everyone.
+
+Only the ``sections`` asked for are computed; the others are ``None``.
 """
 
 from __future__ import annotations
@@ -14,26 +23,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from valuenet.analysis.base import Context, Result, context_of, mean_context, mean_network, restrict
+import numpy as np
+
+from valuenet.analysis.base import Context, Result
 from valuenet.analysis.dependency import Dependency, dependency
 from valuenet.analysis.destruction import DealBreaker, Destruction, deal_breakers, dealbreaker_rows, value_destruction
 from valuenet.analysis.economic import Economic, economic_sheets
 from valuenet.analysis.loops import Loops, value_loops
-from valuenet.analysis.loyalty import Loyalty, default_features, loyalty
+from valuenet.analysis.loyalty import Loyalty, loyalty
+from valuenet.analysis.measures import Cube, cube, respondent_matrix
 from valuenet.analysis.metrics import NetworkMetrics, network_metrics
-from valuenet.analysis.net import NetValue, net_value
+from valuenet.analysis.net import NetValue, net_from_cube
 from valuenet.analysis.opportunities import Opportunities, opportunities
-from valuenet.analysis.scenarios import (
-    BreakChange,
-    Change,
-    ScenarioComparison,
-    compare_measures,
-    compare_networks,
-)
-from valuenet.analysis.segments import SegmentSummary, aggregate, measure_matrix, respondent_measures
+from valuenet.analysis.scenarios import ScenarioComparison, compare
+from valuenet.analysis.scope import scope_context, scope_graph
+from valuenet.analysis.segments import SegmentSummary, aggregate
+from valuenet.analysis.table import FlowTable
 from valuenet.errors import AnalysisError
-from valuenet.graph import goal_graph
-from valuenet.models import DEFAULT_SCENARIO, Model
+from valuenet.flowcolumns import FlowSource, ModelFlows
+from valuenet.models import DEFAULT_SCENARIO, Flow, Model
 
 SECTIONS = (
     "net",
@@ -48,6 +56,8 @@ SECTIONS = (
     "loyalty",
     "scenarios",
 )
+#: Sections that need the scope's network graph.
+NETWORK_SECTIONS = ("dependency", "opportunities", "loops", "economic", "metrics")
 RESPONDENT, SEGMENT, EVERYONE = "respondent", "segment", "all"
 #: A titled table: (title, rows).
 Table = tuple[str, list[dict[str, Any]]]
@@ -55,7 +65,10 @@ Table = tuple[str, list[dict[str, Any]]]
 
 @dataclass(frozen=True)
 class GoalAnalysis(Result):
-    """Everything the analysis says about one goal and scenario, for a respondent, a segment or everyone."""
+    """Everything the analysis says about one goal and scenario, for a respondent, a segment or everyone.
+
+    ``respondents`` is how many respondents the scope holds; a section not asked for is ``None``.
+    """
 
     model: str
     goal: str
@@ -66,74 +79,70 @@ class GoalAnalysis(Result):
     scope: str
     respondent: str | None
     segment: str | None
-    respondents: tuple[str, ...]
+    respondents: int
     context: Context
-    net: NetValue
-    destruction: Destruction
-    dealbreakers: Mapping[str, tuple[DealBreaker, ...]]
-    dependency: Dependency
-    opportunities: Opportunities
-    loops: Loops
-    economic: Economic
-    metrics: NetworkMetrics
-    segments: Mapping[str, SegmentSummary]
-    loyalty: Loyalty
-    scenarios: ScenarioComparison | None
+    net: NetValue | None = None
+    destruction: Destruction | None = None
+    dealbreakers: tuple[DealBreaker, ...] | None = None
+    dependency: Dependency | None = None
+    opportunities: Opportunities | None = None
+    loops: Loops | None = None
+    economic: Economic | None = None
+    metrics: NetworkMetrics | None = None
+    segments: Mapping[str, SegmentSummary] | None = None
+    loyalty: Loyalty | None = None
+    scenarios: ScenarioComparison | None = None
 
     def to_dict(self, sections: Sequence[str] = SECTIONS) -> dict[str, Any]:
         """The JSON document of ``docs/analysis.md``, with only the ``sections`` asked for."""
         data = super().to_dict()
-        return {k: v for k, v in data.items() if k not in SECTIONS or k in sections}
+        return {k: v for k, v in data.items() if k not in SECTIONS or (k in sections and v is not None)}
 
     def tables(self, sections: Sequence[str] = SECTIONS, *, full: bool = False) -> list[Table]:
         """Titled tables of rows for the ``sections`` asked for; ``full`` adds every segment measure."""
         out: list[Table] = []
         who = self.respondent or (f"segment {self.segment}" if self.segment else "all respondents")
         for s in sections:
-            if s == "net":
+            if s == "net" and self.net is not None:
                 out.append((f"Net perceived value per actor ({who}, {self.scenario})", self.net.rows()))
-            elif s == "destruction":
+            elif s == "destruction" and self.destruction is not None:
                 out.append((f"Where {self.focal} destroys value, largest first", self.destruction.rows()))
                 out.append(
                     (f"Touchpoints of {self.focal} (weighted net)", [t.to_dict() for t in self.destruction.touchpoints])
                 )
-            elif s == "dealbreakers":
+            elif s == "dealbreakers" and self.dealbreakers is not None:
                 out.append(
                     (
-                        "Deal-breakers: give-ups past the respondent's threshold",
-                        [
-                            {"respondent": r, **row}
-                            for r, found in self.dealbreakers.items()
-                            for row in dealbreaker_rows(found, self.focal)
-                        ],
+                        "Deal-breakers: give-ups past the respondent's threshold at one touchpoint",
+                        dealbreaker_rows(self.dealbreakers, self.focal),
                     )
                 )
-            elif s == "dependency":
+            elif s == "dependency" and self.dependency is not None:
                 out.append((f"Dependency on {self.focal} and substitutes", self.dependency.rows()))
-            elif s == "opportunities":
+            elif s == "opportunities" and self.opportunities is not None:
                 out.append(("Opportunities", self.opportunities.rows()))
-            elif s == "loops":
+            elif s == "loops" and self.loops is not None:
                 out.append(("Stakeholder importance (value loops)", self.loops.rows()))
                 out.append(("Strongest value loops", self.loops.loop_rows()))
-            elif s == "economic":
+            elif s == "economic" and self.economic is not None:
                 out.append(
                     (f"Economic net value flow per actor ({self.economic.currency or 'money'})", self.economic.rows())
                 )
                 out.append(("Economic issues", [i.to_dict() for i in self.economic.issues]))
-            elif s == "metrics":
+            elif s == "metrics" and self.metrics is not None:
                 out.append(("Network metrics", self.metrics.rows()))
-            elif s == "segments":
+            elif s == "segments" and self.segments is not None:
                 out.append(("Segments", self._segment_rows(full)))
-            elif s == "loyalty":
+            elif s == "loyalty" and self.loyalty is not None:
                 out.append(("NPS per segment", self.loyalty.rows()))
                 out.append(("Loyalty drivers", self.loyalty.driver_rows()))
             elif s == "scenarios" and self.scenarios is not None:
-                title = f"{self.scenarios.before} -> {self.scenarios.after}"
-                out.append((f"Scenario change per respondent and actor ({title})", self.scenarios.rows()))
-                out.append((f"Scenario change per segment ({title})", self.scenarios.segment_rows()))
-                out.append(
-                    (f"Deal-breakers gained or lost ({title})", [b.to_dict() for b in self.scenarios.dealbreakers])
-                )
+                c = self.scenarios
+                title = f"{c.before} -> {c.after}"
+                out.append((f"Scenario change per actor ({title}, {c.respondents} respondents)", c.rows()))
+                out.append((f"Scenario change per segment ({title})", c.segment_rows()))
+                out.append((f"Deal-breakers gained or lost ({title})", [b.to_dict() for b in c.dealbreakers]))
+                out.append((f"Economic sheets before and after ({title})", [e.to_dict() for e in c.economic]))
         return out
 
     def _segment_rows(self, full: bool) -> list[dict[str, Any]]:
@@ -149,8 +158,14 @@ class GoalAnalysis(Result):
             "firm.breach_touchpoint",
         )
         rows = []
-        for s in self.segments.values():
-            rows += [r for r in s.rows() if full or r["measure"] in key]
+        for s in (self.segments or {}).values():
+            rows += [
+                r
+                for r in s.rows()
+                if full
+                or r["measure"] in key
+                or (r["measure"].startswith("touchpoint.") and r["measure"].endswith(".destroys"))
+            ]
         return rows
 
 
@@ -166,10 +181,22 @@ def _pick_goal(model: Model, goal: str | None) -> str:
     return model.goals[0].id
 
 
-def respondents_of(model: Model, goal: str, scenario: str, segment: str | None = None) -> list[str]:
-    """Respondents with at least one flow in the goal and scenario (in model order), optionally of one segment."""
-    has = {f.respondent for f in model.flows if f.goal == goal and f.scenario == scenario and f.respondent}
-    return [r.id for r in model.respondents if r.id in has and (segment is None or r.segment == segment)]
+def _scope_rows(t: FlowTable, respondent: str | None, segment: str | None) -> tuple[str, np.ndarray]:
+    if respondent is not None:
+        t.model.respondent(respondent)
+        if respondent not in t.respondents:
+            raise AnalysisError(f"respondent {respondent!r} has no flows in goal {t.goal!r}, scenario {t.scenario!r}.")
+        return RESPONDENT, np.array([t.respondents.index(respondent)], dtype=np.int64)
+    if segment is not None:
+        rows = np.array([i for i, s in enumerate(t.segments) if s == segment], dtype=np.int64)
+        if not len(rows):
+            known = sorted({s for s in t.segments if s})
+            raise AnalysisError(
+                f"goal {t.goal!r}, scenario {t.scenario!r} has no respondents in segment {segment!r}; "
+                f"segments: {', '.join(known) or 'none'}."
+            )
+        return SEGMENT, rows
+    return EVERYONE, np.arange(t.n, dtype=np.int64)
 
 
 def analyze_goal(
@@ -180,10 +207,13 @@ def analyze_goal(
     respondent: str | None = None,
     segment: str | None = None,
     compare: str | None = None,
+    sections: Sequence[str] = SECTIONS,
+    source: FlowSource | None = None,
 ) -> GoalAnalysis:
     """Analyse a goal's network in a scenario for one respondent, one segment, or everyone (the default).
 
     ``compare`` names a second scenario to compare with (for example ``future-a``).
+    ``source`` is where the flows are read (a store); by default, ``model.flows``.
     """
     goal_id = _pick_goal(model, goal)
     scenarios = [s.id for s in model.goal(goal_id).scenarios]
@@ -192,90 +222,81 @@ def analyze_goal(
             raise AnalysisError(f"goal {goal_id!r} has no scenario {name!r}; scenarios: {', '.join(scenarios)}.")
     if respondent is not None and segment is not None:
         raise AnalysisError("name a respondent or a segment, not both.")
-    everyone = respondents_of(model, goal_id, scenario)
-    if respondent is not None:
-        model.respondent(respondent)
-        if respondent not in everyone:
-            raise AnalysisError(f"respondent {respondent!r} has no flows in goal {goal_id!r}, scenario {scenario!r}.")
-        scope, ids = RESPONDENT, [respondent]
-    elif segment is not None:
-        ids = respondents_of(model, goal_id, scenario, segment)
-        if not ids:
-            known = sorted({r.segment for r in model.respondents if r.segment and r.id in everyone})
-            raise AnalysisError(
-                f"goal {goal_id!r}, scenario {scenario!r} has no respondents in segment {segment!r}; "
-                f"segments: {', '.join(known) or 'none'}."
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        raise AnalysisError(f"unknown section(s) {', '.join(unknown)}; sections: {', '.join(SECTIONS)}.")
+    src = source if source is not None else ModelFlows(model)
+
+    def fetch(keys: Sequence[int]) -> dict[int, Flow]:
+        keys = list(dict.fromkeys(int(k) for k in keys))
+        return dict(zip(keys, src.read_flows_by_key(model.id, keys), strict=True)) if keys else {}
+
+    t = FlowTable.read(model, goal_id, scenario, src)
+    scope, rows = _scope_rows(t, respondent, segment)
+    c = cube(t)
+    one = scope == RESPONDENT or t.pseudo
+    ctx = scope_context(t, rows)
+    want = set(sections)
+    out: dict[str, Any] = {}
+    nv = net_from_cube(c, rows) if want & {"net", "opportunities"} else None
+    if "net" in want:
+        out["net"] = nv
+    if "destruction" in want:
+        out["destruction"] = value_destruction(c, fetch, rows)
+    if "dealbreakers" in want:
+        out["dealbreakers"] = deal_breakers(c, fetch, rows)
+    g = scope_graph(t, rows, fetch, whole=one) if want & set(NETWORK_SECTIONS) or compare else None
+    if g is not None:
+        if "dependency" in want:
+            out["dependency"] = dependency(g, ctx)
+        if "opportunities" in want and nv is not None:
+            out["opportunities"] = opportunities(g, nv, t.scale_max / 2)
+        if "loops" in want:
+            out["loops"] = value_loops(g)
+        if "economic" in want:
+            out["economic"] = economic_sheets(g, model.currency)
+        if "metrics" in want:
+            out["metrics"] = network_metrics(g)
+    if want & {"segments", "loyalty"} and not t.pseudo:
+        keys, x = respondent_matrix(c)
+        if "segments" in want:
+            out["segments"] = aggregate(keys, x, t.segments)
+        if "loyalty" in want:
+            people = t.people(rows)
+            out["loyalty"] = loyalty(
+                keys,
+                x[rows],
+                [p.nps for p in people],
+                [p.churned for p in people],
+                [p.segment for p in people],
+                t.actors[t.focal],
+                t.actors[t.customer],
             )
-        scope = SEGMENT
-    else:
-        scope, ids = EVERYONE, everyone
-    contexts = {r: context_of(model, r) for r in everyone}
-    graphs = {r: goal_graph(model, goal_id, scenario, r) for r in everyone}
-
-    if respondent is not None:
-        g, ctx = graphs[respondent], contexts[respondent]
-    else:
-        g = mean_network(restrict(goal_graph(model, goal_id, scenario), ids), len(ids))
-        ctx = mean_context([contexts[r] for r in ids], model.dimension_ids)
-
-    rows = [respondent_measures(graphs[r], contexts[r]) for r in everyone]
-    keys, x = measure_matrix(rows)
-    segs = [model.respondent(r).segment for r in everyone]
-    people = [model.respondent(r) for r in (ids if scope == SEGMENT else everyone)]
-    idx = [everyone.index(p.id) for p in people]
-    focal, customer = model.focal_firm().id, model.customer_of(goal_id)
-    loyal = loyalty(
-        keys,
-        x[idx],
-        [p.nps for p in people],
-        [p.churned for p in people],
-        [p.segment for p in people],
-        default_features(keys, focal, customer),
-    )
-
-    comparison = None
-    if compare is not None:
-        both = [r for r in respondents_of(model, goal_id, compare) if r in ids]
-        changes: list[Change] = []
-        breaks: list[BreakChange] = []
-        before_rows, after_rows = [], []
-        for r in both:
-            after_g = goal_graph(model, goal_id, compare, r)
-            c, b = compare_networks(graphs[r], after_g, contexts[r], r)
-            changes += c
-            breaks += b
-            before_rows.append(respondent_measures(graphs[r], contexts[r], graph_measures=False))
-            after_rows.append(respondent_measures(after_g, contexts[r], graph_measures=False))
-        per_segment = (
-            compare_measures(
-                measure_matrix(before_rows), measure_matrix(after_rows), [model.respondent(r).segment for r in both]
-            )
-            if both
-            else {}
-        )
-        comparison = ScenarioComparison(scenario, compare, tuple(both), tuple(changes), tuple(breaks), per_segment)
-
+    if compare is not None and "scenarios" in want and g is not None:
+        out["scenarios"] = _compare(model, t, c, rows, g, compare, src, fetch, one)
     return GoalAnalysis(
         model.id,
         goal_id,
         scenario,
         compare,
-        focal,
-        customer,
+        t.actors[t.focal],
+        t.actors[t.customer],
         scope,
         respondent,
         segment,
-        tuple(ids),
+        0 if t.pseudo else len(rows),
         ctx,
-        net_value(g, ctx),
-        value_destruction(g, ctx),
-        {r: deal_breakers(graphs[r], contexts[r]) for r in ids},
-        dependency(g, ctx),
-        opportunities(g, ctx),
-        value_loops(g),
-        economic_sheets(g, model.currency),
-        network_metrics(g),
-        aggregate(keys, x, segs),
-        loyal,
-        comparison,
+        **out,
     )
+
+
+def _compare(
+    model: Model, t: FlowTable, c: Cube, rows: np.ndarray, g: Any, other: str, src: FlowSource, fetch: Any, one: bool
+) -> ScenarioComparison:
+    after_t = FlowTable.read(model, t.goal, other, src)
+    ids = [t.respondents[i] for i in rows.tolist()]
+    chosen = set(ids)
+    after_rows = np.array([i for i, r in enumerate(after_t.respondents) if r in chosen], dtype=np.int64)
+    after_g = scope_graph(after_t, after_rows, fetch, whole=one)
+    sheets = (economic_sheets(g, model.currency), economic_sheets(after_g, model.currency))
+    return compare(c, cube(after_t), ids, sheets)

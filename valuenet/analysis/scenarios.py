@@ -1,25 +1,30 @@
 """Scenarios compared: what changes between, say, the current network and a designed future one.
 
-For each respondent present in both scenarios, the net value per actor and
-dimension (and weighted) before and after, and the deal-breakers that appear or
-go away. Per segment, every measure's change (after - before) is summarised like
-the segment aggregates (n, mean, median, sd, bootstrap 95% interval).
-A scenario's network holds only its own flows: a respondent who was not
-re-interviewed for the future scenario is left out of the comparison.
+A scenario ``based_on`` another holds its base's flows, less what it removes or
+changes, plus what it adds (see :func:`valuenet.models.scenario_flows`), so a
+to-be scenario lists only its changes and everyone else's value carries over.
+
+For the respondents of the scope present in both scenarios (a model without
+respondents compares its structural network): per actor and dimension (and
+weighted), the mean net value before and after, the mean change and the shares of
+respondents better and worse off; the deal-breakers that appear or go away; every
+measure's change summarised per segment (n, mean, median, sd, 95% interval); and
+each actor's economic sheet (net value flow per member and for its whole
+segment) before and after.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import networkx as nx
 import numpy as np
 
-from valuenet.analysis.base import Context, Result
-from valuenet.analysis.destruction import deal_breakers
-from valuenet.analysis.net import net_value
+from valuenet.analysis.base import Result
+from valuenet.analysis.economic import Economic
+from valuenet.analysis.measures import TOLERANCE, Cube, breach_groups, respondent_matrix
 from valuenet.analysis.segments import SegmentSummary, aggregate
 
 WEIGHTED = "weighted"
@@ -27,35 +32,49 @@ WEIGHTED = "weighted"
 
 @dataclass(frozen=True)
 class Change(Result):
-    """The change in the net value one respondent gets from one actor in one dimension (or ``weighted``)."""
+    """The change in the net value the scope's respondents get from one actor in one dimension (or ``weighted``)."""
 
-    respondent: str
     actor: str
     dimension: str
     before: float
     after: float
     change: float
+    better: float
+    worse: float
 
 
 @dataclass(frozen=True)
 class BreakChange(Result):
-    """A deal-breaker that appears (``new``) or goes away (``gone``) in the second scenario."""
+    """How many respondents gain (``new``) or lose (``gone``) a deal-breaker with an actor in a dimension."""
 
-    respondent: str
     actor: str
     dimension: str
-    status: str
+    new: int
+    gone: int
+
+
+@dataclass(frozen=True)
+class SheetChange(Result):
+    """An actor's economic net value flow before and after (per member, and for its whole segment)."""
+
+    actor: str
+    before_per_member: float | None
+    after_per_member: float | None
+    change_per_member: float
+    before_segment: float | None
+    after_segment: float | None
 
 
 @dataclass(frozen=True)
 class ScenarioComparison(Result):
-    """Changes per respondent, actor and dimension, and per segment."""
+    """What changes between two scenarios for the respondents in both, per actor, segment and economic sheet."""
 
     before: str
     after: str
-    respondents: tuple[str, ...]
+    respondents: int
     changes: tuple[Change, ...]
     dealbreakers: tuple[BreakChange, ...]
+    economic: tuple[SheetChange, ...]
     segments: Mapping[str, SegmentSummary]
 
     def rows(self) -> list[dict[str, Any]]:
@@ -70,38 +89,95 @@ class ScenarioComparison(Result):
         ]
 
 
-def compare_networks(
-    before: nx.MultiDiGraph, after: nx.MultiDiGraph, context: Context | None = None, respondent: str = ""
-) -> tuple[tuple[Change, ...], tuple[BreakChange, ...]]:
-    """Net-value changes per actor and dimension, and deal-breakers gained or lost, between two graphs."""
-    nb, na = net_value(before, context), net_value(after, context)
+def _aligned(c: Cube, k: Sequence[str], x: np.ndarray, ids: Sequence[str], keys: Sequence[str]) -> np.ndarray:
+    pos = {r: i for i, r in enumerate(c.t.respondents)}
+    rows = x[[pos[r] for r in ids]] if len(ids) else np.zeros((0, x.shape[1]))
+    col = {name: j for j, name in enumerate(k)}
+    out = np.zeros((len(ids), len(keys)))
+    for j, name in enumerate(keys):
+        if name in col:
+            out[:, j] = rows[:, col[name]]
+        elif name.startswith("touchpoint."):
+            out[:, j] = np.nan
+    return out
+
+
+def _breaches(c: Cube, ids: Sequence[str]) -> set[tuple[str, str, str]]:
+    b, _, breach = breach_groups(c)
+    chosen = set(ids)
+    t = c.t
+    return {
+        (t.respondents[r], t.actors[a], t.dimensions[d])
+        for r, a, d in zip(b.r[breach].tolist(), b.actor[breach].tolist(), b.dim[breach].tolist(), strict=True)
+        if t.respondents[r] in chosen
+    }
+
+
+def compare(
+    before: Cube, after: Cube, ids: Sequence[str], sheets: tuple[Economic, Economic] | None = None
+) -> ScenarioComparison:
+    """Compare two scenarios' cubes for the respondents ``ids`` (those of the scope found in both)."""
+    present = set(after.t.respondents)
+    both = [r for r in ids if r in present]
+    kb, mb = respondent_matrix(before)
+    ka, ma = respondent_matrix(after)
+    keys = sorted(set(kb) | set(ka))
+    xb, xa = _aligned(before, kb, mb, both, keys), _aligned(after, ka, ma, both, keys)
+    delta = xa - xb
+    n = max(len(both), 1)
     changes = []
-    for actor in sorted(set(nb.actors) | set(na.actors)):
-        b, a = nb.actors.get(actor), na.actors.get(actor)
-        dims = sorted(set(b.net if b else {}) | set(a.net if a else {}))
-        pairs = [(d, b.net.get(d, 0.0) if b else 0.0, a.net.get(d, 0.0) if a else 0.0) for d in dims]
-        pairs.append((WEIGHTED, b.weighted if b else 0.0, a.weighted if a else 0.0))
-        changes += [Change(respondent, actor, d, x, y, y - x) for d, x, y in pairs if abs(y - x) > 1e-12]
+    for j, name in enumerate(keys):
+        if not name.startswith("net."):
+            continue
+        actor, dimension = name[4:].rsplit(".", 1)
+        d = delta[:, j]
+        if np.abs(d).max(initial=0.0) <= TOLERANCE:
+            continue
+        changes.append(
+            Change(
+                actor,
+                dimension,
+                float(xb[:, j].sum() / n),
+                float(xa[:, j].sum() / n),
+                float(d.sum() / n),
+                float((d > TOLERANCE).sum() / n),
+                float((d < -TOLERANCE).sum() / n),
+            )
+        )
     changes.sort(key=lambda c: (c.dimension != WEIGHTED, -abs(c.change), c.actor, c.dimension))
-    old = {(x.actor, x.dimension) for x in deal_breakers(before, context)}
-    new = {(x.actor, x.dimension) for x in deal_breakers(after, context)}
-    breaks = [BreakChange(respondent, a, d, "new") for a, d in sorted(new - old)]
-    breaks += [BreakChange(respondent, a, d, "gone") for a, d in sorted(old - new)]
-    return tuple(changes), tuple(breaks)
+    old, new = _breaches(before, both), _breaches(after, both)
+    gained = Counter(x[1:] for x in new - old)
+    lost = Counter(x[1:] for x in old - new)
+    breaks = [BreakChange(a, d, gained[(a, d)], lost[(a, d)]) for a, d in sorted(set(gained) | set(lost))]
+    segment = dict(zip(before.t.respondents, before.t.segments, strict=True))
+    segs = [segment[r] for r in both]
+    return ScenarioComparison(
+        before.t.scenario,
+        after.t.scenario,
+        len(both),
+        tuple(changes),
+        tuple(breaks),
+        _sheet_changes(*sheets) if sheets is not None else (),
+        aggregate(keys, delta, segs) if both else {},
+    )
 
 
-def compare_measures(
-    before: tuple[Sequence[str], np.ndarray], after: tuple[Sequence[str], np.ndarray], segments: Sequence[str | None]
-) -> dict[str, SegmentSummary]:
-    """Per segment, the summary of every measure's change; rows of both matrices are the same respondents."""
-    keys = sorted(set(before[0]) | set(after[0]))
-
-    def align(k: Sequence[str], x: np.ndarray) -> np.ndarray:
-        pos = {name: j for j, name in enumerate(k)}
-        out = np.zeros((x.shape[0], len(keys)))
-        for j, name in enumerate(keys):
-            if name in pos:
-                out[:, j] = x[:, pos[name]]
-        return out
-
-    return aggregate(keys, align(*after) - align(*before), segments)
+def _sheet_changes(before: Economic, after: Economic) -> tuple[SheetChange, ...]:
+    out = []
+    for actor in sorted(set(before.sheets) | set(after.sheets)):
+        b, a = before.sheets.get(actor), after.sheets.get(actor)
+        if (b is None or not b.lines) and (a is None or not a.lines):
+            continue
+        bp = b.net_per_member if b is not None else None
+        ap = a.net_per_member if a is not None else None
+        out.append(
+            SheetChange(
+                actor,
+                bp,
+                ap,
+                (ap or 0.0) - (bp or 0.0),
+                b.net_segment if b is not None else None,
+                a.net_segment if a is not None else None,
+            )
+        )
+    return tuple(out)

@@ -20,6 +20,7 @@ from valuenet.cli._common import (
     store_option,
 )
 from valuenet.models import DEFAULT_SCENARIO
+from valuenet.store.base import read_structure
 
 
 @cli.command()
@@ -63,11 +64,20 @@ def analyze(
     if respondent and segment:
         raise click.UsageError("use --respondent or --segment, not both.")
     chosen = SECTIONS if "all" in sections else tuple(s for s in SECTIONS if s in sections)
-    with connect(store_url, database) as store:
-        model = store.read_model(model_id)
-    result = analyze_goal(model, goal, scenario=scenario, respondent=respondent, segment=segment, compare=compare)
     if "scenarios" in sections and compare is None:
         message("The scenarios section needs --compare SCENARIO.")
+    with connect(store_url, database) as store:
+        model = read_structure(store, model_id)
+        result = analyze_goal(
+            model,
+            goal,
+            scenario=scenario,
+            respondent=respondent,
+            segment=segment,
+            compare=compare,
+            sections=chosen,
+            source=store,
+        )
     if fmt == "json":
         echo_data(json.dumps(result.to_dict(chosen), ensure_ascii=False, indent=2))
         return

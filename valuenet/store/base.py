@@ -23,11 +23,12 @@ store directly):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol, runtime_checkable
 
 from valuenet.errors import NotFoundError, SchemaVersionError
+from valuenet.flowcolumns import FlowColumns
 from valuenet.models import Actor, Flow, Goal, Model, Respondent
 
 #: The kinds of item a store keeps, in the order they are written.
@@ -137,7 +138,7 @@ def takes_flow_docs(store: object) -> bool:
     return getattr(store, "takes_flow_docs", False) is True
 
 
-def read_structure(store: Store, model_id: str) -> Model:
+def read_structure(store: Store, model_id: str | None) -> Model:
     """The stored model without its flows: the store's own ``read_structure`` when it has one.
 
     Stores without it fall back to :meth:`Store.read_model`, which reads every flow first.
@@ -226,6 +227,17 @@ class Store(Protocol):
 
     def delete_model(self, model_id: str) -> bool:
         """Remove a model and everything in it; ``False`` when it was not there."""
+        ...
+
+    def read_flow_columns(self, model_id: str, goal: str, scenarios: Sequence[str]) -> FlowColumns:
+        """One goal's flows in ``scenarios`` as columns for the analysis engine (no object per flow).
+
+        Each row's ``key`` finds the whole flow again with :meth:`read_flows_by_key`.
+        """
+        ...
+
+    def read_flows_by_key(self, model_id: str, keys: Sequence[int]) -> list[Flow]:
+        """Whole flows by the ``key`` of :meth:`read_flow_columns`, in the order of ``keys``."""
         ...
 
     def close(self) -> None: ...

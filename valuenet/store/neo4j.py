@@ -16,7 +16,7 @@ idempotent upsert keyed by model and id). Progress reports committed items.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import neo4j
@@ -24,7 +24,8 @@ from neo4j.graph import Node, Relationship
 from neo4j.graph import Path as GraphPath
 
 from valuenet.errors import NotFoundError
-from valuenet.models import Model
+from valuenet.flowcolumns import FlowColumns
+from valuenet.models import Flow, Model
 from valuenet.store import neo4j_graph as graph
 from valuenet.store.base import (
     Batch,
@@ -114,6 +115,41 @@ class Neo4jStore:
         with self.connection.translated("reading from"), self.connection.session() as session:
             data = session.execute_read(work)
         return Model.model_validate(data)
+
+    def read_flow_columns(self, model_id: str, goal: str, scenarios: Sequence[str]) -> FlowColumns:
+        """One goal's flows as columns for the analysis engine (key: the flow's write order, ``ord``).
+
+        One query streams the flows' properties; the driver fetches them in pages
+        and each chunk becomes arrays before the next is read, so memory stays bounded
+        by the columns whatever the server holds.
+        """
+        cols = FlowColumns()
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            chunk: list[tuple[Any, ...]] = []
+            for r in tx.run(graph.READ_FLOW_COLUMNS, model=model_id, goal=goal, scenarios=list(scenarios)):
+                chunk.append(tuple(r.values()))
+                if len(chunk) >= 50_000:
+                    cols.add(chunk)
+                    chunk = []
+            cols.add(chunk)
+
+        with self.connection.translated("reading from"), self.connection.session() as session:
+            session.execute_read(work)
+        return cols.finish()
+
+    def read_flows_by_key(self, model_id: str, keys: Sequence[int]) -> list[Flow]:
+        """Whole flows by write order (the ``key`` of :meth:`read_flow_columns`), in the order of ``keys``."""
+        wanted = [int(k) for k in keys]
+        with self.connection.translated("reading from"), self.connection.session() as session:
+            rows = session.execute_read(
+                lambda tx: [(r["key"], r["doc"]) for r in tx.run(graph.READ_FLOWS_BY_KEY, model=model_id, keys=wanted)]
+            )
+        found = {int(k): Flow.model_validate_json(d) for k, d in rows}
+        missing = [k for k in wanted if k not in found]
+        if missing:
+            raise NotFoundError(f"the store {self.url} has no flow written at {missing[0]} in model {model_id!r}.")
+        return [found[k] for k in wanted]
 
     def query(self, text: str, params: Mapping[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
         """Run one Cypher statement in an auto-commit transaction; its columns and rows as plain values."""

@@ -389,7 +389,8 @@ READ_FLOW_COLUMNS = """
 MATCH (n:Flow {model: $model, goal: $goal}) WHERE n.scenario IN $scenarios
 RETURN n.ord AS key, n.scenario AS scenario, n.respondent AS respondent, n.source AS source,
        n.target AS target, n.dimension AS dimension, n.magnitude AS magnitude, n.money AS money,
-       n.occurrences AS occurrences, n.touchpoint AS touchpoint, n.stage AS stage, n.responsible AS responsible
+       n.occurrences AS occurrences, n.touchpoint AS touchpoint, n.stage AS stage, n.responsible AS responsible,
+       n.quote IS NOT NULL AS quoted
 """
 
 READ_FLOWS_BY_KEY = """

@@ -33,7 +33,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from valuenet.errors import NotFoundError, StoreError
-from valuenet.models import Actor, Flow, Goal, Model, Respondent
+from valuenet.flowcolumns import FlowColumns
+from valuenet.models import DEFAULT_SCENARIO, Actor, Flow, Goal, Model, Respondent
 from valuenet.store.base import (
     Batch,
     Counts,
@@ -51,6 +52,19 @@ from valuenet.store.base import (
 CACHE_KIB = 32 * 1024
 
 SCHEMA_VERSION = 1
+
+#: Rows fetched at a time when reading flows as columns.
+_CHUNK = 50_000
+#: One goal's flows as the analysis engine's columns (``valuenet.flowcolumns.COLUMNS``), fields read in SQL.
+#: ``"quote":`` can only occur in a document as the key itself (inside a string its quotes are escaped).
+_FLOW_COLUMNS = """
+SELECT rowid, coalesce(json_extract(doc, '$.scenario'), ?), respondent,
+       json_extract(doc, '$.source'), json_extract(doc, '$.target'), json_extract(doc, '$.dimension'),
+       json_extract(doc, '$.magnitude'), json_extract(doc, '$.money'), json_extract(doc, '$.occurrences'),
+       json_extract(doc, '$.touchpoint'), json_extract(doc, '$.stage'), json_extract(doc, '$.responsible'),
+       instr(doc, '"quote":') > 0
+FROM flows WHERE model=? AND goal=? ORDER BY rowid
+"""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -196,6 +210,35 @@ class SQLiteStore:
                 for (d,) in self._db.execute(f"SELECT doc FROM {table} WHERE model=? ORDER BY rowid", (model_id,))
             ]
         return Model.model_validate(data)
+
+    def read_flow_columns(self, model_id: str, goal: str, scenarios: Sequence[str]) -> FlowColumns:
+        """One goal's flows as columns for the analysis engine, read in chunks (key: the row id).
+
+        SQLite pulls the fields out of each JSON document, so no Python object is
+        built per flow. Flows of other scenarios than ``scenarios`` are left out.
+        """
+        wanted = set(scenarios)
+        cols = FlowColumns()
+        cur = self._db.execute(_FLOW_COLUMNS, (DEFAULT_SCENARIO, model_id, goal))
+        while rows := cur.fetchmany(_CHUNK):
+            cols.add([r for r in rows if r[1] in wanted])
+        return cols.finish()
+
+    def read_flows_by_key(self, model_id: str, keys: Sequence[int]) -> list[Flow]:
+        """Whole flows by row id (the ``key`` of :meth:`read_flow_columns`), in the order of ``keys``."""
+        found: dict[int, Flow] = {}
+        wanted = [int(k) for k in keys]
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            for key, doc in self._db.execute(
+                f"SELECT rowid, doc FROM flows WHERE model=? AND rowid IN ({marks})", (model_id, *part)
+            ):
+                found[int(key)] = Flow.model_validate_json(doc)
+        missing = [k for k in wanted if k not in found]
+        if missing:
+            raise NotFoundError(f"the store {self.url} has no flow at row {missing[0]} of model {model_id!r}.")
+        return [found[k] for k in wanted]
 
     # -- writing ---------------------------------------------------------------------------
     def write(

@@ -20,13 +20,32 @@ from pathlib import Path
 from typing import Any
 
 from valuenet.files import make_folder, write_text
+from valuenet.flowcolumns import FlowSource
 from valuenet.models import DEFAULT_SCENARIO, Model
 from valuenet.views.data import ViewSpec, build_view
 from valuenet.views.render import _environment, page_parts
 
 #: Rows shown per table; the report says how many more there are.
 MAX_ROWS = 40
-_SEGMENT_MEASURES = ("firm.attributed", "firm.share", "destruction.total", "dependency.at_risk.weighted", "firm.breach")
+_SEGMENT_MEASURES = (
+    "firm.attributed",
+    "firm.share",
+    "firm.destroys",
+    "destruction.total",
+    "dependency.at_risk.weighted",
+    "firm.breach",
+)
+#: What the report computes (its network view is drawn separately).
+REPORT_SECTIONS = (
+    "net",
+    "destruction",
+    "dealbreakers",
+    "dependency",
+    "opportunities",
+    "segments",
+    "loyalty",
+    "scenarios",
+)
 
 
 @dataclass(frozen=True)
@@ -103,25 +122,26 @@ def _segment_pivot(segments: Mapping[str, Any]) -> dict[str, Any]:
     for seg in names:
         for r in segments[seg].rows():
             if r["measure"] in _SEGMENT_MEASURES:
-                by_measure.setdefault(r["measure"], {})[seg] = (
-                    f"{r['mean']:.2f} [{r['ci_low']:.2f}, {r['ci_high']:.2f}] n={r['n']}"
-                )
+                interval = "" if r["ci_low"] is None else f" [{r['ci_low']:.2f}, {r['ci_high']:.2f}]"
+                mean = "–" if r["mean"] is None else f"{r['mean']:.2f}"
+                by_measure.setdefault(r["measure"], {})[seg] = f"{mean}{interval} n={r['n']}"
     for measure in _SEGMENT_MEASURES:
         if measure in by_measure:
             rows.append({"measure": measure, **{s: by_measure[measure].get(s, "–") for s in names}})
     return _table("Segments compared (mean [95% interval] n)", rows)
 
 
-def build_report(model: Model, spec: ReportSpec) -> dict[str, Any]:
-    """Everything the report page shows, as template data (the analysis runs here)."""
+def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = None) -> dict[str, Any]:
+    """Everything the report page shows, as template data (the analysis runs here, on ``source``'s flows)."""
     from valuenet.analysis.report import analyze_goal
 
     goal = spec.goal or (model.goals[0].id if len(model.goals) == 1 else None)
     scenarios = [s.id for s in model.goal(goal).scenarios] if goal else []
     compare = spec.compare or next((s for s in scenarios if s != spec.scenario), None)
-    result = analyze_goal(model, goal, scenario=spec.scenario, compare=compare)
+    result = analyze_goal(model, goal, scenario=spec.scenario, compare=compare, sections=REPORT_SECTIONS, source=source)
+    assert result.net is not None and result.destruction is not None and result.segments is not None
     names = {a.id: a.name for a in model.actors}
-    view = build_view(model, ViewSpec(goal=result.goal, scenario=spec.scenario, color_by="impact"))
+    view = build_view(model, ViewSpec(goal=result.goal, scenario=spec.scenario, color_by="impact"), source)
 
     ranked = sorted(result.net.actors.values(), key=lambda a: (a.rank, a.actor))
     dims = [d for d in model.dimension_ids if any(d in a.net for a in ranked)]
@@ -145,7 +165,8 @@ def build_report(model: Model, spec: ReportSpec) -> dict[str, Any]:
             "gives": i.gives,
             "weighted": i.weighted,
             "quotes": list(i.quotes[:4]),
-            "more": max(0, len(i.quotes) - 4),
+            "respondents": i.respondents,
+            "share": i.share,
         }
         for i in result.destruction.items
     ]
@@ -159,7 +180,7 @@ def build_report(model: Model, spec: ReportSpec) -> dict[str, Any]:
             "–" if result.net.focal_share is None else f"{result.net.focal_share:.0%}",
         ),
         ("Value it destroys (weighted)", f"{result.destruction.total_weighted:.2f}"),
-        ("Respondents", str(len(result.respondents))),
+        ("Respondents", str(result.respondents)),
     ]
     return {
         "model": model,
@@ -177,11 +198,11 @@ def build_report(model: Model, spec: ReportSpec) -> dict[str, Any]:
 
 
 def _concise(title: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Deal-breakers as a strategist reads them: one row per respondent, actor and dimension, with the quotes."""
+    """Deal-breakers as a strategist reads them: who breaks where, how many respondents, with the quotes."""
     if not title.startswith("Deal-breakers"):
         return rows
-    keep = ("respondent", "actor", "dimension", "given_up", "threshold", "excess", "touchpoints", "quotes")
-    return [{k: r.get(k) for k in keep} for r in rows if r.get("level") == "total"]
+    keep = ("actor", "dimension", "touchpoint", "respondents", "share", "given_up", "threshold", "excess", "quotes")
+    return [{k: r.get(k) for k in keep} for r in rows]
 
 
 def _named(row: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
@@ -211,17 +232,17 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def render_report(model: Model, spec: ReportSpec) -> str:
-    """The report page as HTML text."""
+def render_report(model: Model, spec: ReportSpec, source: FlowSource | None = None) -> str:
+    """The report page as HTML text (flows read from ``source``, by default the model's own)."""
     env = _environment()
     env.filters["cell"] = cell
-    html: str = env.get_template("report.html.j2").render(**build_report(model, spec))
+    html: str = env.get_template("report.html.j2").render(**build_report(model, spec, source))
     return html
 
 
-def write_report(model: Model, spec: ReportSpec, folder: str | Path) -> Path:
+def write_report(model: Model, spec: ReportSpec, folder: str | Path, source: FlowSource | None = None) -> Path:
     """Write the report to ``folder/index.html`` (one self-contained UTF-8 file) and return its path.
 
     The folder is created when it does not exist.
     """
-    return write_text(make_folder(folder) / "index.html", render_report(model, spec))
+    return write_text(make_folder(folder) / "index.html", render_report(model, spec, source))

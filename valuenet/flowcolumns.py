@@ -1,0 +1,163 @@
+"""Flows as columns: what a store hands the analysis engine, without a pydantic object per flow.
+
+A :class:`FlowSource` (each store, or :class:`ModelFlows` for a model in memory)
+returns one goal's flows in some scenarios as :class:`FlowColumns`: integer codes
+for the string columns, each with its vocabulary, and float arrays for the
+numbers. Each row keeps ``key``, the flow's place in its source (the index into
+``Model.flows``, the SQLite row id, the Neo4j write order), so that the few flows
+a report quotes can be fetched whole afterwards with ``read_flows_by_key``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from valuenet.models import Flow, Model
+
+#: The columns a store hands over, in this order, one tuple per flow.
+COLUMNS = (
+    "key",
+    "scenario",
+    "respondent",
+    "source",
+    "target",
+    "dimension",
+    "magnitude",
+    "money",
+    "occurrences",
+    "touchpoint",
+    "stage",
+    "responsible",
+    "quoted",
+)
+#: Coded (string) columns; ``None`` is coded -1.
+CODED = ("scenario", "respondent", "source", "target", "dimension", "touchpoint", "stage", "responsible")
+NONE = -1
+
+
+class FlowSource(Protocol):
+    """Where the engine reads flows: a store, or a model in memory (:class:`ModelFlows`)."""
+
+    def read_flow_columns(self, model_id: str, goal: str, scenarios: Sequence[str]) -> FlowColumns:
+        """The flows of one goal in the given scenarios, as columns."""
+        ...
+
+    def read_flows_by_key(self, model_id: str, keys: Sequence[int]) -> list[Flow]:
+        """Whole flows by their ``key`` column, in the order of ``keys``."""
+        ...
+
+
+@dataclass
+class Vocab:
+    """String values and their integer codes, in first-seen order."""
+
+    codes: dict[str | None, int] = field(default_factory=lambda: {None: NONE})
+
+    def code(self, values: Sequence[str | None]) -> np.ndarray:
+        """The codes of ``values``, new values coded in first-seen order (None is -1)."""
+        codes = self.codes
+        for v in dict.fromkeys(values):
+            if v not in codes:
+                codes[v] = len(codes) - 1
+        return np.fromiter(map(codes.__getitem__, values), dtype=np.int64, count=len(values))
+
+    @property
+    def values(self) -> list[str]:
+        return [v for v in self.codes if v is not None]
+
+
+class FlowColumns:
+    """Flows as columns: integer codes for the string columns (with their vocabularies), floats for numbers.
+
+    Build one chunk by chunk with :meth:`add` (bounded memory: each chunk becomes
+    arrays before the next is read), then call :meth:`finish`.
+    """
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, Vocab] = {c: Vocab() for c in CODED}
+        self._parts: dict[str, list[np.ndarray]] = {c: [] for c in COLUMNS}
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def add(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Append a chunk of rows, each a tuple in :data:`COLUMNS` order."""
+        if not rows:
+            return
+        cols = list(zip(*rows, strict=True))
+        for name, values in zip(COLUMNS, cols, strict=True):
+            if name in self.vocab:
+                arr = self.vocab[name].code(values)
+            elif name == "key":
+                arr = np.fromiter(values, dtype=np.int64, count=len(values))
+            elif name == "quoted":
+                arr = np.fromiter(map(bool, values), dtype=bool, count=len(values))
+            else:
+                arr = np.array(values, dtype=float)  # None becomes NaN
+            self._parts[name].append(arr)
+
+    def finish(self) -> FlowColumns:
+        for name, parts in self._parts.items():
+            dtype = float if name in ("magnitude", "money", "occurrences") else bool if name == "quoted" else np.int64
+            self.arrays[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+        occ = self.arrays["occurrences"]
+        occ[np.isnan(occ)] = 1.0
+        self._parts = {c: [] for c in COLUMNS}
+        return self
+
+    def __len__(self) -> int:
+        return len(self.arrays.get("key", ()))
+
+    @classmethod
+    def from_flows(cls, flows: Iterable[tuple[int, Flow]], chunk: int = 50_000) -> FlowColumns:
+        """Columns of ``(key, flow)`` pairs."""
+        out = cls()
+        rows: list[tuple[Any, ...]] = []
+        for key, f in flows:
+            rows.append(
+                (
+                    key,
+                    f.scenario,
+                    f.respondent,
+                    f.source,
+                    f.target,
+                    f.dimension,
+                    f.magnitude,
+                    f.money,
+                    f.occurrences,
+                    f.touchpoint,
+                    f.stage,
+                    f.responsible,
+                    f.quote is not None,
+                )
+            )
+            if len(rows) >= chunk:
+                out.add(rows)
+                rows = []
+        out.add(rows)
+        return out.finish()
+
+    def recode(self, name: str, values: Sequence[str]) -> np.ndarray:
+        """Column ``name`` coded against ``values`` (their positions; -1 for None or a value not among them)."""
+        pos = {v: i for i, v in enumerate(values)}
+        table = np.array([pos.get(v, NONE) for v in self.vocab[name].values] + [NONE], dtype=np.int64)
+        coded: np.ndarray = table[self.arrays[name]]  # -1 indexes the trailing NONE
+        return coded
+
+
+class ModelFlows:
+    """A model in memory as a :class:`FlowSource`: ``key`` is the index into ``model.flows``."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+
+    def read_flow_columns(self, model_id: str, goal: str, scenarios: Sequence[str]) -> FlowColumns:
+        wanted = set(scenarios)
+        return FlowColumns.from_flows(
+            (i, f) for i, f in enumerate(self.model.flows) if f.goal == goal and f.scenario in wanted
+        )
+
+    def read_flows_by_key(self, model_id: str, keys: Sequence[int]) -> list[Flow]:
+        return [self.model.flows[int(k)] for k in keys]
