@@ -8,6 +8,7 @@ import click
 
 from valuenet.cli import cli
 from valuenet.cli._common import connect, database_option, message, model_option, store_option
+from valuenet.store.base import read_structure
 
 
 @cli.command()
@@ -49,17 +50,17 @@ def view(
     from valuenet.views import ViewSpec, write_model_view
 
     with connect(store_url, database) as store:
-        model = store.read_model(model_id)
-    spec = ViewSpec(
-        goal=goal,
-        scenario=scenario,
-        respondent=respondent,
-        segment=segment,
-        firm=firm,
-        compare=compare,
-        color_by=color_by,
-    )
-    path = write_model_view(model, spec, output)
+        model = read_structure(store, model_id)
+        spec = ViewSpec(
+            goal=goal,
+            scenario=scenario,
+            respondent=respondent,
+            segment=segment,
+            firm=firm,
+            compare=compare,
+            color_by=color_by,
+        )
+        path = write_model_view(model, spec, output, store)
     message(f"Wrote {path}. Open it in a browser; it needs no network.")
 
 
@@ -90,6 +91,6 @@ def report(
     from valuenet.views.report import ReportSpec, write_report
 
     with connect(store_url, database) as store:
-        model = store.read_model(model_id)
-    path = write_report(model, ReportSpec(goal=goal, scenario=scenario, compare=compare), Path(output))
+        model = read_structure(store, model_id)
+        path = write_report(model, ReportSpec(goal=goal, scenario=scenario, compare=compare), Path(output), store)
     message(f"Wrote {path}. Open it in a browser; it needs no network.")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from valuenet.files import make_folder
+from valuenet.flowcolumns import FlowSource
 from valuenet.views.data import COLOR_MODES, ViewData, ViewEdge, ViewNode, ViewSpec, build_view
 
 if TYPE_CHECKING:
@@ -34,9 +35,12 @@ def write_view(view: ViewData, path: str | Path) -> Path:
     return _write(view, path)
 
 
-def write_model_view(model: Model, spec: ViewSpec, path: str | Path) -> Path:
-    """Build the view ``spec`` asks for and write it to ``path``: the one call behind ``valuenet view``."""
-    return write_view(build_view(model, spec), path)
+def write_model_view(model: Model, spec: ViewSpec, path: str | Path, source: FlowSource | None = None) -> Path:
+    """Build the view ``spec`` asks for and write it to ``path``: the one call behind ``valuenet view``.
+
+    ``source`` is where the flows are read (a store); by default the model's own flows.
+    """
+    return write_view(build_view(model, spec, source), path)
 
 
 def write_example_outputs(model: Model, folder: str | Path) -> dict[str, Path]:

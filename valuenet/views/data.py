@@ -1,4 +1,4 @@
-"""What a network view shows, worked out from a model's goal graphs.
+"""What a network view shows, worked out from a goal's flows read as columns (the analysis engine's table).
 
 :func:`build_view` turns a model and a :class:`ViewSpec` into :class:`ViewData`:
 plain nodes and edges with the numbers a strategist reads in the side panel.
@@ -25,29 +25,16 @@ they give up more. Edges between two other actors are *neutral* here.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
+import numpy as np
 
+from valuenet.analysis.table import FlowTable
 from valuenet.errors import ViewError
-from valuenet.graph import (
-    CUSTOMER,
-    DIMENSION,
-    FOCAL,
-    MAGNITUDE,
-    MONEY,
-    OCCURRENCES,
-    QUOTE,
-    RESPONDENT,
-    RESPONSIBLE,
-    STAGE,
-    TOUCHPOINT,
-    flows_of,
-    goal_graph,
-)
-from valuenet.models import DEFAULT_SCENARIO, Model
+from valuenet.flowcolumns import FlowSource, ModelFlows
+from valuenet.models import DEFAULT_SCENARIO, Flow, Model
 
 COLOR_MODES = ("dimension", "impact", "change")
 IMPACTS = ("adds", "destroys", "neutral")
@@ -152,67 +139,113 @@ class ViewData:
 # -- aggregation ------------------------------------------------------------------------------
 
 _Key = tuple[str, str, str, bool]
+#: Fetches whole flows by key (the analysis engine's flow source).
+Fetch = Callable[[Sequence[int]], Mapping[int, Flow]]
 
 
 @dataclass
 class _Acc:
-    magnitude: dict[str | None, float] = field(default_factory=lambda: defaultdict(float))
-    money: dict[str | None, float] = field(default_factory=lambda: defaultdict(float))
-    touchpoints: dict[str, None] = field(default_factory=dict)
-    stages: dict[str, None] = field(default_factory=dict)
-    responsible: dict[str, None] = field(default_factory=dict)
-    quotes: dict[tuple[str, str, str], None] = field(default_factory=dict)
-    respondents: set[str] = field(default_factory=set)
-    flows: int = 0
+    """The flows of one edge, summarised; ``people`` are the model positions of the respondents behind them."""
 
-    def add(self, data: dict[str, Any]) -> None:
-        who = data[RESPONDENT]
-        self.flows += 1
-        if who is not None:
-            self.respondents.add(who)
-        if data[MAGNITUDE] is not None:
-            self.magnitude[who] += float(data[MAGNITUDE])
-        if data[MONEY] is not None:
-            self.money[who] += float(data[MONEY]) * float(data[OCCURRENCES])
-        for attr, seen in ((TOUCHPOINT, self.touchpoints), (STAGE, self.stages), (RESPONSIBLE, self.responsible)):
-            if data[attr]:
-                seen[data[attr]] = None
-        if data[QUOTE]:
-            self.quotes[(data[QUOTE], who or "", data[TOUCHPOINT] or "")] = None
-
-    @staticmethod
-    def _mean(per_respondent: dict[str | None, float]) -> float | None:
-        return sum(per_respondent.values()) / len(per_respondent) if per_respondent else None
+    value: float | None
+    money: float | None
+    n: int
+    touchpoints: list[str]
+    stages: list[str]
+    responsible: list[str]
+    quotes: list[dict[str, str]]
+    more_quotes: int
+    flows: int
+    people: np.ndarray
 
 
-def aggregate(g: nx.MultiDiGraph, members: set[str] | None = None) -> dict[_Key, _Acc]:
-    """Group a goal graph's flows by (source, target, dimension, structural), keeping ``members``' flows only."""
-    groups: dict[_Key, _Acc] = {}
-    for u, v, data in g.edges(data=True):
-        who = data[RESPONDENT]
-        if members is not None and who is not None and who not in members:
-            continue
-        key = (u, v, data[DIMENSION], who is None)
-        groups.setdefault(key, _Acc()).add(data)
-    return groups
+def _in_order(group: np.ndarray, code: np.ndarray, names: Sequence[str], m: int) -> list[list[str]]:
+    """Per group, the distinct names of ``code`` (>= 0) in first-seen order."""
+    out: list[list[str]] = [[] for _ in range(m)]
+    ok = code >= 0
+    pairs, first = np.unique(group[ok] * (len(names) + 1) + code[ok], return_index=True)
+    for p in pairs[np.argsort(first, kind="stable")].tolist():
+        out[p // (len(names) + 1)].append(names[p % (len(names) + 1)])
+    return out
+
+
+def _distinct(group: np.ndarray, who: np.ndarray, m: int) -> np.ndarray:
+    """Per group, how many distinct values ``who`` takes."""
+    pairs = np.unique(group * (int(who.max(initial=0)) + 2) + who + 1)
+    out: np.ndarray = np.bincount(pairs // (int(who.max(initial=0)) + 2), minlength=m)
+    return out
+
+
+def aggregate(t: FlowTable, rows: np.ndarray, fetch: Fetch) -> dict[_Key, _Acc]:
+    """Group the table's ``rows`` (a mask) by (source, target, dimension, structural), one :class:`_Acc` each."""
+    n_a, n_d = len(t.actors), len(t.dimensions)
+    structural = t.resp[rows] < 0
+    code = ((t.src[rows] * n_a + t.dst[rows]) * n_d + t.dim[rows]) * 2 + structural
+    groups, inverse = np.unique(code, return_inverse=True)
+    m = len(groups)
+    resp, mag, money = t.resp[rows], t.mag[rows], t.money[rows] * t.occ[rows]
+    has_mag, has_money = ~np.isnan(mag), ~np.isnan(money)
+    mag_sum = np.bincount(inverse[has_mag], weights=mag[has_mag], minlength=m)
+    money_sum = np.bincount(inverse[has_money], weights=money[has_money], minlength=m)
+    mag_n = _distinct(inverse[has_mag], resp[has_mag], m)
+    money_n = _distinct(inverse[has_money], resp[has_money], m)
+    people_n = _distinct(inverse[resp >= 0], resp[resp >= 0], m)
+    tps = _in_order(inverse, t.tp[rows], t.touchpoints, m)
+    stages = _in_order(inverse, t.stage[rows], t.stages, m)
+    blamed = _in_order(inverse, t.blame[rows], t.actors, m)
+    quoted = t.quoted[rows]
+    order = np.argsort(inverse[quoted], kind="stable")
+    q_group, q_key = inverse[quoted][order], t.key[rows][quoted][order]
+    starts = np.searchsorted(q_group, np.arange(m))
+    ends = np.searchsorted(q_group, np.arange(m), side="right")
+    shown = [q_key[s : min(e, s + MAX_QUOTES)].tolist() for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    flows = fetch([k for keys in shown for k in keys])
+    index = {r: i for i, r in enumerate(r.id for r in t.model.respondents)}
+    position = np.array([index.get(r, -1) for r in t.respondents] + [-1], dtype=np.int64)
+    person = position[resp]
+    counts = np.bincount(inverse, minlength=m)
+    order_all = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order_all], np.arange(m + 1))
+    out: dict[_Key, _Acc] = {}
+    for i, c in enumerate(groups.tolist()):
+        rest, is_structural = divmod(c, 2)
+        rest, dim = divmod(rest, n_d)
+        src, dst = divmod(rest, n_a)
+        quotes: dict[tuple[str, str, str], None] = {}
+        for k in shown[i]:
+            f = flows[k]
+            quotes[(str(f.quote), f.respondent or "", f.touchpoint or "")] = None
+        members = person[order_all[bounds[i] : bounds[i + 1]]]
+        out[(t.actors[src], t.actors[dst], t.dimensions[dim], bool(is_structural))] = _Acc(
+            float(mag_sum[i] / mag_n[i]) if mag_n[i] else None,
+            float(money_sum[i] / money_n[i]) if money_n[i] else None,
+            int(people_n[i]),
+            tps[i],
+            stages[i],
+            blamed[i],
+            [{"text": q, "respondent": r, "touchpoint": tp} for q, r, tp in quotes],
+            max(0, int(ends[i] - starts[i]) - len(shown[i])),
+            int(counts[i]),
+            np.unique(members[members >= 0]),
+        )
+    return out
 
 
 def _edge(edge_id: str, key: _Key, acc: _Acc) -> ViewEdge:
-    quotes = [{"text": t, "respondent": r, "touchpoint": tp} for t, r, tp in acc.quotes]
     return ViewEdge(
         id=edge_id,
         source=key[0],
         target=key[1],
         dimension=key[2],
         structural=key[3],
-        value=acc._mean(acc.magnitude),
-        money=acc._mean(acc.money),
-        n=len(acc.respondents),
-        touchpoints=list(acc.touchpoints),
-        stages=list(acc.stages),
-        responsible=list(acc.responsible),
-        quotes=quotes[:MAX_QUOTES],
-        more_quotes=max(0, len(quotes) - MAX_QUOTES),
+        value=acc.value,
+        money=acc.money,
+        n=acc.n,
+        touchpoints=acc.touchpoints,
+        stages=acc.stages,
+        responsible=acc.responsible,
+        quotes=acc.quotes,
+        more_quotes=acc.more_quotes,
         flows=acc.flows,
     )
 
@@ -279,19 +312,29 @@ def _members(model: Model, spec: ViewSpec) -> tuple[set[str] | None, str, str]:
     return None, "all", f"All respondents ({len(model.respondents)}), mean values"
 
 
-def _in_both(
-    model: Model, goal: str, spec: ViewSpec, members: set[str] | None, scope: str
-) -> tuple[set[str] | None, str]:
+def _rows(t: FlowTable, members: set[str] | None, respondent: str | None) -> np.ndarray:
+    """The table rows a view shows: one respondent's flows, or the members' (everyone's), plus structural ones."""
+    structural = t.resp < 0
+    if t.pseudo:
+        return structural
+    if respondent is not None:
+        keep = np.array([r == respondent for r in t.respondents] + [False])
+    elif members is not None:
+        keep = np.array([r in members for r in t.respondents] + [False])
+    else:
+        keep = np.ones(t.n + 1, dtype=bool)
+        keep[-1] = False
+    out: np.ndarray = structural | keep[t.resp]
+    return out
+
+
+def _in_both(before: FlowTable, after: FlowTable, members: set[str] | None, scope: str) -> tuple[set[str] | None, str]:
     """For a comparison, the respondents with flows in both scenarios, so a change is never a missing interview.
 
     A respondent's inherited flows count (``based_on``): one not re-interviewed for a
     derived scenario is compared too.
     """
-
-    def reported(scenario: str) -> set[str]:
-        return {f.respondent for f in flows_of(model, goal, scenario) if f.respondent}
-
-    both = reported(spec.scenario) & reported(spec.compare or spec.scenario)
+    both = set(before.respondents) & set(after.respondents) if not (before.pseudo or after.pseudo) else set()
     if members is not None:
         both &= members
     if not both:
@@ -299,11 +342,14 @@ def _in_both(
     return both, f"{scope.split(':')[0].split(' (')[0]}: {len(both)} respondents in both scenarios, mean values"
 
 
-def build_view(model: Model, spec: ViewSpec) -> ViewData:
+def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -> ViewData:
     """The nodes and edges of the view ``spec`` asks for, with their numbers.
 
-    Raises :class:`~valuenet.errors.ViewError` (or :class:`~valuenet.errors.ModelError`
-    for an unknown goal or respondent) when the spec does not fit the model.
+    The flows are read as columns from ``source`` (a store; by default the model's
+    own flows), the same way the analysis reads them, so a view of a large study
+    never builds an object per flow. Raises :class:`~valuenet.errors.ViewError` (or
+    :class:`~valuenet.errors.ModelError` for an unknown goal or respondent) when the
+    spec does not fit the model.
     """
     goal = _pick_goal(model, spec.goal)
     _check_scenario(model, goal, spec.scenario)
@@ -314,24 +360,31 @@ def build_view(model: Model, spec: ViewSpec) -> ViewData:
         modes = COLOR_MODES if spec.compare else COLOR_MODES[:2]
         raise ViewError(f"cannot colour flows by {color_by!r}; choose {', '.join(modes)}.")
     members, kind, scope = _members(model, spec)
-    if spec.compare and spec.respondent is None:
-        members, scope = _in_both(model, goal, spec, members, scope)
+    src = source if source is not None else ModelFlows(model)
 
-    after_g = goal_graph(model, goal, spec.compare or spec.scenario, spec.respondent)
-    after = aggregate(after_g, members)
+    def fetch(keys: Sequence[int]) -> dict[int, Flow]:
+        keys = list(dict.fromkeys(int(k) for k in keys))
+        return dict(zip(keys, src.read_flows_by_key(model.id, keys), strict=True)) if keys else {}
+
+    after_t = FlowTable.read(model, goal, spec.compare or spec.scenario, src)
+    before_t = FlowTable.read(model, goal, spec.scenario, src) if spec.compare else None
+    if before_t is not None and spec.respondent is None:
+        members, scope = _in_both(before_t, after_t, members, scope)
+    after = aggregate(after_t, _rows(after_t, members, spec.respondent), fetch)
     before: dict[_Key, _Acc] = {}
-    if spec.compare:
-        before = aggregate(goal_graph(model, goal, spec.scenario, spec.respondent), members)
-    customer, focal = after_g.graph[CUSTOMER], after_g.graph[FOCAL]
+    if before_t is not None:
+        before = aggregate(before_t, _rows(before_t, members, spec.respondent), fetch)
+    focal = after_t.actors[after_t.focal]
+    customer = model.customer_of(goal, model.respondent(spec.respondent) if spec.respondent else None)
 
     edges: list[ViewEdge] = []
-    who: dict[str, set[str]] = {}
+    who: dict[str, np.ndarray] = {}
     for i, key in enumerate(sorted(set(after) | set(before))):
         acc = after[key] if key in after else before[key]
         edge = _edge(f"e{i}", key, acc)
-        who[edge.id] = acc.respondents
+        who[edge.id] = acc.people
         if spec.compare:
-            old = before[key]._mean(before[key].magnitude) if key in before else None
+            old = before[key].value if key in before else None
             edge.before = old
             edge.change = "added" if key not in before else "removed" if key not in after else _change(old, edge.value)
         edges.append(edge)
@@ -341,8 +394,8 @@ def build_view(model: Model, spec: ViewSpec) -> ViewData:
     _impacts([e for e in edges if e.change != "removed"], customer)
     _impacts([e for e in edges if e.change == "removed"], customer)
 
-    covered = set().union(*(acc.respondents for acc in after.values())) if after else set()
-    nodes = _nodes(model, edges, who, customer, focal, bool(spec.compare), len(covered))
+    covered = len(np.unique(np.concatenate([acc.people for acc in after.values()]))) if after else 0
+    nodes = _nodes(model, edges, who, customer, focal, bool(spec.compare), covered)
     goal_obj = model.goal(goal)
     scen = f"scenario {spec.scenario}" + (f" compared with {spec.compare}" if spec.compare else "")
     if spec.firm:
@@ -363,14 +416,14 @@ def build_view(model: Model, spec: ViewSpec) -> ViewData:
         kinds=[k for k in model.kind_ids if any(n.kind == k for n in nodes)],
         scale_max=model.scale.max,
         currency=model.currency,
-        respondents=len(covered),
+        respondents=covered,
         nodes=nodes,
         edges=edges,
     )
 
 
 def _nodes(
-    model: Model, edges: list[ViewEdge], who: dict[str, set[str]], customer: str, focal: str, diff: bool, people: int
+    model: Model, edges: list[ViewEdge], who: dict[str, np.ndarray], customer: str, focal: str, diff: bool, people: int
 ) -> list[ViewNode]:
     """The actors the edges touch (plus customer and focal firm), with the customer's gets and gives per actor.
 
@@ -390,10 +443,10 @@ def _nodes(
         seen = changes.get(a.id, set())
         change = (next(iter(seen)) if len(seen) == 1 and role == "" else "same") if diff else None
         nodes[a.id] = ViewNode(id=a.id, name=a.name, kind=a.kind, role=role, description=a.description, change=change)
-    reached: dict[str, set[str]] = defaultdict(set)
+    reached: dict[str, list[np.ndarray]] = defaultdict(list)
     for e in edges:
         for end in (e.source, e.target):
-            reached[end] |= who.get(e.id, set())
+            reached[end].append(who.get(e.id, np.zeros(0, dtype=np.int64)))
         if e.change == "removed" or e.value is None or customer not in (e.source, e.target):
             continue
         other = e.source if e.target == customer else e.target
@@ -403,5 +456,5 @@ def _nodes(
             totals: dict[str, float] = getattr(node, side)
             totals[e.dimension] = totals.get(e.dimension, 0.0) + share
     for node_id, node in nodes.items():
-        node.n = len(reached[node_id])
+        node.n = len(np.unique(np.concatenate(reached[node_id]))) if reached[node_id] else 0
     return list(nodes.values())
