@@ -200,3 +200,51 @@ def test_flows_written_as_documents_read_back_as_flows(store: Store, model_id: s
     after = store.write(model, [Batch(flow_docs=_docs([fixed]))], replace_respondents=["r1"])
     assert (after.counts["flows"].updated, after.counts["flows"].removed) == (1, others_of_r1)
     assert [f for f in store.read_model(model_id).flows if f.respondent == "r1"] == [fixed]
+
+
+def test_flows_read_as_columns_are_the_models_flows(store: Store, model_id: str) -> None:
+    """What the analysis engine reads: every flow of a goal, field for field, and each found again by its key."""
+    from valuenet.flowcolumns import FlowColumns, ModelFlows
+
+    m = tiny_model(model_id)
+    m.flows.append(m.flows[0].model_copy(update={"id": "other-goal", "goal": "elsewhere"}))
+    m.goals.append(m.goals[0].model_copy(update={"id": "elsewhere", "title": "Elsewhere"}))
+    store.write_model(m)
+    scenarios = ["current", "future"]
+    got, want = (
+        store.read_flow_columns(m.id, "healthy", scenarios),
+        ModelFlows(m).read_flow_columns(m.id, "healthy", scenarios),
+    )
+
+    def rows(cols: FlowColumns) -> list[tuple[object, ...]]:
+        names = {c: cols.vocab[c].values for c in cols.vocab}
+        a = cols.arrays
+        out = []
+        for i in range(len(cols)):
+            coded = tuple(names[c][a[c][i]] if a[c][i] >= 0 else None for c in sorted(names))
+            numbers = tuple(
+                None if x != x else float(x) for x in (a[n][i] for n in ("magnitude", "money", "occurrences"))
+            )
+            out.append((*coded, *numbers, bool(a["quoted"][i])))
+        return sorted(out, key=repr)
+
+    assert len(got) == len(want) == len([f for f in m.flows if f.goal == "healthy"])
+    assert rows(got) == rows(want)
+    keys = got.arrays["key"].tolist()
+    assert sorted(f.id for f in store.read_flows_by_key(m.id, keys)) == sorted(
+        f.id for f in m.flows if f.goal == "healthy"
+    )
+    with pytest.raises(NotFoundError):
+        store.read_flows_by_key(m.id, [max(keys) + 10_000])
+
+
+def test_analysis_from_the_store_equals_the_analysis_of_the_model(store: Store, model_id: str) -> None:
+    from valuenet.analysis.report import SECTIONS, analyze_goal
+
+    m = tiny_model(model_id)
+    store.write_model(m)
+    structure = read_structure(store, m.id)
+    for kw in ({}, {"respondent": "r2"}, {"segment": "young"}):
+        assert analyze_goal(structure, compare="future", source=store, **kw).to_dict(SECTIONS) == analyze_goal(
+            m, compare="future", **kw
+        ).to_dict(SECTIONS), kw

@@ -10,7 +10,9 @@ a report quotes can be fetched whole afterwards with ``read_flows_by_key``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import gc
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -37,13 +39,44 @@ COLUMNS = (
 #: Coded (string) columns; ``None`` is coded -1.
 CODED = ("scenario", "respondent", "source", "target", "dimension", "touchpoint", "stage", "responsible")
 NONE = -1
+#: What every read needs; the other columns are read only when asked for (a column not read is all None).
+ALWAYS = ("key", "respondent", "source", "target", "dimension", "magnitude")
+_FLOATS = ("magnitude", "money", "occurrences")
+
+
+def fields_in_order(fields: Collection[str] | None) -> tuple[str, ...]:
+    """The columns to read, in :data:`COLUMNS` order: :data:`ALWAYS` plus ``fields`` (``None``: every column)."""
+    if fields is None:
+        return COLUMNS
+    unknown = set(fields) - set(COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown flow columns: {', '.join(sorted(unknown))}")
+    return tuple(c for c in COLUMNS if c in ALWAYS or c in fields)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while millions of short-lived tuples pass through.
+
+    Reading flows makes no reference cycles, but the collector would scan the growing
+    heap again and again; pausing it makes a large read markedly faster.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 class FlowSource(Protocol):
     """Where the engine reads flows: a store, or a model in memory (:class:`ModelFlows`)."""
 
-    def read_flow_columns(self, model_id: str, goal: str, scenarios: Sequence[str]) -> FlowColumns:
-        """The flows of one goal in the given scenarios, as columns."""
+    def read_flow_columns(
+        self, model_id: str, goal: str, scenarios: Sequence[str], fields: Collection[str] | None = None
+    ) -> FlowColumns:
+        """The flows of one goal in the given scenarios, as columns (``fields``: see :func:`fields_in_order`)."""
         ...
 
     def read_flows_by_key(self, model_id: str, keys: Sequence[int]) -> list[Flow]:
@@ -77,17 +110,18 @@ class FlowColumns:
     arrays before the next is read), then call :meth:`finish`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, fields: Collection[str] | None = None) -> None:
+        self.columns = fields_in_order(fields)
         self.vocab: dict[str, Vocab] = {c: Vocab() for c in CODED}
-        self._parts: dict[str, list[np.ndarray]] = {c: [] for c in COLUMNS}
+        self._parts: dict[str, list[np.ndarray]] = {c: [] for c in self.columns}
         self.arrays: dict[str, np.ndarray] = {}
 
     def add(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Append a chunk of rows, each a tuple in :data:`COLUMNS` order."""
+        """Append a chunk of rows, each a tuple of :attr:`columns` in that order."""
         if not rows:
             return
         cols = list(zip(*rows, strict=True))
-        for name, values in zip(COLUMNS, cols, strict=True):
+        for name, values in zip(self.columns, cols, strict=True):
             if name in self.vocab:
                 arr = self.vocab[name].code(values)
             elif name == "key":
@@ -99,12 +133,19 @@ class FlowColumns:
             self._parts[name].append(arr)
 
     def finish(self) -> FlowColumns:
+        """Join the chunks; a column that was not read is all None (NaN, -1, False; occurrences 1)."""
         for name, parts in self._parts.items():
-            dtype = float if name in ("magnitude", "money", "occurrences") else bool if name == "quoted" else np.int64
+            dtype = float if name in _FLOATS else bool if name == "quoted" else np.int64
             self.arrays[name] = np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+        n = len(self.arrays["key"])
+        for name in COLUMNS:
+            if name not in self.arrays:
+                fill: Any = np.nan if name in _FLOATS else False if name == "quoted" else NONE
+                dtype = float if name in _FLOATS else bool if name == "quoted" else np.int64
+                self.arrays[name] = np.full(n, fill, dtype=dtype)
         occ = self.arrays["occurrences"]
         occ[np.isnan(occ)] = 1.0
-        self._parts = {c: [] for c in COLUMNS}
+        self._parts = {c: [] for c in self.columns}
         return self
 
     def __len__(self) -> int:
@@ -153,7 +194,9 @@ class ModelFlows:
     def __init__(self, model: Model) -> None:
         self.model = model
 
-    def read_flow_columns(self, model_id: str, goal: str, scenarios: Sequence[str]) -> FlowColumns:
+    def read_flow_columns(
+        self, model_id: str, goal: str, scenarios: Sequence[str], fields: Collection[str] | None = None
+    ) -> FlowColumns:
         wanted = set(scenarios)
         return FlowColumns.from_flows(
             (i, f) for i, f in enumerate(self.model.flows) if f.goal == goal and f.scenario in wanted

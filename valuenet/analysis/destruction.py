@@ -202,35 +202,36 @@ def value_destruction(c: Cube, fetch: Fetch, rows: Sequence[int] | np.ndarray | 
 
 
 def _touchpoints(c: Cube, g: Groups, member: np.ndarray, n: int) -> tuple[TouchpointValue, ...]:
+    """Per (kind, counterpart, touchpoint): the scope's mean weighted gets, gives and net, and for whom it destroys."""
     t = c.t
     sel = member[g.r]
     w = t.weights[g.r, g.dim] if len(g.r) else np.zeros(0)
-    wg, wv = w * g.gets, w * g.gives
+    wg, wv = (w * g.gets)[sel], (w * g.gives)[sel]
+    place = ((g.kind * 100_003 + g.actor) * 100_003 + g.tp + 1)[sel]
     # per respondent and touchpoint first (to count those it destroys value for), then per touchpoint
-    code = ((g.r * 2 + g.kind) * 100_003 + g.actor) * 100_003 + g.tp + 1
-    per, inv = np.unique(code[sel], return_inverse=True)
-    r_net = np.bincount(inv, weights=(wg - wv)[sel], minlength=len(per))
-    tp_code = per % (2 * 100_003 * 100_003)
-    tps, tinv = np.unique(tp_code, return_inverse=True)
+    per, inv = np.unique(place * max(t.n, 1) + g.r[sel], return_inverse=True)
+    r_net = np.bincount(inv, weights=wg - wv, minlength=len(per))
+    tps, tinv = np.unique(per // max(t.n, 1), return_inverse=True)
+    m = len(tps)
+    used = np.bincount(tinv, minlength=m)
+    hurt = np.bincount(tinv, weights=(r_net < -TOLERANCE).astype(float), minlength=m)
+    row_tp = tinv[inv]
+    gets, gives = np.bincount(row_tp, weights=wg, minlength=m) / n, np.bincount(row_tp, weights=wv, minlength=m) / n
     out = []
-    for i, tc in enumerate(tps.tolist()):
-        kind, rest = divmod(tc, 100_003 * 100_003)
+    for i, code in enumerate(tps.tolist()):
+        kind, rest = divmod(code, 100_003 * 100_003)
         actor, tp = divmod(rest, 100_003)
-        in_tp = sel.copy()
-        in_tp[sel] = tinv[inv] == i
-        used = int((tinv == i).sum())
-        wgets, wgives = float(wg[in_tp].sum()) / n, float(wv[in_tp].sum()) / n
         out.append(
             TouchpointValue(
                 DIRECT_KIND if kind == DIRECT else INDIRECT_KIND,
                 t.actors[actor],
                 _tp_name(t, tp - 1),
-                wgets,
-                wgives,
-                wgets - wgives,
-                wgets - wgives < -TOLERANCE,
-                used,
-                float((r_net[tinv == i] < -TOLERANCE).sum()) / used if used else None,
+                float(gets[i]),
+                float(gives[i]),
+                float(gets[i] - gives[i]),
+                bool(gets[i] - gives[i] < -TOLERANCE),
+                int(used[i]),
+                float(hurt[i]) / int(used[i]) if used[i] else None,
             )
         )
     out.sort(key=lambda x: (x.weighted_net, x.kind, x.actor, x.touchpoint))

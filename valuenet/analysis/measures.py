@@ -268,23 +268,33 @@ def respondent_matrix(c: Cube) -> tuple[list[str], np.ndarray]:
 
 
 def touchpoint_measures(c: Cube) -> dict[str, np.ndarray]:
-    """Per firm touchpoint: net per dimension, weighted net, and whether it destroys value (NaN where unused)."""
+    """Per firm touchpoint: net per dimension, weighted net, and whether it destroys value (NaN where unused).
+
+    Only the (respondent, touchpoint, dimension) cells that occur are summed, so the
+    cost follows the rows, not respondents x touchpoints.
+    """
     t = c.t
-    n_r, n_d, n_t = t.n, len(t.dimensions), len(t.touchpoints) + 1
+    n_r, n_d = t.n, len(t.dimensions)
     with_firm = (c.get | c.give) & (c.cp == t.focal)
-    cell = (c.etp[with_firm] + 1) * n_d + c.edim[with_firm]
-    flat_ix = c.er[with_firm] * n_t * n_d + cell
+    r, tp, d = c.er[with_firm], c.etp[with_firm] + 1, c.edim[with_firm]
     signed = np.where(c.get[with_firm], c.emag[with_firm], -c.emag[with_firm])
-    size = n_r * n_t * n_d
-    flat = _sum_by(flat_ix, signed, size).reshape(n_r, n_t, n_d)
-    used = _sum_by(flat_ix, np.ones(len(flat_ix)), size).reshape(n_r, n_t, n_d) > 0
+    cells, inverse = np.unique((tp * n_d + d) * max(n_r, 1) + r, return_inverse=True)
+    sums = _sum_by(inverse, signed, len(cells))
+    c_r, c_td = cells % max(n_r, 1), cells // max(n_r, 1)
     out: dict[str, np.ndarray] = {}
-    for tp in np.unique(cell // n_d).tolist():
-        name = NO_TOUCHPOINT if tp == 0 else t.touchpoints[tp - 1]
-        any_used = used[:, tp, :].any(axis=1)
-        for d in np.unique(cell[cell // n_d == tp] % n_d).tolist():
-            out[f"touchpoint.{name}.{t.dimensions[d]}"] = np.where(used[:, tp, d], flat[:, tp, d], np.nan)
-        weighted = (flat[:, tp, :] * t.weights).sum(axis=1)
-        out[f"touchpoint.{name}.weighted"] = np.where(any_used, weighted, np.nan)
-        out[f"touchpoint.{name}.destroys"] = np.where(any_used, (weighted < -TOLERANCE).astype(float), np.nan)
+    starts = np.flatnonzero(np.r_[True, c_td[1:] != c_td[:-1]]) if len(cells) else np.zeros(0, dtype=np.int64)
+    ends = np.r_[starts[1:], len(cells)][: len(starts)]
+    weighted: dict[int, np.ndarray] = {}
+    for s, e in zip(starts.tolist(), ends.tolist(), strict=True):
+        cell_tp, cell_d = divmod(int(c_td[s]), n_d)
+        name = NO_TOUCHPOINT if cell_tp == 0 else t.touchpoints[cell_tp - 1]
+        col = np.full(n_r, np.nan)
+        col[c_r[s:e]] = sums[s:e]
+        out[f"touchpoint.{name}.{t.dimensions[cell_d]}"] = col
+        wcol = weighted.setdefault(cell_tp, np.full(n_r, np.nan))
+        wcol[c_r[s:e]] = np.nan_to_num(wcol[c_r[s:e]]) + sums[s:e] * t.weights[c_r[s:e], cell_d]
+    for cell_tp, wcol in weighted.items():
+        name = NO_TOUCHPOINT if cell_tp == 0 else t.touchpoints[cell_tp - 1]
+        out[f"touchpoint.{name}.weighted"] = wcol
+        out[f"touchpoint.{name}.destroys"] = np.where(np.isnan(wcol), np.nan, (wcol < -TOLERANCE).astype(float))
     return out

@@ -19,7 +19,7 @@ Only the ``sections`` asked for are computed; the others are ``None``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -231,12 +231,15 @@ def analyze_goal(
         keys = list(dict.fromkeys(int(k) for k in keys))
         return dict(zip(keys, src.read_flows_by_key(model.id, keys), strict=True)) if keys else {}
 
-    t = FlowTable.read(model, goal_id, scenario, src)
+    want = set(sections)
+    if compare is None:
+        want.discard("scenarios")
+    fields = fields_for(want)
+    t = FlowTable.read(model, goal_id, scenario, src, fields)
     scope, rows = _scope_rows(t, respondent, segment)
     c = cube(t)
     one = scope == RESPONDENT or t.pseudo
     ctx = scope_context(t, rows)
-    want = set(sections)
     out: dict[str, Any] = {}
     nv = net_from_cube(c, rows) if want & {"net", "opportunities"} else None
     if "net" in want:
@@ -245,7 +248,7 @@ def analyze_goal(
         out["destruction"] = value_destruction(c, fetch, rows)
     if "dealbreakers" in want:
         out["dealbreakers"] = deal_breakers(c, fetch, rows)
-    g = scope_graph(t, rows, fetch, whole=one) if want & set(NETWORK_SECTIONS) or compare else None
+    g = scope_graph(t, rows, fetch, whole=one) if want & {*NETWORK_SECTIONS, "scenarios"} else None
     if g is not None:
         if "dependency" in want:
             out["dependency"] = dependency(g, ctx)
@@ -273,7 +276,7 @@ def analyze_goal(
                 t.actors[t.customer],
             )
     if compare is not None and "scenarios" in want and g is not None:
-        out["scenarios"] = _compare(model, t, c, rows, g, compare, src, fetch, one)
+        out["scenarios"] = _compare(model, t, c, rows, g, compare, src, fetch, one, fields)
     return GoalAnalysis(
         model.id,
         goal_id,
@@ -290,10 +293,30 @@ def analyze_goal(
     )
 
 
+def fields_for(sections: Collection[str]) -> set[str]:
+    """The optional flow columns the ``sections`` need (the rest of a stored flow is never read for them)."""
+    fields: set[str] = set()
+    asked = set(sections)
+    if asked & {"destruction", "dealbreakers", "segments", "loyalty", "scenarios", *NETWORK_SECTIONS}:
+        fields |= {"touchpoint", "responsible"}
+    if asked & {"scenarios", *NETWORK_SECTIONS}:
+        fields |= {"money", "occurrences"}
+    return fields
+
+
 def _compare(
-    model: Model, t: FlowTable, c: Cube, rows: np.ndarray, g: Any, other: str, src: FlowSource, fetch: Any, one: bool
+    model: Model,
+    t: FlowTable,
+    c: Cube,
+    rows: np.ndarray,
+    g: Any,
+    other: str,
+    src: FlowSource,
+    fetch: Any,
+    one: bool,
+    fields: set[str],
 ) -> ScenarioComparison:
-    after_t = FlowTable.read(model, t.goal, other, src)
+    after_t = FlowTable.read(model, t.goal, other, src, fields)
     ids = [t.respondents[i] for i in rows.tolist()]
     chosen = set(ids)
     after_rows = np.array([i for i, r in enumerate(after_t.respondents) if r in chosen], dtype=np.int64)

@@ -71,10 +71,23 @@ def scope_graph(t: FlowTable, rows: np.ndarray, fetch: Fetch, *, whole: bool) ->
     )
 
 
+def one_customer(t: FlowTable, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Givers and receivers of the rows ``sel``, each respondent's own customer actor as the goal's customer.
+
+    A respondent may play another customer actor than the goal's (a carer rather than
+    the patient); in a network of many respondents they all stand in the one customer node.
+    """
+    src, dst = t.src[sel], t.dst[sel]
+    resp = t.resp[sel]
+    theirs = np.where(resp >= 0, t.cust[np.maximum(resp, 0)] if t.n else t.customer, NONE)
+    return np.where(src == theirs, t.customer, src), np.where(dst == theirs, t.customer, dst)
+
+
 def _mean_flows(t: FlowTable, sel: np.ndarray, n: int) -> list[Flow]:
     """The scope's respondent flows per average respondent, one per (giver, receiver, dimension, touchpoint, blame)."""
     n_a, n_d, n_t = len(t.actors), len(t.dimensions), len(t.touchpoints) + 1
-    code = (((t.src[sel] * n_a + t.dst[sel]) * n_d + t.dim[sel]) * n_t + t.tp[sel] + 1) * (n_a + 1) + t.blame[sel] + 1
+    src, dst = one_customer(t, sel)
+    code = (((src * n_a + dst) * n_d + t.dim[sel]) * n_t + t.tp[sel] + 1) * (n_a + 1) + t.blame[sel] + 1
     groups, inverse = np.unique(code, return_inverse=True)
     m = len(groups)
     mag, money, occ = t.mag[sel], t.money[sel], t.occ[sel]

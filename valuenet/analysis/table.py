@@ -15,7 +15,7 @@ less those its ``removes`` entries match and those its own flows change (the sam
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +25,8 @@ from valuenet.errors import AnalysisError
 from valuenet.flowcolumns import NONE, FlowColumns, FlowSource, ModelFlows
 from valuenet.models import Model, Removal, Respondent, scenario_chain
 
+#: Optional columns that resolving ``based_on`` needs (a change is matched on touchpoint and stage too).
+INHERIT_FIELDS = ("scenario", "touchpoint", "stage")
 #: The one customer of a model without respondents: its structural network, analysed as is.
 NETWORK = "(network)"
 
@@ -73,10 +75,23 @@ class FlowTable:
         return len(self.respondents)
 
     @classmethod
-    def read(cls, model: Model, goal: str, scenario: str, source: FlowSource | None = None) -> FlowTable:
-        """The table of ``goal`` in ``scenario`` (inheritance resolved), from ``source`` (default: the model)."""
+    def read(
+        cls,
+        model: Model,
+        goal: str,
+        scenario: str,
+        source: FlowSource | None = None,
+        fields: Collection[str] | None = None,
+    ) -> FlowTable:
+        """The table of ``goal`` in ``scenario`` (inheritance resolved), from ``source`` (default: the model).
+
+        ``fields`` names the optional columns the caller needs (see
+        :func:`valuenet.flowcolumns.fields_in_order`; ``None``: all); those that
+        inheritance needs are added.
+        """
         chain = scenario_chain(model.goal(goal), scenario)
-        cols = (source or ModelFlows(model)).read_flow_columns(model.id, goal, chain)
+        need = None if fields is None else {*fields, *(INHERIT_FIELDS if len(chain) > 1 else ())}
+        cols = (source or ModelFlows(model)).read_flow_columns(model.id, goal, chain, need)
         return cls.from_columns(model, goal, scenario, cols)
 
     @classmethod
@@ -85,28 +100,29 @@ class FlowTable:
         dims = model.dimension_ids
         chain = scenario_chain(model.goal(goal), scenario)
         a = cols.arrays
-        if len(a["key"]) and (np.diff(a["key"]) < 0).any():  # keys in order, so examples are the same every run
+        if len(a["key"]) and (np.diff(a["key"]) < 0).any():  # rows in key order, whatever order the store used
             order = np.argsort(a["key"], kind="stable")
             a = {name: arr[order] for name, arr in a.items()}
             cols.arrays = a
         src, dst = cols.recode("source", actors), cols.recode("target", actors)
         dim = cols.recode("dimension", dims)
         blame = cols.recode("responsible", actors)
-        unknown = (src < 0) | (dst < 0) | (dim < 0)
+        unknown = (src < 0) | (dst < 0) | (dim < 0) | ((blame < 0) & (a["responsible"] >= 0))
         if unknown.any():
             raise AnalysisError(
                 f"goal {goal!r} has {int(unknown.sum())} flows naming an actor or dimension the model does not "
                 "declare; check the model with 'valuenet validate'."
             )
-        tps = cols.vocab["touchpoint"].values
-        tp = a["touchpoint"].copy()
-        stage = a["stage"]
-        scen = cols.recode("scenario", chain)
+        tp, tps = _first_seen(a["touchpoint"], cols.vocab["touchpoint"].values)
+        stage, stages = _first_seen(a["stage"], cols.vocab["stage"].values)
+        # a store leaves the scenario column out when every row is in the one scenario asked for
+        scen = cols.recode("scenario", chain) if "scenario" in cols.columns else np.zeros(len(src), dtype=np.int64)
         keep = _inherit(model, goal, chain, cols, scen, src, dst, dim, tp, stage)
         people = {r.id: r for r in model.respondents}
         resp_vocab = cols.vocab["respondent"].values
         rcode = a["respondent"]
-        with_flows = {resp_vocab[c] for c in np.unique(rcode[keep & (rcode >= 0)]).tolist()}
+        # a respondent of any scenario in the chain: one whose every exchange a future removes is still compared
+        with_flows = {resp_vocab[c] for c in np.unique(rcode[(scen >= 0) & (rcode >= 0)]).tolist()}
         ids = [r.id for r in model.respondents if r.id in with_flows]
         missing = with_flows - set(ids)
         if missing:
@@ -132,7 +148,7 @@ class FlowTable:
             actors,
             dims,
             tps,
-            cols.vocab["stage"].values,
+            stages,
             a_ix[model.focal_firm().id],
             a_ix[model.customer_of(goal)],
             model.scale.max,
@@ -162,6 +178,21 @@ class FlowTable:
         by_id.setdefault(NETWORK, Respondent(id=NETWORK))
         idx = range(self.n) if rows is None else [int(i) for i in rows]
         return [by_id[self.respondents[i]] for i in idx]
+
+
+def _first_seen(codes: np.ndarray, names: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Re-code so that names are numbered in the order they first occur in ``codes`` (-1 stays -1).
+
+    The store's vocabulary follows the order it returned rows in; after the rows are
+    sorted by key this makes the codes, and everything listed in their order, the same
+    whatever that order was.
+    """
+    used, first = np.unique(codes[codes >= 0], return_index=True)
+    ordered = used[np.argsort(first, kind="stable")]
+    table = np.full(len(names) + 1, NONE, dtype=np.int64)
+    table[ordered] = np.arange(len(ordered))
+    out: np.ndarray = table[codes]  # -1 indexes the trailing NONE
+    return out, [names[i] for i in ordered.tolist()]
 
 
 def normalised(raw: np.ndarray) -> np.ndarray:

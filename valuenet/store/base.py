@@ -23,7 +23,7 @@ store directly):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol, runtime_checkable
 
@@ -229,9 +229,12 @@ class Store(Protocol):
         """Remove a model and everything in it; ``False`` when it was not there."""
         ...
 
-    def read_flow_columns(self, model_id: str, goal: str, scenarios: Sequence[str]) -> FlowColumns:
+    def read_flow_columns(
+        self, model_id: str, goal: str, scenarios: Sequence[str], fields: Collection[str] | None = None
+    ) -> FlowColumns:
         """One goal's flows in ``scenarios`` as columns for the analysis engine (no object per flow).
 
+        Only ``fields`` (and :data:`valuenet.flowcolumns.ALWAYS`) need be read; ``None`` reads every column.
         Each row's ``key`` finds the whole flow again with :meth:`read_flows_by_key`.
         """
         ...

@@ -16,7 +16,7 @@ idempotent upsert keyed by model and id). Progress reports committed items.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import neo4j
@@ -24,7 +24,7 @@ from neo4j.graph import Node, Relationship
 from neo4j.graph import Path as GraphPath
 
 from valuenet.errors import NotFoundError
-from valuenet.flowcolumns import FlowColumns
+from valuenet.flowcolumns import FlowColumns, paused_gc
 from valuenet.models import Flow, Model
 from valuenet.store import neo4j_graph as graph
 from valuenet.store.base import (
@@ -116,25 +116,28 @@ class Neo4jStore:
             data = session.execute_read(work)
         return Model.model_validate(data)
 
-    def read_flow_columns(self, model_id: str, goal: str, scenarios: Sequence[str]) -> FlowColumns:
+    def read_flow_columns(
+        self, model_id: str, goal: str, scenarios: Sequence[str], fields: Collection[str] | None = None
+    ) -> FlowColumns:
         """One goal's flows as columns for the analysis engine (key: the flow's write order, ``ord``).
 
-        One query streams the flows' properties; the driver fetches them in pages
-        and each chunk becomes arrays before the next is read, so memory stays bounded
-        by the columns whatever the server holds.
+        One query streams the properties asked for (``fields``); the driver fetches
+        them in pages and each chunk becomes arrays before the next is read, so memory
+        stays bounded by the columns whatever the server holds.
         """
-        cols = FlowColumns()
+        cols = FlowColumns(fields)
+        query = graph.read_flow_columns(cols.columns)
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             chunk: list[tuple[Any, ...]] = []
-            for r in tx.run(graph.READ_FLOW_COLUMNS, model=model_id, goal=goal, scenarios=list(scenarios)):
+            for r in tx.run(query, model=model_id, goal=goal, scenarios=list(scenarios)):
                 chunk.append(tuple(r.values()))
                 if len(chunk) >= 50_000:
                     cols.add(chunk)
                     chunk = []
             cols.add(chunk)
 
-        with self.connection.translated("reading from"), self.connection.session() as session:
+        with self.connection.translated("reading from"), self.connection.session() as session, paused_gc():
             session.execute_read(work)
         return cols.finish()
 

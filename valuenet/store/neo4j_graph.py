@@ -384,14 +384,29 @@ READ_DOCS = {
     "flows": "MATCH (n:Flow {model: $model}) RETURN n.doc AS doc ORDER BY n.ord",
 }
 
-#: One goal's flows as the analysis engine's columns (``valuenet.flowcolumns.COLUMNS``, in that order).
-READ_FLOW_COLUMNS = """
-MATCH (n:Flow {model: $model, goal: $goal}) WHERE n.scenario IN $scenarios
-RETURN n.ord AS key, n.scenario AS scenario, n.respondent AS respondent, n.source AS source,
-       n.target AS target, n.dimension AS dimension, n.magnitude AS magnitude, n.money AS money,
-       n.occurrences AS occurrences, n.touchpoint AS touchpoint, n.stage AS stage, n.responsible AS responsible,
-       n.quote IS NOT NULL AS quoted
-"""
+#: How each column of ``valuenet.flowcolumns.COLUMNS`` is read from a ``Flow`` node (fixed text, no user data).
+FLOW_FIELDS = {
+    "key": "n.ord",
+    "scenario": "n.scenario",
+    "respondent": "n.respondent",
+    "source": "n.source",
+    "target": "n.target",
+    "dimension": "n.dimension",
+    "magnitude": "n.magnitude",
+    "money": "n.money",
+    "occurrences": "n.occurrences",
+    "touchpoint": "n.touchpoint",
+    "stage": "n.stage",
+    "responsible": "n.responsible",
+    "quoted": "n.quote IS NOT NULL",
+}
+
+
+def read_flow_columns(columns: tuple[str, ...]) -> str:
+    """The query streaming one goal's flows as the engine's ``columns`` (names from :data:`FLOW_FIELDS` only)."""
+    returned = ", ".join(f"{FLOW_FIELDS[c]} AS {c}" for c in columns)
+    return f"MATCH (n:Flow {{model: $model, goal: $goal}}) WHERE n.scenario IN $scenarios RETURN {returned}"
+
 
 READ_FLOWS_BY_KEY = """
 MATCH (n:Flow {model: $model}) WHERE n.ord IN $keys

@@ -26,14 +26,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from valuenet.errors import NotFoundError, StoreError
-from valuenet.flowcolumns import FlowColumns
+from valuenet.flowcolumns import COLUMNS, FlowColumns, paused_gc
 from valuenet.models import DEFAULT_SCENARIO, Actor, Flow, Goal, Model, Respondent
 from valuenet.store.base import (
     Batch,
@@ -55,16 +55,23 @@ SCHEMA_VERSION = 1
 
 #: Rows fetched at a time when reading flows as columns.
 _CHUNK = 50_000
-#: One goal's flows as the analysis engine's columns (``valuenet.flowcolumns.COLUMNS``), fields read in SQL.
+#: How each column of ``valuenet.flowcolumns.COLUMNS`` is read: SQLite pulls the fields out of the document.
 #: ``"quote":`` can only occur in a document as the key itself (inside a string its quotes are escaped).
-_FLOW_COLUMNS = """
-SELECT rowid, coalesce(json_extract(doc, '$.scenario'), ?), respondent,
-       json_extract(doc, '$.source'), json_extract(doc, '$.target'), json_extract(doc, '$.dimension'),
-       json_extract(doc, '$.magnitude'), json_extract(doc, '$.money'), json_extract(doc, '$.occurrences'),
-       json_extract(doc, '$.touchpoint'), json_extract(doc, '$.stage'), json_extract(doc, '$.responsible'),
-       instr(doc, '"quote":') > 0
-FROM flows WHERE model=? AND goal=? ORDER BY rowid
-"""
+_FLOW_FIELDS = {
+    "key": "rowid",
+    "scenario": "coalesce(json_extract(doc, '$.scenario'), :default)",
+    "respondent": "respondent",
+    "source": "json_extract(doc, '$.source')",
+    "target": "json_extract(doc, '$.target')",
+    "dimension": "json_extract(doc, '$.dimension')",
+    "magnitude": "json_extract(doc, '$.magnitude')",
+    "money": "json_extract(doc, '$.money')",
+    "occurrences": "json_extract(doc, '$.occurrences')",
+    "touchpoint": "json_extract(doc, '$.touchpoint')",
+    "stage": "json_extract(doc, '$.stage')",
+    "responsible": "json_extract(doc, '$.responsible')",
+    "quoted": "instr(doc, '\"quote\":') > 0",
+}
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -211,17 +218,29 @@ class SQLiteStore:
             ]
         return Model.model_validate(data)
 
-    def read_flow_columns(self, model_id: str, goal: str, scenarios: Sequence[str]) -> FlowColumns:
+    def read_flow_columns(
+        self, model_id: str, goal: str, scenarios: Sequence[str], fields: Collection[str] | None = None
+    ) -> FlowColumns:
         """One goal's flows as columns for the analysis engine, read in chunks (key: the row id).
 
         SQLite pulls the fields out of each JSON document, so no Python object is
-        built per flow. Flows of other scenarios than ``scenarios`` are left out.
+        built per flow, and only the ``fields`` asked for (see
+        :func:`valuenet.flowcolumns.fields_in_order`). Flows of other scenarios than
+        ``scenarios`` are left out; the scenario column is read when ``scenarios``
+        leaves some out or ``fields`` asks for it.
         """
+        goal_doc = self._db.execute("SELECT doc FROM goals WHERE model=? AND id=?", (model_id, goal)).fetchone()
+        declared = [s.id for s in Goal.model_validate_json(goal_doc[0]).scenarios] if goal_doc else []
+        filter_scenarios = not set(declared) <= set(scenarios)
+        cols = FlowColumns({*(fields or COLUMNS), *(["scenario"] if filter_scenarios else [])})
+        select = ", ".join(_FLOW_FIELDS[c] for c in cols.columns)
+        at = cols.columns.index("scenario") if "scenario" in cols.columns else -1
         wanted = set(scenarios)
-        cols = FlowColumns()
-        cur = self._db.execute(_FLOW_COLUMNS, (DEFAULT_SCENARIO, model_id, goal))
-        while rows := cur.fetchmany(_CHUNK):
-            cols.add([r for r in rows if r[1] in wanted])
+        sql = f"SELECT {select} FROM flows WHERE model=:model AND goal=:goal ORDER BY rowid"
+        cur = self._db.execute(sql, {"default": DEFAULT_SCENARIO, "model": model_id, "goal": goal})
+        with paused_gc():
+            while rows := cur.fetchmany(_CHUNK):
+                cols.add([r for r in rows if r[at] in wanted] if filter_scenarios else rows)
         return cols.finish()
 
     def read_flows_by_key(self, model_id: str, keys: Sequence[int]) -> list[Flow]:

@@ -5,8 +5,9 @@ plain nodes and edges with the numbers a strategist reads in the side panel.
 It draws nothing and writes nothing; :mod:`valuenet.views.render` does that.
 
 An edge stands for every flow of one dimension from one actor to another. Its
-``value`` is the mean, over the respondents who reported such flows, of each
-respondent's total perceived magnitude; ``n`` is how many respondents that is.
+``value`` is the mean, over the respondents who stated a perceived magnitude in
+such flows, of each respondent's total magnitude; ``n`` is how many respondents
+have flows in the edge (some may state money only).
 Structural flows (no respondent) are summed and keep ``n = 0``.
 
 An edge touching the customer *adds* value when, in its dimension, the customer
@@ -31,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from valuenet.analysis.scope import one_customer
 from valuenet.analysis.table import FlowTable
 from valuenet.errors import ViewError
 from valuenet.flowcolumns import FlowSource, ModelFlows
@@ -148,6 +150,7 @@ class _Acc:
     """The flows of one edge, summarised; ``people`` are the model positions of the respondents behind them."""
 
     value: float | None
+    total: float
     money: float | None
     n: int
     touchpoints: list[str]
@@ -176,11 +179,15 @@ def _distinct(group: np.ndarray, who: np.ndarray, m: int) -> np.ndarray:
     return out
 
 
-def aggregate(t: FlowTable, rows: np.ndarray, fetch: Fetch) -> dict[_Key, _Acc]:
-    """Group the table's ``rows`` (a mask) by (source, target, dimension, structural), one :class:`_Acc` each."""
+def aggregate(t: FlowTable, rows: np.ndarray, fetch: Fetch, *, merge_customers: bool = True) -> dict[_Key, _Acc]:
+    """Group the table's ``rows`` (a mask) by (source, target, dimension, structural), one :class:`_Acc` each.
+
+    ``merge_customers`` shows every respondent's customer actor as the goal's customer.
+    """
     n_a, n_d = len(t.actors), len(t.dimensions)
     structural = t.resp[rows] < 0
-    code = ((t.src[rows] * n_a + t.dst[rows]) * n_d + t.dim[rows]) * 2 + structural
+    src, dst = one_customer(t, rows) if merge_customers else (t.src[rows], t.dst[rows])
+    code = ((src * n_a + dst) * n_d + t.dim[rows]) * 2 + structural
     groups, inverse = np.unique(code, return_inverse=True)
     m = len(groups)
     resp, mag, money = t.resp[rows], t.mag[rows], t.money[rows] * t.occ[rows]
@@ -218,6 +225,7 @@ def aggregate(t: FlowTable, rows: np.ndarray, fetch: Fetch) -> dict[_Key, _Acc]:
         members = person[order_all[bounds[i] : bounds[i + 1]]]
         out[(t.actors[src], t.actors[dst], t.dimensions[dim], bool(is_structural))] = _Acc(
             float(mag_sum[i] / mag_n[i]) if mag_n[i] else None,
+            float(mag_sum[i]),
             float(money_sum[i] / money_n[i]) if money_n[i] else None,
             int(people_n[i]),
             tps[i],
@@ -370,19 +378,22 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
     before_t = FlowTable.read(model, goal, spec.scenario, src) if spec.compare else None
     if before_t is not None and spec.respondent is None:
         members, scope = _in_both(before_t, after_t, members, scope)
-    after = aggregate(after_t, _rows(after_t, members, spec.respondent), fetch)
+    merge = spec.respondent is None
+    after = aggregate(after_t, _rows(after_t, members, spec.respondent), fetch, merge_customers=merge)
     before: dict[_Key, _Acc] = {}
     if before_t is not None:
-        before = aggregate(before_t, _rows(before_t, members, spec.respondent), fetch)
+        before = aggregate(before_t, _rows(before_t, members, spec.respondent), fetch, merge_customers=merge)
     focal = after_t.actors[after_t.focal]
     customer = model.customer_of(goal, model.respondent(spec.respondent) if spec.respondent else None)
 
     edges: list[ViewEdge] = []
     who: dict[str, np.ndarray] = {}
+    totals: dict[str, float] = {}
     for i, key in enumerate(sorted(set(after) | set(before))):
         acc = after[key] if key in after else before[key]
         edge = _edge(f"e{i}", key, acc)
         who[edge.id] = acc.people
+        totals[edge.id] = acc.total
         if spec.compare:
             old = before[key].value if key in before else None
             edge.before = old
@@ -395,7 +406,7 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
     _impacts([e for e in edges if e.change == "removed"], customer)
 
     covered = len(np.unique(np.concatenate([acc.people for acc in after.values()]))) if after else 0
-    nodes = _nodes(model, edges, who, customer, focal, bool(spec.compare), covered)
+    nodes = _nodes(model, edges, who, totals, customer, focal, bool(spec.compare), covered)
     goal_obj = model.goal(goal)
     scen = f"scenario {spec.scenario}" + (f" compared with {spec.compare}" if spec.compare else "")
     if spec.firm:
@@ -423,7 +434,14 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
 
 
 def _nodes(
-    model: Model, edges: list[ViewEdge], who: dict[str, np.ndarray], customer: str, focal: str, diff: bool, people: int
+    model: Model,
+    edges: list[ViewEdge],
+    who: dict[str, np.ndarray],
+    totals: dict[str, float],
+    customer: str,
+    focal: str,
+    diff: bool,
+    people: int,
 ) -> list[ViewNode]:
     """The actors the edges touch (plus customer and focal firm), with the customer's gets and gives per actor.
 
@@ -451,10 +469,10 @@ def _nodes(
             continue
         other = e.source if e.target == customer else e.target
         side = "gets" if e.target == customer else "gives"
-        share = e.value if e.structural else e.value * e.n / max(people, 1)  # per respondent in the view
+        share = e.value if e.structural else totals[e.id] / max(people, 1)  # per respondent in the view
         for node in (nodes[other], nodes[customer]):
-            totals: dict[str, float] = getattr(node, side)
-            totals[e.dimension] = totals.get(e.dimension, 0.0) + share
+            sums: dict[str, float] = getattr(node, side)
+            sums[e.dimension] = sums.get(e.dimension, 0.0) + share
     for node_id, node in nodes.items():
         node.n = len(np.unique(np.concatenate(reached[node_id]))) if reached[node_id] else 0
     return list(nodes.values())
