@@ -71,7 +71,7 @@ def test_every_library_file_defaults_to_the_bundled_health_example() -> None:
 
 def test_schema_statements_are_all_idempotent() -> None:
     statements = schema_statements()
-    assert len(statements) == 13
+    assert len(statements) == 14
     for s in statements:
         assert "IF NOT EXISTS" in s or s.startswith("CALL db.awaitIndexes")
 
@@ -129,7 +129,7 @@ _values = st.recursive(
     | st.booleans()
     | st.integers(-(10**12), 10**12)
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(st.characters(blacklist_categories=("Cs",)), max_size=20),
+    | st.text(st.characters(exclude_categories=["Cs"]), max_size=20),
     lambda inner: (
         st.lists(inner, max_size=4)
         | st.dictionaries(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True), inner, max_size=4)

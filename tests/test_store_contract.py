@@ -236,6 +236,10 @@ def test_flows_read_as_columns_are_the_models_flows(store: Store, model_id: str)
     )
     with pytest.raises(NotFoundError):
         store.read_flows_by_key(m.id, [max(keys) + 10_000])
+    # asked for no optional column, a store reads only the ones every analysis needs
+    few = store.read_flow_columns(m.id, "healthy", scenarios, set())
+    assert set(few.columns) == {"key", "respondent", "source", "target", "dimension", "magnitude"}
+    assert few.arrays["touchpoint"].tolist() == [-1] * len(few)
 
 
 def test_analysis_from_the_store_equals_the_analysis_of_the_model(store: Store, model_id: str) -> None:

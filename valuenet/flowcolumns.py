@@ -54,6 +54,17 @@ def fields_in_order(fields: Collection[str] | None) -> tuple[str, ...]:
     return tuple(c for c in COLUMNS if c in ALWAYS or c in fields)
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of an integer array (sorting: several times faster than ``np.unique`` here).
+
+    >>> distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    s = np.sort(values, kind="stable")
+    out: np.ndarray = s[np.r_[True, s[1:] != s[:-1]]] if len(s) else s
+    return out
+
+
 @contextmanager
 def paused_gc() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while millions of short-lived tuples pass through.
@@ -204,3 +215,26 @@ class ModelFlows:
 
     def read_flows_by_key(self, model_id: str, keys: Sequence[int]) -> list[Flow]:
         return [self.model.flows[int(k)] for k in keys]
+
+
+class CachedFlows:
+    """A :class:`FlowSource` that reads each goal and scenario set once, every column, and hands it out again.
+
+    For a caller that reads the same flows several times (the report: its analysis and
+    its network view), one read instead of several.
+    """
+
+    def __init__(self, source: FlowSource) -> None:
+        self.source = source
+        self._read: dict[tuple[str, str, tuple[str, ...]], FlowColumns] = {}
+
+    def read_flow_columns(
+        self, model_id: str, goal: str, scenarios: Sequence[str], fields: Collection[str] | None = None
+    ) -> FlowColumns:
+        key = (model_id, goal, tuple(scenarios))
+        if key not in self._read:
+            self._read[key] = self.source.read_flow_columns(model_id, goal, scenarios)
+        return self._read[key]
+
+    def read_flows_by_key(self, model_id: str, keys: Sequence[int]) -> list[Flow]:
+        return self.source.read_flows_by_key(model_id, keys)

@@ -20,7 +20,7 @@ import numpy as np
 
 from valuenet.analysis.base import NO_TOUCHPOINT
 from valuenet.analysis.table import FlowTable
-from valuenet.flowcolumns import NONE
+from valuenet.flowcolumns import NONE, distinct
 
 #: Two weighted values closer than this are equal (ranks, ties).
 TOLERANCE = 1e-9
@@ -69,7 +69,7 @@ def _expand(t: FlowTable) -> tuple[np.ndarray, ...]:
     resp_parts = [t.resp[own]]
     struct = perceived & (t.resp == NONE)
     if struct.any() and t.n:
-        for c in np.unique(t.cust).tolist():
+        for c in distinct(t.cust).tolist():
             rows = np.flatnonzero(struct & ((t.src == c) | (t.dst == c)))
             people = np.flatnonzero(t.cust == c)
             if len(rows) and len(people):
@@ -243,7 +243,7 @@ def respondent_matrix(c: Cube) -> tuple[list[str], np.ndarray]:
 
     b, _, breach = breach_groups(c)
     hit = (b.r * n_a + b.actor) * n_d + b.dim
-    pair = np.unique(hit[breach])
+    pair = distinct(hit[breach])
     cols["dealbreakers.count"] = _sum_by(pair // (n_a * n_d), np.ones(len(pair)), n_r)
     firm_pairs = pair[(pair // n_d) % n_a == f]
     cols["firm.breaches"] = _sum_by(firm_pairs // (n_a * n_d), np.ones(len(firm_pairs)), n_r)

@@ -22,7 +22,7 @@ import numpy as np
 
 from valuenet.analysis.base import Context
 from valuenet.analysis.table import FlowTable
-from valuenet.flowcolumns import NONE
+from valuenet.flowcolumns import NONE, distinct
 from valuenet.graph import CUSTOMER, DIMENSIONS, FOCAL, GOAL, MODEL, RESPONDENT, SCALE_MAX, SCENARIO, build_graph
 from valuenet.models import Flow
 
@@ -52,7 +52,7 @@ def scope_graph(t: FlowTable, rows: np.ndarray, fetch: Fetch, *, whole: bool) ->
     flows = list(fetch(t.key[structural | mine].tolist() if whole else t.key[structural].tolist()).values())
     if not whole:
         flows += _mean_flows(t, mine, max(len(rows), 1))
-    used = {t.focal, t.customer, *np.unique(t.cust[rows]).tolist()} if len(rows) else {t.focal, t.customer}
+    used = {t.focal, t.customer, *distinct(t.cust[rows]).tolist()} if len(rows) else {t.focal, t.customer}
     ids = {t.actors[a] for a in used} | {f.source for f in flows} | {f.target for f in flows}
     customer = t.actors[int(t.cust[rows[0]])] if len(rows) == 1 else t.actors[t.customer]
     return build_graph(

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from valuenet.errors import AnalysisError
-from valuenet.flowcolumns import NONE, FlowColumns, FlowSource, ModelFlows
+from valuenet.flowcolumns import NONE, FlowColumns, FlowSource, ModelFlows, distinct
 from valuenet.models import Model, Removal, Respondent, scenario_chain
 
 #: Optional columns that resolving ``based_on`` needs (a change is matched on touchpoint and stage too).
@@ -122,7 +122,7 @@ class FlowTable:
         resp_vocab = cols.vocab["respondent"].values
         rcode = a["respondent"]
         # a respondent of any scenario in the chain: one whose every exchange a future removes is still compared
-        with_flows = {resp_vocab[c] for c in np.unique(rcode[(scen >= 0) & (rcode >= 0)]).tolist()}
+        with_flows = {resp_vocab[c] for c in distinct(rcode[(scen >= 0) & (rcode >= 0)]).tolist()}
         ids = [r.id for r in model.respondents if r.id in with_flows]
         missing = with_flows - set(ids)
         if missing:
@@ -138,9 +138,12 @@ class FlowTable:
             chosen = [Respondent(id=NETWORK)]
             ids = [NETWORK]
         a_ix = {x: i for i, x in enumerate(actors)}
-        cust = np.array([a_ix[model.customer_of(goal, p)] for p in chosen], dtype=np.int64)
+        by_actor = {x: a_ix[model.customer_of(goal, Respondent(id="-", actor=x))] for x in {p.actor for p in chosen}}
+        cust = np.array([by_actor[p.actor] for p in chosen], dtype=np.int64)
         w = normalised(np.array([[p.weights.get(d, 0.0) for d in dims] for p in chosen]).reshape(-1, len(dims)))
         thr = np.array([[p.thresholds.get(d, np.nan) for d in dims] for p in chosen]).reshape(-1, len(dims))
+        if keep.all():  # nothing inherited or removed: no copies
+            keep = slice(None)  # type: ignore[assignment]
         return cls(
             model,
             goal,

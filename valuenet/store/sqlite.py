@@ -232,7 +232,7 @@ class SQLiteStore:
         goal_doc = self._db.execute("SELECT doc FROM goals WHERE model=? AND id=?", (model_id, goal)).fetchone()
         declared = [s.id for s in Goal.model_validate_json(goal_doc[0]).scenarios] if goal_doc else []
         filter_scenarios = not set(declared) <= set(scenarios)
-        cols = FlowColumns({*(fields or COLUMNS), *(["scenario"] if filter_scenarios else [])})
+        cols = FlowColumns({*(COLUMNS if fields is None else fields), *(["scenario"] if filter_scenarios else [])})
         select = ", ".join(_FLOW_FIELDS[c] for c in cols.columns)
         at = cols.columns.index("scenario") if "scenario" in cols.columns else -1
         wanted = set(scenarios)

@@ -35,7 +35,7 @@ import numpy as np
 from valuenet.analysis.scope import one_customer
 from valuenet.analysis.table import FlowTable
 from valuenet.errors import ViewError
-from valuenet.flowcolumns import FlowSource, ModelFlows
+from valuenet.flowcolumns import FlowSource, ModelFlows, distinct
 from valuenet.models import DEFAULT_SCENARIO, Flow, Model
 
 COLOR_MODES = ("dimension", "impact", "change")
@@ -174,7 +174,7 @@ def _in_order(group: np.ndarray, code: np.ndarray, names: Sequence[str], m: int)
 
 def _distinct(group: np.ndarray, who: np.ndarray, m: int) -> np.ndarray:
     """Per group, how many distinct values ``who`` takes."""
-    pairs = np.unique(group * (int(who.max(initial=0)) + 2) + who + 1)
+    pairs = distinct(group * (int(who.max(initial=0)) + 2) + who + 1)
     out: np.ndarray = np.bincount(pairs // (int(who.max(initial=0)) + 2), minlength=m)
     return out
 
@@ -234,7 +234,7 @@ def aggregate(t: FlowTable, rows: np.ndarray, fetch: Fetch, *, merge_customers: 
             [{"text": q, "respondent": r, "touchpoint": tp} for q, r, tp in quotes],
             max(0, int(ends[i] - starts[i]) - len(shown[i])),
             int(counts[i]),
-            np.unique(members[members >= 0]),
+            distinct(members[members >= 0]),
         )
     return out
 
@@ -405,7 +405,7 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
     _impacts([e for e in edges if e.change != "removed"], customer)
     _impacts([e for e in edges if e.change == "removed"], customer)
 
-    covered = len(np.unique(np.concatenate([acc.people for acc in after.values()]))) if after else 0
+    covered = len(distinct(np.concatenate([acc.people for acc in after.values()]))) if after else 0
     nodes = _nodes(model, edges, who, totals, customer, focal, bool(spec.compare), covered)
     goal_obj = model.goal(goal)
     scen = f"scenario {spec.scenario}" + (f" compared with {spec.compare}" if spec.compare else "")
@@ -474,5 +474,5 @@ def _nodes(
             sums: dict[str, float] = getattr(node, side)
             sums[e.dimension] = sums.get(e.dimension, 0.0) + share
     for node_id, node in nodes.items():
-        node.n = len(np.unique(np.concatenate(reached[node_id]))) if reached[node_id] else 0
+        node.n = len(distinct(np.concatenate(reached[node_id]))) if reached[node_id] else 0
     return list(nodes.values())

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from valuenet.files import make_folder, write_text
-from valuenet.flowcolumns import FlowSource
+from valuenet.flowcolumns import CachedFlows, FlowSource, ModelFlows
 from valuenet.models import DEFAULT_SCENARIO, Model
 from valuenet.views.data import ViewSpec, build_view
 from valuenet.views.render import _environment, page_parts
@@ -135,6 +135,7 @@ def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = Non
     """Everything the report page shows, as template data (the analysis runs here, on ``source``'s flows)."""
     from valuenet.analysis.report import analyze_goal
 
+    source = CachedFlows(source or ModelFlows(model))  # the analysis and the network view read the flows once
     goal = spec.goal or (model.goals[0].id if len(model.goals) == 1 else None)
     scenarios = [s.id for s in model.goal(goal).scenarios] if goal else []
     compare = spec.compare or next((s for s in scenarios if s != spec.scenario), None)
