@@ -240,3 +240,34 @@ def test_every_section_is_json_and_the_store_gives_the_models_answers(
         store.write_model(m)
         from_store = analyze_goal(m.model_copy(update={"flows": []}), "g", source=store).to_dict(SECTIONS)
     assert from_store == in_memory
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(edge, max_size=25), people)
+def test_a_segments_share_destroyed_at_a_touchpoint_counts_its_users_one_by_one(edges: list, who: list) -> None:
+    m = make(edges, who)
+    t = FlowTable.read(m, "g", "current")
+    assume(not t.pseudo)
+    segments = analyze_goal(m, "g", sections=["segments"]).segments
+    assert segments is not None
+    weights = dict(zip(t.respondents, t.weights.tolist(), strict=True))
+    for name, summary in segments.items():
+        members = [r for r, s in zip(t.respondents, t.segments, strict=True) if name in ("(all)", s)]
+        for tp, share in summary.share_destroys_at.items():
+            nets = []
+            for r in members:  # the firm's exchanges with r at tp, own and structural
+                mine = [
+                    f
+                    for f in m.flows
+                    if f.respondent in (r, None)
+                    and (f.touchpoint or "(unspecified)") == tp
+                    and {f.source, f.target} == {"c", "f"}
+                    and f.magnitude is not None
+                ]
+                if mine:
+                    sign = {True: 1.0, False: -1.0}
+                    nets.append(
+                        sum(sign[f.target == "c"] * f.magnitude * weights[r][DIMS.index(f.dimension)] for f in mine)
+                    )
+            want = sum(1 for x in nets if x < -1e-9) / len(nets) if nets else None  # nobody in it used the touchpoint
+            assert share == pytest.approx(want), (name, tp)
