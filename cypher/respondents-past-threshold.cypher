@@ -1,14 +1,19 @@
 // Which respondents give up more than they will accept, to whom, and in their own words?
 //
-// A deal-breaker: in one dimension, everything a respondent gives up that is laid
-// at one actor's door adds up to more than their threshold for that dimension.
-// A give-up is laid at the door of the actor named responsible for it, else of
-// the actor it goes to (so the clinic answers for the claim trouble at the
-// insurer). Past the threshold the relationship breaks, however good the rest is,
-// so every breach is listed, largest excess first, with the touchpoints and quotes
-// behind it: first the totals (level "total"), then single touchpoints whose own
-// give-up passes the threshold (level "touchpoint"). Same list as
-// `valuenet analyze` (section dealbreakers).
+// A deal-breaker: at one touchpoint, what a respondent gives up in one dimension
+// that is laid at one actor's door adds up to more than their threshold for that
+// dimension (level "touchpoint"). Give-ups stated with no touchpoint are added up
+// on their own and compared with the threshold as level "overall"; they never
+// make a touchpoint breach. A give-up is laid at the door of the actor named
+// responsible for it, else of the actor it goes to (so the clinic answers for the
+// claim trouble at the insurer). A respondent's give-ups are their own flows plus
+// the structural ones (no respondent) given by the actor that stands for them.
+// Past the threshold the relationship breaks, however good the rest is, so every
+// breach is listed, largest excess first, with the quotes behind it. Same list as
+// `valuenet analyze` (section dealbreakers), per respondent.
+//
+// One pass over the scenario's give-ups (through the index flow_scope), summed
+// per respondent; the structural sums are added to each respondent's.
 //
 // Parameters:
 //   model      the model id
@@ -28,26 +33,61 @@ WITH m, g ORDER BY g.ord LIMIT 1
 MATCH (m)-[:HAS_ACTOR]->(firm:Actor {kind: 'focal_firm'})
 WITH m, g, firm,
      coalesce(g.customer, head(COLLECT { MATCH (m)-[:HAS_ACTOR]->(c:Actor {kind: 'customer'}) RETURN c.id })) AS customer
-MATCH (r:Respondent)-[:REPORTED]->(:Flow {scenario: $scenario})-[:IN_GOAL]->(g)
-WHERE r.model = m.id AND ($segment IS NULL OR r.segment = $segment)
-WITH DISTINCT m, g, firm, r, coalesce(r.actor, customer) AS me
-// What the respondent gives up (their own flows and the structural ones), per actor blamed and dimension.
-MATCH (f:Flow)-[:IN_GOAL]->(g)
-WHERE f.scenario = $scenario AND f.source = me AND f.target <> me AND f.magnitude IS NOT NULL
-  AND (f.respondent = r.id OR f.respondent IS NULL)
-WITH m, firm, r, f, coalesce(f.responsible, f.target) AS blamed
-WHERE $actor IS NULL OR blamed = $actor
-WITH m, firm, r, blamed, f, coalesce(f.touchpoint, '(unspecified)') AS touchpoint ORDER BY f.ord
-// Each give-up counts towards the total and towards its own touchpoint.
-UNWIND [{level: 'total', touchpoint: null}, {level: 'touchpoint', touchpoint: touchpoint}] AS at
-WITH m, firm, r, blamed, at.level AS level, at.touchpoint AS atTouchpoint, f.dimension AS dimension,
-     sum(f.magnitude) AS givenUp, collect(touchpoint) AS touchpoints, collect(f.quote) AS quotes
-MATCH (r)-[c:CARES_ABOUT]->(:Dimension {model: m.id, id: dimension})
-WHERE c.threshold IS NOT NULL AND givenUp > c.threshold
-MATCH (a:Actor {model: m.id, id: blamed})
-RETURN level, r.id AS respondent, r.name AS name, r.segment AS segment, blamed AS actor, a.name AS actorName,
-       blamed = firm.id AS focal, dimension, atTouchpoint AS touchpoint, givenUp, c.threshold AS threshold,
-       givenUp - c.threshold AS excess,
-       reduce(acc = [], t IN touchpoints | CASE WHEN t IN acc THEN acc ELSE acc + t END) AS touchpoints,
+// Who gives up on a respondent's behalf: the goal's customer, or the actor the respondent names as theirs.
+WITH m, g, firm, customer,
+     [customer] + COLLECT { MATCH (r:Respondent {model: m.id}) WHERE r.actor IS NOT NULL RETURN DISTINCT r.actor } AS givers,
+     COLLECT { MATCH (m)-[:HAS_ACTOR]->(a:Actor) RETURN [a.id, a.name] } AS actors
+// The one pass: give-ups summed per respondent (null: structural), giver, actor blamed, dimension and touchpoint.
+CALL (m, g, givers) {
+  MATCH (f:Flow)
+  WHERE f.model = m.id AND f.goal = g.id AND f.scenario = $scenario
+    AND f.source IN givers AND f.target IS NOT NULL AND f.dimension IS NOT NULL
+    AND f.source <> f.target AND f.magnitude IS NOT NULL
+  WITH f, coalesce(f.responsible, f.target) AS blamed
+  WHERE $actor IS NULL OR blamed = $actor
+  WITH f.respondent AS who, f.source AS giver, blamed, f.dimension AS dimension, f.touchpoint AS touchpoint,
+       sum(f.magnitude) AS givenUp, collect(f) AS flows
+  // place: where a sum is compared with the threshold (the touchpoint, or none), as a list without nulls.
+  WITH who, collect({giver: giver, blamed: blamed, dimension: dimension, touchpoint: touchpoint, givenUp: givenUp,
+                     flows: flows, place: [blamed, dimension, touchpoint IS NULL, coalesce(touchpoint, '')]}) AS sums
+  RETURN collect(CASE WHEN who IS NOT NULL THEN {who: who, sums: sums} END) AS own,
+         coalesce(head(collect(CASE WHEN who IS NULL THEN sums END)), []) AS structural
+}
+// With structural give-ups, the respondents who have none of their own count too.
+CALL (m, g, own, structural) {
+  WITH m, g, structural, [o IN own | o.who] AS gave
+  WHERE size(structural) > 0
+  MATCH (r:Respondent {model: m.id})
+  WHERE NOT r.id IN gave AND EXISTS { MATCH (r)-[:REPORTED]->(f:Flow) WHERE f.goal = g.id AND f.scenario = $scenario }
+  RETURN collect({who: r.id, sums: []}) AS others
+}
+UNWIND own + others AS o
+MATCH (r:Respondent {model: m.id, id: o.who})
+WHERE $segment IS NULL OR r.segment = $segment
+WITH firm, actors, r, coalesce(r.actor, customer) AS me, o.sums AS mine, structural,
+     COLLECT { MATCH (r)-[c:CARES_ABOUT]->(d:Dimension) WHERE c.threshold IS NOT NULL
+               RETURN {dimension: d.id, threshold: c.threshold} } AS thresholds
+WHERE size(thresholds) > 0
+// The respondent's own sums, plus the structural ones from the actor that stands for them, added up by place.
+WITH firm, actors, r, [t IN thresholds | [t.dimension, t.threshold]] AS thresholds,
+     [s IN mine WHERE s.giver = me] AS mine, [s IN structural WHERE s.giver = me] AS common
+WITH firm, actors, r, thresholds, CASE WHEN size(common) = 0 THEN mine ELSE
+       [s IN mine | s {.*, givenUp: s.givenUp + reduce(x = 0.0, c IN [c IN common WHERE c.place = s.place] | x + c.givenUp),
+                           flows: s.flows + reduce(x = [], c IN [c IN common WHERE c.place = s.place] | x + c.flows)}]
+       + [c IN common WHERE none(s IN mine WHERE s.place = c.place)] END AS sums
+// The sums past the respondent's threshold for their dimension.
+UNWIND [s IN sums WHERE s.givenUp > head([t IN thresholds WHERE t[0] = s.dimension | t[1]])] AS s
+WITH firm, actors, r, s, head([t IN thresholds WHERE t[0] = s.dimension | t[1]]) AS threshold
+// The respondent's words behind each breach, in the order the flows were written.
+CALL (s) {
+  UNWIND s.flows AS f
+  WITH f ORDER BY f.ord
+  RETURN collect(f.quote) AS quotes
+}
+RETURN CASE WHEN s.touchpoint IS NULL THEN 'overall' ELSE 'touchpoint' END AS level,
+       r.id AS respondent, r.name AS name, r.segment AS segment, s.blamed AS actor,
+       head([a IN actors WHERE a[0] = s.blamed | a[1]]) AS actorName,
+       s.blamed = firm.id AS focal, s.dimension AS dimension, s.touchpoint AS touchpoint, s.givenUp AS givenUp,
+       threshold, s.givenUp - threshold AS excess,
        reduce(acc = [], q IN quotes | CASE WHEN q IN acc THEN acc ELSE acc + q END) AS quotes
-ORDER BY level = 'touchpoint', excess DESC, respondent, actor, dimension, touchpoint;
+ORDER BY excess DESC, respondent, actor, dimension, touchpoint;

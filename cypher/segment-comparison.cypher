@@ -4,9 +4,14 @@
 // mean NPS and churn rate, the mean and spread (sample standard deviation) of the
 // net value each of them gets from the focal firm, weighted by what matters to
 // them, and the share of respondents with at least one deal-breaker laid at the
-// firm's door. Respondents without a segment form "(no segment)". Same figures as
-// the segment table of `valuenet analyze` (measures net.FIRM.weighted and
-// firm.breach).
+// firm's door (at one touchpoint, or over the give-ups stated with no touchpoint;
+// see respondents-past-threshold). Respondents without a segment form
+// "(no segment)". Same figures as the segment table of `valuenet analyze`
+// (measures net.FIRM.weighted and firm.breach).
+//
+// One pass over the scenario's flows with the firm (through the index
+// flow_scope), summed per respondent; the structural flows (no respondent) are
+// summed once and added to every respondent's sums.
 //
 // Parameters:
 //   model      the model id
@@ -23,34 +28,57 @@ MATCH (m)-[:HAS_ACTOR]->(firm:Actor {kind: 'focal_firm'})
 WITH m, g, firm,
      coalesce(g.customer, head(COLLECT { MATCH (m)-[:HAS_ACTOR]->(c:Actor {kind: 'customer'}) RETURN c.id })) AS customer,
      COUNT { (m)-[:HAS_DIMENSION]->(:Dimension) } AS dims
-MATCH (r:Respondent)-[:REPORTED]->(:Flow {scenario: $scenario})-[:IN_GOAL]->(g)
-WHERE r.model = m.id
-WITH DISTINCT m, g, firm, dims, r, coalesce(r.actor, customer) AS me
-CALL (m, r) {
-  OPTIONAL MATCH (r)-[c:CARES_ABOUT]->(:Dimension)<-[:HAS_DIMENSION]-(m)
-  RETURN sum(CASE WHEN c.weight > 0 THEN c.weight ELSE 0.0 END) AS total
+// Who stands for a respondent: the goal's customer, or the actor the respondent names as theirs.
+WITH m, g, firm, customer, dims,
+     [customer] + COLLECT { MATCH (r:Respondent {model: m.id}) WHERE r.actor IS NOT NULL RETURN DISTINCT r.actor } AS selves
+// The one pass. Per respondent (null: structural), actor standing for them, dimension and touchpoint: the net value
+// exchanged with the firm (gets minus gives), and what is given up and laid at the firm's door.
+CALL (m, g, firm, selves) {
+  WITH m, g, firm.id AS focal, selves
+  MATCH (f:Flow)
+  WHERE f.model = m.id AND f.goal = g.id AND f.scenario = $scenario
+    AND f.source IN [focal] + selves AND f.target IS NOT NULL AND f.dimension IS NOT NULL
+    AND f.source <> f.target AND f.magnitude IS NOT NULL
+  WITH f, focal, selves, f.source AS source, f.target AS target, f.responsible AS responsible
+  WITH f, source, target, source = focal AS gets, target = focal AS gives, coalesce(responsible, target) = focal AS blamed,
+       selves
+  WHERE CASE WHEN gets THEN target IN selves ELSE gives OR blamed END
+  WITH f.respondent AS who, CASE WHEN gets THEN target ELSE source END AS self, f.dimension AS dimension,
+       f.touchpoint AS touchpoint, f.magnitude AS magnitude, gets, gives, blamed
+  WITH who, self, dimension, touchpoint,
+       sum(CASE WHEN gets THEN magnitude WHEN gives THEN -magnitude ELSE 0.0 END) AS net,
+       sum(CASE WHEN blamed THEN magnitude ELSE 0.0 END) AS gave
+  // place: where give-ups are compared with the threshold (dimension and touchpoint, or none), without nulls.
+  WITH who, collect({self: self, dimension: dimension, net: net, gave: gave,
+                     place: [dimension, touchpoint IS NULL, coalesce(touchpoint, '')]}) AS sums
+  RETURN collect(CASE WHEN who IS NOT NULL THEN {who: who, sums: sums} END) AS own,
+         coalesce(head(collect(CASE WHEN who IS NULL THEN sums END)), []) AS structural
 }
-// The net value this respondent gets from the firm, weighted by their own weights.
-CALL (m, g, firm, dims, r, me, total) {
-  MATCH (f:Flow)-[:IN_GOAL]->(g)
-  WHERE f.scenario = $scenario AND f.magnitude IS NOT NULL AND (f.respondent = r.id OR f.respondent IS NULL)
-    AND ((f.source = firm.id AND f.target = me) OR (f.source = me AND f.target = firm.id))
-  OPTIONAL MATCH (r)-[c:CARES_ABOUT]->(:Dimension {model: m.id, id: f.dimension})
-  WITH f, CASE WHEN total > 0 THEN (CASE WHEN c.weight > 0 THEN c.weight ELSE 0.0 END) / total
-               ELSE 1.0 / dims END AS w
-  RETURN sum(CASE WHEN f.target = me THEN w * f.magnitude ELSE -w * f.magnitude END) AS firmNet
+// Every respondent with flows in the goal and scenario, with their sums (none when they have no flow with the firm).
+CALL (m, g, own) {
+  WITH m, g, [o IN own | o.who] AS ids
+  MATCH (r:Respondent {model: m.id})
+  WHERE NOT r.id IN ids AND EXISTS { MATCH (r)-[:REPORTED]->(f:Flow) WHERE f.goal = g.id AND f.scenario = $scenario }
+  RETURN collect({who: r.id, sums: []}) AS others
 }
-// Whether anything they give up, laid at the firm's door, passes their threshold.
-CALL (m, g, firm, r, me) {
-  MATCH (f:Flow)-[:IN_GOAL]->(g)
-  WHERE f.scenario = $scenario AND f.source = me AND f.target <> me AND f.magnitude IS NOT NULL
-    AND (f.respondent = r.id OR f.respondent IS NULL) AND coalesce(f.responsible, f.target) = firm.id
-  WITH f.dimension AS dimension, sum(f.magnitude) AS givenUp
-  OPTIONAL MATCH (r)-[c:CARES_ABOUT]->(:Dimension {model: m.id, id: dimension})
-  RETURN sum(CASE WHEN givenUp > c.threshold THEN 1 ELSE 0 END) > 0 AS breach
-}
+UNWIND own + others AS o
+MATCH (r:Respondent {model: m.id, id: o.who})
+WITH firm, dims, structural, r, coalesce(r.actor, customer) AS self, o.sums AS mine,
+     COLLECT { MATCH (r)-[c:CARES_ABOUT]->(d:Dimension) RETURN [d.id, c.weight, c.threshold] } AS cares
+WITH firm, dims, r, [c IN cares | [c[0], CASE WHEN c[1] > 0 THEN c[1] ELSE 0.0 END, c[2]]] AS cares,
+     [s IN mine WHERE s.self = self] AS mine, [s IN structural WHERE s.self = self] AS common
+WITH firm, dims, r, cares, mine, common, reduce(t = 0.0, c IN cares | t + c[1]) AS total
+// The respondent's weighted net value from the firm, their own flows and the structural ones.
+WITH firm, r, cares, mine, common,
+     reduce(v = 0.0, s IN mine + common | v + s.net * CASE WHEN total > 0
+       THEN coalesce(head([c IN cares WHERE c[0] = s.dimension | c[1]]), 0.0) / total ELSE 1.0 / dims END) AS firmNet
+// A deal-breaker at the firm's door: what is given up at one place passes the threshold for its dimension. The
+// structural give-ups at a place are added to the respondent's own there.
+WITH firm, r, firmNet, cares, CASE WHEN size(common) = 0 THEN mine ELSE
+       [s IN mine | s {.*, gave: s.gave + reduce(x = 0.0, c IN [c IN common WHERE c.place = s.place] | x + c.gave)}]
+       + [c IN common WHERE none(s IN mine WHERE s.place = c.place)] END AS sums
+WITH firm, r, firmNet, any(s IN sums WHERE s.gave > head([c IN cares WHERE c[0] = s.dimension | c[2]])) AS breach
 UNWIND [coalesce(r.segment, '(no segment)'), '(all)'] AS segment
-WITH firm, segment, r, firmNet, breach
 RETURN segment, count(r) AS respondents, avg(r.nps) AS meanNps,
        avg(CASE r.churned WHEN true THEN 1.0 WHEN false THEN 0.0 END) AS churnRate,
        firm.id AS firm, avg(firmNet) AS firmNetWeighted,

@@ -7,6 +7,9 @@
 // at 1). Largest first. Same list as the substitutes of `valuenet analyze`
 // (section dependency).
 //
+// One pass over the scenario's flows to and from the customer (through the index
+// flow_scope).
+//
 // Parameters:
 //   model      the model id
 //   goal       the goal id; null takes the model's first goal
@@ -23,22 +26,31 @@ WITH m, g ORDER BY g.ord LIMIT 1
 MATCH (m)-[:HAS_ACTOR]->(firm:Actor {kind: 'focal_firm'})
 WITH m, g, firm,
      coalesce(g.customer, head(COLLECT { MATCH (m)-[:HAS_ACTOR]->(c:Actor {kind: 'customer'}) RETURN c.id })) AS customer
+// The respondents with flows in this goal and scenario.
 CALL (m, g) {
-  MATCH (r:Respondent)-[:REPORTED]->(f:Flow)-[:IN_GOAL]->(g)
-  WHERE r.model = m.id AND f.scenario = $scenario AND ($segment IS NULL OR r.segment = $segment)
-  WITH DISTINCT r
+  MATCH (r:Respondent {model: m.id})
+  WHERE ($segment IS NULL OR r.segment = $segment)
+    AND EXISTS { MATCH (r)-[:REPORTED]->(f:Flow) WHERE f.goal = g.id AND f.scenario = $scenario }
   RETURN collect(r.id) AS ids
 }
 WITH m, g, firm, customer, ids, size(ids) AS n
-MATCH (f:Flow)-[:IN_GOAL]->(g)
-WHERE f.scenario = $scenario AND f.magnitude IS NOT NULL AND (f.respondent IS NULL OR f.respondent IN ids)
-  AND f.source <> f.target AND customer IN [f.source, f.target]
-WITH m, firm, customer, f, CASE WHEN f.source = customer THEN f.target ELSE f.source END AS actor,
-     f.magnitude * (CASE WHEN f.respondent IS NULL OR n <= 1 THEN 1.0 ELSE 1.0 / n END) AS amount
-WITH m, firm, actor, f.dimension AS dimension,
-     sum(CASE WHEN f.target = customer THEN amount ELSE 0.0 END) AS gets,
-     sum(CASE WHEN f.target = customer THEN 0.0 ELSE amount END) AS gives
-WITH m, firm, dimension, collect({actor: actor, gets: gets, net: gets - gives}) AS values
+// What the average respondent gets from and gives to each actor, per dimension.
+CALL (m, g, customer, ids, n) {
+  MATCH (f:Flow)
+  WHERE f.model = m.id AND f.goal = g.id AND f.scenario = $scenario
+    AND f.source IS NOT NULL AND f.target IS NOT NULL AND f.dimension IS NOT NULL
+    AND f.magnitude IS NOT NULL
+  WITH f, f.respondent AS who
+  WHERE who IS NULL OR $segment IS NULL OR who IN ids
+  WITH f.source AS source, f.target AS target, f.dimension AS dimension, who IS NULL AS structural,
+       sum(f.magnitude) AS amount
+  WHERE source <> target AND customer IN [source, target]
+  WITH CASE WHEN source = customer THEN target ELSE source END AS actor, dimension,
+       amount * CASE WHEN structural OR n <= 1 THEN 1.0 ELSE 1.0 / n END AS amount, target = customer AS toCustomer
+  WITH actor, dimension, sum(CASE WHEN toCustomer THEN amount ELSE 0.0 END) AS gets,
+       sum(CASE WHEN toCustomer THEN 0.0 ELSE amount END) AS gives
+  RETURN dimension, collect({actor: actor, gets: gets, net: gets - gives}) AS values
+}
 WITH m, firm, dimension, values, head([x IN values WHERE x.actor = firm.id | x.gets]) AS firmGets
 WHERE firmGets > 0
 UNWIND values AS x
