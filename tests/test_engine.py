@@ -88,6 +88,14 @@ def test_the_columns_hold_exactly_the_flows_scenario_inheritance_gives(
         assert sorted(FlowTable.read(m, "g", scenario).key.tolist()) == want, scenario
 
 
+def test_a_study_too_large_for_one_code_per_key_resolves_inheritance_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    m = read_model_file(REPO / "examples/health/model.yaml")
+    want = sorted(f.id for f in scenario_flows(m, "become-healthy", "future-a"))
+    monkeypatch.setattr("valuenet.analysis.table.ONE_CODE_BELOW", 1)
+    got = FlowTable.read(m, "become-healthy", "future-a").key.tolist()
+    assert sorted(m.flows[k].id for k in got) == want
+
+
 def test_the_order_rows_arrive_in_changes_no_answer() -> None:
     m = read_model_file(REPO / "examples/health/model.yaml")
 

@@ -27,6 +27,8 @@ from valuenet.models import Model, Removal, Respondent, scenario_chain
 
 #: Optional columns that resolving ``based_on`` needs (a change is matched on touchpoint and stage too).
 INHERIT_FIELDS = ("scenario", "touchpoint", "stage")
+#: Below this many combinations, a flow's six key codes are joined into one integer (above, numbered exactly).
+ONE_CODE_BELOW = 2**62
 #: The one customer of a model without respondents: its structural network, analysed as is.
 NETWORK = "(network)"
 
@@ -235,13 +237,12 @@ def _inherit(
     n_t = int(tp.max(initial=0)) + 2
     n_s = int(stage.max(initial=0)) + 2
     n_r = int(resp.max(initial=0)) + 2
-    fits = n_r * n_a * n_a * n_d * n_t * n_s < 2**62
+    fits = n_r * n_a * n_a * n_d * n_t * n_s < ONE_CODE_BELOW
     if fits:
         same = (((((resp + 1) * n_a + src) * n_a + dst) * n_d + dim) * n_t + (tp + 1)) * n_s + (stage + 1)
-    else:  # a very large study: compare a 64-bit digest of the six codes instead
-        same = np.zeros(len(resp), dtype=np.uint64)
-        for col in (resp, src, dst, dim, tp, stage):
-            same = (same * np.uint64(1_000_003)) ^ (col + 1).astype(np.uint64)
+    else:  # a very large study: number the distinct six-code rows exactly instead
+        _, same = np.unique(np.stack([resp, src, dst, dim, tp, stage], axis=1), axis=0, return_inverse=True)
+        same = same.ravel()
     for level in range(1, len(chain)):
         own = scen == level
         for removal in scenarios[chain[level]].removes:
