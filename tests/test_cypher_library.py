@@ -18,7 +18,7 @@ from valuenet.analysis.report import GoalAnalysis, analyze_goal
 from valuenet.cypher_files import CypherFile, library, run_cypher
 from valuenet.formats.modelfile import read_model_file, write_model_file
 from valuenet.importers import import_files
-from valuenet.models import Flow, Model, Respondent
+from valuenet.models import Flow, Model, Removal, Respondent, Scenario
 from valuenet.resources import example_model
 from valuenet.store.neo4j import Neo4jStore
 from valuenet.synth import write_synthetic
@@ -27,6 +27,7 @@ pytestmark = pytest.mark.neo4j
 EXAMPLES = ("health", "broadband")
 TINY = "test-cypher-tiny"
 TINY_PLUS = "test-cypher-tiny-plus"
+TINY_FUTURE = "test-cypher-tiny-future"
 #: Synthetic studies of these sizes for the linear-shape test (respondents).
 SMALL, LARGE = 25, 100
 
@@ -82,6 +83,72 @@ def tiny_plus_model(model_id: str) -> Model:
     return m.model_copy(update={"respondents": [*m.respondents, r3], "flows": [*m.flows, *extra]})
 
 
+def tiny_future_model(model_id: str) -> Model:
+    """The tiny model with a chain of designed futures: "future" (based on current) drops the family and improves
+    r1's care; "future-b" (based on future) spares r2 the waiting room, adds an app for everyone, a give-up of r1's
+    in a dimension r1 does not weigh, and a respondent, r3, who was interviewed for it alone."""
+    m = tiny_model(model_id)
+    scenarios = [
+        Scenario(id="current"),
+        Scenario(id="future", based_on="current", removes=[Removal(actor="family")]),
+        Scenario(id="future-b", based_on="future", removes=[Removal(respondent="r2", touchpoint="waiting-room")]),
+    ]
+    extra = [
+        Flow(  # the same key as r1's current care: it changes it
+            id="r1-care-better",
+            goal="healthy",
+            scenario="future",
+            source="clinic",
+            target="patient",
+            dimension="functional",
+            magnitude=5,
+            respondent="r1",
+            touchpoint="treatment",
+        ),
+        Flow(
+            id="app",
+            goal="healthy",
+            scenario="future-b",
+            source="clinic",
+            target="patient",
+            dimension="experiential",
+            magnitude=0.5,
+            touchpoint="app",
+        ),
+        Flow(  # a give-up in a dimension r1 does not weigh: it costs r1 no value
+            id="r1-pride",
+            goal="healthy",
+            scenario="future-b",
+            source="patient",
+            target="clinic",
+            dimension="symbolic",
+            magnitude=1,
+            respondent="r1",
+            touchpoint="waiting-room",
+            quote="Being kept waiting feels like being nobody.",
+        ),
+        Flow(
+            id="r3-care",
+            goal="healthy",
+            scenario="future-b",
+            source="clinic",
+            target="patient",
+            dimension="functional",
+            magnitude=2,
+            respondent="r3",
+            touchpoint="treatment",
+        ),
+    ]
+    goal = m.goals[0].model_copy(update={"scenarios": scenarios})
+    return m.model_copy(
+        update={
+            "goals": [goal],
+            "respondents": [*m.respondents, Respondent(id="r3", segment="old")],
+            "flows": [*m.flows, *extra],
+        }
+    )
+
+
 @pytest.fixture(scope="module")
 def examples() -> dict[str, Model]:
     return {name: read_model_file(example_model(name)) for name in EXAMPLES}
@@ -94,21 +161,23 @@ def neo(examples: dict[str, Model], neo4j_server: Neo4jServer) -> Iterator[Neo4j
         uri, _, password = require_neo4j(neo4j_server, mp)
         store = Neo4jStore(uri, password=password)
     before = {m.id for m in store.list_models()}
-    for model in [*examples.values(), tiny_model(TINY), tiny_plus_model(TINY_PLUS)]:
+    for model in [*examples.values(), tiny_model(TINY), tiny_plus_model(TINY_PLUS), tiny_future_model(TINY_FUTURE)]:
         store.write_model(model, replace=True)
     try:
         yield store
     finally:
-        for model_id in [*EXAMPLES, TINY, TINY_PLUS]:
+        for model_id in [*EXAMPLES, TINY, TINY_PLUS, TINY_FUTURE]:
             if model_id not in before:
                 store.delete_model(model_id)
         store.close()
 
 
 @cache
-def analysis(example: str, segment: str | None = None, compare: str | None = None) -> GoalAnalysis:
+def analysis(
+    example: str, segment: str | None = None, compare: str | None = None, scenario: str = "current"
+) -> GoalAnalysis:
     """The Python analysis of a bundled example (computed once per scope)."""
-    return analyze_goal(read_model_file(example_model(example)), segment=segment, compare=compare)
+    return analyze_goal(read_model_file(example_model(example)), scenario=scenario, segment=segment, compare=compare)
 
 
 @cache
@@ -152,7 +221,57 @@ def test_firm_net_value_by_hand(neo: Neo4jStore) -> None:
     ]
     assert got["functional"]["weight"] == pytest.approx(0.35)
     assert got["experiential"]["weight"] == pytest.approx(0.45)
-    assert sum(r["weightedNet"] for r in got.values()) == pytest.approx(0.35 * 3.5 - 0.45 * 2)
+    # Weighted with each respondent's own weights, then averaged: r1 .5 * 4 - .3 * 1 = 1.7, r2 .2 * 3 - .6 * 3 = -1.2.
+    # The mean weights times the mean nets (.35 * 3.5 - .45 * 2 = 0.325) would hide that r2 loses.
+    assert got["functional"]["weightedNet"] == pytest.approx((0.5 * 4 + 0.2 * 3) / 2)
+    assert got["experiential"]["weightedGives"] == pytest.approx((0.3 * 1 + 0.6 * 3) / 2)
+    assert sum(r["weightedNet"] for r in got.values()) == pytest.approx((1.7 - 1.2) / 2)
+    assert {r["shareDestroys"] for r in got.values()} == {0.5}
+    assert {r["respondents"] for r in got.values()} == {2}
+
+
+def test_firm_net_value_adds_structural_flows_for_each_respondent_by_hand(neo: Neo4jStore) -> None:
+    got = {r["dimension"]: r for r in rows(neo, "firm-net-value-by-dimension", model=TINY_PLUS, segment="old")}
+    # r2 and r3. Structural: 0.5 experiential waiting and a fee of 3 (economic) for each. r3 states no weights (1/4
+    # each): r2 .2 * 3 - .6 * (3 + .5) - .2 * 3 = -2.1; r3 (2 - .5 - 3) / 4 = -0.375.
+    assert [(d, r["gets"], r["gives"]) for d, r in got.items()] == [
+        ("functional", 2.5, 0.0),
+        ("economic", 0.0, 3.0),
+        ("experiential", 0.0, 2.0),
+        ("symbolic", 0.0, 0.0),
+    ]
+    assert got["symbolic"]["weight"] == pytest.approx(0.125)
+    assert sum(r["weightedNet"] for r in got.values()) == pytest.approx((-2.1 - 0.375) / 2)
+    assert {r["shareDestroys"] for r in got.values()} == {1.0}
+
+
+def test_value_destroying_touchpoints_by_hand(neo: Neo4jStore) -> None:
+    got = rows(neo, "value-destroying-touchpoints", model=TINY_PLUS)
+    # Three respondents, each weighing by their own weights (r3: 1/4 each); the structural 0.5 wait and the fee of 3
+    # count for each. Waiting room: r1 .3 * 1.5, r2 .6 * 3.5, r3 .25 * .5. Billing (the fee): .2 * 3, .2 * 3, .25 * 3.
+    # The insurer's claim desk, the clinic's doing: r1 .3 * (2 - 1), r2 .6 * (2 - 1). r1's hassle, stated with no
+    # touchpoint: .3 * 2.5. Care at treatment adds value for all three and is not listed.
+    assert [(r["kind"], r["actor"], r["touchpoint"]) for r in got] == [
+        ("direct", "clinic", "waiting-room"),
+        ("direct", "clinic", "billing"),
+        ("indirect", "insurer", "claim"),
+        ("direct", "clinic", "(unspecified)"),
+    ]
+    assert [r["weightedNet"] for r in got] == pytest.approx(
+        [-(0.45 + 2.1 + 0.125) / 3, -(0.6 + 0.6 + 0.75) / 3, -(0.3 + 0.6) / 3, -0.75 / 3]
+    )
+    assert [(r["respondents"], r["shareDestroys"]) for r in got] == [(3, 1.0), (3, 1.0), (2, 1.0), (1, 1.0)]
+    wait = got[0]["items"]
+    assert [(x["dimension"], x["respondents"], x["share"]) for x in wait] == [("experiential", 3, 1.0)]
+    assert (wait[0]["gets"], wait[0]["gives"]) == (0.0, pytest.approx((1.5 + 3.5 + 0.5) / 3))
+    assert wait[0]["weighted"] == pytest.approx((0.45 + 2.1 + 0.125) / 3)
+    assert got[0]["dimensions"] == ["experiential"]
+    assert got[0]["quotes"] == ["An hour in the waiting room.", "Everyone waits a little."]
+    # The old respondents alone: r1's hassle is no longer there, and means are over two.
+    old = rows(neo, "value-destroying-touchpoints", model=TINY_PLUS, segment="old")
+    assert [r["touchpoint"] for r in old] == ["waiting-room", "billing", "claim"]
+    assert old[2]["weightedNet"] == pytest.approx(-0.6 / 2)
+    assert (old[2]["respondents"], old[2]["items"][0]["share"]) == (1, 0.5)
 
 
 def test_respondents_past_threshold_by_hand(neo: Neo4jStore) -> None:
@@ -239,14 +358,82 @@ def test_loop_importance_by_hand(neo: Neo4jStore) -> None:
 
 
 def test_scenario_deltas_by_hand(neo: Neo4jStore) -> None:
-    got = {(r["actor"], r["dimension"]): r for r in rows(neo, "scenario-deltas", model=TINY)}
-    # In "future" each respondent gets 1 and gives 1 (experiential) at online booking: net 0 with the clinic, but
-    # every current flow is gone: the clinic's functional net falls from 3.5 to 0, experiential rises from -2 to 0.
-    assert (got["clinic", "functional"]["before"], got["clinic", "functional"]["after"]) == (3.5, 0.0)
-    assert got["clinic", "experiential"]["change"] == 2.0
-    assert got["family", "symbolic"]["change"] == -2.0
-    # Weighted with each respondent's own weights: r1 loses .5 * 4 - .3 * 1 = 1.7, r2 gains -(.2 * 3 - .6 * 3) = 1.2.
-    assert got["clinic", "weighted"]["change"] == pytest.approx((-1.7 + 1.2) / 2)
+    # future-b holds current, less the family (removed by future), with r1's care at 5 (future changes it), less r2's
+    # waiting (future-b removes it), plus the app (0.5 experiential for everyone), the online booking (1 for 1) and
+    # r1's symbolic give-up of 1. Compared: r1 and r2; r3 has flows in future-b only, so is not in current.
+    got = rows(neo, "scenario-deltas", model=TINY_FUTURE, after="future-b")
+    assert {r["respondents"] for r in got} == {2}
+    found = {(r["actor"], r["dimension"]): (r["before"], r["after"], r["better"], r["worse"]) for r in got}
+    assert found == {
+        ("clinic", "weighted"): pytest.approx(((1.7 - 1.2) / 2, (0.5 * 5 - 0.3 * 0.5 + 0.2 * 3 + 0.6 * 0.5) / 2, 1, 0)),
+        ("clinic", "experiential"): pytest.approx((-2.0, 0.0, 1.0, 0.0)),
+        ("family", "symbolic"): pytest.approx((2.0, 0.0, 0.0, 1.0)),
+        ("clinic", "functional"): pytest.approx((3.5, 4.0, 0.5, 0.0)),
+        ("clinic", "symbolic"): pytest.approx((0.0, -0.5, 0.0, 0.5)),
+    }
+    # Nobody weighs symbolic value, so neither the family's weighted net changes nor r1's symbolic give-up counts in
+    # the clinic's; the insurer's nets do not change at all.
+    assert [(r["actor"], r["dimension"]) for r in got] == [
+        ("clinic", "weighted"),
+        ("clinic", "experiential"),
+        ("family", "symbolic"),
+        ("clinic", "functional"),
+        ("clinic", "symbolic"),
+    ]
+    assert got[0]["change"] == pytest.approx((0.5 * 1 + 0.3 * 0.5 + 0.6 * 3.5) / 2)
+    # From future to future-b: only r2's waiting, the app and r1's give-up change; r3 is still not in the scenario
+    # compared from.
+    later = {
+        (r["actor"], r["dimension"]): r["change"]
+        for r in rows(neo, "scenario-deltas", model=TINY_FUTURE, before="future", after="future-b")
+    }
+    assert later == {
+        ("clinic", "weighted"): pytest.approx((0.3 * 0.5 + 0.6 * 3.5) / 2),
+        ("clinic", "experiential"): pytest.approx((0.5 + 3.5) / 2),
+        ("clinic", "symbolic"): pytest.approx(-0.5),
+    }
+    # In the tiny model, "future" only adds an exchange that nets 0: nothing changes for anyone.
+    assert rows(neo, "scenario-deltas", model=TINY) == []
+
+
+def test_derived_scenarios_hold_their_inherited_flows_by_hand(neo: Neo4jStore) -> None:
+    # In future-b r2 no longer waits (a removal entry) and r3, interviewed for it alone, is one of three respondents.
+    # Waiting room: r1 gives up 1 experiential (.3 * 1) and 1 symbolic, which r1 does not weigh: no loss, no item.
+    # Claim desk (the clinic's doing, inherited): r1 .3 * (2 - 1), r2 .6 * (2 - 1).
+    got = rows(neo, "value-destroying-touchpoints", model=TINY_FUTURE, scenario="future-b")
+    assert [(r["touchpoint"], r["respondents"]) for r in got] == [("claim", 2), ("waiting-room", 1)]
+    assert [r["weightedNet"] for r in got] == pytest.approx([-0.9 / 3, -0.3 / 3])
+    assert [(x["dimension"], x["respondents"], x["share"]) for x in got[1]["items"]] == [("experiential", 1, 1 / 3)]
+    assert got[1]["quotes"] == ["An hour in the waiting room.", "Being kept waiting feels like being nobody."]
+    # The firm's net value: r1's care at 5 replaces the inherited 4; r3 gets 2. Experiential: the app gives all three
+    # 0.5, the online booking r1 and r2 1 for 1; r1 still waits (1).
+    net = {r["dimension"]: r for r in rows(neo, "firm-net-value-by-dimension", model=TINY_FUTURE, scenario="future-b")}
+    assert {r["respondents"] for r in net.values()} == {3}
+    assert (net["functional"]["gets"], net["experiential"]["gets"]) == pytest.approx(((5 + 3 + 2) / 3, 2 / 3 + 0.5))
+    assert (net["experiential"]["gives"], net["symbolic"]["gives"]) == pytest.approx(((2 + 1) / 3, 1 / 3))
+
+
+@pytest.mark.parametrize("scenario", ["current", "future", "future-b"])
+def test_derived_scenarios_agree_with_the_analysis(neo: Neo4jStore, scenario: str) -> None:
+    a = analyze_goal(tiny_future_model(TINY_FUTURE), scenario=scenario, sections=["net", "destruction"])
+    assert a.net is not None and a.destruction is not None
+    firm = a.net.actors[a.focal]
+    net = rows(neo, "firm-net-value-by-dimension", model=TINY_FUTURE, scenario=scenario)
+    assert [(r["dimension"], r["gets"], r["gives"]) for r in net] == [
+        (d, pytest.approx(firm.gets[d]), pytest.approx(firm.gives[d])) for d in firm.net
+    ]
+    assert sum(r["weightedNet"] for r in net) == pytest.approx(firm.weighted)
+    got = rows(neo, "value-destroying-touchpoints", model=TINY_FUTURE, scenario=scenario)
+    expected = [t for t in a.destruction.touchpoints if t.destroys]
+    assert [(r["kind"], r["touchpoint"], r["respondents"], r["weightedNet"]) for r in got] == [
+        (t.kind, t.touchpoint, t.respondents, pytest.approx(t.weighted_net)) for t in expected
+    ]
+    assert [(r["touchpoint"], x["dimension"], x["respondents"]) for r in got for x in r["items"]] == [
+        (i.touchpoint, i.dimension, i.respondents)
+        for t in expected
+        for i in a.destruction.items
+        if (i.kind, i.actor, i.touchpoint) == (t.kind, t.actor, t.touchpoint)
+    ]
 
 
 # -- linear in the data ------------------------------------------------------------------------------
@@ -300,39 +487,62 @@ def test_each_file_does_work_in_proportion_to_the_respondents(
 # -- the same answers as the Python analysis -----------------------------------------------------
 
 SCOPES = [("health", None), ("health", "retirees"), ("broadband", None), ("broadband", "families")]
+#: The scopes again, and the health example's designed future (based on current, with a removal entry).
+SCENARIO_SCOPES = [
+    *((example, segment, "current") for example, segment in SCOPES),
+    ("health", None, "future-a"),
+    ("health", "retirees", "future-a"),
+]
 
 
-@pytest.mark.parametrize(("example", "segment"), SCOPES)
+@pytest.mark.parametrize(("example", "segment", "scenario"), SCENARIO_SCOPES)
 def test_firm_net_value_agrees_with_the_analysis(
-    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None
+    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None, scenario: str
 ) -> None:
-    a = analysis(example, segment)
+    a = analysis(example, segment, scenario=scenario)
     assert a.net is not None
     firm = a.net.actors[a.focal]
-    got = rows(neo, "firm-net-value-by-dimension", model=example, segment=segment)
+    got = rows(neo, "firm-net-value-by-dimension", model=example, segment=segment, scenario=scenario)
     assert [r["dimension"] for r in got] == list(firm.net)
     for r in got:
         assert r["firm"] == a.focal
         assert r["respondents"] == a.respondents
         assert r["gets"] == pytest.approx(firm.gets[r["dimension"]])
+        assert r["gives"] == pytest.approx(firm.gives[r["dimension"]])
         assert r["net"] == pytest.approx(firm.net[r["dimension"]])
         assert r["weight"] == pytest.approx(a.context.weight(r["dimension"]))
+        assert r["shareDestroys"] == pytest.approx(firm.share_destroys)
+    assert sum(r["weightedGets"] for r in got) == pytest.approx(firm.weighted_gets)
+    assert sum(r["weightedGives"] for r in got) == pytest.approx(firm.weighted_gives)
     assert sum(r["weightedNet"] for r in got) == pytest.approx(firm.weighted)
 
 
-@pytest.mark.parametrize(("example", "segment"), SCOPES)
+@pytest.mark.parametrize(("example", "segment", "scenario"), SCENARIO_SCOPES)
 def test_value_destroying_touchpoints_agree_with_the_analysis(
-    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None
+    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None, scenario: str
 ) -> None:
-    a = analysis(example, segment)
+    a = analysis(example, segment, scenario=scenario)
     assert a.destruction is not None
-    expected = [(t.kind, t.actor, t.touchpoint) for t in a.destruction.touchpoints if t.destroys]
-    got = rows(neo, "value-destroying-touchpoints", model=example, segment=segment)
-    assert [(r["kind"], r["actor"], r["touchpoint"]) for r in got] == expected
-    nets = {(t.kind, t.actor, t.touchpoint): t.weighted_net for t in a.destruction.touchpoints}
-    for r in got:
-        assert r["weightedNet"] == pytest.approx(nets[r["kind"], r["actor"], r["touchpoint"]])
+    expected = [t for t in a.destruction.touchpoints if t.destroys]
+    got = rows(neo, "value-destroying-touchpoints", model=example, segment=segment, scenario=scenario)
+    assert [(r["kind"], r["actor"], r["touchpoint"]) for r in got] == [
+        (t.kind, t.actor, t.touchpoint) for t in expected
+    ]
+    for r, t in zip(got, expected, strict=True):
+        assert (r["weightedGets"], r["weightedGives"], r["weightedNet"]) == pytest.approx(
+            (t.weighted_gets, t.weighted_gives, t.weighted_net)
+        )
+        assert (r["respondents"], r["shareDestroys"]) == (t.respondents, pytest.approx(t.share_destroys))
+        # The items there: the dimensions it loses value in for at least one respondent, and for how many.
+        items = [i for i in a.destruction.items if (i.kind, i.actor, i.touchpoint) == (t.kind, t.actor, t.touchpoint)]
+        assert [(x["dimension"], x["respondents"]) for x in r["items"]] == [(i.dimension, i.respondents) for i in items]
+        for x, i in zip(r["items"], items, strict=True):
+            assert (x["gets"], x["gives"], x["net"], x["weighted"], x["share"]) == pytest.approx(
+                (i.gets, i.gives, i.net, i.weighted, i.share)
+            )
+        assert set(r["dimensions"]) == {i.dimension for i in items}
     assert expected, "the examples plant value destruction; the query should find it"
+    assert any(0 < t.share_destroys < 1 for t in expected if t.share_destroys is not None), "opposite experiences"
 
 
 @pytest.mark.parametrize(("example", "segment"), SCOPES)
@@ -406,15 +616,53 @@ def test_segment_comparison_agrees_with_the_analysis(neo: Neo4jStore, examples: 
         assert r["meanNps"] == pytest.approx(sum(nps) / len(nps))
 
 
-def test_scenario_deltas_agree_with_the_analysis(neo: Neo4jStore, examples: dict[str, Model]) -> None:
-    a = analysis("health", compare="future-a")
+def _changes(a: GoalAnalysis) -> list[tuple[Any, ...]]:
     assert a.scenarios is not None
-    changes = a.scenarios.segments["(all)"].measures
-    got = rows(neo, "scenario-deltas")
+    return [
+        (c.actor, c.dimension, pytest.approx((c.before, c.after, c.change, c.better, c.worse), abs=1e-12))
+        for c in a.scenarios.changes
+    ]
+
+
+@pytest.mark.parametrize("segment", [None, "retirees", "young-athletes"])
+def test_scenario_deltas_agree_with_the_analysis(
+    neo: Neo4jStore, examples: dict[str, Model], segment: str | None
+) -> None:
+    a = analysis("health", segment, compare="future-a")
+    assert a.scenarios is not None
+    got = rows(neo, "scenario-deltas", segment=segment)
     assert {r["toScenario"] for r in got} == {"future-a"}
     assert {r["respondents"] for r in got} == {a.scenarios.respondents}
+    assert [
+        (r["actor"], r["dimension"], (r["before"], r["after"], r["change"], r["better"], r["worse"])) for r in got
+    ] == (_changes(a))
+    # Every respondent's change, summarised over the scope, is the same as the analysis' segment summary.
+    changes = a.scenarios.segments[segment or "(all)"].measures
     by_key = {f"net.{r['actor']}.{r['dimension']}": r["change"] for r in got}
     for key, stat in changes.items():
         if key.startswith("net."):
             assert by_key.get(key, 0.0) == pytest.approx(stat.mean, abs=1e-12), key
     assert set(by_key) <= set(changes)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "segment"),
+    [
+        ("current", "future", None),
+        ("current", "future-b", None),
+        ("future", "future-b", None),
+        ("future-b", "current", None),
+        ("current", "future-b", "old"),
+    ],
+)
+def test_scenario_deltas_follow_based_on_chains_as_the_analysis_does(
+    neo: Neo4jStore, before: str, after: str, segment: str | None
+) -> None:
+    a = analyze_goal(tiny_future_model(TINY_FUTURE), scenario=before, compare=after, segment=segment)
+    assert a.scenarios is not None
+    got = rows(neo, "scenario-deltas", model=TINY_FUTURE, before=before, after=after, segment=segment)
+    assert [
+        (r["actor"], r["dimension"], (r["before"], r["after"], r["change"], r["better"], r["worse"])) for r in got
+    ] == (_changes(a))
+    assert got, "every pair of these scenarios differs for someone"
+    assert {r["respondents"] for r in got} == {a.scenarios.respondents}

@@ -15,7 +15,7 @@ from tests.conftest import Neo4jServer, require_neo4j, tiny_model
 from valuenet.cli import cli
 from valuenet.errors import StoreConnectionError
 from valuenet.formats.modelfile import write_model_file
-from valuenet.models import Flow, Model, Scenario
+from valuenet.models import Flow, Model, Removal, Scenario
 from valuenet.store.base import Batch, batches_of
 from valuenet.store.neo4j import Neo4jStore
 from valuenet.store.sqlite import SQLiteStore
@@ -227,6 +227,52 @@ def test_a_changed_item_moves_its_relationships(neo: Neo4jStore, model_id: str) 
         m=m,
     ) == [{"d": ["symbolic"], "old": None}]
     assert neo.read_model(model_id) == changed
+
+
+def _with_removes(model: Model, *removes: Removal) -> Model:
+    """The model with its scenario "future" (based on current) removing ``removes``."""
+    goal = model.goals[0]
+    future = Scenario(id="future", based_on="current", removes=list(removes))
+    return model.model_copy(update={"goals": [goal.model_copy(update={"scenarios": [goal.scenarios[0], future]})]})
+
+
+@pytest.mark.neo4j
+def test_removal_entries_are_nodes_replaced_whole(neo: Neo4jStore, model_id: str) -> None:
+    m = model_id
+    removals = (
+        "MATCH (:Goal {model: $m})-[:HAS_SCENARIO]->(s:Scenario)-[:REMOVES]->(x:Removal) "
+        "RETURN s.id AS scenario, properties(x) AS x ORDER BY x.index"
+    )
+    model = _with_removes(
+        tiny_model(m), Removal(actor="family"), Removal(respondent="r2", touchpoint="waiting-room", structural=False)
+    )
+    neo.write_model(model)
+    where = {"model": m, "goal": "healthy", "scenario": "future"}
+    expected = [
+        {"scenario": "future", "x": {**where, "index": 0, "actor": "family"}},
+        {
+            "scenario": "future",
+            "x": {**where, "index": 1, "respondent": "r2", "touchpoint": "waiting-room", "structural": False},
+        },
+    ]
+    assert one(neo, removals, m=m) == expected
+    # The same model again changes nothing, the entries included.
+    again = neo.write_model(model)
+    assert again.counts["goals"].unchanged == 1
+    assert one(neo, removals, m=m) == expected
+    # Changed entries replace the old ones whole; none left means no Removal node.
+    neo.write_model(_with_removes(model, Removal(stage="booking")))
+    assert one(neo, removals, m=m) == [{"scenario": "future", "x": {**where, "index": 0, "stage": "booking"}}]
+    neo.write_model(_with_removes(model))
+    assert one(neo, "MATCH (x:Removal {model: $m}) RETURN count(x) AS n", m=m) == [{"n": 0}]
+    # Removing the goal (--replace) or the model takes its scenarios' entries with it.
+    neo.write_model(model)
+    bare = model.model_copy(update={"goals": [], "flows": []})
+    neo.write_model(bare, replace=True)
+    assert one(neo, "MATCH (x:Removal {model: $m}) RETURN count(x) AS n", m=m) == [{"n": 0}]
+    neo.write_model(model)
+    assert neo.delete_model(m)
+    assert one(neo, "MATCH (x:Removal {model: $m}) RETURN count(x) AS n", m=m) == [{"n": 0}]
 
 
 @pytest.mark.neo4j

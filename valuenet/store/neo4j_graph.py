@@ -4,13 +4,17 @@ The graph, as analysts see it (every node carries ``model`` and ``id``; the
 pair is unique per label, see ``cypher/schema.cypher``)::
 
     (:Model)-[:HAS_ACTOR]->(:Actor)
-    (:Model)-[:HAS_GOAL]->(:Goal)-[:HAS_SCENARIO]->(:Scenario)
+    (:Model)-[:HAS_GOAL]->(:Goal)-[:HAS_SCENARIO]->(:Scenario)-[:REMOVES]->(:Removal)
     (:Model)-[:HAS_RESPONDENT]->(:Respondent)-[:CARES_ABOUT {weight, threshold}]->(:Dimension)
     (:Model)-[:HAS_DIMENSION]->(:Dimension)
     (:Actor)-[:GIVES]->(:Flow)-[:TO]->(:Actor)
     (:Flow)-[:IN_GOAL]->(:Goal)
     (:Respondent)-[:REPORTED]->(:Flow)
     (:Flow)-[:RESPONSIBLE]->(:Actor)
+
+Each entry of a scenario's ``removes`` is a ``Removal`` node with the fields it
+states (and ``model``, ``goal``, ``scenario``, ``index``), so Cypher can resolve
+``based_on`` without parsing JSON.
 
 Labels and relationship types are literals in the statements below; every
 value is a parameter. Each node also keeps ``doc``, the item's exact JSON, and
@@ -123,6 +127,26 @@ def _scenarios(model: str, g: Goal) -> list[dict[str, Any]]:
     ]
 
 
+def _removals(model: str, g: Goal) -> list[dict[str, Any]]:
+    """``Removal`` node properties, one per entry of a scenario's ``removes``: where it is, and the fields it states.
+
+    ``index`` is the entry's position in its scenario's list; a field the entry leaves out is not set.
+
+    >>> from valuenet.models import Removal, Scenario
+    >>> g = Goal(id="g", title="G", scenarios=[Scenario(id="current"), Scenario(id="next", based_on="current",
+    ...          removes=[Removal(actor="gp"), Removal(respondent="r1", structural=False)])])
+    >>> for row in _removals("m", g):
+    ...     print(row)
+    {'model': 'm', 'goal': 'g', 'scenario': 'next', 'index': 0, 'actor': 'gp'}
+    {'model': 'm', 'goal': 'g', 'scenario': 'next', 'index': 1, 'respondent': 'r1', 'structural': False}
+    """
+    return [
+        {"model": model, "goal": g.id, "scenario": s.id, "index": i, **r.model_dump(exclude_none=True)}
+        for s in g.scenarios
+        for i, r in enumerate(s.removes)
+    ]
+
+
 def _respondent(model: str, r: Respondent) -> dict[str, Any]:
     props: dict[str, Any] = {
         "model": model,
@@ -191,6 +215,7 @@ def item_row(kind: str, model: str, item: Any, index: int, text: str) -> dict[st
     row: dict[str, Any] = {"i": index, "props": {k: v for k, v in props.items() if v is not None}}
     if kind == "goals":
         row["scenarios"] = _scenarios(model, item)
+        row["removals"] = _removals(model, item)
     elif kind == "respondents":
         row["cares"] = _cares(item)
     return row
@@ -232,7 +257,8 @@ LOOKUP = {
 
 # Before an item changes, drop the relationships that the upsert derives from it.
 DETACH = {
-    "goals": "UNWIND $ids AS id MATCH (:Goal {model: $model, id: id})-[:HAS_SCENARIO]->(s:Scenario) DETACH DELETE s",
+    "goals": "UNWIND $ids AS id MATCH (:Goal {model: $model, id: id})-[:HAS_SCENARIO]->(s:Scenario) "
+    "OPTIONAL MATCH (s)-[:REMOVES]->(x:Removal) DETACH DELETE x, s",
     "respondents": "UNWIND $ids AS id MATCH (:Respondent {model: $model, id: id})-[r:CARES_ABOUT]->() DELETE r",
     "flows": "UNWIND $ids AS id MATCH (:Flow {model: $model, id: id})-[r:GIVES|TO|IN_GOAL|REPORTED|RESPONSIBLE]-() "
     "DELETE r",
@@ -260,6 +286,11 @@ CALL (n, row) {
   MERGE (s:Scenario {model: sc.model, goal: sc.goal, id: sc.id})
   SET s = sc
   MERGE (n)-[:HAS_SCENARIO]->(s)
+  WITH s, row
+  // A changed goal's scenarios and their removal entries were deleted (DETACH): the entries are created whole.
+  UNWIND [x IN row.removals WHERE x.scenario = s.id] AS x
+  CREATE (s)-[:REMOVES]->(r:Removal)
+  SET r = x
 }
 """,
     "respondents": """
@@ -363,7 +394,8 @@ MERGE (r)-[:REPORTED]->(f)
 REMOVE = {
     "actors": "UNWIND $ids AS id MATCH (n:Actor {model: $model, id: id}) DETACH DELETE n",
     "goals": "UNWIND $ids AS id MATCH (n:Goal {model: $model, id: id}) "
-    "OPTIONAL MATCH (n)-[:HAS_SCENARIO]->(s:Scenario) DETACH DELETE s, n",
+    "OPTIONAL MATCH (n)-[:HAS_SCENARIO]->(s:Scenario) OPTIONAL MATCH (s)-[:REMOVES]->(x:Removal) "
+    "DETACH DELETE x, s, n",
     "respondents": "UNWIND $ids AS id MATCH (n:Respondent {model: $model, id: id}) DETACH DELETE n",
     "flows": "UNWIND $ids AS id MATCH (n:Flow {model: $model, id: id}) DETACH DELETE n",
 }
@@ -429,6 +461,7 @@ MODEL_IDS = "MATCH (m:Model) RETURN m.id AS id ORDER BY id"
 DELETE_SLICE = {
     "flows": "MATCH (n:Flow {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
     "respondents": "MATCH (n:Respondent {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
+    "removals": "MATCH (n:Removal {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
     "scenarios": "MATCH (n:Scenario {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
     "goals": "MATCH (n:Goal {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
     "actors": "MATCH (n:Actor {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
