@@ -12,11 +12,14 @@
 // of its flows' scores; parallel flows between the same two actors add up. An
 // actor's importance is the value of the loops it lies on over the value of all
 // loops (the firm's own is 1). The network is the average respondent's (of a
-// segment, or everyone), as in `valuenet analyze` (section loops), which gives
-// the same importances.
+// segment, or everyone, with a flow in the scenario or one it is based on), as in
+// `valuenet analyze` (section loops), which gives the same importances. A
+// scenario based_on another holds its base's flows less those its removal
+// entries match or its own flows change, plus its own (see scenario-deltas).
 //
-// One pass over the scenario's flows (through the index flow_scope), summed per
-// pair of actors before the loops are walked.
+// One pass over the flows of the scenario and its bases (through the index
+// flow_scope), grouped by flow key to resolve inheritance and summed per pair of
+// actors before the loops are walked.
 //
 // Parameters:
 //   model      the model id
@@ -35,21 +38,48 @@ WHERE $goal IS NULL OR g.id = $goal
 WITH m, g ORDER BY g.ord LIMIT 1
 MATCH (m)-[:HAS_ACTOR]->(firm:Actor {kind: 'focal_firm'})
 WITH m, g, firm,
-     coalesce(g.customer, head(COLLECT { MATCH (m)-[:HAS_ACTOR]->(c:Actor {kind: 'customer'}) RETURN c.id })) AS customer
-// The respondents with flows in this goal and scenario.
-CALL (m, g) {
+     coalesce(g.customer, head(COLLECT { MATCH (m)-[:HAS_ACTOR]->(c:Actor {kind: 'customer'}) RETURN c.id })) AS customer,
+     COLLECT { MATCH (g)-[:HAS_SCENARIO]->(s:Scenario) RETURN [s.id, s.basedOn] } AS bases,
+     COLLECT { MATCH (g)-[:HAS_SCENARIO]->(s:Scenario)-[:REMOVES]->(x:Removal)
+               WHERE any(k IN keys(x) WHERE NOT k IN ['model', 'goal', 'scenario', 'index'])
+               RETURN x {.scenario, .actor, .source, .target, .dimension, .touchpoint, .stage, .respondent,
+                         .structural} } AS removals
+// The scenario's chain, base first (follow based_on), and its removal entries with the level that states them.
+WITH m, g, firm, customer, removals,
+     reduce(chain = [$scenario], i IN range(1, size(bases)) |
+       [b IN bases WHERE b[0] = head(chain) AND b[1] IS NOT NULL AND NOT b[1] IN chain | b[1]] + chain) AS chain
+WITH m, g, firm, customer, chain,
+     [x IN removals WHERE x.scenario IN chain
+      | x {.*, level: head([i IN range(0, size(chain) - 1) WHERE chain[i] = x.scenario])}] AS rules
+// The respondents with flows in this goal and a scenario of the chain.
+CALL (m, g, chain) {
   MATCH (r:Respondent {model: m.id})
   WHERE ($segment IS NULL OR r.segment = $segment)
-    AND EXISTS { MATCH (r)-[:REPORTED]->(f:Flow) WHERE f.goal = g.id AND f.scenario = $scenario }
+    AND EXISTS { MATCH (r)-[:REPORTED]->(f:Flow) WHERE f.goal = g.id AND f.scenario IN chain }
   RETURN collect(r.id) AS ids
 }
-// Per pair of actors, the summed magnitude scores (clipped to 1 flow by flow) and the money amounts of the average
-// respondent's network; the largest money amount that scores.
-CALL (m, g, customer, ids) {
-  WITH m, g, customer, ids, size(ids) AS n
+// The one pass. A flow's key group holds it when it is in the group's highest scenario of the chain and no removal
+// entry of a later scenario matches the key. Of those, per pair of actors, the summed magnitude scores (clipped to 1
+// flow by flow) and the money amounts of the average respondent's network; the largest money amount that scores.
+CALL (m, g, customer, chain, rules, ids) {
   MATCH (f:Flow)
-  WHERE f.model = m.id AND f.goal = g.id AND f.scenario = $scenario
-    AND f.source IS NOT NULL AND f.target IS NOT NULL AND f.dimension IS NOT NULL AND f.source <> f.target
+  WHERE f.model = m.id AND f.goal = g.id AND f.scenario IN chain
+    AND f.source IS NOT NULL AND f.target IS NOT NULL AND f.dimension IS NOT NULL
+  WITH f, CASE WHEN size(chain) > 1 THEN [f.respondent, f.source, f.target, f.dimension, f.touchpoint, f.stage]
+            END AS key,
+       head([i IN range(0, size(chain) - 1) WHERE chain[i] = f.scenario]) AS level
+  WITH key, collect([f, level]) AS versions, max(level) AS top
+  WHERE NOT any(x IN rules WHERE x.level > top
+      AND (x.actor IS NULL OR x.actor IN [key[1], key[2]])
+      AND (x.source IS NULL OR x.source = key[1]) AND (x.target IS NULL OR x.target = key[2])
+      AND (x.dimension IS NULL OR x.dimension = key[3])
+      AND (x.touchpoint IS NULL OR coalesce(x.touchpoint = key[4], false))
+      AND (x.stage IS NULL OR coalesce(x.stage = key[5], false))
+      AND (x.respondent IS NULL OR coalesce(x.respondent = key[0], false))
+      AND (x.structural IS NULL OR x.structural = (key[0] IS NULL)))
+  UNWIND versions AS v
+  WITH v[0] AS f, v[1] = top AS held, m, customer, size(ids) AS n, ids
+  WHERE held AND f.source <> f.target
   WITH m, customer, n, ids, f, f.respondent AS respondent, f.money AS money,
        CASE WHEN f.source = customer THEN null ELSE f.magnitude END AS magnitude
   WHERE (magnitude IS NOT NULL OR money IS NOT NULL) AND (respondent IS NULL OR $segment IS NULL OR respondent IN ids)

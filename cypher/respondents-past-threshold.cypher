@@ -9,11 +9,15 @@
 // claim trouble at the insurer). A respondent's give-ups are their own flows plus
 // the structural ones (no respondent) given by the actor that stands for them.
 // Past the threshold the relationship breaks, however good the rest is, so every
-// breach is listed, largest excess first, with the quotes behind it. Same list as
-// `valuenet analyze` (section dealbreakers), per respondent.
+// breach is listed, largest excess first, with the quotes behind it. A scenario
+// based_on another holds its base's flows less those its removal entries match or
+// its own flows change, plus its own (see scenario-deltas); a respondent with a
+// flow in any scenario of the chain counts. Same list as `valuenet analyze`
+// (section dealbreakers), per respondent.
 //
-// One pass over the scenario's give-ups (through the index flow_scope), summed
-// per respondent; the structural sums are added to each respondent's.
+// One pass over the give-ups of the scenario and its bases (through the index
+// flow_scope), grouped by flow key to resolve inheritance and summed per
+// respondent; the structural sums are added to each respondent's.
 //
 // Parameters:
 //   model      the model id
@@ -36,13 +40,41 @@ WITH m, g, firm,
 // Who gives up on a respondent's behalf: the goal's customer, or the actor the respondent names as theirs.
 WITH m, g, firm, customer,
      [customer] + COLLECT { MATCH (r:Respondent {model: m.id}) WHERE r.actor IS NOT NULL RETURN DISTINCT r.actor } AS givers,
-     COLLECT { MATCH (m)-[:HAS_ACTOR]->(a:Actor) RETURN [a.id, a.name] } AS actors
-// The one pass: give-ups summed per respondent (null: structural), giver, actor blamed, dimension and touchpoint.
-CALL (m, g, givers) {
+     COLLECT { MATCH (m)-[:HAS_ACTOR]->(a:Actor) RETURN [a.id, a.name] } AS actors,
+     COLLECT { MATCH (g)-[:HAS_SCENARIO]->(s:Scenario) RETURN [s.id, s.basedOn] } AS bases,
+     COLLECT { MATCH (g)-[:HAS_SCENARIO]->(s:Scenario)-[:REMOVES]->(x:Removal)
+               WHERE any(k IN keys(x) WHERE NOT k IN ['model', 'goal', 'scenario', 'index'])
+               RETURN x {.scenario, .actor, .source, .target, .dimension, .touchpoint, .stage, .respondent,
+                         .structural} } AS removals
+// The scenario's chain, base first (follow based_on), and its removal entries with the level that states them.
+WITH m, g, firm, customer, givers, actors, removals,
+     reduce(chain = [$scenario], i IN range(1, size(bases)) |
+       [b IN bases WHERE b[0] = head(chain) AND b[1] IS NOT NULL AND NOT b[1] IN chain | b[1]] + chain) AS chain
+WITH m, g, firm, customer, givers, actors, chain,
+     [x IN removals WHERE x.scenario IN chain
+      | x {.*, level: head([i IN range(0, size(chain) - 1) WHERE chain[i] = x.scenario])}] AS rules
+// The one pass: the flows given by an actor that stands for respondents. A flow's key group holds it when it is in
+// the group's highest scenario of the chain and no removal entry of a later scenario matches the key. Of those, the
+// give-ups summed per respondent (null: structural), giver, actor blamed, dimension and touchpoint.
+CALL (m, g, chain, rules, givers) {
   MATCH (f:Flow)
-  WHERE f.model = m.id AND f.goal = g.id AND f.scenario = $scenario
+  WHERE f.model = m.id AND f.goal = g.id AND f.scenario IN chain
     AND f.source IN givers AND f.target IS NOT NULL AND f.dimension IS NOT NULL
-    AND f.source <> f.target AND f.magnitude IS NOT NULL
+  WITH f, CASE WHEN size(chain) > 1 THEN [f.respondent, f.source, f.target, f.dimension, f.touchpoint, f.stage]
+            END AS key,
+       head([i IN range(0, size(chain) - 1) WHERE chain[i] = f.scenario]) AS level
+  WITH key, collect([f, level]) AS versions, max(level) AS top
+  WHERE NOT any(x IN rules WHERE x.level > top
+      AND (x.actor IS NULL OR x.actor IN [key[1], key[2]])
+      AND (x.source IS NULL OR x.source = key[1]) AND (x.target IS NULL OR x.target = key[2])
+      AND (x.dimension IS NULL OR x.dimension = key[3])
+      AND (x.touchpoint IS NULL OR coalesce(x.touchpoint = key[4], false))
+      AND (x.stage IS NULL OR coalesce(x.stage = key[5], false))
+      AND (x.respondent IS NULL OR coalesce(x.respondent = key[0], false))
+      AND (x.structural IS NULL OR x.structural = (key[0] IS NULL)))
+  UNWIND versions AS v
+  WITH v[0] AS f, v[1] = top AS held
+  WHERE held AND f.source <> f.target AND f.magnitude IS NOT NULL
   WITH f, coalesce(f.responsible, f.target) AS blamed
   WHERE $actor IS NULL OR blamed = $actor
   WITH f.respondent AS who, f.source AS giver, blamed, f.dimension AS dimension, f.touchpoint AS touchpoint,
@@ -54,11 +86,11 @@ CALL (m, g, givers) {
          coalesce(head(collect(CASE WHEN who IS NULL THEN sums END)), []) AS structural
 }
 // With structural give-ups, the respondents who have none of their own count too.
-CALL (m, g, own, structural) {
-  WITH m, g, structural, [o IN own | o.who] AS gave
+CALL (m, g, chain, own, structural) {
+  WITH m, g, chain, structural, [o IN own | o.who] AS gave
   WHERE size(structural) > 0
   MATCH (r:Respondent {model: m.id})
-  WHERE NOT r.id IN gave AND EXISTS { MATCH (r)-[:REPORTED]->(f:Flow) WHERE f.goal = g.id AND f.scenario = $scenario }
+  WHERE NOT r.id IN gave AND EXISTS { MATCH (r)-[:REPORTED]->(f:Flow) WHERE f.goal = g.id AND f.scenario IN chain }
   RETURN collect({who: r.id, sums: []}) AS others
 }
 UNWIND own + others AS o

@@ -6,12 +6,16 @@
 // them, and the share of respondents with at least one deal-breaker laid at the
 // firm's door (at one touchpoint, or over the give-ups stated with no touchpoint;
 // see respondents-past-threshold). Respondents without a segment form
-// "(no segment)". Same figures as the segment table of `valuenet analyze`
+// "(no segment)". The respondents are those with a flow in the scenario or in one
+// it is based on. A scenario based_on another holds its base's flows less those
+// its removal entries match or its own flows change, plus its own (see
+// scenario-deltas). Same figures as the segment table of `valuenet analyze`
 // (measures net.FIRM.weighted and firm.breach).
 //
-// One pass over the scenario's flows with the firm (through the index
-// flow_scope), summed per respondent; the structural flows (no respondent) are
-// summed once and added to every respondent's sums.
+// One pass over the flows of the scenario and its bases given by the firm or by
+// an actor that stands for respondents (through the index flow_scope), grouped
+// by flow key to resolve inheritance and summed per respondent; the structural flows (no respondent)
+// are summed once and added to every respondent's sums.
 //
 // Parameters:
 //   model      the model id
@@ -27,18 +31,44 @@ WITH m, g ORDER BY g.ord LIMIT 1
 MATCH (m)-[:HAS_ACTOR]->(firm:Actor {kind: 'focal_firm'})
 WITH m, g, firm,
      coalesce(g.customer, head(COLLECT { MATCH (m)-[:HAS_ACTOR]->(c:Actor {kind: 'customer'}) RETURN c.id })) AS customer,
-     COUNT { (m)-[:HAS_DIMENSION]->(:Dimension) } AS dims
-// Who stands for a respondent: the goal's customer, or the actor the respondent names as theirs.
-WITH m, g, firm, customer, dims,
+     COUNT { (m)-[:HAS_DIMENSION]->(:Dimension) } AS dims,
+     COLLECT { MATCH (g)-[:HAS_SCENARIO]->(s:Scenario) RETURN [s.id, s.basedOn] } AS bases,
+     COLLECT { MATCH (g)-[:HAS_SCENARIO]->(s:Scenario)-[:REMOVES]->(x:Removal)
+               WHERE any(k IN keys(x) WHERE NOT k IN ['model', 'goal', 'scenario', 'index'])
+               RETURN x {.scenario, .actor, .source, .target, .dimension, .touchpoint, .stage, .respondent,
+                         .structural} } AS removals
+// The scenario's chain, base first (follow based_on), and its removal entries with the level that states them.
+WITH m, g, firm, customer, dims, removals,
+     reduce(chain = [$scenario], i IN range(1, size(bases)) |
+       [b IN bases WHERE b[0] = head(chain) AND b[1] IS NOT NULL AND NOT b[1] IN chain | b[1]] + chain) AS chain
+WITH m, g, firm, customer, dims, chain,
+     [x IN removals WHERE x.scenario IN chain
+      | x {.*, level: head([i IN range(0, size(chain) - 1) WHERE chain[i] = x.scenario])}] AS rules,
+     // Who stands for a respondent: the goal's customer, or the actor the respondent names as theirs.
      [customer] + COLLECT { MATCH (r:Respondent {model: m.id}) WHERE r.actor IS NOT NULL RETURN DISTINCT r.actor } AS selves
-// The one pass. Per respondent (null: structural), actor standing for them, dimension and touchpoint: the net value
+// The one pass: the flows given by the firm or an actor that stands for respondents. A flow's key group holds it
+// when it is in the group's highest scenario of the chain and no removal entry of a later scenario matches the key.
+// Of those, per respondent (null: structural), actor standing for them, dimension and touchpoint: the net value
 // exchanged with the firm (gets minus gives), and what is given up and laid at the firm's door.
-CALL (m, g, firm, selves) {
-  WITH m, g, firm.id AS focal, selves
+CALL (m, g, firm, chain, rules, selves) {
   MATCH (f:Flow)
-  WHERE f.model = m.id AND f.goal = g.id AND f.scenario = $scenario
-    AND f.source IN [focal] + selves AND f.target IS NOT NULL AND f.dimension IS NOT NULL
-    AND f.source <> f.target AND f.magnitude IS NOT NULL
+  WHERE f.model = m.id AND f.goal = g.id AND f.scenario IN chain
+    AND f.source IN [firm.id] + selves AND f.target IS NOT NULL AND f.dimension IS NOT NULL
+  WITH f, CASE WHEN size(chain) > 1 THEN [f.respondent, f.source, f.target, f.dimension, f.touchpoint, f.stage]
+            END AS key,
+       head([i IN range(0, size(chain) - 1) WHERE chain[i] = f.scenario]) AS level
+  WITH key, collect([f, level]) AS versions, max(level) AS top
+  WHERE NOT any(x IN rules WHERE x.level > top
+      AND (x.actor IS NULL OR x.actor IN [key[1], key[2]])
+      AND (x.source IS NULL OR x.source = key[1]) AND (x.target IS NULL OR x.target = key[2])
+      AND (x.dimension IS NULL OR x.dimension = key[3])
+      AND (x.touchpoint IS NULL OR coalesce(x.touchpoint = key[4], false))
+      AND (x.stage IS NULL OR coalesce(x.stage = key[5], false))
+      AND (x.respondent IS NULL OR coalesce(x.respondent = key[0], false))
+      AND (x.structural IS NULL OR x.structural = (key[0] IS NULL)))
+  UNWIND versions AS v
+  WITH v[0] AS f, v[1] = top AS held, firm.id AS focal, selves
+  WHERE held AND f.source <> f.target AND f.magnitude IS NOT NULL
   WITH f, focal, selves, f.source AS source, f.target AS target, f.responsible AS responsible
   WITH f, source, target, source = focal AS gets, target = focal AS gives, coalesce(responsible, target) = focal AS blamed,
        selves
@@ -54,11 +84,12 @@ CALL (m, g, firm, selves) {
   RETURN collect(CASE WHEN who IS NOT NULL THEN {who: who, sums: sums} END) AS own,
          coalesce(head(collect(CASE WHEN who IS NULL THEN sums END)), []) AS structural
 }
-// Every respondent with flows in the goal and scenario, with their sums (none when they have no flow with the firm).
-CALL (m, g, own) {
-  WITH m, g, [o IN own | o.who] AS ids
+// Every respondent with flows in the goal and a scenario of the chain, with their sums (none when they have no flow
+// with the firm).
+CALL (m, g, chain, own) {
+  WITH m, g, chain, [o IN own | o.who] AS ids
   MATCH (r:Respondent {model: m.id})
-  WHERE NOT r.id IN ids AND EXISTS { MATCH (r)-[:REPORTED]->(f:Flow) WHERE f.goal = g.id AND f.scenario = $scenario }
+  WHERE NOT r.id IN ids AND EXISTS { MATCH (r)-[:REPORTED]->(f:Flow) WHERE f.goal = g.id AND f.scenario IN chain }
   RETURN collect({who: r.id, sums: []}) AS others
 }
 UNWIND own + others AS o

@@ -181,15 +181,26 @@ def analysis(
 
 
 @cache
-def respondent_analysis(example: str, respondent: str) -> GoalAnalysis:
+def respondent_analysis(example: str, respondent: str, scenario: str = "current") -> GoalAnalysis:
     """The Python analysis of one respondent of a bundled example, deal-breakers only."""
-    return analyze_goal(read_model_file(example_model(example)), respondent=respondent, sections=["dealbreakers"])
+    return analyze_goal(
+        read_model_file(example_model(example)), respondent=respondent, scenario=scenario, sections=["dealbreakers"]
+    )
 
 
-def in_scope(model: Model, segment: str | None) -> list[str]:
-    """The respondents with flows in the first goal's current scenario, of a segment or all."""
-    goal = model.goals[0].id
-    has = {f.respondent for f in model.flows if f.goal == goal and f.scenario == "current"}
+def chain(model: Model, scenario: str) -> list[str]:
+    """The scenario and those it is based on, down the first goal's based_on chain."""
+    bases = {s.id: s.based_on for s in model.goals[0].scenarios}
+    out = [scenario]
+    while (base := bases.get(out[-1])) is not None and base not in out:
+        out.append(base)
+    return out
+
+
+def in_scope(model: Model, segment: str | None, scenario: str = "current") -> list[str]:
+    """The respondents with flows in the first goal's scenario or one it is based on, of a segment or all."""
+    goal, scenarios = model.goals[0].id, chain(model, scenario)
+    has = {f.respondent for f in model.flows if f.goal == goal and f.scenario in scenarios}
     return [r.id for r in model.respondents if r.id in has and (segment is None or r.segment == segment)]
 
 
@@ -436,6 +447,50 @@ def test_derived_scenarios_agree_with_the_analysis(neo: Neo4jStore, scenario: st
     ]
 
 
+@pytest.mark.parametrize("scenario", ["current", "future", "future-b"])
+@pytest.mark.parametrize("segment", [None, "old"])
+def test_derived_scenarios_agree_with_the_analysis_in_the_other_files(
+    neo: Neo4jStore, scenario: str, segment: str | None
+) -> None:
+    model = tiny_future_model(TINY_FUTURE)
+    a = analyze_goal(model, scenario=scenario, segment=segment)
+    assert a.dependency is not None and a.loops is not None
+    substitutes = {
+        d: [(s.actor, pytest.approx(s.gets), pytest.approx(s.net), pytest.approx(s.coverage)) for s in x.substitutes]
+        for d, x in a.dependency.dimensions.items()
+        if x.substitutes
+    }
+    got: dict[str, list[Any]] = {}
+    for r in rows(neo, "substitutes-for-the-firm", model=TINY_FUTURE, scenario=scenario, segment=segment):
+        got.setdefault(r["dimension"], []).append((r["actor"], r["gets"], r["net"], r["coverage"]))
+    assert got == substitutes
+    loops = rows(neo, "loop-importance", model=TINY_FUTURE, scenario=scenario, segment=segment)
+    assert {r["actor"]: r["importance"] for r in loops} == {
+        actor: pytest.approx(v) for actor, v in a.loops.importance.items() if v > 0
+    }
+    # Deal-breakers: each respondent's own analysis; r3 (future-b alone) and r2 (spared the waiting room) matter.
+    breaches = {
+        (r, b.level, b.actor, b.dimension, b.touchpoint): (pytest.approx(b.given_up), b.threshold)
+        for r in in_scope(model, segment, scenario)
+        for b in analyze_goal(model, scenario=scenario, respondent=r, sections=["dealbreakers"]).dealbreakers or ()
+    }
+    past = rows(neo, "respondents-past-threshold", model=TINY_FUTURE, scenario=scenario, segment=segment)
+    assert {
+        (r["respondent"], r["level"], r["actor"], r["dimension"], r["touchpoint"]): (r["givenUp"], r["threshold"])
+        for r in past
+    } == breaches
+    if segment is None:
+        everyone = analyze_goal(model, scenario=scenario)
+        assert everyone.segments is not None
+        compared = {r["segment"]: r for r in rows(neo, "segment-comparison", model=TINY_FUTURE, scenario=scenario)}
+        assert list(compared) == list(everyone.segments)
+        for name, summary in everyone.segments.items():
+            stat = summary.measures[f"net.{everyone.focal}.weighted"]
+            assert compared[name]["respondents"] == summary.n
+            assert compared[name]["firmNetWeighted"] == pytest.approx(stat.mean)
+            assert compared[name]["shareBreach"] == pytest.approx(summary.share_breach)
+
+
 # -- linear in the data ------------------------------------------------------------------------------
 
 
@@ -545,20 +600,20 @@ def test_value_destroying_touchpoints_agree_with_the_analysis(
     assert any(0 < t.share_destroys < 1 for t in expected if t.share_destroys is not None), "opposite experiences"
 
 
-@pytest.mark.parametrize(("example", "segment"), SCOPES)
+@pytest.mark.parametrize(("example", "segment", "scenario"), SCENARIO_SCOPES)
 def test_deal_breakers_agree_with_the_analysis(
-    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None
+    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None, scenario: str
 ) -> None:
     # The file lists each respondent's breaches; the analysis of one respondent gives theirs (its example quotes
     # are some of the file's).
     expected = {
         (r, b.level, b.actor, b.dimension, b.touchpoint): (pytest.approx(b.given_up), b.threshold, set(b.quotes))
-        for r in in_scope(examples[example], segment)
-        for b in respondent_analysis(example, r).dealbreakers or ()
+        for r in in_scope(examples[example], segment, scenario)
+        for b in respondent_analysis(example, r, scenario).dealbreakers or ()
     }
     got = {
         (r["respondent"], r["level"], r["actor"], r["dimension"], r["touchpoint"]): r
-        for r in rows(neo, "respondents-past-threshold", model=example, segment=segment)
+        for r in rows(neo, "respondents-past-threshold", model=example, segment=segment, scenario=scenario)
     }
     assert set(got) == set(expected)
     for key, (given_up, threshold, quotes) in expected.items():
@@ -567,11 +622,11 @@ def test_deal_breakers_agree_with_the_analysis(
     assert expected
 
 
-@pytest.mark.parametrize(("example", "segment"), SCOPES)
+@pytest.mark.parametrize(("example", "segment", "scenario"), SCENARIO_SCOPES)
 def test_substitutes_agree_with_the_analysis(
-    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None
+    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None, scenario: str
 ) -> None:
-    a = analysis(example, segment)
+    a = analysis(example, segment, scenario=scenario)
     assert a.dependency is not None
     expected = {
         d: [(s.actor, pytest.approx(s.gets), pytest.approx(s.net), pytest.approx(s.coverage)) for s in x.substitutes]
@@ -579,29 +634,34 @@ def test_substitutes_agree_with_the_analysis(
         if x.substitutes
     }
     got: dict[str, list[Any]] = {}
-    for r in rows(neo, "substitutes-for-the-firm", model=example, segment=segment):
+    for r in rows(neo, "substitutes-for-the-firm", model=example, segment=segment, scenario=scenario):
         got.setdefault(r["dimension"], []).append((r["actor"], r["gets"], r["net"], r["coverage"]))
     assert got == expected
 
 
-@pytest.mark.parametrize(("example", "segment"), SCOPES)
+@pytest.mark.parametrize(("example", "segment", "scenario"), SCENARIO_SCOPES)
 def test_loop_importance_agrees_with_the_analysis(
-    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None
+    neo: Neo4jStore, examples: dict[str, Model], example: str, segment: str | None, scenario: str
 ) -> None:
-    a = analysis(example, segment)
+    a = analysis(example, segment, scenario=scenario)
     assert a.loops is not None
     expected = {actor: pytest.approx(v) for actor, v in a.loops.importance.items() if v > 0}
-    got = {r["actor"]: r["importance"] for r in rows(neo, "loop-importance", model=example, segment=segment)}
+    got = {
+        r["actor"]: r["importance"]
+        for r in rows(neo, "loop-importance", model=example, segment=segment, scenario=scenario)
+    }
     assert got == expected
     assert got[a.focal] == 1.0
 
 
-@pytest.mark.parametrize("example", EXAMPLES)
-def test_segment_comparison_agrees_with_the_analysis(neo: Neo4jStore, examples: dict[str, Model], example: str) -> None:
+@pytest.mark.parametrize(("example", "scenario"), [*((e, "current") for e in EXAMPLES), ("health", "future-a")])
+def test_segment_comparison_agrees_with_the_analysis(
+    neo: Neo4jStore, examples: dict[str, Model], example: str, scenario: str
+) -> None:
     model = examples[example]
-    a = analysis(example)
+    a = analysis(example, scenario=scenario)
     assert a.segments is not None
-    got = {r["segment"]: r for r in rows(neo, "segment-comparison", model=example)}
+    got = {r["segment"]: r for r in rows(neo, "segment-comparison", model=example, scenario=scenario)}
     assert list(got) == list(a.segments)
     for name, summary in a.segments.items():
         stat = summary.measures[f"net.{a.focal}.weighted"]
@@ -610,7 +670,7 @@ def test_segment_comparison_agrees_with_the_analysis(neo: Neo4jStore, examples: 
         assert r["firmNetWeighted"] == pytest.approx(stat.mean)
         assert r["firmNetSd"] == (pytest.approx(stat.sd) if summary.n > 1 else None)
         assert r["shareBreach"] == pytest.approx(summary.share_breach)
-        ids = in_scope(model, None if name == "(all)" else name)
+        ids = in_scope(model, None if name == "(all)" else name, scenario)
         people = [p for p in model.respondents if p.id in ids]
         nps = [p.nps for p in people if p.nps is not None]
         assert r["meanNps"] == pytest.approx(sum(nps) / len(nps))
