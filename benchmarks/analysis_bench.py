@@ -1,194 +1,168 @@
-"""Benchmark: analyse 100,000 respondent networks, per respondent and per segment.
+"""Benchmark what users run: ``valuenet analyze`` and ``valuenet report`` as whole processes on a store.
 
-Run: python benchmarks/analysis_bench.py [--respondents 100000] [--seed 0] [--graph-sample 200]
+For each size it writes a synthetic study with ``valuenet synth`` (about 10.5 interview
+rows per respondent) and imports it into a fresh embedded (SQLite) store with
+``valuenet import`` (preparation, timed but not the subject). Then, interleaved and
+repeated, each of these runs as its own process and is timed with its peak RSS (from
+``wait4``):
 
-Steps timed separately:
-1. generate the synthetic interviews (valuenet.synth; data preparation, not analysis);
-2. load them into a FlowTable (flat numpy columns);
-3. per-respondent measures, vectorised (net value, rank and share, destruction, deal-breakers,
-   value at risk, opportunities, touchpoint cells);
-4. per-segment aggregates (n, mean, median, sd, bootstrap 95% CI with 1,000 resamples);
-5. loyalty: NPS per segment and drivers (rank correlation, ridge models);
-6. the network sections (net value, destruction, dependency, opportunities, loops, economic
-   sheets, metrics) on each segment's mean network;
-and, for comparison, the graph path per respondent on a sample (all measures, one graph each),
-with the ratio of the two paths.
+- ``floor``: Python's csv module reading the same interview rows (``for row in
+  csv.reader(f): pass`` in a fresh interpreter): the least any analysis of them costs;
+- ``analyze all``: ``valuenet analyze --store DB --format json`` (every section, to /dev/null);
+- ``analyze net``: ``valuenet analyze --store DB --section net --format json``;
+- ``report``: ``valuenet report --store DB -o DIR`` (network view included).
+
+It prints medians, the ratio of each to the floor, time per respondent, and the ratio
+of ``analyze net`` to ``analyze all``. With ``--cypher`` and a Neo4j server in
+``NEO4J_URI`` (``NEO4J_USERNAME`` / ``NEO4J_PASSWORD``), it also times the cypher/
+files on a 2,000-respondent study through ``benchmarks/cypher_bench.py``.
+
+    python benchmarks/analysis_bench.py --sizes 10000 100000 1000000 --repeat 3
+    python benchmarks/analysis_bench.py --sizes 10000 --repeat 1 --keep /tmp/vn-bench
+
+Figures and the machine they came from go in benchmarks/analysis.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
 
-import numpy as np
-
-from valuenet.analysis.base import Context, normalise_weights
-from valuenet.analysis.dependency import dependency
-from valuenet.analysis.destruction import value_destruction
-from valuenet.analysis.economic import economic_sheets
-from valuenet.analysis.loops import value_loops
-from valuenet.analysis.loyalty import default_features, loyalty
-from valuenet.analysis.metrics import network_metrics
-from valuenet.analysis.net import net_value
-from valuenet.analysis.opportunities import opportunities
-from valuenet.analysis.segments import aggregate, respondent_measures
-from valuenet.analysis.table import FlowTable, mean_flows, table_measures
-from valuenet.graph import CUSTOMER, DIMENSIONS, FOCAL, SCALE_MAX, build_graph
-from valuenet.synth import FOCAL as SYNTH_FOCAL
-from valuenet.synth import GOAL, synthesize
-
-T = TypeVar("T")
-DIMS = ["functional", "economic", "experiential", "symbolic"]
+ROOT = Path(__file__).resolve().parents[1]
+#: The installed ``valuenet`` command beside this interpreter (what a user runs), else the same entry point.
+SCRIPT = Path(sys.executable).with_name("valuenet")
+VALUENET = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-c", "from valuenet.cli import main; main()"]
+FLOOR = """import csv, sys
+with open(sys.argv[1], newline="", encoding="utf-8") as f:
+    for row in csv.reader(f):
+        pass
+"""
 
 
-def timed(label: str, fn: Callable[[], T], figures: dict[str, float]) -> T:
+def run(args: list[str], quiet: bool = True) -> dict[str, float]:
+    """Run one process to completion: wall seconds and peak RSS in MB (from wait4)."""
     start = time.perf_counter()
-    out = fn()
-    figures[label] = time.perf_counter() - start
-    print(f"{label:<44} {figures[label]:8.2f} s", flush=True)
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{err}")
+    return {"seconds": elapsed, "peak_mb": usage.ru_maxrss / 1024}
+
+
+def prepare(size: int, folder: Path) -> tuple[Path, Path, dict[str, float]]:
+    data, db = folder / f"s{size}", folder / f"s{size}.db"
+    if not (data / "interviews.csv").exists():
+        run([*VALUENET, "synth", "--respondents", str(size), "-o", str(data)])
+    imported: dict[str, float] = {}
+    if not db.exists():
+        imported = run(
+            [
+                *VALUENET,
+                "import",
+                str(data / "model.yaml"),
+                str(data / "interviews.csv"),
+                "--model",
+                "synth",
+                "--store",
+                str(db),
+            ]
+        )
+    return data / "interviews.csv", db, imported
+
+
+def bench(size: int, folder: Path, repeat: int) -> dict[str, object]:
+    csv_path, db, imported = prepare(size, folder)
+    with open(csv_path, encoding="utf-8") as f:
+        rows = sum(1 for _ in f) - 1
+    commands = {
+        "floor": [sys.executable, "-c", FLOOR, str(csv_path)],
+        "analyze all": [*VALUENET, "analyze", "--store", str(db), "--format", "json"],
+        "analyze net": [*VALUENET, "analyze", "--store", str(db), "--section", "net", "--format", "json"],
+        "report": [*VALUENET, "report", "--store", str(db), "-o", str(folder / f"report-{size}")],
+    }
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in commands}
+    for _ in range(repeat):  # interleaved, so a slow minute of the machine hits every command alike
+        for name, args in commands.items():
+            runs[name].append(run(args))
+    out: dict[str, object] = {"respondents": size, "rows": rows, "import": imported}
+    for name, found in runs.items():
+        out[name] = {
+            "seconds": statistics.median(r["seconds"] for r in found),
+            "peak_mb": max(r["peak_mb"] for r in found),
+            "all_seconds": [round(r["seconds"], 2) for r in found],
+        }
     return out
 
 
-def load(n: int, seed: int) -> tuple[FlowTable, list[int | None], list[bool | None], Any]:
-    s = synthesize(n, seed=seed)
-    actors = [a.id for a in s.model.actors]
-    a_ix = {a: i for i, a in enumerate(actors)}
-    d_ix = {d: i for i, d in enumerate(DIMS)}
-    tps: dict[str, int] = {}
-    r_ix: dict[str, int] = {}
-    segments: list[str | None] = []
-    nps: list[int | None] = []
-    churned: list[bool | None] = []
-    weights: list[list[float]] = []
-    thresholds: list[list[float]] = []
-    cols: list[tuple[int, int, int, int, int, int, float]] = []
-    c = a_ix["patient"]
-    for row in s.rows():
-        rid = row["respondent"]
-        r = r_ix.get(rid)
-        if r is None:
-            r = r_ix[rid] = len(r_ix)
-            segments.append(row["segment"])
-            nps.append(int(row["nps"]))
-            churned.append(row["churned"] == "yes")
-            w = normalise_weights({d: float(row.get(f"weight_{d}", 0.0)) for d in DIMS}, DIMS)
-            weights.append([w[d] for d in DIMS])
-            thresholds.append([float(row[f"threshold_{d}"]) if f"threshold_{d}" in row else np.nan for d in DIMS])
-        a, d = a_ix[row["actor"]], d_ix[row["dimension"]]
-        tp = tps.setdefault(row["touchpoint"], len(tps))
-        blame = a_ix[row["responsible"]] if row.get("responsible") else -1
-        cols.append((r, a, c, d, tp, blame, float(row["gets"])))
-        cols.append((r, c, a, d, tp, blame, float(row["gives"])))
-    arr = np.array(cols)
-    present = np.zeros((len(r_ix), len(actors)), dtype=bool)
-    present[arr[:, 0].astype(int), arr[:, 1].astype(int)] = True
-    present[:, [c, a_ix[SYNTH_FOCAL]]] = True
-    table = FlowTable(
-        list(r_ix),
-        segments,
-        actors,
-        DIMS,
-        list(tps),
-        a_ix[SYNTH_FOCAL],
-        c,
-        5.0,
-        np.array(weights),
-        np.array(thresholds),
-        present,
-        *(arr[:, i].astype(np.int64) for i in range(6)),
-        arr[:, 6],
+def show(results: list[dict[str, object]]) -> None:
+    head = (
+        f"{'respondents':>11} {'rows':>10} {'command':<12} {'median s':>9} {'x floor':>8} {'µs/resp':>8} {'peak MB':>8}"
     )
-    return table, nps, churned, s.model
-
-
-def segment_network(table: FlowTable, model: Any, rows: np.ndarray) -> dict[str, Any]:
-    g = build_graph(
-        model.actors,
-        mean_flows(table, rows, GOAL),
-        **{FOCAL: SYNTH_FOCAL, CUSTOMER: "patient", DIMENSIONS: DIMS, SCALE_MAX: 5.0},
-    )
-    w = table.weights[rows].mean(axis=0)
-    ctx = Context(dict(zip(DIMS, w.tolist(), strict=True)), {})
-    return {
-        "net": net_value(g, ctx),
-        "destruction": value_destruction(g, ctx),
-        "dependency": dependency(g, ctx),
-        "opportunities": opportunities(g, ctx),
-        "loops": value_loops(g),
-        "economic": economic_sheets(g),
-        "metrics": network_metrics(g),
-    }
+    print(head)
+    for r in results:
+        floor = r["floor"]["seconds"]  # type: ignore[index]
+        for name in ("floor", "analyze all", "analyze net", "report"):
+            x = r[name]  # type: ignore[index]
+            print(
+                f"{r['respondents']:>11,} {r['rows']:>10,} {name:<12} {x['seconds']:>9.2f} "  # type: ignore[index]
+                f"{x['seconds'] / floor:>8.1f} {1e6 * x['seconds'] / r['respondents']:>8.0f} "  # type: ignore[index,operator]
+                f"{x['peak_mb']:>8.0f}"  # type: ignore[index]
+            )
+        ratio = r["analyze all"]["seconds"] / r["analyze net"]["seconds"]  # type: ignore[index]
+        print(
+            f"{'':>11} analyze all / analyze net = {ratio:.1f}x; runs: "
+            + "; ".join(f"{n} {r[n]['all_seconds']}" for n in ("floor", "analyze all", "analyze net", "report"))
+        )  # type: ignore[index]
+    if len(results) > 1:
+        a, b = results[0], results[1]
+        per = [r["analyze all"]["seconds"] / r["respondents"] for r in (a, b)]  # type: ignore[index,operator]
+        print(f"time per respondent, {a['respondents']:,} -> {b['respondents']:,}: {per[1] / per[0]:.2f}x")
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--respondents", type=int, default=100_000)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--graph-sample", type=int, default=200)
-    args = ap.parse_args()
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    p.add_argument("--repeat", type=int, default=3, help="runs of each command per size (1 for sizes >= 1M)")
+    p.add_argument("--keep", type=Path, help="folder to keep the studies and stores in (re-used when present)")
+    p.add_argument("--cypher", action="store_true", help="also time the cypher/ files (needs NEO4J_URI)")
+    p.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    args = p.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="vn-analysis-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
     print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"numpy {np.__version__}"
+        f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"respondents: {args.respondents:,}, seed {args.seed}")
-    figures: dict[str, float] = {}
-    table, nps, churned, model = timed(
-        "1-2. generate interviews, load a FlowTable", lambda: load(args.respondents, args.seed), figures
-    )
-    print(f"   {len(table.resp):,} flows")
-    keys, x = timed("3. per-respondent measures (vectorised)", lambda: table_measures(table), figures)
-    print(f"   {x.shape[1]} measures per respondent")
-    seg = timed("4. per-segment aggregates with bootstrap CI", lambda: aggregate(keys, x, table.segments), figures)
-    feats = default_features(keys, SYNTH_FOCAL, "patient")
-    loyal = timed("5. loyalty: NPS and drivers", lambda: loyalty(keys, x, nps, churned, table.segments, feats), figures)
-    labels = np.array(table.segments, dtype=object)
-    nets = timed(
-        "6. network sections per segment (mean network)",
-        lambda: {s: segment_network(table, model, np.flatnonzero(labels == s)) for s in sorted(set(labels))},
-        figures,
-    )
-    analysis = sum(v for k, v in figures.items() if k[0] in "3456")
-    print(f"{'analysis total (3-6)':<44} {analysis:8.2f} s")
+    results = []
+    try:
+        for size in args.sizes:
+            results.append(bench(size, folder, 1 if size >= 1_000_000 else args.repeat))
+            show(results[-1:])
+        print()
+        show(results)
+        if args.cypher:
+            sys.path.insert(0, str(ROOT / "benchmarks"))
+            import cypher_bench
 
-    sample = min(args.graph_sample, len(table.respondents))
-    flows = [mean_flows(table, np.array([i]), GOAL) for i in range(sample)]
-    graphs = [
-        build_graph(model.actors, f, **{FOCAL: SYNTH_FOCAL, CUSTOMER: "patient", DIMENSIONS: DIMS, SCALE_MAX: 5.0})
-        for f in flows
-    ]
-    ctxs = [
-        Context(
-            dict(zip(DIMS, table.weights[i].tolist(), strict=True)),
-            {d: float(v) for d, v in zip(DIMS, table.thresholds[i], strict=True) if np.isfinite(v)},
-        )
-        for i in range(sample)
-    ]
-    start = time.perf_counter()
-    for g, ctx in zip(graphs, ctxs, strict=True):
-        respondent_measures(g, ctx)
-    per_graph = (time.perf_counter() - start) / sample
-    start = time.perf_counter()
-    for g, ctx in zip(graphs, ctxs, strict=True):
-        respondent_measures(g, ctx, graph_measures=False)
-    per_graph_perceived = (time.perf_counter() - start) / sample
-    per_vector = figures["3. per-respondent measures (vectorised)"] / len(table.respondents)
-    print(
-        f"graph path, all measures: {per_graph * 1e3:.2f} ms per respondent "
-        f"(~{per_graph * len(table.respondents) / 60:.0f} min for {len(table.respondents):,} on one core)"
-    )
-    print(
-        f"graph path, perceived measures only: {per_graph_perceived * 1e3:.2f} ms per respondent; "
-        f"vectorised: {per_vector * 1e6:.2f} us per respondent; ratio {per_graph_perceived / per_vector:,.0f}x"
-    )
-    s = seg["(all)"].measures
-    print(
-        f"check: share destroys {s['firm.destroys'].mean:.3f}, share breach {s['firm.breach'].mean:.3f}, "
-        f"NPS {loyal.nps[-1].nps:.1f}, segments {sorted(nets)}"
-    )
+            for row in cypher_bench.run(os.environ["NEO4J_URI"], 2000):
+                print(row)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2))
+    finally:
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
