@@ -3,7 +3,7 @@
 *NPS* (Reichheld 2003) is the percentage of promoters (9-10) minus the percentage
 of detractors (0-6) among respondents who gave a score; its 95% interval is a
 percentile bootstrap of the mean of +100 / 0 / -100 per respondent (its normal
-limit above 5,000 respondents), and ``None`` for a single respondent.
+limit above 2,000 respondents), and ``None`` for a single respondent.
 
 *Drivers.* Features come in three families that never share a model, because a
 family's features overlap (an actor's weighted net value is a combination of
