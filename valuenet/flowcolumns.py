@@ -11,7 +11,7 @@ a report quotes can be fetched whole afterwards with ``read_flows_by_key``.
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -79,6 +79,10 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was:
             gc.enable()
+
+
+#: Fetches whole flows by key: what the few quoted or drawn flows are looked up with.
+Fetch = Callable[[Sequence[int]], Mapping[int, Flow]]
 
 
 class FlowSource(Protocol):
@@ -197,6 +201,16 @@ class FlowColumns:
         table = np.array([pos.get(v, NONE) for v in self.vocab[name].values] + [NONE], dtype=np.int64)
         coded: np.ndarray = table[self.arrays[name]]  # -1 indexes the trailing NONE
         return coded
+
+
+def fetcher(source: FlowSource, model_id: str) -> Fetch:
+    """A :data:`Fetch` over ``source``: whole flows by key, each distinct key asked for once."""
+
+    def fetch(keys: Sequence[int]) -> dict[int, Flow]:
+        wanted = list(dict.fromkeys(int(k) for k in keys))
+        return dict(zip(wanted, source.read_flows_by_key(model_id, wanted), strict=True)) if wanted else {}
+
+    return fetch
 
 
 class ModelFlows:

@@ -1,8 +1,11 @@
 """What every analysis shares: the respondent's context, graph accessors and typed results.
 
-Analysis functions take a goal graph from :func:`valuenet.graph.goal_graph` first
-and return frozen dataclasses keyed by actor. Every result has a ``to_dict()``
-form made of plain JSON types (``None`` where a number is undefined).
+The network sections (dependency, opportunities, loops, economic sheets, metrics)
+take a scope's network graph first (:mod:`valuenet.analysis.scope`, or
+:func:`valuenet.graph.goal_graph` for a model in memory); the per-respondent
+measures come from the columnar engine (:mod:`valuenet.analysis.measures`). Every
+result is a frozen dataclass keyed by actor with a ``to_dict()`` form made of
+plain JSON types (``None`` where a number is undefined).
 
 The perceived measures use ``magnitude`` only: a flow that carries only
 ``money`` is economic-sheet data (see :mod:`valuenet.analysis.economic`).

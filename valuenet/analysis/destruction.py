@@ -24,7 +24,7 @@ breach is flagged even when the actor's weighted net value is positive.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,14 +32,12 @@ import numpy as np
 
 from valuenet.analysis.base import NO_TOUCHPOINT, Result, unique
 from valuenet.analysis.measures import DIRECT, TOLERANCE, Cube, Groups, breach_groups, destruction_groups, losses
-from valuenet.models import Flow
+from valuenet.flowcolumns import Fetch
 
 DIRECT_KIND, INDIRECT_KIND = "direct", "indirect"
 TOUCHPOINT_LEVEL, OVERALL = "touchpoint", "overall"
 #: Example quotes kept per item.
 EXAMPLES = 3
-#: Fetches whole flows by key (see :class:`valuenet.analysis.table.FlowSource`).
-Fetch = Callable[[Sequence[int]], Mapping[int, Flow]]
 
 
 @dataclass(frozen=True)

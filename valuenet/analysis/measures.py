@@ -54,6 +54,7 @@ class Cube:
     wgets: np.ndarray
     wgives: np.ndarray
     exchanged: np.ndarray
+    dealt: np.ndarray
 
     @property
     def net(self) -> np.ndarray:
@@ -95,6 +96,9 @@ def cube(t: FlowTable) -> Cube:
     w = t.weights[:, None, :]
     touched = get | give
     exchanged = (_sum_by((er * n_a + cp)[touched], np.ones(int(touched.sum())), n_r * n_a) > 0).reshape(n_r, n_a)
+    dealt = exchanged.copy()  # the actors each respondent dealt with: the firm always, never their own customer
+    dealt[:, t.focal] = True
+    dealt[np.arange(n_r), t.cust] = False
     return Cube(
         t,
         er,
@@ -114,16 +118,13 @@ def cube(t: FlowTable) -> Cube:
         (gets * w).sum(axis=2),
         (gives * w).sum(axis=2),
         exchanged,
+        dealt,
     )
 
 
 def others(c: Cube) -> np.ndarray:
     """(respondents x actors) the actors each respondent exchanged value with, the focal firm always among them."""
-    t = c.t
-    out = c.exchanged.copy()
-    out[:, t.focal] = True
-    out[np.arange(t.n), t.cust] = False
-    return out
+    return c.dealt
 
 
 def firm_rank(c: Cube) -> np.ndarray:

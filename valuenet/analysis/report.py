@@ -23,6 +23,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import networkx as nx
 import numpy as np
 
 from valuenet.analysis.base import Context, Result
@@ -40,8 +41,8 @@ from valuenet.analysis.scope import scope_context, scope_graph
 from valuenet.analysis.segments import SegmentSummary, aggregate
 from valuenet.analysis.table import FlowTable
 from valuenet.errors import AnalysisError
-from valuenet.flowcolumns import FlowSource, ModelFlows
-from valuenet.models import DEFAULT_SCENARIO, Flow, Model
+from valuenet.flowcolumns import Fetch, FlowSource, ModelFlows, fetcher
+from valuenet.models import DEFAULT_SCENARIO, Model
 
 SECTIONS = (
     "net",
@@ -226,10 +227,7 @@ def analyze_goal(
     if unknown:
         raise AnalysisError(f"unknown section(s) {', '.join(unknown)}; sections: {', '.join(SECTIONS)}.")
     src = source if source is not None else ModelFlows(model)
-
-    def fetch(keys: Sequence[int]) -> dict[int, Flow]:
-        keys = list(dict.fromkeys(int(k) for k in keys))
-        return dict(zip(keys, src.read_flows_by_key(model.id, keys), strict=True)) if keys else {}
+    fetch = fetcher(src, model.id)
 
     want = set(sections)
     if compare is None:
@@ -260,8 +258,9 @@ def analyze_goal(
             out["economic"] = economic_sheets(g, model.currency)
         if "metrics" in want:
             out["metrics"] = network_metrics(g)
-    if want & {"segments", "loyalty"} and not t.pseudo:
-        keys, x = respondent_matrix(c)
+    measured = respondent_matrix(c) if want & {"segments", "loyalty", "scenarios"} else None
+    if want & {"segments", "loyalty"} and measured is not None and not t.pseudo:
+        keys, x = measured
         if "segments" in want:
             out["segments"] = aggregate(keys, x, t.segments)
         if "loyalty" in want:
@@ -276,7 +275,7 @@ def analyze_goal(
                 t.actors[t.customer],
             )
     if compare is not None and "scenarios" in want and g is not None:
-        out["scenarios"] = _compare(model, t, c, rows, g, compare, src, fetch, one, fields)
+        out["scenarios"] = _compare(model, t, c, rows, g, compare, src, fetch, one, fields, measured)
     return GoalAnalysis(
         model.id,
         goal_id,
@@ -309,12 +308,13 @@ def _compare(
     t: FlowTable,
     c: Cube,
     rows: np.ndarray,
-    g: Any,
+    g: nx.MultiDiGraph,
     other: str,
     src: FlowSource,
-    fetch: Any,
+    fetch: Fetch,
     one: bool,
     fields: set[str],
+    measured: tuple[list[str], np.ndarray] | None,
 ) -> ScenarioComparison:
     after_t = FlowTable.read(model, t.goal, other, src, fields)
     ids = [t.respondents[i] for i in rows.tolist()]
@@ -322,4 +322,4 @@ def _compare(
     after_rows = np.array([i for i, r in enumerate(after_t.respondents) if r in chosen], dtype=np.int64)
     after_g = scope_graph(after_t, after_rows, fetch, whole=one)
     sheets = (economic_sheets(g, model.currency), economic_sheets(after_g, model.currency))
-    return compare(c, cube(after_t), ids, sheets)
+    return compare(c, cube(after_t), ids, sheets, measured)

@@ -114,12 +114,19 @@ def _breaches(c: Cube, ids: Sequence[str]) -> set[tuple[str, str, str]]:
 
 
 def compare(
-    before: Cube, after: Cube, ids: Sequence[str], sheets: tuple[Economic, Economic] | None = None
+    before: Cube,
+    after: Cube,
+    ids: Sequence[str],
+    sheets: tuple[Economic, Economic] | None = None,
+    measured: tuple[list[str], np.ndarray] | None = None,
 ) -> ScenarioComparison:
-    """Compare two scenarios' cubes for the respondents ``ids`` (those of the scope found in both)."""
+    """Compare two scenarios' cubes for the respondents ``ids`` (those of the scope found in both).
+
+    ``measured`` is ``respondent_matrix(before)`` when the caller has it already.
+    """
     present = set(after.t.respondents)
     both = [r for r in ids if r in present]
-    kb, mb = respondent_matrix(before)
+    kb, mb = measured if measured is not None else respondent_matrix(before)
     ka, ma = respondent_matrix(after)
     keys = sorted(set(kb) | set(ka))
     xb, xa = _aligned(before, kb, mb, both, keys), _aligned(after, ka, ma, both, keys)

@@ -15,18 +15,14 @@ graph per scope rather than per respondent:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-
 import networkx as nx
 import numpy as np
 
 from valuenet.analysis.base import Context
 from valuenet.analysis.table import FlowTable
-from valuenet.flowcolumns import NONE, distinct
+from valuenet.flowcolumns import NONE, Fetch, distinct
 from valuenet.graph import CUSTOMER, DIMENSIONS, FOCAL, GOAL, MODEL, RESPONDENT, SCALE_MAX, SCENARIO, build_graph
 from valuenet.models import Flow
-
-Fetch = Callable[[Sequence[int]], Mapping[int, Flow]]
 
 
 def scope_context(t: FlowTable, rows: np.ndarray) -> Context:

@@ -26,7 +26,7 @@ they give up more. Edges between two other actors are *neutral* here.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,8 +35,8 @@ import numpy as np
 from valuenet.analysis.scope import one_customer
 from valuenet.analysis.table import FlowTable
 from valuenet.errors import ViewError
-from valuenet.flowcolumns import FlowSource, ModelFlows, distinct
-from valuenet.models import DEFAULT_SCENARIO, Flow, Model
+from valuenet.flowcolumns import Fetch, FlowSource, ModelFlows, distinct, fetcher
+from valuenet.models import DEFAULT_SCENARIO, Model
 
 COLOR_MODES = ("dimension", "impact", "change")
 IMPACTS = ("adds", "destroys", "neutral")
@@ -141,8 +141,6 @@ class ViewData:
 # -- aggregation ------------------------------------------------------------------------------
 
 _Key = tuple[str, str, str, bool]
-#: Fetches whole flows by key (the analysis engine's flow source).
-Fetch = Callable[[Sequence[int]], Mapping[int, Flow]]
 
 
 @dataclass
@@ -369,10 +367,7 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
         raise ViewError(f"cannot colour flows by {color_by!r}; choose {', '.join(modes)}.")
     members, kind, scope = _members(model, spec)
     src = source if source is not None else ModelFlows(model)
-
-    def fetch(keys: Sequence[int]) -> dict[int, Flow]:
-        keys = list(dict.fromkeys(int(k) for k in keys))
-        return dict(zip(keys, src.read_flows_by_key(model.id, keys), strict=True)) if keys else {}
+    fetch = fetcher(src, model.id)
 
     after_t = FlowTable.read(model, goal, spec.compare or spec.scenario, src)
     before_t = FlowTable.read(model, goal, spec.scenario, src) if spec.compare else None
