@@ -10,7 +10,9 @@ spreadsheet runs them.
 
 from __future__ import annotations
 
+import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,29 +21,89 @@ from valuenet.errors import ModelFileError, Problem
 from valuenet.files import atomic_path
 from valuenet.formats import columns
 from valuenet.formats.cells import guard_formula
-from valuenet.formats.source import Row, SourceTable, map_header
+from valuenet.formats.source import Row, SourceTable, file_error, map_header
+
+#: What a damaged workbook raises from openpyxl, zipfile and the XML parser, on opening or on reading a sheet.
+_DAMAGE: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    EOFError,
+    zlib.error,
+    SyntaxError,  # xml.etree's ParseError, and lxml's XMLSyntaxError where openpyxl uses lxml
+)
+_RESAVE = "Open it in a spreadsheet and save it again as .xlsx."
+
+
+def _missing_part(exc: BaseException) -> str | None:
+    """The archive member a ``KeyError`` from zipfile names (``There is no item named 'x' in the archive``)."""
+    found = re.search(r"no item named '(.+)' in the archive", str(exc.args[0]) if exc.args else "")
+    return found.group(1) if found else None
+
+
+def _damaged(where: str, exc: BaseException) -> ModelFileError:
+    """The error for a workbook whose archive or XML is broken, with what broke."""
+    part = _missing_part(exc) if isinstance(exc, KeyError) else None
+    if part is not None:
+        what = f"the part {part} is missing"
+    elif isinstance(exc, SyntaxError):
+        what = f"its XML is broken ({exc})"
+    elif isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
+        what = f"its zip archive is truncated or corrupt ({exc})"
+    else:
+        what = f"its content cannot be read ({exc.__class__.__name__}: {exc})"
+    return file_error(where, f"is damaged: {what}.", _RESAVE)
+
+
+def _is_zip(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
 
 
 def _open(path: Path, name: str) -> Any:
+    """The workbook in read-only mode; a file that is not a sound workbook becomes a file error naming it."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    not_xlsx = "Save it from your spreadsheet as .xlsx, or pass --format for another type."
     try:
         return load_workbook(path, read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise ModelFileError(
-            [
-                Problem(
-                    name,
-                    f"is not an XLSX workbook ({exc}).",
-                    "Save it from your spreadsheet as .xlsx, or pass --format for another type.",
-                )
-            ]
-        ) from None
+    except FileNotFoundError:
+        raise file_error(name, "no such file.", "Check the path.") from None
+    except OSError as exc:
+        raise file_error(name, f"cannot be read: {exc.strerror or exc}.", "Check the path and permissions.") from None
+    except InvalidFileException as exc:
+        raise file_error(name, f"is not an XLSX workbook ({exc}).", not_xlsx) from None
+    except zipfile.BadZipFile as exc:
+        if _is_zip(path):
+            raise _damaged(name, exc) from None
+        raise file_error(name, "is not an XLSX workbook (it is not a zip archive).", not_xlsx) from None
+    except _DAMAGE as exc:
+        if isinstance(exc, KeyError) and _missing_part(exc) in ("[Content_Types].xml", "xl/workbook.xml"):
+            raise file_error(
+                name, f"is a zip archive but not an XLSX workbook (it has no {_missing_part(exc)}).", not_xlsx
+            ) from None
+        raise _damaged(name, exc) from None
+
+
+def _sheet_rows(wb: Any, sheet: str, where: str, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
+    """The cell values of a sheet's rows; a damaged sheet becomes a file error naming the sheet."""
+    try:
+        yield from wb[sheet].iter_rows(min_row=min_row, values_only=True)
+    except _DAMAGE as exc:
+        raise _damaged(where, exc) from None
 
 
 def _sheet_tables(names: Sequence[str], name: str) -> list[tuple[str, str]]:
     """``(sheet, table)`` pairs to read, by the rules in the module docstring."""
+    if not names:
+        raise file_error(name, "is damaged: it has no sheet that can be read.", _RESAVE)
     data = [s for s in names if columns.normalise_header(s) not in columns.IGNORED_SHEETS]
     if len(data) == 1:
         return [(data[0], "")]
@@ -84,11 +146,11 @@ def xlsx_tables(path: Path, *, name: str) -> list[SourceTable]:
         for sheet, table in plan:
             header: list[Any] = []
             header_row = 0
-            for header_row, values in enumerate(wb[sheet].iter_rows(values_only=True), 1):  # noqa: B007
+            where = f"{name} sheet {sheet}"
+            for header_row, values in enumerate(_sheet_rows(wb, sheet, where), 1):  # noqa: B007
                 if any(v not in (None, "") for v in values):
                     header = list(values)
                     break
-            where = f"{name} sheet {sheet}"
             if not header:
                 raise ModelFileError([Problem(where, "is empty.", "Put the header row and the data rows in it.")])
             guess, cols, unknown = map_header(header, f"{where} row {header_row}", table or None)
@@ -111,7 +173,8 @@ def _rows_of(path: Path, name: str, sheet: str, header_row: int, cols: list[str 
     def rows() -> Iterator[Row]:
         wb = _open(path, name)
         try:
-            for n, values in enumerate(wb[sheet].iter_rows(min_row=header_row + 1, values_only=True), header_row + 1):
+            values_of = _sheet_rows(wb, sheet, f"{name} sheet {sheet}", header_row + 1)
+            for n, values in enumerate(values_of, header_row + 1):
                 row = {
                     c: _cell(v)
                     for c, v in zip(cols, values, strict=False)
