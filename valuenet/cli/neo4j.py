@@ -16,13 +16,14 @@ from valuenet.cli._common import (
     format_option,
     message,
     model_option,
+    reading,
     render_rows,
     store_option,
 )
 from valuenet.cli.models import summary_rows
 from valuenet.cypher_files import QueryRunner, describe, library, parse_param_option, run_cypher
 from valuenet.errors import AnalysisError
-from valuenet.store import STORE_ENV, is_neo4j_url
+from valuenet.store import STORE_ENV, is_neo4j_url, shown_url
 from valuenet.store.transfer import copy_model
 
 LOCAL_URI = "bolt://127.0.0.1:7687"
@@ -95,12 +96,15 @@ def status(ctx: click.Context, home: str | None) -> None:
 
 
 def _neo4j_uri(uri: str | None, option: str) -> str:
-    """The Neo4j URI given, else $NEO4J_URI, else $VALUENET_STORE when it is a Neo4j URI, else the local server."""
+    """The Neo4j URI given, else $NEO4J_URI, else $VALUENET_STORE when it is a Neo4j URI, else the local server.
+
+    A URI with credentials is refused (by :func:`is_neo4j_url`) before anything shows it.
+    """
     env_store = os.environ.get(STORE_ENV) or ""
     chosen = uri or os.environ.get(URI_ENV) or (env_store if is_neo4j_url(env_store) else "") or LOCAL_URI
     if not is_neo4j_url(chosen):
         raise click.BadParameter(
-            f"{chosen!r} is not a Neo4j URI (bolt://, neo4j://, neo4j+s://...).", param_hint=option
+            f"{shown_url(chosen)!r} is not a Neo4j URI (bolt://, neo4j://, neo4j+s://...).", param_hint=option
         )
     return chosen
 
@@ -117,7 +121,7 @@ def push(model_id: str | None, to_uri: str | None, store_url: str | None, databa
     Copying again changes nothing. The password comes from $NEO4J_PASSWORD or a prompt.
     """
     target = _neo4j_uri(to_uri, "--to")
-    with connect(store_url) as source, connect(target, database) as dest:
+    with reading(store_url) as source, connect(target, database) as dest:
         result = copy_model(source, dest, model_id)
     echo_data(render_rows(summary_rows(result.summary), fmt))
     message(f"Pushed model {result.model_id} from {result.source} to {result.destination}.")
@@ -190,6 +194,6 @@ def cypher(
         raise click.UsageError("give a library file name, a .cypher file or a query (or --list).")
     with connect(_neo4j_uri(store_url, "--store"), database) as store:
         if not isinstance(store, QueryRunner):  # _neo4j_uri only lets Neo4j URIs through
-            raise click.UsageError(f"{store.url} is not a Neo4j store; Cypher runs on Neo4j.")
+            raise click.UsageError(f"{shown_url(store.url)} is not a Neo4j store; Cypher runs on Neo4j.")
         result = run_cypher(store, file_or_query, params)
     echo_data(render_rows(result.rows, fmt, columns=result.columns))

@@ -4,15 +4,20 @@ A store URL is either a path to an SQLite file (the embedded default,
 ``./valuenet.db``; ``sqlite:///abs/path.db`` also works) or a Neo4j URI
 (``neo4j://``, ``neo4j+s://``, ``neo4j+ssc://``, ``bolt://``, ``bolt+s://``,
 ``bolt+ssc://``). Neo4j credentials come from ``NEO4J_USERNAME`` and
-``NEO4J_PASSWORD``, never from the URL or the command line.
+``NEO4J_PASSWORD``, never from the URL or the command line: a Neo4j URI with
+user-info is refused without being repeated, and :func:`shown_url` is the form
+of a URL that messages print.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from valuenet.store.base import Batch, Counts, ModelInfo, Store, WriteSummary, batches_of
+from valuenet.store.urls import refuse_credentials
+from valuenet.store.urls import shown as shown_url
 
 if TYPE_CHECKING:
     from valuenet.store.sqlite import SQLiteStore
@@ -28,7 +33,15 @@ def default_store_url() -> str:
 
 
 def is_neo4j_url(url: str) -> bool:
-    return url.lower().startswith(NEO4J_SCHEMES)
+    """True for a Neo4j URI. One that holds credentials is refused here, before anything can show it.
+
+    Raises :class:`~valuenet.errors.StoreConnectionError` (a message that does not repeat the URI) for
+    ``bolt://user:password@host`` and every other URI with user-info, whatever the password holds.
+    """
+    neo4j = url.lower().startswith(NEO4J_SCHEMES)
+    if neo4j:
+        refuse_credentials(url)
+    return neo4j
 
 
 def open_store(
@@ -37,12 +50,14 @@ def open_store(
     create: bool = True,
     database: str | None = None,
     password: str | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> Store:
     """Open the store at ``url`` (default: :func:`default_store_url`).
 
     ``create=False`` refuses to create a missing SQLite file. For Neo4j,
     ``database`` defaults to ``$NEO4J_DATABASE`` or the server's default, and
-    ``password`` to ``$NEO4J_PASSWORD``.
+    ``password`` to ``$NEO4J_PASSWORD``. ``on_wait`` is told when a write to the
+    SQLite store waits for another process's write (see :mod:`valuenet.store.sqlite`).
     """
     url = url or default_store_url()
     if is_neo4j_url(url):
@@ -53,7 +68,7 @@ def open_store(
         url = url.removeprefix("sqlite://")
     from valuenet.store.sqlite import SQLiteStore
 
-    return SQLiteStore(url, create=create)
+    return SQLiteStore(url, create=create, on_wait=on_wait)
 
 
 __all__ = [
@@ -68,6 +83,7 @@ __all__ = [
     "default_store_url",
     "is_neo4j_url",
     "open_store",
+    "shown_url",
 ]
 
 

@@ -4,7 +4,8 @@ Both the store (:mod:`valuenet.store.neo4j`) and its writer
 (:mod:`valuenet.store.neo4j_write`) talk to the server through one
 :class:`Neo4jConnection`, so neither imports the other. Credentials come from
 ``NEO4J_USERNAME`` (default ``neo4j``) and the ``password`` argument or
-``NEO4J_PASSWORD``; never from the URL, and they are never shown in a message.
+``NEO4J_PASSWORD``; never from the URL (a URI with user-info is refused, see
+:mod:`valuenet.store.urls`), and they are never shown in a message.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import neo4j
 from neo4j import exceptions as errors
 
 from valuenet.errors import StoreConnectionError, StoreError
+from valuenet.store.urls import refuse_credentials, shown
 
 DEFAULT_USERNAME = "neo4j"
 #: The oldest server whose Cypher has ``CALL (x) { ... }`` subqueries.
@@ -51,24 +53,20 @@ class Neo4jConnection:
     """A driver for one Neo4j database, checked on opening: reachable, credentials accepted, Neo4j 5.23 or newer."""
 
     def __init__(self, url: str, *, database: str | None = None, password: str | None = None) -> None:
-        if re.match(r"^[a-z0-9+]+://[^/@]*@", url, re.IGNORECASE):
-            raise StoreConnectionError(
-                "the Neo4j URI holds credentials. Remove them from the URI and set NEO4J_USERNAME and "
-                "NEO4J_PASSWORD instead."
-            )
+        refuse_credentials(url)  # before anything can show the URI
         self.url = url
         self.database = database or os.environ.get("NEO4J_DATABASE") or None
         self.username = os.environ.get("NEO4J_USERNAME") or DEFAULT_USERNAME
         secret = password if password is not None else os.environ.get("NEO4J_PASSWORD")
         if not secret:
-            raise StoreConnectionError(f"no password for Neo4j at {url}. Set NEO4J_PASSWORD.")
+            raise StoreConnectionError(f"no password for Neo4j at {shown(url)}. Set NEO4J_PASSWORD.")
         try:
             self.driver = neo4j.GraphDatabase.driver(
                 url, auth=(self.username, secret), notifications_min_severity="OFF", user_agent="valuenet"
             )
         except (errors.ConfigurationError, ValueError) as exc:
             raise StoreConnectionError(
-                f"{url} is not a Neo4j URI ({_one_line(str(exc))}). Use bolt://HOST:7687, neo4j://HOST "
+                f"{shown(url)} is not a Neo4j URI ({_one_line(str(exc))}). Use bolt://HOST:7687, neo4j://HOST "
                 "or neo4j+s://HOST."
             ) from exc
         try:
@@ -79,7 +77,7 @@ class Neo4jConnection:
 
     def where(self) -> str:
         """``Neo4j at URL (database 'x')``, for messages."""
-        return f"Neo4j at {self.url}" + (f" (database {self.database!r})" if self.database else "")
+        return f"Neo4j at {shown(self.url)}" + (f" (database {self.database!r})" if self.database else "")
 
     @contextmanager
     def translated(self, doing: str) -> Iterator[None]:
@@ -99,7 +97,7 @@ class Neo4jConnection:
         except errors.Neo4jError as exc:
             if exc.code == "Neo.ClientError.Database.DatabaseNotFound":
                 raise StoreConnectionError(
-                    f"Neo4j at {self.url} has no database {self.database!r}. Choose an existing one with "
+                    f"Neo4j at {shown(self.url)} has no database {self.database!r}. Choose an existing one with "
                     "--database or NEO4J_DATABASE, or create it on the server."
                 ) from exc
             raise StoreError(f"{doing} {self.where()} failed: {_one_line(exc.message or str(exc))}") from exc
@@ -112,7 +110,8 @@ class Neo4jConnection:
                 info = self.driver.get_server_info()
             except ValueError as exc:  # the driver's word for an address it cannot resolve
                 raise StoreConnectionError(
-                    f"cannot reach Neo4j at {self.url} ({_one_line(str(exc))}). Check the host and port in NEO4J_URI."
+                    f"cannot reach Neo4j at {shown(self.url)} ({_one_line(str(exc))}). "
+                    "Check the host and port in NEO4J_URI."
                 ) from exc
             match = re.match(r"Neo4j/(\d+)\.(\d+)", info.agent or "")
             if match is None or (int(match.group(1)), int(match.group(2))) < _MIN_SERVER:
