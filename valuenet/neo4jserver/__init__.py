@@ -6,7 +6,10 @@ Maven resolves the jars listed in ``pom.xml`` (beside this file) into ``HOME/lib
 (disposable: ``fresh=True`` wipes it), ``logs/console.log`` and ``run/`` (pid and state files).
 
 User ``neo4j``'s password is the ``password`` argument, else ``$NEO4J_PASSWORD``, else :data:`DEFAULT_PASSWORD`.
-It is set before the first start of an empty data folder and is never printed or logged by this module.
+Before the first start of an empty data folder it goes, as a salted hash, into Neo4j's own file of initial
+credentials, ``data/dbms/auth.ini`` (mode 0600), which is where the server reads it from. The server
+process never gets it: its environment holds only :data:`SERVER_ENV` (never ``NEO4J_PASSWORD`` or another
+secret), and its arguments hold no credentials. The password is never printed or logged by this module.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import fcntl
 import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
 import signal
 import socket
@@ -60,6 +65,14 @@ server.memory.pagecache.size={pagecache}
 dbms.security.auth_enabled=true
 dbms.usage_report.enabled=false
 """
+
+#: Neo4j's file of initial credentials (in ``data/dbms``), read when the server creates its system database.
+AUTH_FILE = "auth.ini"
+AUTH_ITERATIONS = 1024
+#: The variables of the caller's environment that the server process gets (with ``LC_*``); nothing else.
+SERVER_ENV = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "JAVA_HOME", "LD_LIBRARY_PATH")
+# Names of variables that are never passed on, whatever else is.
+_SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|API_?KEY|NEO4J_AUTH", re.IGNORECASE)
 
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}  # servers this process launched
 
@@ -116,7 +129,8 @@ def build(home: Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix="lib.", dir=home))
     goal = ["dependency:copy-dependencies", f"-DoutputDirectory={staging}"]
     cmd = [mvn, "-B", "-q", "-Dstyle.color=never", "-f", str(POM), *goal]
-    proc = subprocess.run(cmd, stdin=DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {k: v for k, v in os.environ.items() if not _SECRET_NAME.search(k)}  # Maven may need proxies, MAVEN_OPTS
+    proc = subprocess.run(cmd, env=env, stdin=DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if proc.returncode != 0 or not any(staging.glob("*.jar")):
         shutil.rmtree(staging, ignore_errors=True)
         last = "\n".join(proc.stdout.splitlines()[-30:])
@@ -213,19 +227,51 @@ def status(home: Path | None = None, password: str | None = None) -> ServerInfo 
     )
 
 
-def _set_initial_password(home: Path, java: str, password: str) -> None:
+def _auth_line(username: str, password: str, salt: bytes | None = None) -> str:
+    """A line of Neo4j's ``data/dbms/auth.ini``: the user and a salted, iterated SHA-256 of the password.
+
+    It is what ``neo4j-admin dbms set-initial-password`` writes (Neo4j's ``LegacyCredential``): 1,024 rounds
+    of SHA-256 over the salt and the password. The server reads it once, when it creates its system database.
+
+    >>> _auth_line("neo4j", "secret-password", bytes(32)).split(",")[0]
+    'neo4j:SHA-256'
+    """
+    salt = secrets.token_bytes(32) if salt is None else salt
+    digest = hashlib.sha256(salt + password.encode("utf-8")).digest()
+    for _ in range(AUTH_ITERATIONS - 1):
+        digest = hashlib.sha256(digest).digest()
+    return f"{username}:SHA-256,{digest.hex()},{salt.hex()},{AUTH_ITERATIONS}:\n"
+
+
+def _set_initial_password(home: Path, password: str) -> Path:
+    """Write the initial password of user ``neo4j`` into ``home/data/dbms/auth.ini``, readable by the user only.
+
+    Only a salted hash goes there, and the password is never in an environment, an argument list or a
+    file of its own: no other process ever sees it.
+    """
     if len(password) < 8:
         raise Neo4jServerError("Neo4j needs a password of at least 8 characters")
-    quoted = '"' + password.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
-    # A java @argfile keeps the password off the process list.
-    with tempfile.NamedTemporaryFile("w", dir=home / "run", suffix=".args") as argfile:
-        argfile.write(f"org.neo4j.cli.AdminTool dbms set-initial-password {quoted}\n")
-        argfile.flush()
-        cmd = [java, "-cp", str(home / "lib" / "*"), *JVM_FLAGS, f"@{argfile.name}"]
-        proc = subprocess.run(cmd, env=env, stdin=DEVNULL, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise Neo4jServerError(f"set-initial-password failed:\n{(proc.stdout + proc.stderr)[-2000:]}")
+    folder = home / "data" / "dbms"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    auth = folder / AUTH_FILE
+    auth.unlink(missing_ok=True)  # a leftover of an earlier, unfinished first start
+    fd = os.open(auth, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(_auth_line(USERNAME, password))
+    return auth
+
+
+def _child_env(home: Path, *, keep: tuple[str, ...] = SERVER_ENV) -> dict[str, str]:
+    """The environment of a process this module starts: only the variables named in ``keep`` (and locales).
+
+    Never the password (``NEO4J_PASSWORD``) or any other secret the caller's environment holds.
+    """
+    env = {k: v for k, v in os.environ.items() if k in keep or k.startswith("LC_")}
+    for name in list(env):
+        if _SECRET_NAME.search(name):
+            del env[name]
+    env.update(NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
+    return env
 
 
 def start(
@@ -274,10 +320,12 @@ def _launch(
     settings = {"host": HOST, "home": home, "bolt_port": bolt_port, "http_port": http_port}
     (conf / "neo4j.conf").write_text(CONF.format(**settings, heap=heap, pagecache=pagecache))
     if not (home / "data" / "databases" / "system").exists():
-        _set_initial_password(home, java, password)
+        _set_initial_password(home, password)
+    with suppress(FileNotFoundError):  # written by an older valuenet (through neo4j-admin), readable by all
+        (home / "data" / "dbms" / AUTH_FILE).chmod(0o600)
     cmd = [java, "-cp", str(home / "lib" / "*"), f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, ENTRY_POINT]
     cmd += [f"--home-dir={home}", f"--config-dir={conf}"]
-    env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(conf))
+    env = _child_env(home)
     console, user_log = home / "logs" / "console.log", home / "logs" / "neo4j.log"
     logs = {p: p.stat().st_size if p.exists() else 0 for p in (console, user_log)}  # report only this run's lines
     with console.open("ab") as out:  # a session of its own: outlives this process, stopped by group
