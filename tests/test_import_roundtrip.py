@@ -19,7 +19,7 @@ from valuenet.store.sqlite import SQLiteStore
 
 COLS = ["respondent", "goal", "actor", "dimension", "gets", "gives", "touchpoint", "quote", "segment", "nps"]
 text = st.text(st.characters(whitelist_categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=12).filter(
-    lambda s: s == s.strip() and not s.startswith("'")
+    lambda s: s == s.strip()
 )
 half = st.integers(0, 10).map(lambda x: x / 2)
 
@@ -62,12 +62,12 @@ def write_rows(rows: list[dict[str, Any]], path: Path, fmt: str) -> None:
     if fmt == "xlsx":
         write_workbook(path, [("flows", COLS, cells)])
     elif fmt == "csv":
-        from valuenet.formats.cells import guard_formula
+        from valuenet.formats.cells import sheet_cell
 
         with path.open("w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(COLS)
-            w.writerows([[guard_formula(v) if v is not None else "" for v in row] for row in cells])
+            w.writerows([[sheet_cell(v) if v is not None else "" for v in row] for row in cells])
     else:
         import json
 
@@ -86,7 +86,7 @@ def read_back(path: Path) -> list[dict[str, Any]]:
                 v = row.get(c) or None
                 if v is None:
                     continue
-                got[c] = cells.number(v) if c in ("gets", "gives") else int(v) if c == "nps" else cells.text(v)
+                got[c] = cells.number(v) if c in ("gets", "gives") else int(v) if c == "nps" else cells.from_sheet(v)
             out.append(got)
     return out
 

@@ -33,7 +33,8 @@ import math
 from collections.abc import Sequence
 from typing import Annotated, Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
 from valuenet.errors import ModelError, Problem
 
@@ -57,8 +58,35 @@ FOCAL_KIND = "focal_firm"
 CUSTOMER_KIND = "customer"
 DEFAULT_SCENARIO = "current"
 
+
+def _not_blank(value: str) -> str:
+    if not value or value.isspace():
+        raise ValueError("is empty or only white space")
+    return value
+
+
+#: An id: white space around it is dropped (an id cannot start or end with a space).
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+#: Free text (a name, a title): kept exactly as given, spaces and line breaks included, but not blank.
+Text = Annotated[str, AfterValidator(_not_blank)]
+
+
+#: The whole numbers every store holds (64-bit integers).
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+#: What a number field says of ``true`` or ``false`` (pydantic would read them as 1 and 0).
+NOT_A_NUMBER = "Input should be a number, not true or false"
+
+
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise PydanticCustomError("bool_not_number", NOT_A_NUMBER)
+    return value
+
+
+#: A finite number; ``true``/``false`` are refused, not read as 1 and 0.
+Number = Annotated[float, BeforeValidator(_not_bool), Field(allow_inf_nan=False)]
+#: A whole number a store can hold (64 bits); ``true``/``false`` are refused.
+Whole = Annotated[int, BeforeValidator(_not_bool), Field(ge=INT_MIN, le=INT_MAX)]
 
 
 class _Base(BaseModel):
@@ -68,8 +96,8 @@ class _Base(BaseModel):
 class Scale(_Base):
     """The scale on which perceived magnitudes are stated, e.g. 0 (nothing) to 5 (a great deal)."""
 
-    min: float = 0.0
-    max: float = 5.0
+    min: Number = 0.0
+    max: Number = 5.0
     label: str | None = None
 
 
@@ -99,8 +127,8 @@ class Actor(_Base):
     kind: Id
     description: str | None = None
     perspective: str | None = None
-    segment_size: Annotated[int, Field(ge=1)] | None = None
-    fixed_expenses: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    segment_size: Annotated[Whole, Field(ge=1)] | None = None
+    fixed_expenses: Annotated[Number, Field(ge=0)] | None = None
     aliases: list[str] = Field(default_factory=list)
 
 
@@ -226,14 +254,28 @@ class Respondent(_Base):
     actor: str | None = None
     segment: str | None = None
     attributes: dict[str, str | int | float | bool] = Field(default_factory=dict)
-    weights: dict[str, float] = Field(default_factory=dict)
-    thresholds: dict[str, float] = Field(default_factory=dict)
+    weights: dict[str, Number] = Field(default_factory=dict)
+    thresholds: dict[str, Number] = Field(default_factory=dict)
     situation: str | None = None
     worldview: str | None = None
     comparisons: list[str] = Field(default_factory=list)
-    nps: Annotated[int, Field(ge=0, le=10)] | None = None
+    nps: Annotated[Whole, Field(ge=0, le=10)] | None = None
     churned: bool | None = None
     interview: str | None = None
+
+    @field_validator("attributes")
+    @classmethod
+    def _storable_attributes(cls, value: dict[str, Any]) -> dict[str, Any]:
+        """Attribute numbers are finite, and whole ones fit in 64 bits, so every store can hold them."""
+        for key, v in value.items():
+            if isinstance(v, float) and not math.isfinite(v):
+                raise PydanticCustomError("finite_number", f'the attribute "{key}" holds {v}, not a finite number')
+            if isinstance(v, int) and not isinstance(v, bool) and not INT_MIN <= v <= INT_MAX:
+                raise PydanticCustomError(
+                    "int_outside_64_bits",
+                    f'the attribute "{key}" holds a whole number outside 64 bits ({INT_MIN} to {INT_MAX})',
+                )
+        return value
 
 
 class Flow(_Base):
@@ -252,9 +294,9 @@ class Flow(_Base):
     source: Id
     target: Id
     dimension: Id
-    magnitude: Annotated[float, Field(allow_inf_nan=False)] | None = None
-    money: Annotated[float, Field(allow_inf_nan=False)] | None = None
-    occurrences: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 1.0
+    magnitude: Number | None = None
+    money: Number | None = None
+    occurrences: Annotated[Number, Field(ge=0)] = 1.0
     tangible: bool | None = None
     touchpoint: str | None = None
     stage: str | None = None

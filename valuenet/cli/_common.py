@@ -1,21 +1,22 @@
 """Options and output helpers shared by the commands.
 
 Data goes to stdout as ``table``, ``json`` or ``csv``; messages go to stderr.
-CSV cells that a spreadsheet would run as a formula are neutralised.
+CSV text cells go through :func:`~valuenet.formats.cells.sheet_cell`, so no spreadsheet runs one
+as a formula.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
 
-from valuenet.formats.cells import guard_formula
+from valuenet.formats.cells import SheetWriter
 from valuenet.store import STORE_ENV, Store, default_store_url, is_neo4j_url, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,12 +55,22 @@ def format_option(f: F) -> F:
 
 
 def connect(store_url: str | None, database: str | None = None, *, create: bool = False) -> Store:
-    """Open a store for a command, asking for the Neo4j password when it is not in the environment."""
+    """Open a store for a command, asking for the Neo4j password when it is not in the environment.
+
+    A write that waits for another process writing to the same store says so on stderr.
+    """
     url = store_url or default_store_url()
     password = None
     if is_neo4j_url(url) and not os.environ.get("NEO4J_PASSWORD"):
         password = click.prompt(f"Neo4j password for {url}", hide_input=True, err=True)
-    return open_store(url, create=create, database=database, password=password)
+    return open_store(url, create=create, database=database, password=password, on_wait=message)
+
+
+@contextmanager
+def reading(store_url: str | None, database: str | None = None) -> Iterator[Store]:
+    """Open a store for a command that only reads: all its reads see one committed state."""
+    with connect(store_url, database) as store, store.snapshot():
+        yield store
 
 
 def _cell(value: Any) -> str:
@@ -83,14 +94,12 @@ def render_rows(
         return json.dumps([{c: r.get(c) for c in cols} for r in rows], ensure_ascii=False, indent=2, default=str)
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
+        writer = SheetWriter(buf, lineterminator="\n")
         writer.writerow(cols)
         for r in rows:
             writer.writerow(
                 [
-                    guard_formula(r.get(c))
-                    if not isinstance(r.get(c), (list, dict))
-                    else guard_formula(json.dumps(r.get(c), ensure_ascii=False))
+                    json.dumps(r.get(c), ensure_ascii=False) if isinstance(r.get(c), (list, dict)) else r.get(c)
                     for c in cols
                 ]
             )

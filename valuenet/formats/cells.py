@@ -5,15 +5,23 @@ Cells come from CSV (always text), XLSX (text, numbers, booleans, dates) or JSON
 :class:`CellError` with a message and a fix; the importer adds the file, row and
 column.
 
-This module also holds the one spreadsheet-formula guard: every CSV or XLSX cell
-valuenet writes goes through :func:`guard_formula`, which puts a ``'`` before
-text a spreadsheet would run as a formula, and :func:`text` takes that ``'`` off
-again on import, so ``'=HYPERLINK(...)`` comes back as the text it was.
+Free text (quotes, names, titles, notes...) is kept exactly as given, spaces,
+tabs and line breaks included: :func:`text`. A cell that is empty or holds only
+white space is empty. Ids (:func:`ident`) and grouping labels (:func:`label`:
+touchpoint, stage, segment) lose the white space around them.
+
+This module also holds the one rule for spreadsheet cells. Every CSV or XLSX text
+cell valuenet writes goes through :func:`sheet_cell`, so that no spreadsheet runs
+it as a formula, even one that splits cells at ``;`` or ``,``; the CSV and XLSX
+readers undo it with :func:`from_sheet`, so the text comes back exactly. JSON,
+JSONL and YAML hold text as it is and need neither.
 
 >>> number("2,5"), number(" 4 "), boolean("Yes"), items("hospital; pharmacy")
 (2.5, 4.0, True, ['hospital', 'pharmacy'])
->>> guard_formula("=HYPERLINK(1)"), text("'=HYPERLINK(1)"), guard_formula(-2.5)
-("'=HYPERLINK(1)", '=HYPERLINK(1)', -2.5)
+>>> sheet_cell("=HYPERLINK(1)"), sheet_cell("a;=1+1"), sheet_cell(-2.5)
+("'=HYPERLINK(1)", "'a;'=1+1", -2.5)
+>>> from_sheet("'a;'=1+1"), text(" as said "), ident(" r1 ")
+('a;=1+1', ' as said ', 'r1')
 >>> number("four")
 Traceback (most recent call last):
 ...
@@ -22,15 +30,19 @@ valuenet.formats.cells.CellError: "four" is not a number.
 
 from __future__ import annotations
 
+import csv
 import math
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import IO, Any
+
+from valuenet.models import INT_MAX, INT_MIN
 
 #: The longest text one cell may hold.
 MAX_CELL = 100_000
 #: The longest id (respondent, exchange, actor...).
 MAX_ID = 200
-#: First characters that make a spreadsheet treat a cell as a formula.
+#: First characters that make a spreadsheet treat a cell, or a piece of one split at ``;`` or ``,``, as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _TRUE = frozenset(("yes", "y", "true", "t", "1", "x", "ja", "oui", "si", "sí"))
@@ -55,11 +67,14 @@ def show(value: Any, limit: int = 60) -> str:
 
 
 def text(value: Any) -> str | None:
-    """Stripped text; ``None`` for an empty cell. Numbers are written as they read."""
+    """Text exactly as given; ``None`` for an empty cell or one holding only white space.
+
+    Numbers are written as they read.
+    """
     if value is None:
         return None
     if isinstance(value, str):
-        s = value.strip()
+        s = value
     elif isinstance(value, bool):
         s = "yes" if value else "no"
     elif isinstance(value, float) and value.is_integer():
@@ -68,28 +83,28 @@ def text(value: Any) -> str | None:
         s = str(value)
     else:
         raise CellError(f"{show(value)} is not text.", "Write plain text in this cell.")
-    if not s:
+    if not s or s.isspace():
         return None
     if len(s) > MAX_CELL:
         raise CellError(
             f"the cell holds {len(s):,} characters; a cell holds at most {MAX_CELL:,}.",
             "Shorten it, or keep the full text elsewhere and put a reference here.",
         )
-    if s[0] == "'" and len(s) > 1 and s[1] in FORMULA_START:
-        return s[1:]
     return s
 
 
-def guard_formula(value: Any) -> Any:
-    """A cell to write that a spreadsheet shows as text, never runs: formula-like text gets a leading ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+def label(value: Any) -> str | None:
+    """A grouping label (touchpoint, stage, segment): text without the white space around it.
+
+    Labels group rows, so ``"waiting room "`` and ``"waiting room"`` must be one label.
+    """
+    s = text(value)
+    return None if s is None else s.strip()
 
 
 def ident(value: Any) -> str | None:
-    """An id: text of at most :data:`MAX_ID` characters."""
-    s = text(value)
+    """An id: a label of at most :data:`MAX_ID` characters."""
+    s = label(value)
     if s is not None and len(s) > MAX_ID:
         raise CellError(
             f"{show(s)} is too long for an id ({len(s)} characters; at most {MAX_ID}).", "Use a shorter id."
@@ -97,14 +112,78 @@ def ident(value: Any) -> str | None:
     return s
 
 
+#: ``FORMULA_START`` and the escape itself, as a regex character class.
+_RISKY = "[" + re.escape("".join(FORMULA_START) + "'") + "]"
+_NEEDS_ESCAPE = re.compile(f"^{_RISKY}|[;,] *(?={_RISKY})")
+_BEFORE_RISKY = re.compile(f"([;,] *)(?={_RISKY})")
+_ESCAPED = re.compile("([;,] *)'")
+
+
+def sheet_cell(value: Any) -> Any:
+    """A cell to write to CSV or XLSX that no spreadsheet runs as a formula; values other than text pass as they are.
+
+    Text that starts with ``= + - @``, a tab, a carriage return or ``'``, or holds a
+    ``;`` or ``,`` followed by optional spaces and one of those, gets a ``'`` in
+    front and a ``'`` after each such ``;`` or ``,`` (and its spaces). A
+    spreadsheet shows a cell starting with ``'`` as literal text, and so each
+    piece of it a spreadsheet might split off at a ``;`` or ``,``.
+    :func:`from_sheet` gives the text back.
+    """
+    if not isinstance(value, str) or not _NEEDS_ESCAPE.search(value):
+        return value
+    return "'" + _BEFORE_RISKY.sub(r"\1'", value)
+
+
+def from_sheet(value: str) -> str:
+    """The text a CSV or XLSX text cell holds: :func:`sheet_cell` undone.
+
+    A leading ``'`` is removed (as in a spreadsheet, it marks literal text, so a
+    typed ``'yes`` reads as ``yes``); in such a cell, so is one ``'`` right after
+    each ``;`` or ``,`` and its spaces.
+    """
+    if not value.startswith("'"):
+        return value
+    return _ESCAPED.sub(r"\1", value[1:])
+
+
+class SheetWriter:
+    """Writes the rows of a CSV file valuenet writes: each cell through :func:`sheet_cell`.
+
+    The csv module quotes a cell holding a line feed but not one holding a bare
+    carriage return, which a reader then takes for the end of the row; a row
+    holding one is written with every cell quoted.
+    """
+
+    def __init__(self, out: IO[str], **fmt: Any) -> None:
+        self._plain = csv.writer(out, **fmt)
+        self._quoted = csv.writer(out, quoting=csv.QUOTE_ALL, **fmt)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        """Write one row (``None`` is an empty cell)."""
+        out = [sheet_cell(v) for v in row]
+        cr = any(isinstance(v, str) and "\r" in v for v in out)
+        (self._quoted if cr else self._plain).writerow(out)
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
 def number(value: Any) -> float | None:
-    """A finite number; a decimal comma (``2,5``) is read as a decimal point."""
+    """A finite number; a decimal comma (``2,5``) is read as a decimal point.
+
+    A whole number outside 64 bits (:data:`~valuenet.models.INT_MIN` to
+    :data:`~valuenet.models.INT_MAX`) is refused, as every store would refuse it.
+    """
     if value is None or value == "":
         return None
     if isinstance(value, bool):
         raise CellError(f"{show(value)} is not a number.", "Type a number such as 4 or 2.5.")
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        _check_whole(value)
         out = float(value)
+    elif isinstance(value, float):
+        out = value
     else:
         s = str(value).strip()
         if not s:
@@ -126,13 +205,35 @@ def number(value: Any) -> float | None:
     return out
 
 
+def _check_whole(value: int) -> None:
+    """Refuse a whole number no store holds (outside 64 bits), without printing all its digits."""
+    if not INT_MIN <= value <= INT_MAX:
+        shown = show(value) if value.bit_length() < 4000 else f"a number of {value.bit_length():,} bits"
+        raise CellError(
+            f"{shown} is outside the whole numbers a store holds ({INT_MIN:,} to {INT_MAX:,}).",
+            "Write a smaller number.",
+        )
+
+
 def integer(value: Any) -> int | None:
-    """A whole number (``9`` or ``9.0``)."""
+    """A whole number (``9`` or ``9.0``) that fits in 64 bits.
+
+    >>> integer("9.0"), integer(7)
+    (9, 7)
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        _check_whole(value)
+        return value
     out = number(value)
     if out is None:
         return None
     if not out.is_integer():
         raise CellError(f"{show(value)} is not a whole number.", "Type a whole number such as 7.")
+    if not INT_MIN <= out < 2.0**63:
+        raise CellError(
+            f"{show(value)} is outside the whole numbers a store holds ({INT_MIN:,} to {INT_MAX:,}).",
+            "Write a smaller number.",
+        )
     return int(out)
 
 
@@ -167,16 +268,32 @@ def items(value: Any) -> list[str]:
 def scalar(value: Any) -> str | int | float | bool:
     """An attribute value: a number when the cell is a plain number, else the text.
 
-    >>> scalar("34"), scalar("1.5"), scalar("0034-A"), scalar(True)
-    (34, 1.5, '0034-A', True)
+    Numbers must be ones every store holds: finite, and whole numbers within 64 bits. A
+    whole float becomes an int only where floats are exact (below 2**53), so ``1e300``
+    stays the float it is.
+
+    >>> scalar("34"), scalar("1.5"), scalar("0034-A"), scalar(True), scalar(12.0), scalar(1e300)
+    (34, 1.5, '0034-A', True, 12, 1e+300)
+    >>> scalar(float("nan"))
+    Traceback (most recent call last):
+    ...
+    valuenet.formats.cells.CellError: "nan" is not a finite number.
     """
-    if isinstance(value, (bool, int, float)):
-        return int(value) if isinstance(value, float) and value.is_integer() else value
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        _check_whole(value)
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellError(f"{show(value)} is not a finite number.", "Type a number such as 4 or 2.5.")
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
     s = text(value) or ""
-    if re.fullmatch(r"[+-]?\d{1,15}", s):
-        return int(s)
-    if re.fullmatch(r"[+-]?\d{1,15}\.\d{1,15}", s):
-        return float(s)
+    plain = s.strip()
+    if re.fullmatch(r"[+-]?\d{1,15}", plain):
+        return int(plain)
+    if re.fullmatch(r"[+-]?\d{1,15}\.\d{1,15}", plain):
+        return float(plain)
     return s
 
 

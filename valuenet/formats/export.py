@@ -5,7 +5,12 @@ flows sharing an ``exchange`` id, ``<id>:gets`` and ``<id>:gives``) becomes one
 row; respondent-level columns repeat on each row (CSV, JSONL) or go to a
 ``respondents`` sheet (XLSX); respondents without exchanges get a row of their
 own. Importing the written file into a store that holds the model's actors and
-goals gives the same respondents and flows back.
+goals gives the same respondents and flows back, text exactly as it was, and
+importing it into the store it came from changes nothing: an exchange whose id
+the importer would not derive from the row again carries it in ``exchange_id``.
+Text cells of CSV and XLSX go through :func:`~valuenet.formats.cells.sheet_cell`,
+so no spreadsheet runs them as formulas; the readers undo it. A value XLSX cannot
+hold stops the export with a message naming the item and the column.
 
 Flows that are not customer exchanges (structural flows between two actors,
 such as clinic -> insurer claims) have no row in this layout; they are returned
@@ -14,17 +19,16 @@ as ``skipped`` so the caller can say so (the YAML/JSON model export keeps them).
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from valuenet.errors import ModelError
+from valuenet.errors import ModelError, Problem
 from valuenet.files import atomic_write
-from valuenet.formats import columns
-from valuenet.formats.cells import guard_formula
+from valuenet.formats import cells, columns
+from valuenet.formats.cells import CellError
 from valuenet.models import DEFAULT_SCENARIO, Flow, Model, Respondent, exchange_id
 
 TABLE_FORMATS = ("csv", "jsonl", "xlsx")
@@ -52,6 +56,8 @@ class InterviewTables:
     actor_rows: list[dict[str, Any]]
     skipped: list[Flow] = field(default_factory=list)
     dimensions: list[str] = field(default_factory=list)
+    #: What each exchange row stands for in a message ("exchange r1-care"), in the order of ``exchange_rows``.
+    exchange_items: list[str] = field(default_factory=list)
 
     def columns(self, rows: list[dict[str, Any]], first: tuple[str, ...] = ()) -> list[str]:
         """The columns these rows use, in layout order (weights and thresholds in dimension order)."""
@@ -125,8 +131,15 @@ def _exchange_row(model: Model, xid: str, flows: list[Flow], resp: Respondent | 
         return None
     if gets and gets[0].magnitude is None and gets[0].money is None:
         return None
+    # the id the importer derives from the row as it reads it back (ids and labels lose surrounding white space)
     derived = exchange_id(
-        first.respondent, first.goal, first.scenario, actor, first.dimension, first.touchpoint, first.stage
+        cells.ident(first.respondent),
+        first.goal,
+        first.scenario,
+        actor,
+        first.dimension,
+        cells.label(first.touchpoint),
+        cells.label(first.stage),
     )
     row: dict[str, Any] = {
         "exchange_id": xid if xid != derived else None,
@@ -163,6 +176,7 @@ def interview_tables(model: Model, *, repeat_respondents: bool = True) -> Interv
         else:
             groups.setdefault(f.exchange, []).append(f)
     rows: list[dict[str, Any]] = []
+    items: list[str] = []
     with_rows: set[str] = set()
     resp_cols = {r.id: respondent_row(model, r) for r in model.respondents}
     for xid, flows in groups.items():
@@ -175,11 +189,14 @@ def interview_tables(model: Model, *, repeat_respondents: bool = True) -> Interv
         if repeat_respondents and rid in resp_cols:
             row = {**resp_cols[rid], **row}
         rows.append(row)
+        items.append(f"exchange {xid}")
         if rid:
             with_rows.add(rid)
     respondent_rows = list(resp_cols.values())
     if repeat_respondents:
-        rows += [resp_cols[r.id] for r in model.respondents if r.id not in with_rows]
+        alone = [r.id for r in model.respondents if r.id not in with_rows]
+        rows += [resp_cols[rid] for rid in alone]
+        items += [f"respondent {rid}" for rid in alone]
     actor_rows = [
         {
             k: v
@@ -195,13 +212,26 @@ def interview_tables(model: Model, *, repeat_respondents: bool = True) -> Interv
         }
         for a in model.actors
     ]
-    return InterviewTables(rows, respondent_rows, actor_rows, skipped, model.dimension_ids)
+    return InterviewTables(rows, respondent_rows, actor_rows, skipped, model.dimension_ids, items)
 
 
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return guard_formula(value)
+    return value
+
+
+def _check_cells(items: list[str], rows: list[dict[str, Any]], check: Any, fmt: str) -> None:
+    """Stop with one line naming the item and column of the first text ``check`` refuses."""
+    for item, row in zip(items, rows, strict=True):
+        for col, value in row.items():
+            if isinstance(value, str):
+                try:
+                    check(value)
+                except CellError as exc:
+                    raise ModelError(
+                        [Problem(f"cannot export {item} as {fmt}", f'its "{col}" {exc.message}', exc.fix)]
+                    ) from None
 
 
 def _rows(rows: list[dict[str, Any]], cols: list[str], cell: Any) -> Iterator[list[Any]]:
@@ -216,7 +246,7 @@ def write_interview_text(model: Model, out: IO[str], fmt: str) -> InterviewTable
     tables = interview_tables(model)
     cols = tables.columns(tables.exchange_rows, ("respondent", "goal", "actor", "dimension", "gets", "gives"))
     if fmt == "csv":
-        w = csv.writer(out, lineterminator="\n")
+        w = cells.SheetWriter(out, lineterminator="\n")
         w.writerow(cols)
         w.writerows(_rows(tables.exchange_rows, cols, _csv_cell))
     else:
@@ -232,9 +262,15 @@ def write_interview_tables(model: Model, path: str | Path, fmt: str) -> Intervie
     if fmt != "xlsx":
         with atomic_write(path, newline="") as fh:
             return write_interview_text(model, fh, fmt)
-    from valuenet.formats.xlsx import write_workbook
+    from valuenet.formats.xlsx import write_workbook, xlsx_text
 
     tables = interview_tables(model, repeat_respondents=False)
+    for items, rows in (
+        ([f"actor {a['actor']}" for a in tables.actor_rows], tables.actor_rows),
+        ([f"respondent {r['respondent']}" for r in tables.respondent_rows], tables.respondent_rows),
+        (tables.exchange_items, tables.exchange_rows),
+    ):
+        _check_cells(items, rows, xlsx_text, "XLSX")
     resp_cols = tables.columns(tables.respondent_rows, ("respondent",))
     flow_cols = tables.columns(tables.exchange_rows, ("respondent", "goal", "actor", "dimension", "gets", "gives"))
     actor_cols = tables.columns(tables.actor_rows, ("actor", "actor_name", "actor_kind"))

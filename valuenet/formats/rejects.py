@@ -2,19 +2,20 @@
 
 It is written in the layout the importer reads (a CSV file whose extra columns
 ``source_file``, ``source_sheet``, ``source_row`` and ``error`` the importer
-skips), atomically: it appears only when the import it belongs to succeeds.
+skips), atomically: it appears only when the import it belongs to succeeds. Text
+cells go through :func:`~valuenet.formats.cells.sheet_cell`, so no spreadsheet
+runs them, and import again as they were.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from valuenet.files import AtomicFile, output_error
 from valuenet.formats import columns
-from valuenet.formats.cells import guard_formula
+from valuenet.formats.cells import SheetWriter
 from valuenet.formats.source import SourceTable
 
 
@@ -30,7 +31,7 @@ class RejectsWriter:
         order = {c.name: i for i, c in enumerate(columns.COLUMNS)}
         self.columns = sorted(seen, key=lambda c: (order.get(c, len(order)), c))
         self._file = AtomicFile(self.path, newline="")
-        self._w = csv.writer(self._file.file)
+        self._w = SheetWriter(self._file.file)
         self._w.writerow([*columns.REJECT_COLUMNS, *self.columns])
         self.count = 0
 
@@ -39,7 +40,7 @@ class RejectsWriter:
         self.count += 1
         head = [table.file if table else "", (table.sheet or "") if table else "", n or "", reason]
         try:
-            self._w.writerow([guard_formula(x) for x in head] + [guard_formula(row.get(c, "")) for c in self.columns])
+            self._w.writerow(head + [row.get(c, "") for c in self.columns])
         except OSError as exc:
             self._file.discard()
             raise output_error(self.path, exc) from exc

@@ -8,11 +8,11 @@ headers it accepts; the importer skips the README sheet.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from valuenet.files import atomic_write
 from valuenet.formats import columns
+from valuenet.formats.cells import SheetWriter
 from valuenet.models import STANDARD_DIMENSIONS
 
 EXAMPLE: dict[str, str] = {
@@ -69,7 +69,7 @@ def write_template(path: str | Path, fmt: str) -> None:
     cols = template_columns()
     if fmt == "csv":
         with atomic_write(path, newline="") as fh:
-            csv.writer(fh, lineterminator="\n").writerow(cols)
+            SheetWriter(fh, lineterminator="\n").writerow(cols)
         return
     if fmt != "xlsx":
         raise ValueError(f"templates are csv or xlsx, not {fmt!r}")

@@ -3,9 +3,11 @@
 A workbook holds either one sheet of exchange rows (whatever its name) or a sheet
 per table, named ``respondents``, ``actors`` and ``flows`` (or ``exchanges``).
 Sheets named README, notes, about or help are skipped. Cells that look like
-formulas (``=HYPERLINK(...)``) are read as the text they are, never evaluated;
-on writing they go through :func:`~valuenet.formats.cells.guard_formula`, so no
-spreadsheet runs them.
+formulas (``=HYPERLINK(...)``) are read as the text they are, never evaluated.
+Every text cell valuenet writes is a string cell, escaped by
+:func:`~valuenet.formats.cells.sheet_cell` so that no spreadsheet runs it, with a
+carriage return written ``_x000D_`` as OOXML has it (XML would read a bare one as
+a line feed); reading undoes both (:func:`from_xlsx`), so text comes back exactly.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from valuenet.errors import ModelFileError, Problem
 from valuenet.files import atomic_path
 from valuenet.formats import columns
-from valuenet.formats.cells import guard_formula
+from valuenet.formats.cells import CellError, from_sheet, sheet_cell
 from valuenet.formats.source import Row, SourceTable, file_error, map_header
 
 #: What a damaged workbook raises from openpyxl, zipfile and the XML parser, on opening or on reading a sheet.
@@ -44,13 +46,34 @@ def _missing_part(exc: BaseException) -> str | None:
     return found.group(1) if found else None
 
 
-def _damaged(where: str, exc: BaseException) -> ModelFileError:
-    """The error for a workbook whose archive or XML is broken, with what broke."""
+def _broken_part(path: Path) -> str | None:
+    """The first XML part of a workbook that does not parse (looked for on the error path only)."""
+    from xml.etree.ElementTree import iterparse
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if info.filename.endswith((".xml", ".rels")):
+                    try:
+                        with z.open(info) as part:
+                            for _ in iterparse(part):
+                                pass
+                    except SyntaxError:
+                        return info.filename
+    except (OSError, zipfile.BadZipFile, zlib.error, EOFError):
+        return None
+    return None
+
+
+def _damaged(where: str, exc: BaseException, path: Path | None = None) -> ModelFileError:
+    """The error for a workbook whose archive or XML is broken, with what broke (and where, when ``path`` is given)."""
     part = _missing_part(exc) if isinstance(exc, KeyError) else None
-    if part is not None:
+    if isinstance(exc, SyntaxError) and path is not None:
+        part = _broken_part(path)
+    if isinstance(exc, KeyError) and part is not None:
         what = f"the part {part} is missing"
     elif isinstance(exc, SyntaxError):
-        what = f"its XML is broken ({exc})"
+        what = f"its XML is broken ({exc})" if part is None else f"the XML of its part {part} is broken ({exc})"
     elif isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
         what = f"its zip archive is truncated or corrupt ({exc})"
     else:
@@ -89,7 +112,7 @@ def _open(path: Path, name: str) -> Any:
             raise file_error(
                 name, f"is a zip archive but not an XLSX workbook (it has no {_missing_part(exc)}).", not_xlsx
             ) from None
-        raise _damaged(name, exc) from None
+        raise _damaged(name, exc, path) from None
 
 
 def _sheet_rows(wb: Any, sheet: str, where: str, min_row: int = 1) -> Iterator[tuple[Any, ...]]:
@@ -131,7 +154,7 @@ def _sheet_tables(names: Sequence[str], name: str) -> list[tuple[str, str]]:
 
 def _cell(value: Any) -> Any:
     if isinstance(value, str):
-        return value.strip()
+        return from_xlsx(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
@@ -191,18 +214,86 @@ def _rows_of(path: Path, name: str, sheet: str, header_row: int, cols: list[str 
     return rows
 
 
+#: The most characters one XLSX cell holds.
+XLSX_MAX_CELL = 32_767
+#: A carriage return as OOXML writes it.
+_CR = "_x000D_"
+#: Characters XML 1.0, and so XLSX, cannot hold.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_text(value: str) -> str:
+    """The content of the string cell that holds ``value``; :class:`CellError` when XLSX cannot hold it."""
+    out: str = sheet_cell(value)
+    if len(out) > XLSX_MAX_CELL:
+        written = f" ({len(out):,} with the ' that keeps spreadsheets from running it)" if out != value else ""
+        raise CellError(
+            f"holds {len(value):,} characters{written}; an XLSX cell holds at most {XLSX_MAX_CELL:,}.",
+            "Export as csv or jsonl, which hold it, or shorten the text.",
+        )
+    bad = _ILLEGAL.search(out)
+    if bad is not None:
+        raise CellError(
+            f"holds the control character U+{ord(bad.group()):04X}, which an XLSX cell cannot hold.",
+            "Export as csv or jsonl, which hold it, or remove the character.",
+        )
+    if _CR in out:
+        raise CellError(
+            f'holds the text "{_CR}", which XLSX readers take for a carriage return.',
+            "Export as csv or jsonl, which hold it.",
+        )
+    return out.replace("\r", _CR)
+
+
+def from_xlsx(value: str) -> str:
+    """The text a string cell holds: :func:`xlsx_text` undone (a hand-typed leading ``'`` is dropped)."""
+    return from_sheet(value.replace(_CR, "\r") if _CR in value else value)
+
+
+def _string_cells(ws: Any, values: Iterable[Any]) -> list[Any]:
+    """Values to append to a write-only sheet, every text a string cell (never a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out: list[Any] = []
+    for v in values:
+        if isinstance(v, str):
+            cell = WriteOnlyCell(ws, value=xlsx_text(v))
+            cell.data_type = "s"
+            out.append(cell)
+        else:
+            out.append(v)
+    return out
+
+
+def _refused(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        xlsx_text(value)
+    except CellError:
+        return True
+    return False
+
+
 def write_workbook(path: str | Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> None:
-    """Write sheets of rows to an XLSX file (write-only mode: rows stream to disk)."""
+    """Write sheets of rows to an XLSX file (write-only mode: rows stream to disk).
+
+    Text becomes string cells through :func:`xlsx_text`; its :class:`CellError` names the sheet, row and column.
+    """
     from openpyxl import Workbook
 
     with atomic_path(path) as tmp:
         wb = Workbook(write_only=True)
         for title, header, rows in sheets:
             ws = wb.create_sheet(title)
-            ws.append(list(header))
-            for row in rows:
-                ws.append([guard_formula(v) for v in row])
+            ws.append(_string_cells(ws, header))
+            for n, row in enumerate(rows, 2):
+                try:
+                    ws.append(_string_cells(ws, row))
+                except CellError as exc:
+                    col = next((h for h, v in zip(header, row, strict=False) if _refused(v)), "")
+                    raise CellError(f'sheet {title} row {n}, column "{col}", {exc.message}', exc.fix) from None
         wb.save(tmp)
 
 
-__all__ = ["write_workbook", "xlsx_tables"]
+__all__ = ["XLSX_MAX_CELL", "from_xlsx", "write_workbook", "xlsx_tables", "xlsx_text"]

@@ -34,18 +34,25 @@ def _exchange_id(value: Any) -> str | None:
 
 def _fast_text(value: Any) -> str | None:
     """:func:`cells.text` for the common case of a short plain string."""
-    if value.__class__ is str:
-        s: str = value.strip()
-        if s and len(s) <= cells.MAX_CELL and s[0] != "'":
-            return s
+    if value.__class__ is str and len(value) <= cells.MAX_CELL and value and not value.isspace():
+        return value
     return None if value is None else cells.text(value)
+
+
+def _fast_label(value: Any) -> str | None:
+    """:func:`cells.label` for the common case of a short plain string."""
+    if value.__class__ is str and len(value) <= cells.MAX_CELL:
+        s: str = value.strip()
+        if s:
+            return s
+    return None if value is None else cells.label(value)
 
 
 def _fast_ident(value: Any) -> str | None:
     """:func:`cells.ident` for the common case of a short plain string."""
-    if value.__class__ is str:
+    if value.__class__ is str and len(value) <= cells.MAX_CELL:
         s: str = value.strip()
-        if s and len(s) <= cells.MAX_ID and s[0] != "'":
+        if s and len(s) <= cells.MAX_ID:
             return s
     return cells.ident(value)
 
@@ -77,7 +84,25 @@ class Checked:
     pending_actor: str | None = None
 
 
-# respondent-level columns -> (field key, parser)
+#: Words a yes/no cell holds; in a number column they get a message of their own.
+_YES_NO_WORDS = frozenset(("true", "false", "yes", "no"))
+
+
+def _number_not_yes_no(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``parse`` for a number column, refusing a yes/no cell (an XLSX or JSON boolean, "true") by what it is."""
+
+    def checked(value: Any) -> Any:
+        if isinstance(value, bool):
+            shown = "TRUE" if value else "FALSE"
+        elif value.__class__ is str and value.strip().casefold() in _YES_NO_WORDS:
+            shown = show(value.strip())
+        else:
+            return parse(value)
+        raise CellError(f"{shown} is a yes/no value, not a number.", "Type a number such as 4 or 2.5.")
+
+    return checked
+
+
 def _in_range(lo: float, hi: float | None, what: str) -> Callable[[Any], float | None]:
     def parse(value: Any) -> float | None:
         out = cells.number(value)
@@ -103,13 +128,13 @@ def _list(value: Any) -> tuple[str, ...] | None:
 _RESPONDENT_FIELDS: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "respondent_name": ("name", cells.text),
     "persona": ("persona", cells.boolean),
-    "segment": ("segment", cells.text),
-    "nps": ("nps", _nps),
+    "segment": ("segment", cells.label),
+    "nps": ("nps", _number_not_yes_no(_nps)),
     "churned": ("churned", cells.boolean),
     "situation": ("situation", cells.text),
     "worldview": ("worldview", cells.text),
     "comparisons": ("comparisons", _list),
-    "interview": ("interview", cells.text),
+    "interview": ("interview", cells.label),
 }
 
 
@@ -261,7 +286,7 @@ class RowChecker:
         if goal is not None:
             scenario = self._cell(n, row, "scenario", lambda v: t.scenario(goal, cells.ident(v)), problems, always=True)
         actor, pending = self._actor(n, row, problems)
-        dimension = self._cell(n, row, "dimension", lambda v: t.dimension(str(cells.text(v) or v)), problems)
+        dimension = self._cell(n, row, "dimension", lambda v: t.dimension(str(cells.label(v) or v)), problems)
         if "dimension" not in row:
             problems.append(
                 Problem(
@@ -270,12 +295,13 @@ class RowChecker:
                     "Give the dimension: functional, economic, experiential or symbolic.",
                 )
             )
-        scale = _in_range(t.lo, t.hi, "magnitudes on the model scale")
+        scale = _number_not_yes_no(_in_range(t.lo, t.hi, "magnitudes on the model scale"))
+        money = _number_not_yes_no(cells.number)
         gets = self._cell(n, row, "gets", scale, problems)
         gives = self._cell(n, row, "gives", scale, problems)
-        gets_money = self._cell(n, row, "gets_money", cells.number, problems)
-        gives_money = self._cell(n, row, "gives_money", cells.number, problems)
-        occurrences = self._cell(n, row, "occurrences", _in_range(0, None, "occurrences"), problems)
+        gets_money = self._cell(n, row, "gets_money", money, problems)
+        gives_money = self._cell(n, row, "gives_money", money, problems)
+        occurrences = self._cell(n, row, "occurrences", _number_not_yes_no(_in_range(0, None, "occurrences")), problems)
         if not ({"gets", "gives", "gets_money", "gives_money"} & row.keys()):
             problems.append(
                 Problem(
@@ -285,8 +311,8 @@ class RowChecker:
                 )
             )
         tangible = self._cell(n, row, "tangible", cells.boolean, problems)
-        touchpoint = self._cell(n, row, "touchpoint", cells.text, problems)
-        stage = self._cell(n, row, "stage", cells.text, problems)
+        touchpoint = self._cell(n, row, "touchpoint", cells.label, problems)
+        stage = self._cell(n, row, "stage", cells.label, problems)
         quote = self._cell(n, row, "quote", cells.text, problems)
         note = self._cell(n, row, "note", cells.text, problems)
         responsible = self._cell(n, row, "responsible", self._customer, problems)
@@ -363,7 +389,7 @@ class RowChecker:
             occurrences = 1.0 if occ is None else _fast_float(occ)
             if not occurrences >= 0:
                 return None
-            touchpoint, stage = _fast_text(get("touchpoint")), _fast_text(get("stage"))
+            touchpoint, stage = _fast_label(get("touchpoint")), _fast_label(get("stage"))
             quote, note = _fast_text(get("quote")), _fast_text(get("note"))
             tangible = get("tangible")
             if tangible is not None:
@@ -500,7 +526,7 @@ class RowChecker:
             name = cells.text(row.get("actor_name"))
             aliases = cells.items(row.get("actor_aliases"))
             description = cells.text(row.get("actor_description"))
-            perspective = cells.text(row.get("actor_perspective"))
+            perspective = cells.label(row.get("actor_perspective"))
         except CellError as exc:
             problems.append(self._problem(n, "actor_kind", kind_cell, exc))
             return None, None
