@@ -24,9 +24,11 @@ from pydantic import ValidationError
 
 from valuenet.errors import ModelError, ModelFileError, Problem
 from valuenet.files import atomic_write
+from valuenet.formats import strict
 from valuenet.models import (
     CUSTOMER_KIND,
     DEFAULT_SCENARIO,
+    NOT_A_NUMBER,
     Model,
     check_model,
     exchange_customer,
@@ -123,6 +125,10 @@ def _expand_exchanges(data: dict[str, Any], source: str, problems: list[Problem]
                     f"Use only {', '.join(sorted(_EXCHANGE_KEYS))}.",
                 )
             )
+            continue
+        flags = [k for k in ("gets", "gives") if isinstance(ex.get(k), bool)]
+        if flags:
+            problems.extend(Problem(f"{loc}.{k}", f"{NOT_A_NUMBER} (got {ex[k]!r}).", "Fix the value.") for k in flags)
             continue
         customer = exchange_customer(
             given=ex.get("customer"),
@@ -233,7 +239,12 @@ def parse_model(data: Any, source: str = "") -> Model:
 
 
 def read_model_file(path: str | Path) -> Model:
-    """Read, parse and check a YAML (``.yaml``/``.yml``) or JSON model file."""
+    """Read, parse and check a YAML (``.yaml``/``.yml``) or JSON model file.
+
+    The file is loaded by :mod:`valuenet.formats.strict`: a key given twice, a non-finite
+    number, a whole number outside 64 bits, nesting deeper than
+    :data:`~valuenet.formats.strict.MAX_DEPTH` or a YAML alias bomb is refused, naming the line.
+    """
     path = Path(path)
     name = path.name
     try:
@@ -250,9 +261,11 @@ def read_model_file(path: str | Path) -> Model:
         ) from exc
     try:
         if path.suffix.lower() == ".json":
-            data = json.loads(text)
+            data = strict.load_json(text)
         else:
-            data = yaml.safe_load(text)
+            data = strict.load_yaml(text)
+    except strict.Refusal as exc:
+        raise ModelFileError([strict.problem(exc, name)]) from None
     except json.JSONDecodeError as exc:
         raise ModelFileError(
             [Problem(f"{name} line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}.", "Fix the syntax.")]
@@ -274,8 +287,24 @@ def model_to_json(model: Model) -> str:
     return json.dumps(model_to_dict(model), ensure_ascii=False, indent=2) + "\n"
 
 
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, but text holding a NEL (U+0085) is double-quoted, where it is escaped.
+
+    Left to itself PyYAML writes a NEL raw in a plain or single-quoted scalar, and
+    reads it back as a line break: the text would not come back as it was.
+    """
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if "\x85" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def model_to_yaml(model: Model) -> str:
-    return yaml.safe_dump(model_to_dict(model), allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(model_to_dict(model), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def write_model_file(model: Model, path: str | Path) -> None:
