@@ -10,7 +10,7 @@ from pathlib import Path
 
 from valuenet.formats.delimited import csv_tables
 from valuenet.formats.jsonrows import json_tables, jsonl_tables
-from valuenet.formats.source import SourceTable, file_error
+from valuenet.formats.source import SourceTable, check_encoding, check_start, file_error
 
 #: Formats the interview importer reads, by name; ``--format`` takes these.
 FORMATS: tuple[str, ...] = ("csv", "tsv", "xlsx", "json", "jsonl")
@@ -48,6 +48,11 @@ def read_tables(path: str | Path, *, fmt: str | None = None, encoding: str | Non
     kind = detect_format(p, fmt)
     if not p.exists():
         raise file_error(name, "no such file.", "Check the path.")
+    if p.is_dir():
+        raise file_error(name, "is a folder, not a file.", "Name the interview file inside it.")
+    if encoding and kind != "xlsx":
+        check_encoding(name, encoding)
+        check_start(name, p, encoding)
     if kind in ("csv", "tsv"):
         return csv_tables(p, name=name, fmt=kind, encoding=encoding)
     if kind == "jsonl":

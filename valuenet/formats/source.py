@@ -118,14 +118,53 @@ def decode_error(name: str, encoding: str, exc: UnicodeDecodeError, path: Path) 
     )
 
 
+#: Encodings to suggest when ``--encoding`` names none Python can read text with.
+ENCODINGS_HINT = "Use e.g. --encoding utf-8, cp1252 or latin-1."
+
+
 def check_encoding(name: str, encoding: str) -> None:
-    """Refuse an encoding Python does not know, naming the file."""
+    """Refuse an encoding Python does not know, or one that is not for text (``rot13``, ``base64``), naming the file."""
     try:
-        codecs.lookup(encoding)
+        text = getattr(codecs.lookup(encoding), "_is_text_encoding", True)
     except LookupError:
-        raise file_error(
-            name, f'"{encoding}" is not a text encoding.', "Use e.g. --encoding utf-8, cp1252 or latin-1."
-        ) from None
+        text = False
+    if not text:
+        raise file_error(name, f'"{encoding}" is not a text encoding.', ENCODINGS_HINT)
 
 
-__all__ = ["Row", "SourceTable", "check_encoding", "decode_error", "file_error", "map_header", "open_text"]
+def check_start(name: str, path: Path, encoding: str) -> None:
+    """Refuse a file whose first bytes the encoding rejects as a whole (UTF-16 without its byte-order mark).
+
+    Bytes that do not decode are left to the readers, which name the row; this
+    catches the errors a decoder raises that are not about one byte.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return  # the reader reports it
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+    except UnicodeDecodeError:
+        return
+    except (UnicodeError, ValueError) as exc:
+        base = encoding.replace("_", "-").lower()
+        fix = (
+            f"Pass --encoding {base}-le or --encoding {base}-be, or save the file as UTF-8."
+            if base in ("utf-16", "utf-32", "utf16", "utf32")
+            else "Pass the file's real encoding with --encoding, e.g. utf-8, cp1252 or latin-1."
+        )
+        raise file_error(name, f"cannot be decoded as {encoding} ({exc}).", fix) from None
+
+
+__all__ = [
+    "ENCODINGS_HINT",
+    "Row",
+    "SourceTable",
+    "check_encoding",
+    "check_start",
+    "decode_error",
+    "file_error",
+    "map_header",
+    "open_text",
+]
