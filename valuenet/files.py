@@ -38,14 +38,36 @@ def _reason(exc: OSError) -> str:
 def output_error(path: str | Path, exc: OSError) -> OutputError:
     """One line for an ``OSError`` met while writing ``path``: what failed and how to fix it."""
     target = Path(path)
-    if isinstance(exc, FileNotFoundError) and not target.parent.is_dir():
-        missing = f"the folder {target.parent} does not exist"
-        return OutputError(f"cannot write {target}: {missing}. Create it first, or choose another path.")
+    above = _not_a_folder(target.parent)
+    if above is not None:
+        return OutputError(f"cannot write {target}: {above}")
     if isinstance(exc, IsADirectoryError) or target.is_dir():
         return OutputError(f"cannot write {target}: it is a folder. Give a file name.")
     return OutputError(
         f"cannot write {target}: {_reason(exc)}. Check the path, the permissions and the free disk space."
     )
+
+
+def _not_a_folder(folder: Path) -> str | None:
+    """Why ``folder`` cannot hold output (missing, or a file), as the end of a message; ``None`` when it can."""
+    if folder.is_dir():
+        return None
+    if folder.exists():
+        return f"{folder} is a file, not a folder. Choose another path."
+    missing = next((p for p in reversed(folder.parents) if not p.is_dir()), folder)
+    if missing.exists():
+        return f"{missing} is a file, not a folder. Choose another path."
+    return f"the folder {folder} does not exist. Create it first, or choose another path."
+
+
+def check_output(path: str | Path) -> Path:
+    """Refuse, before any work, an output file whose folder is missing or is a file (as :func:`output_error` says)."""
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise output_error(target, FileNotFoundError(2, "No such file or directory", str(target)))
+    if target.is_dir():
+        raise output_error(target, IsADirectoryError(21, "Is a directory", str(target)))
+    return target
 
 
 def _temporary(target: Path) -> Path:
@@ -128,10 +150,17 @@ def write_text(path: str | Path, text: str) -> Path:
 
 
 def make_folder(path: str | Path) -> Path:
-    """Create a folder (and its parents) for output; an ``OSError`` becomes an :class:`OutputError`."""
+    """Create a folder for output, in a folder that exists; an ``OSError`` becomes an :class:`OutputError`.
+
+    Missing parents are not created, as a file is not written into a missing folder:
+    a mistyped path is reported, not built.
+    """
     folder = Path(path)
+    above = _not_a_folder(folder.parent)
+    if above is not None and not folder.is_dir():
+        raise OutputError(f"cannot create the folder {folder}: {above}")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(exist_ok=True)
     except OSError as exc:
         if isinstance(exc, FileExistsError) or (folder.exists() and not folder.is_dir()):
             raise OutputError(f"cannot create the folder {folder}: a file has that name. Choose another path.") from exc
@@ -139,4 +168,12 @@ def make_folder(path: str | Path) -> Path:
     return folder
 
 
-__all__ = ["AtomicFile", "atomic_path", "atomic_write", "make_folder", "output_error", "write_text"]
+__all__ = [
+    "AtomicFile",
+    "atomic_path",
+    "atomic_write",
+    "check_output",
+    "make_folder",
+    "output_error",
+    "write_text",
+]

@@ -15,11 +15,12 @@ from valuenet.cli._common import (
     format_option,
     message,
     model_option,
+    reading,
     render_rows,
     store_option,
 )
 from valuenet.cli.progress import progress_bar
-from valuenet.files import write_text
+from valuenet.files import check_output, write_text
 from valuenet.formats.export import TABLE_FORMATS, write_interview_tables, write_interview_text
 from valuenet.formats.inputs import FORMATS as TABLE_INPUT_FORMATS
 from valuenet.formats.modelfile import model_to_json, model_to_yaml, read_model_files
@@ -128,6 +129,8 @@ def import_(
     Every row is checked first: by default any invalid row means nothing is
     written. Importing the same file again changes nothing.
     """
+    if skip_invalid and rejects:
+        check_output(rejects)  # before the rows are read, so a mistyped folder costs nothing
     with connect(store_url, database, create=True) as store, progress_bar("Importing") as progress:
         result = import_files(
             store,
@@ -178,7 +181,7 @@ def import_(
 @database_option
 def export(fmt: str, output: str | None, model_id: str | None, store_url: str | None, database: str | None) -> None:
     """Export a model as a model file, or its interview data as tables, that import back exactly."""
-    with connect(store_url, database) as store:
+    with reading(store_url, database) as store:
         model = store.read_model(model_id)
     if fmt in TABLE_FORMATS:
         if output is None and fmt == "xlsx":
@@ -210,7 +213,7 @@ def export(fmt: str, output: str | None, model_id: str | None, store_url: str | 
 @format_option
 def list_(what: str, model_id: str | None, store_url: str | None, database: str | None, fmt: str) -> None:
     """List the models, goals, respondents or actors in the store."""
-    with connect(store_url, database) as store:
+    with reading(store_url, database) as store:
         if what == "models":
             rows = [vars(m) for m in store.list_models()]
         else:
@@ -225,7 +228,7 @@ def list_(what: str, model_id: str | None, store_url: str | None, database: str 
 @format_option
 def stats(model_id: str | None, store_url: str | None, database: str | None, fmt: str) -> None:
     """Count respondents, actors and flows per goal and scenario, and flows per dimension."""
-    with connect(store_url, database) as store:
+    with reading(store_url, database) as store:
         ids = [model_id] if model_id else [m.id for m in store.list_models()]
         rows = [row for mid in ids for row in model_stats(store.read_model(mid))]
     echo_data(render_rows(rows, fmt))
