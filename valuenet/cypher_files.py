@@ -18,11 +18,14 @@ cypher-shell, which both understand ``:param``.
 Values given on the command line (``--param name=value``) are typed by
 :func:`parse_param_value`: ``null``, ``true``/``false``, integers, decimals,
 and JSON or Cypher lists and maps; anything else is a string. Quote a value to
-force a string: ``--param 'segment="42"'``.
+force a string: ``--param 'segment="42"'``. A number Neo4j cannot hold (an
+integer beyond 64 bits, a decimal too large to be finite) is refused with the
+parameter's name: :func:`check_param`.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +46,10 @@ _TOKEN = re.compile(
                           |(?P<punct>[\[\]{}:,]))""",
     re.VERBOSE | re.DOTALL,
 )
+#: The whole numbers Neo4j holds: 64-bit signed integers.
+NEO4J_INT_MIN, NEO4J_INT_MAX = -(2**63), 2**63 - 1
+_RANGE = "Neo4j holds whole numbers from -9223372036854775808 to 9223372036854775807 and finite decimals"
+_MAX_DIGITS = 4000  # longer digit strings are not even read as numbers (Python's own limit is 4300)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "\\": "\\", "'": "'", '"': '"'}
 
 
@@ -94,6 +101,62 @@ def _unquote(token: str) -> str:
     return "".join(out)
 
 
+def unstorable(value: Any, path: str = "") -> tuple[str, Any] | None:
+    """Where ``value`` holds a number Neo4j cannot store, and that number; ``None`` when it holds none.
+
+    Integers must fit in 64 bits and decimals must be finite, inside lists and maps too.
+
+    >>> unstorable({"top": [1, 2**63]}), unstorable(float("inf")), unstorable([2**63 - 1, -(2**63), 1e308, True])
+    (('.top[1]', 9223372036854775808), ('', inf), None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return None if NEO4J_INT_MIN <= value <= NEO4J_INT_MAX else (path, value)
+    if isinstance(value, float):
+        return None if math.isfinite(value) else (path, value)
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if (found := unstorable(item, f"{path}.{key}")) is not None:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            if (found := unstorable(item, f"{path}[{i}]")) is not None:
+                return found
+    return None
+
+
+def _shown_number(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 30 else f"{text[:12]}...{text[-6:]} ({len(text)} characters)"
+
+
+def check_param(name: str, value: Any) -> None:
+    """Refuse a parameter value that holds a number Neo4j cannot store, naming the parameter (one line).
+
+    >>> check_param("v", 99999999999999999999999)
+    Traceback (most recent call last):
+    ...
+    valuenet.errors.AnalysisError: parameter v: 99999999999999999999999 is out of range (Neo4j holds whole numbers \
+from -9223372036854775808 to 9223372036854775807 and finite decimals). Quote it to pass it as text.
+    """
+    found = unstorable(value)
+    if found is not None:
+        where, number = found
+        raise AnalysisError(
+            f"parameter {name}{where}: {_shown_number(number)} is out of range ({_RANGE}). Quote it to pass it as text."
+        )
+
+
+def _number(tok: str) -> int | float:
+    """An integer or decimal token as a number; an integer of more than 4,000 digits is refused."""
+    if not _INT.match(tok):
+        return float(tok)
+    if len(tok.lstrip("+-").lstrip("0")) > _MAX_DIGITS:
+        raise ValueError(f"{_shown_number(tok)} is out of range ({_RANGE})")
+    return int(tok)
+
+
 def parse_literal(text: str) -> Any:
     """A Cypher (or JSON) literal: string, number, boolean, null, list or map.
 
@@ -122,7 +185,7 @@ def _value(tokens: list[tuple[str, str]], i: int, text: str) -> tuple[Any, int]:
         raise ValueError(f"cannot read {text!r} as a value (it ends too early)")
     kind, tok = tokens[i]
     if kind == "num":
-        return (int(tok) if _INT.match(tok) else float(tok)), i + 1
+        return _number(tok), i + 1
     if kind == "str":
         return _unquote(tok), i + 1
     if kind == "word":
@@ -167,10 +230,11 @@ def parse_param_value(text: str) -> Any:
     t = text.strip()
     if t.lower() in ("null", "true", "false"):
         return parse_literal(t)
-    if _INT.match(t):
-        return int(t)
-    if _FLOAT.match(t):
-        return float(t)
+    if _INT.match(t) or _FLOAT.match(t):
+        try:
+            return _number(t)
+        except ValueError as exc:
+            raise AnalysisError(f"{exc}. Quote it to pass it as text.") from exc
     if t[:1] in ("[", "{", "'", '"'):
         try:
             return parse_literal(t)
@@ -180,11 +244,17 @@ def parse_param_value(text: str) -> Any:
 
 
 def parse_param_option(option: str) -> tuple[str, Any]:
-    """Split ``name=value`` into the name and the typed value."""
+    """Split ``name=value`` into the name and the typed value (one Neo4j can hold, see :func:`check_param`)."""
     name, sep, value = option.partition("=")
     if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name.strip()):
         raise AnalysisError(f"--param {option!r} is not NAME=VALUE. Write it as, for example, --param segment=young.")
-    return name.strip(), parse_param_value(value)
+    name = name.strip()
+    try:
+        typed = parse_param_value(value)
+    except AnalysisError as exc:
+        raise AnalysisError(f"parameter {name}: {exc}") from exc
+    check_param(name, typed)
+    return name, typed
 
 
 # -- files ------------------------------------------------------------------------------------------
@@ -329,6 +399,8 @@ def run_cypher(
             takes = ", ".join(source.params) or "none"
             raise AnalysisError(f"{source.path.name} has no parameter {', '.join(unknown)} (it takes: {takes}).")
     values = {**source.params, **given}
+    for name, value in values.items():
+        check_param(name, value)
     if not source.statements:
         raise AnalysisError(f"{source.path or 'the query'} holds no Cypher statement.")
     columns: list[str] = []

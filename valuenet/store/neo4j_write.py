@@ -18,6 +18,7 @@ from typing import Any
 
 import neo4j
 
+from valuenet.cypher_files import unstorable
 from valuenet.errors import NotFoundError, StoreError
 from valuenet.models import Flow, Model
 from valuenet.store import neo4j_graph as graph
@@ -91,8 +92,14 @@ class _Writer:
             return
         ordered = sorted(self.chunks, key=lambda c: graph.KINDS.index(c[0]))  # stable: actors before flows
         head = self.header
-        with self.connection.translated("writing to"), self.connection.session() as session:
-            counts = session.execute_write(_write_group, self.model_id, head, ordered, self.pending)
+        try:
+            with self.connection.translated("writing to"), self.connection.session() as session:
+                counts = session.execute_write(_write_group, self.model_id, head, ordered, self.pending)
+        except OverflowError as exc:  # the driver cannot encode an integer beyond 64 bits: the transaction is undone
+            raise StoreError(
+                f"writing to {self.connection.where()} failed: {_unstorable(self.model_id, head, ordered)}. "
+                "Nothing of this transaction was written; fix the value and write again."
+            ) from exc
         self.header = None
         for kind, c in counts.items():
             self.summary.counts[kind].added += c.added
@@ -121,6 +128,30 @@ class _Writer:
                 for start in range(0, len(ids), TX_ITEMS):
                     session.execute_write(_run, graph.REMOVE[kind], model=mid, ids=ids[start : start + TX_ITEMS])
                 self.summary.counts[kind].removed += len(ids)
+
+
+_SINGULAR = {"actors": "actor", "goals": "goal", "respondents": "respondent", "flows": "flow"}
+
+
+def _unstorable(model_id: str, header: Model | None, chunks: list[tuple[str, list[Any]]]) -> str:
+    """Which item of a transaction holds a number Neo4j cannot store, and where in it (for an error message)."""
+    found: tuple[str, tuple[str, Any]] | None = None
+    if header is not None and (problem := unstorable(header.model_dump(exclude={*graph.KINDS}))) is not None:
+        found = (f"model {model_id!r}", problem)
+    for kind, items in chunks:
+        if found is not None:
+            break
+        for item in items:
+            data = json.loads(item.doc) if isinstance(item, FlowDoc) else item.model_dump()
+            if (problem := unstorable(data)) is not None:
+                found = (f"{_SINGULAR[kind]} {item.id!r} of model {model_id!r}", problem)
+                break
+    if found is None:
+        return f"a value of model {model_id!r} is a number out of Neo4j's range (64-bit integers)"
+    what, (where, number) = found
+    text = str(number)
+    shown = text if len(text) <= 30 else f"{text[:12]}...({len(text)} digits)"
+    return f"{what} holds {where.lstrip('.') or 'a value'} = {shown}, beyond the 64-bit integers Neo4j stores"
 
 
 def _run(tx: neo4j.ManagedTransaction, /, query: str, **params: Any) -> None:
