@@ -4,6 +4,10 @@ Nested ``weights``, ``thresholds`` and ``attributes`` objects become per-key
 columns, and lists of strings one ``;``-separated cell. JSON Lines stream; a JSON
 array is read whole (use JSON Lines for big files). Rows need not all have the
 same keys, so these tables are not ``fixed``.
+
+Each document (the array, or each line) is loaded by :mod:`valuenet.formats.strict`:
+a key given twice, ``NaN`` or ``Infinity``, a whole number outside 64 bits or nesting
+deeper than :data:`~valuenet.formats.strict.MAX_DEPTH` refuses the file, naming the row and key.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from valuenet.formats import columns
+from valuenet.errors import ModelFileError
+from valuenet.formats import columns, strict
 from valuenet.formats.source import Row, SourceTable, check_encoding, decode_error, file_error, open_text
 
 
@@ -59,12 +64,14 @@ def jsonl_tables(path: Path, *, name: str, encoding: str | None = None) -> list[
     keys: list[str] = []
     with open_text(path, enc) as fh:
         try:
-            for line in fh:
+            for n, line in enumerate(fh, 1):
                 if line.strip():
                     try:
-                        first = json.loads(line)
+                        first = strict.load_json(line)
                     except json.JSONDecodeError:
-                        first = {}
+                        first = {}  # the rows pass reports it
+                    except strict.Refusal as exc:
+                        raise ModelFileError([strict.row_problem(exc, name, n)]) from None
                     if isinstance(first, dict):
                         keys = list(_flatten(first))
                     break
@@ -82,10 +89,12 @@ def jsonl_tables(path: Path, *, name: str, encoding: str | None = None) -> list[
                     if not line.strip():
                         continue
                     try:
-                        obj = json.loads(line)
+                        obj = strict.load_json(line)
                     except json.JSONDecodeError as exc:
                         yield n, {"__error__": f"is not valid JSON ({exc.msg}, column {exc.colno})."}
                         continue
+                    except strict.Refusal as exc:
+                        raise ModelFileError([strict.row_problem(exc, name, n)]) from None
                     row = _json_row(obj, cache, table, unknown)
                     yield n, ({"__error__": row} if isinstance(row, str) else row)
             except UnicodeDecodeError as exc:
@@ -101,7 +110,9 @@ def json_tables(path: Path, *, name: str, encoding: str | None = None) -> list[S
     enc = encoding or "utf-8-sig"
     check_encoding(name, enc)
     try:
-        data = json.loads(path.read_text(encoding=enc))
+        data = strict.load_json(path.read_text(encoding=enc))
+    except strict.Refusal as exc:
+        raise ModelFileError([strict.row_problem(exc, name)]) from None
     except json.JSONDecodeError as exc:
         raise file_error(
             f"{name} line {exc.lineno}, column {exc.colno}", f"invalid JSON: {exc.msg}.", "Fix the syntax."
