@@ -10,12 +10,12 @@ import click
 from valuenet.analysis.report import SECTIONS, analyze_goal
 from valuenet.cli import cli
 from valuenet.cli._common import (
-    connect,
     database_option,
     echo_data,
     format_option,
     message,
     model_option,
+    reading,
     render_rows,
     store_option,
 )
@@ -66,7 +66,7 @@ def analyze(
     chosen = SECTIONS if "all" in sections else tuple(s for s in SECTIONS if s in sections)
     if "scenarios" in sections and compare is None:
         message("The scenarios section needs --compare SCENARIO.")
-    with connect(store_url, database) as store:
+    with reading(store_url, database) as store:
         model = read_structure(store, model_id)
         result = analyze_goal(
             model,

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from valuenet.cli import cli
-from valuenet.cli._common import connect, database_option, message, model_option, store_option
+from valuenet.cli._common import database_option, message, model_option, reading, store_option
 from valuenet.store.base import read_structure
 
 
@@ -49,7 +49,7 @@ def view(
         raise click.UsageError("use --respondent or --segment, not both.")
     from valuenet.views import ViewSpec, write_model_view
 
-    with connect(store_url, database) as store:
+    with reading(store_url, database) as store:
         model = read_structure(store, model_id)
         spec = ViewSpec(
             goal=goal,
@@ -90,7 +90,7 @@ def report(
     """Write an HTML report for a goal: network, heatmap, value destruction, opportunities, loyalty drivers."""
     from valuenet.views.report import ReportSpec, write_report
 
-    with connect(store_url, database) as store:
+    with reading(store_url, database) as store:
         model = read_structure(store, model_id)
         path = write_report(model, ReportSpec(goal=goal, scenario=scenario, compare=compare), Path(output), store)
     message(f"Wrote {path}. Open it in a browser; it needs no network.")

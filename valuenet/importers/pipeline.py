@@ -7,6 +7,13 @@
 :mod:`valuenet.formats`, validated in a first streaming pass and written in a
 second (:mod:`valuenet.importers.interviews`). Every file is checked before
 anything is written, so a bad file means nothing is written.
+
+Imports into one store take turns: an import holds the store's write lock
+(:func:`valuenet.store.base.write_lock`) from before it reads the stored model to
+validate against until its write commits. A second import waits, then validates
+against what the first wrote, so neither loses the other's changes; on SQLite
+every write of one import then lands in one transaction. A dry run takes no lock:
+it reads one committed state (:meth:`Store.snapshot`) and never waits.
 """
 
 from __future__ import annotations
@@ -23,7 +30,16 @@ from valuenet.formats.modelfile import is_model_file, read_model_files
 from valuenet.importers.interviews import ImportProgress, InterviewImport, InterviewImportResult, write_import
 from valuenet.importers.target import ImportTarget
 from valuenet.models import Model
-from valuenet.store.base import Batch, FlowDoc, Store, WriteSummary, batches_of, model_header, read_structure
+from valuenet.store.base import (
+    Batch,
+    FlowDoc,
+    Store,
+    WriteSummary,
+    batches_of,
+    model_header,
+    read_structure,
+    write_lock,
+)
 
 
 @dataclass
@@ -84,13 +100,49 @@ def import_files(
     the data of each respondent they name. ``skip_invalid`` writes the valid rows
     and the rejected ones to ``rejects`` (default ``<first table>.rejects.csv``).
     ``dry_run`` validates and reports what would change, writing nothing.
+
+    Another process writing to the store meanwhile is waited for (see the module docstring).
     """
     model_paths = [p for p in paths if is_model_file(p, fmt)]
     table_paths = [p for p in paths if p not in model_paths]
-    models = read_model_files(model_paths)
+    models = read_model_files(model_paths)  # checked before waiting for the store
+    alias_map = read_aliases(aliases) if aliases else {}
+    # from the first read of the stored model to the last write: one state, which nobody else changes
+    with store.snapshot() if dry_run else write_lock(store):
+        return _import(
+            store,
+            models,
+            table_paths,
+            model_id=model_id,
+            fmt=fmt,
+            encoding=encoding,
+            replace=replace,
+            skip_invalid=skip_invalid,
+            rejects=rejects,
+            dry_run=dry_run,
+            alias_map=alias_map,
+            progress=progress,
+        )
+
+
+def _import(
+    store: Store,
+    models: list[tuple[Path, Model]],
+    table_paths: Sequence[str | Path],
+    *,
+    model_id: str | None,
+    fmt: str | None,
+    encoding: str | None,
+    replace: bool,
+    skip_invalid: bool,
+    rejects: str | Path | None,
+    dry_run: bool,
+    alias_map: dict[str, str],
+    progress: ImportProgress | None,
+) -> ImportResult:
+    """The body of :func:`import_files`, run under the store's write lock (or in a snapshot for a dry run)."""
     result = ImportResult(dry_run=dry_run)
     store_progress = None if progress is None else (lambda n: progress("writing", n, None))
-    alias_map = read_aliases(aliases) if aliases else {}
     imp = None
     target_id = model_id
     if table_paths:

@@ -9,21 +9,28 @@ Two implementations exist: :class:`valuenet.store.sqlite.SQLiteStore` (the
 embedded default) and :class:`valuenet.store.neo4j.Neo4jStore`. The contract
 tests in ``tests/test_store_contract.py`` run the same behaviours against both.
 
-A store may also offer two optional capabilities, which callers feature-detect
-(use :func:`read_structure` and :func:`takes_flow_docs` rather than asking the
-store directly):
+Every store has :meth:`Store.snapshot`: reads made inside it see one committed
+state (on SQLite, one read transaction; on Neo4j, a no-op).
+
+A store may also offer three optional capabilities, which callers feature-detect
+(use :func:`read_structure`, :func:`takes_flow_docs` and :func:`write_lock`
+rather than asking the store directly):
 
 - ``read_structure(model_id) -> Model``: the model without its flows, so that
   an import into a large model does not load every stored flow;
 - ``takes_flow_docs = True``: :meth:`Store.write` also writes
   :attr:`Batch.flow_docs`, flows already serialised as :class:`FlowDoc`, which
   spares a bulk import building a :class:`~valuenet.models.Flow` per row. Never
-  fill ``flow_docs`` for a store without this flag: it would ignore them.
+  fill ``flow_docs`` for a store without this flag: it would ignore them;
+- ``writing()``: a context manager holding the store's write lock across reads
+  and writes, so that a read-validate-write sequence (an import) cannot lose
+  another process's update; other writers wait for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol, runtime_checkable
 
@@ -150,6 +157,20 @@ def read_structure(store: Store, model_id: str | None) -> Model:
     return model.model_copy(update={"flows": []})
 
 
+def write_lock(store: Store) -> AbstractContextManager[object]:
+    """The store's ``writing()`` lock when it has one, else a context that does nothing.
+
+    Inside it, what the process reads stays what it read until its own writes:
+    no other process writes to the store meanwhile.
+    """
+    writing = getattr(store, "writing", None)
+    if callable(writing):
+        lock = writing()
+        if isinstance(lock, AbstractContextManager):
+            return lock
+    return nullcontext()
+
+
 def check_schema_version(where: str, found: object, supported: int) -> None:
     """Refuse data written by another schema version (``found`` ``None``: not recorded, taken as current).
 
@@ -241,6 +262,10 @@ class Store(Protocol):
 
     def read_flows_by_key(self, model_id: str, keys: Sequence[int]) -> list[Flow]:
         """Whole flows by the ``key`` of :meth:`read_flow_columns`, in the order of ``keys``."""
+        ...
+
+    def snapshot(self) -> AbstractContextManager[None]:
+        """A context in which every read sees the same committed state, whatever others write meanwhile."""
         ...
 
     def close(self) -> None: ...

@@ -16,7 +16,8 @@ idempotent upsert keyed by model and id). Progress reports committed items.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import neo4j
@@ -70,6 +71,15 @@ class Neo4jStore:
 
     def __repr__(self) -> str:
         return f"Neo4jStore({self.url!r}, database={self.database!r})"
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Does nothing: each read method runs in its own read transaction.
+
+        Reads made one after another inside it are not isolated from writes that
+        commit between them, unlike the embedded store's snapshot.
+        """
+        yield
 
     def ensure_schema(self) -> None:
         """Create the uniqueness constraints and indexes of ``cypher/schema.cypher`` (idempotent)."""
