@@ -95,7 +95,7 @@ def refused(db: Path, name: str) -> str:
     with SQLiteStore(db) as store:
         before = store.read_model()
     args = ["import", name, "--store", str(db)]
-    if name.endswith(".jsonl") or name.endswith("_rows.json"):
+    if not name.endswith((".yaml", ".json")) or name.endswith("_rows.json"):
         args += ["--model", "tiny"]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1, result.output
@@ -263,6 +263,19 @@ def test_cells_refuse_numbers_no_store_holds() -> None:
         scalar(10**5000)
     assert info.value.message == f"a number of 16,610 bits is outside the whole numbers a store holds {INT_RANGE}."
     assert integer(2**63 - 1) == 2**63 - 1
+    assert integer("9223372036854775807") == 2**63 - 1  # exact, not through a float
+    assert number("+0000000000000000000000000001") == 1.0
+
+
+def test_a_csv_number_cell_outside_64_bits_is_refused_by_row_and_column(db: Path, work: Path) -> None:
+    Path("weights.csv").write_text(
+        f"respondent,goal,actor,dimension,gets,weight_functional\nr1,healthy,clinic,functional,4,{BIG}\n",
+        encoding="utf-8",
+    )
+    assert refused(db, "weights.csv") == (
+        f'Error: weights.csv row 2, column "weight_functional": "{BIG}" is outside the whole numbers a store holds '
+        f"{INT_RANGE}. Write a smaller number."
+    )
 
 
 @pytest.mark.parametrize(

@@ -45,6 +45,7 @@ MAX_ID = 200
 #: First characters that make a spreadsheet treat a cell, or a piece of one split at ``;`` or ``,``, as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+_WHOLE_TEXT = re.compile(r"[+-]?\d+")
 _TRUE = frozenset(("yes", "y", "true", "t", "1", "x", "ja", "oui", "si", "sí"))
 _FALSE = frozenset(("no", "n", "false", "f", "0", "nein", "non"))
 
@@ -188,6 +189,9 @@ def number(value: Any) -> float | None:
         s = str(value).strip()
         if not s:
             return None
+        if len(s) > 18 and _WHOLE_TEXT.fullmatch(s):
+            digits = s.lstrip("+-").lstrip("0")
+            _check_whole(int(s) if len(digits) <= 19 else INT_MAX + 1, s)
         try:
             out = float(s)
         except ValueError:
@@ -205,10 +209,13 @@ def number(value: Any) -> float | None:
     return out
 
 
-def _check_whole(value: int) -> None:
+def _check_whole(value: int, written: str | None = None) -> None:
     """Refuse a whole number no store holds (outside 64 bits), without printing all its digits."""
     if not INT_MIN <= value <= INT_MAX:
-        shown = show(value) if value.bit_length() < 4000 else f"a number of {value.bit_length():,} bits"
+        if written is not None:
+            shown = show(written)
+        else:
+            shown = show(value) if value.bit_length() < 4000 else f"a number of {value.bit_length():,} bits"
         raise CellError(
             f"{shown} is outside the whole numbers a store holds ({INT_MIN:,} to {INT_MAX:,}).",
             "Write a smaller number.",
@@ -227,6 +234,8 @@ def integer(value: Any) -> int | None:
     out = number(value)
     if out is None:
         return None
+    if isinstance(value, str) and _WHOLE_TEXT.fullmatch(value.strip()):
+        return int(value.strip())  # exact: a float would round 19-digit numbers
     if not out.is_integer():
         raise CellError(f"{show(value)} is not a whole number.", "Type a whole number such as 7.")
     if not INT_MIN <= out < 2.0**63:
