@@ -17,6 +17,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
+from valuenet.errors import StoreError
 from valuenet.importers import import_files
 from valuenet.models import Model
 from valuenet.store.sqlite import BUSY_TIMEOUT_ENV, SQLiteStore
@@ -123,18 +126,24 @@ def test_an_import_waits_for_a_writer_or_gives_up_after_the_timeout(tmp_path: Pa
         ["import", str(nps), "--model", MODEL, "--store", str(db)], tmp_path, **{BUSY_TIMEOUT_ENV: "1"}
     )
     patient = _valuenet(["import", str(seg), "--model", MODEL, "--store", str(db)], tmp_path)
+    dry = _valuenet(["import", str(nps), "--model", MODEL, "--dry-run", "--store", str(db)], tmp_path)
+    code, out, err = _finish(dry)  # a dry run only reads: it never waits for a writer
+    assert code == 0, err
+    assert "Waiting" not in err
+    assert ["respondents", "2000", "0", "0", "0"] in [line.split()[:5] for line in out.splitlines()]
     code, _out, err = _finish(impatient)
     assert code == 1
     assert f"the store {db} is busy: another valuenet process is writing to it" in err
     assert "Nothing was written" in err
     assert "Waiting for another valuenet process" in err
-    time.sleep(0.5)
-    assert patient.poll() is None, "the second import did not wait for the writer"
+    assert patient.stderr is not None
+    waiting = patient.stderr.readline()  # blocks until the second import says it waits
+    assert waiting.startswith(f"Waiting for another valuenet process to finish writing to {db}")
+    assert patient.poll() is None
     holder.kill()  # a writer killed mid-way leaves the store as it was and lets the waiting one in
     holder.communicate()
     code, _out, err = _finish(patient)
     assert code == 0, err
-    assert "Waiting for another valuenet process to finish writing to" in err
     new = [r for r in _read(db).respondents if r.id.startswith("c")]
     assert len(new) == RESPONDENTS
     assert all(r.segment == "night-shift" for r in new)
@@ -159,6 +168,21 @@ _WRITER = """
                 print("started", flush=True)
     print(i, flush=True)
 """
+
+
+def test_writes_inside_one_lock_land_together_or_not_at_all(tmp_path: Path) -> None:
+    db = _store_with_health(tmp_path)
+    with SQLiteStore(db) as store:
+        before = store.read_model(MODEL)
+        extra = Model(id="second")
+        with pytest.raises(RuntimeError), store.writing():
+            store.write_model(extra)
+            store.delete_model(MODEL)
+            raise RuntimeError("stopped half-way")
+        assert [m.id for m in store.list_models()] == [MODEL]
+        assert store.read_model(MODEL) == before
+        with store.snapshot(), pytest.raises(StoreError, match="inside a read snapshot"), store.writing():
+            pass
 
 
 def test_exports_during_imports_each_read_one_state(tmp_path: Path) -> None:
