@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections.abc import Sequence
 from typing import Annotated, Any, NamedTuple
 
@@ -59,15 +60,35 @@ CUSTOMER_KIND = "customer"
 DEFAULT_SCENARIO = "current"
 
 
+#: Control characters no text may hold (tab, line feed and carriage return are text; XML and XLSX hold no others).
+CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: What no id may hold: control characters (line breaks and tabs included), and the invisible
+#: characters that make two ids look alike (zero-width spaces and joiners, direction marks and overrides).
+HIDDEN_IN_ID = re.compile("[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
 def _not_blank(value: str) -> str:
     if not value or value.isspace():
         raise ValueError("is empty or only white space")
+    bad = CONTROL_IN_TEXT.search(value)
+    if bad:
+        code = f"U+{ord(bad.group()):04X}"
+        raise ValueError(f"holds the control character {code}; text may hold tabs and line breaks only")
     return value
 
 
-#: An id: white space around it is dropped (an id cannot start or end with a space).
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-#: Free text (a name, a title): kept exactly as given, spaces and line breaks included, but not blank.
+def _plain_id(value: str) -> str:
+    bad = HIDDEN_IN_ID.search(value)
+    if bad:
+        raise ValueError(f"holds U+{ord(bad.group()):04X}, an invisible or control character, which no id may hold")
+    return value
+
+
+#: An id: white space around it is dropped (an id cannot start or end with a space), and it holds
+#: no control or invisible characters (line breaks, zero-width spaces, direction overrides).
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_plain_id)]
+#: Free text (a name, a title): kept exactly as given, spaces and line breaks included, but not blank,
+#: and without control characters other than tab, line feed and carriage return.
 Text = Annotated[str, AfterValidator(_not_blank)]
 
 

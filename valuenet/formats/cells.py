@@ -36,7 +36,7 @@ import re
 from collections.abc import Iterable
 from typing import IO, Any
 
-from valuenet.models import INT_MAX, INT_MIN
+from valuenet.models import CONTROL_IN_TEXT, HIDDEN_IN_ID, INT_MAX, INT_MIN
 
 #: The longest text one cell may hold.
 MAX_CELL = 100_000
@@ -48,6 +48,15 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _WHOLE_TEXT = re.compile(r"[+-]?\d+")
 _TRUE = frozenset(("yes", "y", "true", "t", "1", "x", "ja", "oui", "si", "sí"))
 _FALSE = frozenset(("no", "n", "false", "f", "0", "nein", "non"))
+
+
+def _codepoint(ch: str) -> str:
+    return f"U+{ord(ch):04X}"
+
+
+def _visible(s: str) -> str:
+    """Text with its control and invisible characters written as escapes, for a message."""
+    return HIDDEN_IN_ID.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), s)
 
 
 class CellError(ValueError):
@@ -91,6 +100,12 @@ def text(value: Any) -> str | None:
             f"the cell holds {len(s):,} characters; a cell holds at most {MAX_CELL:,}.",
             "Shorten it, or keep the full text elsewhere and put a reference here.",
         )
+    bad = CONTROL_IN_TEXT.search(s)
+    if bad:
+        raise CellError(
+            f"{show(_visible(s))} holds the control character {_codepoint(bad.group())} at position {bad.start() + 1}.",
+            "Remove it: text may hold tabs and line breaks, but no other control characters.",
+        )
     return s
 
 
@@ -109,6 +124,13 @@ def ident(value: Any) -> str | None:
     if s is not None and len(s) > MAX_ID:
         raise CellError(
             f"{show(s)} is too long for an id ({len(s)} characters; at most {MAX_ID}).", "Use a shorter id."
+        )
+    bad = None if s is None else HIDDEN_IN_ID.search(s)
+    if s is not None and bad:
+        raise CellError(
+            f"{show(_visible(s))} holds {_codepoint(bad.group())}, "
+            "an invisible or control character, which no id may hold.",
+            "Retype the id as plain visible text on one line.",
         )
     return s
 
@@ -193,6 +215,8 @@ def number(value: Any) -> float | None:
             digits = s.lstrip("+-").lstrip("0")
             _check_whole(int(s) if len(digits) <= 19 else INT_MAX + 1, s)
         try:
+            if "_" in s or not s.isascii():
+                raise ValueError("digit groups and non-ASCII digits are not numbers here")
             out = float(s)
         except ValueError:
             if _DECIMAL_COMMA.match(s):

@@ -18,7 +18,7 @@ from valuenet.formats import cells, columns
 from valuenet.formats.cells import CellError, show
 from valuenet.formats.source import SourceTable
 from valuenet.importers.target import ImportTarget
-from valuenet.models import DEFAULT_SCENARIO, Exchange, exchange_id
+from valuenet.models import CONTROL_IN_TEXT, DEFAULT_SCENARIO, HIDDEN_IN_ID, Exchange, exchange_id
 
 
 def _exchange_id(value: Any) -> str | None:
@@ -34,7 +34,13 @@ def _exchange_id(value: Any) -> str | None:
 
 def _fast_text(value: Any) -> str | None:
     """:func:`cells.text` for the common case of a short plain string."""
-    if value.__class__ is str and len(value) <= cells.MAX_CELL and value and not value.isspace():
+    if (
+        value.__class__ is str
+        and len(value) <= cells.MAX_CELL
+        and value
+        and not value.isspace()
+        and not CONTROL_IN_TEXT.search(value)
+    ):
         return value
     return None if value is None else cells.text(value)
 
@@ -43,7 +49,7 @@ def _fast_label(value: Any) -> str | None:
     """:func:`cells.label` for the common case of a short plain string."""
     if value.__class__ is str and len(value) <= cells.MAX_CELL:
         s: str = value.strip()
-        if s:
+        if s and not CONTROL_IN_TEXT.search(s):
             return s
     return None if value is None else cells.label(value)
 
@@ -52,7 +58,7 @@ def _fast_ident(value: Any) -> str | None:
     """:func:`cells.ident` for the common case of a short plain string."""
     if value.__class__ is str and len(value) <= cells.MAX_CELL:
         s: str = value.strip()
-        if s and len(s) <= cells.MAX_ID:
+        if s and len(s) <= cells.MAX_ID and not HIDDEN_IN_ID.search(s):
             return s
     return cells.ident(value)
 
@@ -64,9 +70,16 @@ _MEMO_SIZE = 4096
 
 
 def _fast_float(value: Any) -> float:
-    """A plain number cell as a float (raises ValueError or TypeError for anything else)."""
+    """A plain number cell as a float (raises ValueError or TypeError for anything else).
+
+    Long digit strings (which may lie beyond 64 bits), ``_`` digit groups and
+    digits outside ASCII, which :func:`float` would take, are left to
+    :func:`cells.number`, which decides on them.
+    """
     if isinstance(value, bool):
         raise TypeError("a yes/no is not a number")
+    if value.__class__ is str and (len(value) > 18 or "_" in value or not value.isascii()):
+        raise ValueError("for the full check")
     out = float(value)
     if out != out or out in (float("inf"), float("-inf")):
         raise ValueError("not finite")
