@@ -1,6 +1,6 @@
 """Documents that are not data (JSON, JSON Lines, YAML) are refused by name, and the store stays as it was.
 
-The small corpus is tests/data/bad_documents, written by ``hostile_documents`` in
+The small corpus is tests/data/bad/documents, written by ``hostile_documents`` in
 tests/data/make_import_corpus.py; the very large documents (100,000 levels deep, an alias
 bomb) are written here, to keep the repository small.
 """
@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from tests.conftest import tiny_model
 from tests.data.make_import_corpus import BAD_DOCUMENTS, hostile_documents
 from valuenet.cli import cli
+from valuenet.errors import ModelFileError
 from valuenet.formats.cells import CellError, integer, number, scalar
 from valuenet.formats.strict import MAX_DEPTH, Refusal, alias_budget, load_json, load_yaml
 from valuenet.models import Actor, Flow, Respondent, Scale
@@ -314,3 +315,40 @@ def test_model_numbers_refuse_what_no_store_holds() -> None:
     with pytest.raises(ValidationError, match="finite number"):
         Respondent(id="r", weights={"functional": math.nan})
     assert Respondent(id="r", attributes={"ok": True, "n": 2**63 - 1, "x": 1e300}).attributes["ok"] is True
+
+
+def test_a_list_key_holding_something_else_is_named_before_anything_reads_it() -> None:
+    from valuenet.formats.modelfile import parse_model
+
+    with pytest.raises(ModelFileError) as info:
+        parse_model({"valuenet": 1, "id": "m", "actors": 7, "goals": {"a": 1}}, "m.yaml")
+    assert str(info.value) == (
+        "m.yaml actors: is a number, not a list. Write actors as a list of items, one '- ' line (YAML) or one [...] "
+        "entry (JSON) each.\n"
+        "m.yaml goals: is a mapping, not a list. Write goals as a list of items, one '- ' line (YAML) or one [...] "
+        "entry (JSON) each."
+    )
+
+
+def test_a_long_value_is_cut_in_its_message_so_a_problem_stays_one_short_line() -> None:
+    from valuenet.formats.modelfile import parse_model
+
+    actors = [{"id": "f" * 100_000, "name": "F", "kind": "focal_firm"}]
+    with pytest.raises(ModelFileError) as info:
+        parse_model({"valuenet": 1, "id": "m", "actors": actors}, "m.yaml")
+    message = str(info.value)
+    assert message.startswith("m.yaml actors[0].id: String should have at most 200 characters (got 'fff")
+    assert "... (100,002 characters))." in message and len(message) < 300
+
+
+def test_ids_and_texts_in_a_model_file_hold_no_control_or_invisible_characters() -> None:
+    from valuenet.formats.modelfile import parse_model
+
+    actors = [
+        {"id": "clinic\u202e", "name": "Clinic", "kind": "focal_firm"},
+        {"id": "p", "name": "a\x07", "kind": "customer"},
+    ]
+    with pytest.raises(ModelFileError) as info:
+        parse_model({"valuenet": 1, "id": "m", "actors": actors}, "m.yaml")
+    assert "m.yaml actors[0].id: Value error, holds U+202E, an invisible or control character" in str(info.value)
+    assert "m.yaml actors[1].name: Value error, holds the control character U+0007" in str(info.value)

@@ -82,6 +82,11 @@ def _loc(loc: tuple[int | str, ...]) -> str:
     return out
 
 
+def _cut(text: str, limit: int = 80) -> str:
+    """A value shown in a message, cut when long so that one problem stays one line."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
 def validation_problems(exc: ValidationError, source: str, prefix: str = "") -> list[Problem]:
     """Turn a pydantic error into problems naming the file and the item."""
     where = f"{source} " if source else ""
@@ -91,10 +96,25 @@ def validation_problems(exc: ValidationError, source: str, prefix: str = "") -> 
         if prefix:
             loc = f"{prefix}.{loc}" if loc else prefix
         value = err.get("input")
-        shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
+        shown = "" if isinstance(value, (dict, list)) else f" (got {_cut(repr(value))})"
         fix = "Remove the key or fix its spelling." if err["type"] == "extra_forbidden" else "Fix the value."
         problems.append(Problem(f"{where}{loc}".strip(), f"{err['msg']}{shown}.", fix))
     return problems
+
+
+#: Top-level keys of a model file that hold lists (checked first, so that later steps can iterate them).
+_LIST_KEYS = ("dimensions", "actor_kinds", "actors", "goals", "respondents", "flows", "exchanges")
+
+
+def _kind_of(value: Any) -> str:
+    """What a value is, in words, for a message."""
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a text"
+    return "a mapping" if isinstance(value, dict) else "a value"
 
 
 def _text(value: Any) -> str | None:
@@ -207,6 +227,17 @@ def parse_model(data: Any, source: str = "") -> Model:
                 )
             ]
         )
+    not_lists = [
+        Problem(
+            f"{where} {key}",
+            f"is {_kind_of(data[key])}, not a list.",
+            f"Write {key} as a list of items, one '- ' line (YAML) or one [...] entry (JSON) each.",
+        )
+        for key in _LIST_KEYS
+        if data.get(key) is not None and not isinstance(data[key], list)
+    ]
+    if not_lists:
+        raise ModelFileError(not_lists)
     problems: list[Problem] = []
     extra_flows = _expand_exchanges(data, source, problems)
     data.pop("exchanges", None)
