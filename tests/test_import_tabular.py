@@ -252,7 +252,7 @@ def test_a_new_model_needs_a_focal_firm(tmp_path: Path) -> None:
     with pytest.raises(ModelFileError) as info:
         import_files(s, [path], model_id="fitness")
     assert str(info.value) == (
-        "model fitness: the rows create a new model with 0 focal firms. Give exactly one actor "
+        f"{path}: model fitness: the rows create a new model with 0 focal firms. Give exactly one actor "
         "the actor_kind focal_firm, or import the model file first."
     )
     assert s.list_models() == []

@@ -186,7 +186,7 @@ class InterviewImport:
         self._resolve_pending()
         self.v.find_repeats(self.tables)
         self._build_respondents()
-        final = self.target.final_problems()
+        final = self.target.final_problems(", ".join(t.where() for t in self.tables[:1]))
         if final:  # the model as a whole cannot be built: no row can be written
             raise ModelFileError(final + v.problems, hidden=v.count - len(v.problems))
         res.warnings = self.target.warnings + [_unknown_column(t, u) for t in self.tables for u in sorted(t.unknown)]

@@ -209,15 +209,15 @@ class ImportTarget:
             )
         return dim
 
-    def final_problems(self) -> list[Problem]:
-        """Problems with what the rows built as a whole: a new model needs exactly one focal firm."""
+    def final_problems(self, source: str = "") -> list[Problem]:
+        """Problems with what the rows of ``source`` built as a whole: a new model needs exactly one focal firm."""
         if not self.new:
             return []
         firms = [a.id for a in self.actors.values() if a.kind == FOCAL_KIND]
         if len(firms) != 1:
             return [
                 Problem(
-                    f"model {self.model_id}",
+                    f"{source}: model {self.model_id}" if source else f"model {self.model_id}",
                     f"the rows create a new model with {len(firms)} focal firms"
                     + (f" ({', '.join(firms)})" if firms else "")
                     + ".",
