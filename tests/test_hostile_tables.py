@@ -1,6 +1,6 @@
 """Interview tables that are not data (CSV, TSV, XLSX) are refused in one line naming the place, store unchanged.
 
-The corpus in tests/data/bad_tables is written by ``hostile_tables()`` in tests/data/make_import_corpus.py.
+The corpus in tests/data/bad/tables is written by ``hostile_tables()`` in tests/data/make_import_corpus.py.
 Output paths in a missing folder (or under a file) are one line too, and create nothing.
 """
 
@@ -18,7 +18,7 @@ from valuenet.errors import ModelFileError
 from valuenet.formats.aliases import read_aliases
 from valuenet.store.sqlite import SQLiteStore
 
-TABLES = Path(__file__).resolve().parent / "data" / "bad_tables"
+TABLES = Path(__file__).resolve().parent / "data" / "bad" / "tables"
 
 RESAVE = "Open it in a spreadsheet and save it again as .xlsx."
 NOT_XLSX = "Save it from your spreadsheet as .xlsx, or pass --format for another type."
@@ -225,3 +225,62 @@ def test_an_output_under_a_file_is_one_line(args: list[str], line: str, db: Path
         1,
         f"Error: {line}: afile is a file, not a folder. Choose another path.\n",
     )
+
+
+INVISIBLE = "an invisible or control character, which no id may hold. Retype the id as plain visible text on one line."
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ('"r\nx",healthy,clinic,functional,4,1,,', f'row 2, column "respondent": "r\\nx" holds U+000A, {INVISIBLE}'),
+        (
+            "r\u202e1,healthy,clinic,functional,4,1,,",
+            f'row 2, column "respondent": "r\\u202e1" holds U+202E, {INVISIBLE}',
+        ),
+        (
+            "r\u200b1,healthy,clinic,functional,4,1,,",
+            f'row 2, column "respondent": "r\\u200b1" holds U+200B, {INVISIBLE}',
+        ),
+        (
+            "r1,healthy,clinic,functional,4,1,,a\x00b",
+            'row 2, column "quote": "a\\x00b" holds the control character U+0000 at position 2. '
+            "Remove it: text may hold tabs and line breaks, but no other control characters.",
+        ),
+        (
+            "r1,healthy,clinic,functional,4,1,desk\x1b[2J,",
+            'row 2, column "touchpoint": "desk\\x1b[2J" holds the control character U+001B at position 5. '
+            "Remove it: text may hold tabs and line breaks, but no other control characters.",
+        ),
+        (
+            "r1,healthy,clinic,functional,0_4,1,,",
+            'row 2, column "gets": "0_4" is not a number. Type a number such as 4 or 2.5.',
+        ),
+        (
+            "r1,healthy,clinic,functional,\u0664,1,,",
+            'row 2, column "gets": "\u0664" is not a number. Type a number such as 4 or 2.5.',
+        ),
+    ],
+    ids=[
+        "line-break-in-id",
+        "direction-override",
+        "zero-width-space",
+        "nul-in-quote",
+        "escape-in-label",
+        "digit-groups",
+        "arabic-digit",
+    ],
+)
+def test_hidden_characters_and_loose_numbers_are_refused_by_cell(db: Path, work: Path, row: str, message: str) -> None:
+    Path("cells.csv").write_text(HEAD + row + "\n", encoding="utf-8")
+    assert _import(db, "cells.csv") == (1, f"Error: cells.csv {message}\n")
+
+
+def test_occurrences_beyond_64_bits_are_refused_in_csv_as_in_json(db: Path, work: Path) -> None:
+    Path("occ.csv").write_text(
+        "respondent,goal,actor,dimension,gets,occurrences\nr1,healthy,clinic,functional,4," + "1" * 31 + "\n",
+        encoding="utf-8",
+    )
+    code, err = _import(db, "occ.csv")
+    assert code == 1
+    assert err.startswith('Error: occ.csv row 2, column "occurrences": "1111111111111111111111111111111" is outside')

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from valuenet.importers.flowdocs import exchange_docs
 from valuenet.models import DEFAULT_SCENARIO, Exchange, Flow
 
-_ids = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).filter(
+_ids = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf")), min_size=1, max_size=12).filter(
     lambda s: s == s.strip() and bool(s)
 )
 _texts = st.none() | st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
