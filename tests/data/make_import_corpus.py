@@ -90,9 +90,8 @@ def _xlsx() -> None:
     wb.save(BAD / "wrong_sheets.xlsx")
 
 
-#: Tables that are not data, refused by name (tests/test_hostile_tables.py); apart from tests/data/bad, which
-#: tests/test_import_bad.py lists exactly.
-BAD_TABLES = HERE / "bad_tables"
+#: Tables that are not data, refused by name (tests/test_hostile_tables.py), in their own folder of tests/data/bad.
+BAD_TABLES = BAD / "tables"
 
 _XLSX_PARTS = {
     "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -234,9 +233,9 @@ def hostile_tables() -> None:
     write(BAD_TABLES / "tab_csv_named.xlsx", head + "r1,healthy,clinic,functional,4,1,desk,\n")
 
 
-#: Model files and JSON rows that are not data, refused by name (tests/test_hostile_documents.py); apart from
-#: tests/data/bad, which tests/test_import_bad.py lists exactly. The very large ones are made by the test.
-BAD_DOCUMENTS = HERE / "bad_documents"
+#: Model files and JSON rows that are not data, refused by name (tests/test_hostile_documents.py), in their own
+#: folder of tests/data/bad. The very large ones are made by the test.
+BAD_DOCUMENTS = BAD / "documents"
 
 _MODEL = """valuenet: 1
 id: tiny
