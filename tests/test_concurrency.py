@@ -103,10 +103,18 @@ def test_two_imports_at_once_both_land(tmp_path: Path) -> None:
     db = _store_with_health(tmp_path)
     seg = _respondents_csv(tmp_path / "segments.csv", "segment", "night-shift")
     nps = _respondents_csv(tmp_path / "scores.csv", "nps", "7")
+    # a third process holds the write lock while both start, so their work surely overlaps
+    holder = _python(_HOLDER, str(db), cwd=tmp_path)
+    _wait_for_line(holder, "locked")
     procs = [
         _valuenet(["import", str(seg), "--model", MODEL, "--store", str(db)], tmp_path),
         _valuenet(["import", str(nps), "--model", MODEL, "--store", str(db)], tmp_path),
     ]
+    for p in procs:
+        assert p.stderr is not None
+        assert p.stderr.readline().startswith("Waiting for another valuenet process")
+    holder.kill()
+    _finish(holder)
     results = [_finish(p) for p in procs]
     for code, _out, err in results:
         assert code == 0, err
@@ -230,3 +238,31 @@ def test_six_processes_create_new_stores_at_once(tmp_path: Path) -> None:
     for i in range(40):
         with SQLiteStore(tmp_path / f"new-{i}.db", create=False) as store:
             assert store.list_models() == []
+
+
+@pytest.mark.parametrize("value", ["inf", "1e10", "nan", "-1", "soon"])
+def test_a_busy_timeout_no_wait_can_hold_is_refused_by_name(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from valuenet.errors import StoreError
+    from valuenet.store.sqlite import BUSY_TIMEOUT_ENV, busy_timeout_from_env
+
+    monkeypatch.setenv(BUSY_TIMEOUT_ENV, value)
+    with pytest.raises(StoreError) as info:
+        busy_timeout_from_env()
+    assert str(info.value) == f"{BUSY_TIMEOUT_ENV} must be a number of seconds from 0 to 2,147,483, not {value!r}."
+
+
+def test_a_full_disk_is_reported_as_such_and_nothing_is_written(tmp_path: Path) -> None:
+    from tests.conftest import tiny_model
+    from valuenet.errors import StoreError
+    from valuenet.store.sqlite import SQLiteStore
+
+    path = tmp_path / "full.db"
+    with SQLiteStore(path) as store:
+        store.write_model(tiny_model())
+        store._db.execute("PRAGMA max_page_count=8")
+        big = tiny_model().model_copy(update={"id": "other"})
+        big.flows = [f.model_copy(update={"quote": "x" * 4000}) for f in big.flows]
+        with pytest.raises(StoreError) as info:
+            store.write_model(big)
+        assert "database or disk is full" in str(info.value)
+        assert [m.id for m in store.list_models()] == [tiny_model().id]

@@ -139,8 +139,29 @@ def test_a_uri_with_credentials_in_the_environment_is_refused_too(
         _clean(output, secrets)
 
 
-def test_a_uri_that_is_not_neo4j_is_named_without_its_user_info() -> None:
+def test_a_uri_that_is_not_neo4j_is_refused_without_its_user_info() -> None:
     code, output = _cli_output(["cypher", "RETURN 1", "--store", "https://user:WebSecret@db.example.com/x"])
-    assert code == 2, output
-    assert "https://db.example.com/x" in output
+    assert code == 1, output
+    assert output.strip() == f"Error: {CREDENTIALS_MESSAGE}"
     _clean(output, ["WebSecret", "user:"])
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        " bolt://neo4j:s3cret@localhost:7687",
+        "http://neo4j:s3cret@localhost",
+        "bolt:/neo4j:s3cret@h",
+        "sqlite://neo4j:s3cret@h/x.db",
+    ],
+)
+def test_a_store_url_of_any_scheme_with_user_info_is_refused_before_it_could_be_shown_as_a_path(
+    uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for command in (["list", "models", "--store", uri], ["import", "m.yaml", "--store", uri]):
+        code, output = _cli_output(command, env={"NEO4J_PASSWORD": None})
+        assert code == 1, output
+        assert output.strip() == f"Error: {CREDENTIALS_MESSAGE}"
+        _clean(output, ["s3cret"])
+    assert not list(tmp_path.iterdir())  # no SQLite file was made of it

@@ -11,6 +11,7 @@ import json
 import math
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -352,3 +353,23 @@ def test_ids_and_texts_in_a_model_file_hold_no_control_or_invisible_characters()
         parse_model({"valuenet": 1, "id": "m", "actors": actors}, "m.yaml")
     assert "m.yaml actors[0].id: Value error, holds U+202E, an invisible or control character" in str(info.value)
     assert "m.yaml actors[1].name: Value error, holds the control character U+0007" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "load", "where"),
+    [
+        ('{"a": ["x", "lone \\ud800 half"]}', load_json, "line 1, a[1]"),
+        ('{"lone \\udc00": 1}', load_json, "line 1"),
+        ('a:\n  b: [1, "x \\ud800 y"]\n', load_yaml, "a.b[1]"),
+    ],
+    ids=["json-value", "json-key", "yaml"],
+)
+def test_half_a_surrogate_pair_is_refused_by_place(text: str, load: Any, where: str) -> None:
+    with pytest.raises(Refusal) as info:
+        load(text)
+    assert str(info.value).startswith(where + ": ")
+    assert "holds half of a surrogate pair" in str(info.value)
+
+
+def test_a_whole_surrogate_pair_is_the_character_it_stands_for() -> None:
+    assert load_json('{"a": "\\ud83d\\ude00"}') == {"a": "\U0001f600"}

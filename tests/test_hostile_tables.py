@@ -284,3 +284,19 @@ def test_occurrences_beyond_64_bits_are_refused_in_csv_as_in_json(db: Path, work
     code, err = _import(db, "occ.csv")
     assert code == 1
     assert err.startswith('Error: occ.csv row 2, column "occurrences": "1111111111111111111111111111111" is outside')
+
+
+def test_a_short_row_whose_quote_holds_the_other_separator_is_no_change_of_separator(db: Path, work: Path) -> None:
+    head = "respondent,goal,actor,dimension,gets,gives,touchpoint,quote,attr_a,attr_b,attr_c\n"
+    Path("short.csv").write_text(
+        head + 'n1,healthy,clinic,functional,4,1,desk,"a;b;c;d;e;f;g;h;i;j;k"\n', encoding="utf-8"
+    )
+    assert _import_ok(db, "short.csv") == {("n1", "a;b;c;d;e;f;g;h;i;j;k")}
+
+
+def test_digits_of_other_scripts_are_no_number_with_a_decimal_comma_either() -> None:
+    from valuenet.formats.cells import CellError, number
+
+    for cell in ("\u0663,\u0665", "\uff14,\uff15"):
+        with pytest.raises(CellError, match="is not a number"):
+            number(cell)

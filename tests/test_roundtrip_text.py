@@ -25,7 +25,7 @@ from tests.conftest import tiny_model
 from valuenet.cli import cli
 from valuenet.errors import ModelError
 from valuenet.formats import cells
-from valuenet.formats.cells import FORMULA_START, from_sheet, sheet_cell
+from valuenet.formats.cells import from_sheet, sheet_cell
 from valuenet.formats.export import write_interview_tables
 from valuenet.formats.modelfile import model_to_json, model_to_yaml, write_model_file
 from valuenet.formats.rejects import RejectsWriter
@@ -39,6 +39,13 @@ from valuenet.store.sqlite import SQLiteStore
 FORMATS = ("json", "yaml", "csv", "jsonl", "xlsx")
 #: Texts that broke a round trip or a spreadsheet once, or easily could.
 EXAMPLES = (
+    "not in XML \uffff nor \ufffe",
+    "0034",
+    "34",
+    " 7 ",
+    "-5",
+    "1.50",
+    "\u0663\u0664",
     "  leading and trailing  ",
     "\t=1",
     "line one\r\nline two\rthree\n",
@@ -116,8 +123,7 @@ def xlsx_refuses(t: str) -> bool:
 
 def check_round_trip(t: str, fmt: str) -> None:
     table = fmt not in ("json", "yaml")
-    # a plain number in an attribute cell of a table is read as a number (docs/interview-layout.md)
-    attribute = "a" + t if table and cells.scalar(t) != t else t
+    attribute = t  # text that a table would read as a number is written as literal text, so it stays text
     model = model_with(t, attribute)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"export.{fmt}"
@@ -171,18 +177,33 @@ def test_texts_that_break_round_trips_come_back_exactly(fmt: str, t: str) -> Non
 
 
 def runs_as_formula(cell: str) -> bool:
-    """Whether a spreadsheet might run ``cell``, or a piece of it split off at a ``;`` or ``,``."""
-    if cell.startswith(FORMULA_START):
-        try:
-            float(cell)  # a negative number is a number
-        except ValueError:
+    """Whether a spreadsheet might run ``cell``, or a piece of it split off at a separator, tab or line break.
+
+    Written apart from the escape's own patterns: a cell starting with a tab or CR, or any piece
+    that starts (after spaces) with ``= + - @``, except a cell that is a plain negative number.
+    """
+    if cell[:1] in ("\t", "\r"):
+        return True
+    for i, piece in enumerate(re.split("[;,\t\r\n]", cell)):
+        start = piece.lstrip(" ")
+        if start[:1] in ("=", "+", "-", "@"):
+            if i == 0 and start == cell:
+                try:
+                    float(cell)  # a negative number is a number
+                    continue
+                except ValueError:
+                    pass
             return True
-    return any(p.lstrip(" ").startswith(FORMULA_START) for p in re.split("[;,]", cell)[1:])
+    return False
 
 
 @settings(max_examples=2000, deadline=None)
 @given(t=st.text(st.sampled_from("=+-@\t\r' ;,aé\U0001f600\n\"")) | st.text())
 @example(t="a; ;=1")
+@example(t=" =1+1")
+@example(t="desk\t=1+1")
+@example(t="fine\n=HYPERLINK(1)")
+@example(t="a\r\n-2")
 @example(t=",,'")
 @example(t="';'''")
 def test_the_escape_is_undone_exactly_and_leaves_nothing_to_run(t: str) -> None:
@@ -241,7 +262,16 @@ def assert_safe_csv(text: str) -> None:
     assert found
     assert not [c for c in found if runs_as_formula(c)]
     # a spreadsheet that splits at ';' even inside quotes sees the raw line in pieces
-    assert not [p for p in re.split("[;\n]", text) if p.lstrip(" ").startswith(FORMULA_START)]
+    pieces = [p.lstrip(" ") for p in re.split("[;,\t\r\n]", text)]
+    assert not [p for p in pieces if p[:1] in ("=", "+", "-", "@") and not _is_number(p)]
+
+
+def _is_number(piece: str) -> bool:
+    try:
+        float(piece)
+    except ValueError:
+        return False
+    return True
 
 
 def assert_safe_xlsx(path: Path) -> None:
@@ -348,3 +378,9 @@ def test_an_xlsx_export_refuses_one_character_too_many_once_escaped(tmp_path: Pa
         write_interview_tables(model, tmp_path / "x.xlsx", "xlsx")
     model.respondents[0].situation = "s" * XLSX_MAX_CELL
     write_interview_tables(model, tmp_path / "x.xlsx", "xlsx")
+
+
+def test_xlsx_refuses_the_characters_xml_cannot_hold_rather_than_write_a_damaged_workbook() -> None:
+    for t in ("a\uffff", "a\ufffe", "a\x07"):
+        assert xlsx_refuses(t), repr(t)
+    assert not xlsx_refuses("tab\tand\nbreaks \U0001f600")

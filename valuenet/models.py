@@ -60,11 +60,12 @@ CUSTOMER_KIND = "customer"
 DEFAULT_SCENARIO = "current"
 
 
-#: Control characters no text may hold (tab, line feed and carriage return are text; XML and XLSX hold no others).
-CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Control characters no text may hold (tab, line feed and carriage return are text; XML and XLSX hold no
+#: others), and halves of surrogate pairs, which are no characters.
+CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 #: What no id may hold: control characters (line breaks and tabs included), and the invisible
 #: characters that make two ids look alike (zero-width spaces and joiners, direction marks and overrides).
-HIDDEN_IN_ID = re.compile("[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+HIDDEN_IN_ID = re.compile("[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]")
 
 
 def _not_blank(value: str) -> str:

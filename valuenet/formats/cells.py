@@ -12,7 +12,7 @@ touchpoint, stage, segment) lose the white space around them.
 
 This module also holds the one rule for spreadsheet cells. Every CSV or XLSX text
 cell valuenet writes goes through :func:`sheet_cell`, so that no spreadsheet runs
-it as a formula, even one that splits cells at ``;`` or ``,``; the CSV and XLSX
+it as a formula, even one that splits cells at ``;``, ``,``, tabs or line breaks; the CSV and XLSX
 readers undo it with :func:`from_sheet`, so the text comes back exactly. JSON,
 JSONL and YAML hold text as it is and need neither.
 
@@ -44,8 +44,10 @@ MAX_CELL = 100_000
 MAX_ID = 200
 #: First characters that make a spreadsheet treat a cell, or a piece of one split at ``;`` or ``,``, as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-_WHOLE_TEXT = re.compile(r"[+-]?\d+")
+_DECIMAL_COMMA = re.compile(r"^[+-]?[0-9]+,[0-9]+$")
+_WHOLE_TEXT = re.compile(r"[+-]?[0-9]+")
+_SCALAR_WHOLE = re.compile(r"[+-]?[0-9]{1,15}")
+_SCALAR_DECIMAL = re.compile(r"[+-]?[0-9]{1,15}\.[0-9]{1,15}")
 _TRUE = frozenset(("yes", "y", "true", "t", "1", "x", "ja", "oui", "si", "sí"))
 _FALSE = frozenset(("no", "n", "false", "f", "0", "nein", "non"))
 
@@ -84,7 +86,7 @@ def text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, str):
-        s = value
+        s = value if value.__class__ is str else str(value)  # a Literal is text like any other from here on
     elif isinstance(value, bool):
         s = "yes" if value else "no"
     elif isinstance(value, float) and value.is_integer():
@@ -137,22 +139,34 @@ def ident(value: Any) -> str | None:
 
 #: ``FORMULA_START`` and the escape itself, as a regex character class.
 _RISKY = "[" + re.escape("".join(FORMULA_START) + "'") + "]"
-_NEEDS_ESCAPE = re.compile(f"^{_RISKY}|[;,] *(?={_RISKY})")
-_BEFORE_RISKY = re.compile(f"([;,] *)(?={_RISKY})")
-_ESCAPED = re.compile("([;,] *)'")
+#: Where a spreadsheet may start a new cell inside a text: list separators, tabs and line breaks.
+_SPLIT = "[;,\t\r\n]"
+_NEEDS_ESCAPE = re.compile(f"^ *{_RISKY}|{_SPLIT} *(?={_RISKY})")
+_BEFORE_RISKY = re.compile(f"({_SPLIT} *)(?={_RISKY})")
+_ESCAPED = re.compile(f"({_SPLIT} *)'")
+
+
+class Literal(str):
+    """Text a spreadsheet cell marks as literal with a leading ``'``: kept as text where a number could be read.
+
+    :func:`from_sheet` gives one for a cell it took the ``'`` off, and :func:`sheet_cell`
+    always writes one with the ``'``, so an attribute ``"0034"`` stays text through CSV and XLSX.
+    """
+
+    __slots__ = ()
 
 
 def sheet_cell(value: Any) -> Any:
     """A cell to write to CSV or XLSX that no spreadsheet runs as a formula; values other than text pass as they are.
 
-    Text that starts with ``= + - @``, a tab, a carriage return or ``'``, or holds a
-    ``;`` or ``,`` followed by optional spaces and one of those, gets a ``'`` in
-    front and a ``'`` after each such ``;`` or ``,`` (and its spaces). A
-    spreadsheet shows a cell starting with ``'`` as literal text, and so each
-    piece of it a spreadsheet might split off at a ``;`` or ``,``.
-    :func:`from_sheet` gives the text back.
+    Text that starts (after optional spaces) with ``= + - @``, a tab, a carriage
+    return or ``'``, or holds a ``;``, ``,``, tab or line break followed by optional
+    spaces and one of those, gets a ``'`` in front and a ``'`` after each such
+    separator (and its spaces); so does every :class:`Literal`. A spreadsheet shows a
+    cell starting with ``'`` as literal text, and so each piece of it a spreadsheet
+    might split off at a separator. :func:`from_sheet` gives the text back.
     """
-    if not isinstance(value, str) or not _NEEDS_ESCAPE.search(value):
+    if not isinstance(value, str) or (value.__class__ is not Literal and not _NEEDS_ESCAPE.search(value)):
         return value
     return "'" + _BEFORE_RISKY.sub(r"\1'", value)
 
@@ -166,7 +180,7 @@ def from_sheet(value: str) -> str:
     """
     if not value.startswith("'"):
         return value
-    return _ESCAPED.sub(r"\1", value[1:])
+    return Literal(_ESCAPED.sub(r"\1", value[1:]))
 
 
 class SheetWriter:
@@ -322,10 +336,12 @@ def scalar(value: Any) -> str | int | float | bool:
             raise CellError(f"{show(value)} is not a finite number.", "Type a number such as 4 or 2.5.")
         return int(value) if value.is_integer() and abs(value) < 2**53 else value
     s = text(value) or ""
+    if isinstance(value, Literal):
+        return str(s)
     plain = s.strip()
-    if re.fullmatch(r"[+-]?\d{1,15}", plain):
+    if _SCALAR_WHOLE.fullmatch(plain):
         return int(plain)
-    if re.fullmatch(r"[+-]?\d{1,15}\.\d{1,15}", plain):
+    if _SCALAR_DECIMAL.fullmatch(plain):
         return float(plain)
     return s
 

@@ -32,17 +32,58 @@ def _sniff_delimiter(line: str, fmt: str) -> str:
 _SEPARATOR = {",": '","', ";": '";"', "\t": "tabs"}
 
 
-def _seems_separated_by(cells: list[str], delimiter: str, width: int) -> str | None:
-    """The other separator a row seems written with, when splitting by it comes nearer the header's width."""
-    raw = delimiter.join(cells)
+def _unquoted_count(raw: str, char: str) -> int:
+    """How often ``char`` occurs in ``raw`` outside double-quoted cells."""
+    count, quoted = 0, False
+    for ch in raw:
+        if ch == '"':
+            quoted = not quoted  # a doubled quote inside a cell flips twice
+        elif ch == char and not quoted:
+            count += 1
+    return count
+
+
+def _seems_separated_by(raw: str, cells: list[str], delimiter: str, width: int) -> str | None:
+    """The other separator a row seems written with, when splitting by it comes nearer the header's width.
+
+    Only separators outside quoted cells count (``raw`` is the row as written), so a quote
+    holding ``;`` on a short comma-separated row is not taken for a change of separator.
+    """
     best, best_gap = None, abs(len(cells) - width)
     for other in DELIMITERS:
         if other == delimiter or other not in raw:
             continue
-        gap = abs(len(next(csv.reader([raw], delimiter=other))) - width)
+        gap = abs(_unquoted_count(raw, other) + 1 - width)
         if gap < best_gap:
             best, best_gap = other, gap
     return best
+
+
+class _RawLines:
+    """The lines of a file as written, read forward on demand by a second handle (rows asked for in order)."""
+
+    def __init__(self, path: Path, encoding: str) -> None:
+        self._path, self._encoding = path, encoding
+        self._fh: Any = None
+        self._at = 0  # lines read so far
+
+    def text(self, first: int, last: int) -> str:
+        """Lines ``first`` to ``last`` (1-based, inclusive) joined as written."""
+        if self._fh is None:
+            self._fh = open_text(self._path, self._encoding)
+        out = []
+        while self._at < last:
+            line = self._fh.readline()
+            if not line:
+                break
+            self._at += 1
+            if self._at >= first:
+                out.append(line)
+        return "".join(out)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
 
 
 def _open_quote(path: Path, enc: str, delimiter: str, header: list[str], row: int, name: str) -> ModelFileError:
@@ -109,39 +150,43 @@ def csv_tables(path: Path, *, name: str, fmt: str = "csv", encoding: str | None 
     width = len(cols)
 
     def rows() -> Iterator[Row]:
-        with open_text(path, enc) as fh:
-            reader = csv.reader(fh, delimiter=delimiter, strict=True)
-            line = 0
-            try:
-                for cells in reader:
-                    start, line = line + 1, reader.line_num
-                    if start <= header_line or not "".join(cells).strip():  # blank lines and rows of blanks
-                        continue
-                    if len(cells) != width:
-                        other = _seems_separated_by(cells, delimiter, width)
-                        if other is not None:
-                            raise file_error(
-                                f"{name} row {start}",
-                                f"has {len(cells)} cell(s) where the header has {width}; the row seems separated "
-                                f"by {_SEPARATOR[other]}, the header by {_SEPARATOR[delimiter]}.",
-                                "Save the whole file again with one separator.",
-                            )
-                    row: dict[str, Any] = {
-                        c: v if v[0] != "'" else from_sheet(v)  # the escape valuenet writes (cells.sheet_cell)
-                        for c, v in zip(cols, cells, strict=False)
-                        if v and c is not None
-                    }
-                    if len(cells) > width and "".join(cells[width:]).strip():
-                        row["__extra__"] = len(cells) - width
-                    yield start, row
-            except UnicodeDecodeError as exc:
-                raise decode_error(name, enc, exc, path) from None
-            except csv.Error as exc:
-                if reader.line_num > line and str(exc) == "unexpected end of data":
-                    raise _open_quote(path, enc, delimiter, header, line + 1, name) from None
-                raise file_error(
-                    f"{name} row {line + 1}", f"is not valid CSV ({exc}).", "Check the quotes on that row."
-                ) from None
+        raw = _RawLines(path, enc)
+        try:
+            with open_text(path, enc) as fh:
+                reader = csv.reader(fh, delimiter=delimiter, strict=True)
+                line = 0
+                try:
+                    for cells in reader:
+                        start, line = line + 1, reader.line_num
+                        if start <= header_line or not "".join(cells).strip():  # blank lines and rows of blanks
+                            continue
+                        if len(cells) != width:
+                            other = _seems_separated_by(raw.text(start, line), cells, delimiter, width)
+                            if other is not None:
+                                raise file_error(
+                                    f"{name} row {start}",
+                                    f"has {len(cells)} cell(s) where the header has {width}; the row seems separated "
+                                    f"by {_SEPARATOR[other]}, the header by {_SEPARATOR[delimiter]}.",
+                                    "Save the whole file again with one separator.",
+                                )
+                        row: dict[str, Any] = {
+                            c: v if v[0] != "'" else from_sheet(v)  # the escape valuenet writes (cells.sheet_cell)
+                            for c, v in zip(cols, cells, strict=False)
+                            if v and c is not None
+                        }
+                        if len(cells) > width and "".join(cells[width:]).strip():
+                            row["__extra__"] = len(cells) - width
+                        yield start, row
+                except UnicodeDecodeError as exc:
+                    raise decode_error(name, enc, exc, path) from None
+                except csv.Error as exc:
+                    if reader.line_num > line and str(exc) == "unexpected end of data":
+                        raise _open_quote(path, enc, delimiter, header, line + 1, name) from None
+                    raise file_error(
+                        f"{name} row {line + 1}", f"is not valid CSV ({exc}).", "Check the quotes on that row."
+                    ) from None
+        finally:
+            raw.close()
 
     return [SourceTable(name, table, [c for c in cols if c], rows, unknown=set(unknown))]
 

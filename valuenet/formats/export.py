@@ -28,7 +28,7 @@ from typing import IO, Any
 from valuenet.errors import ModelError, Problem
 from valuenet.files import atomic_write
 from valuenet.formats import cells, columns
-from valuenet.formats.cells import CellError
+from valuenet.formats.cells import CellError, Literal, scalar
 from valuenet.models import DEFAULT_SCENARIO, Flow, Model, Respondent, exchange_id
 
 TABLE_FORMATS = ("csv", "jsonl", "xlsx")
@@ -111,7 +111,8 @@ def respondent_row(model: Model, r: Respondent) -> dict[str, Any]:
     for d, t in r.thresholds.items():
         row[f"threshold_{d}"] = _num(t)
     for k, v in r.attributes.items():
-        row[f"{columns.ATTRIBUTE_PREFIX}{k}"] = v
+        # text a table would read back as a number is marked literal (a leading ' in CSV and XLSX)
+        row[f"{columns.ATTRIBUTE_PREFIX}{k}"] = Literal(v) if isinstance(v, str) and scalar(v) != v else v
     return {k: v for k, v in row.items() if v is not None}
 
 

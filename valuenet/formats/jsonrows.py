@@ -19,7 +19,10 @@ from typing import Any
 
 from valuenet.errors import ModelFileError
 from valuenet.formats import columns, strict
+from valuenet.formats.cells import Literal
 from valuenet.formats.source import Row, SourceTable, check_encoding, decode_error, file_error, open_text
+
+_ATTRIBUTE = columns.ATTRIBUTE_PREFIX
 
 
 def _flatten(obj: dict[str, Any]) -> dict[str, Any]:
@@ -51,7 +54,8 @@ def _json_row(obj: Any, cache: dict[str, str | None], table: str, unknown: set[s
         if col is None:
             unknown.add(key)
         elif value is not None and value != "":
-            row[col] = value
+            # JSON says what is text: an attribute written "0034" stays text, not the number 34
+            row[col] = Literal(value) if value.__class__ is str and col.startswith(_ATTRIBUTE) else value
     return row
 
 

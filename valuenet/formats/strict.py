@@ -209,6 +209,8 @@ def _locate_json(text: str) -> Refusal | None:
         elif first == '"':
             if len(token) == 1:
                 return None  # an unterminated string: a syntax error
+            if "\\u" in token and _LONE_SURROGATE.search(json.loads(token)):
+                return _lone_surrogate(token, line_at(at), path())
             if expect_key and stack and stack[-1][0] == "{":
                 try:
                     key = json.loads(token)
@@ -227,6 +229,34 @@ def _locate_json(text: str) -> Refusal | None:
     return None
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(token: str, line: int | None, path: Path) -> Refusal:
+    return Refusal(
+        f"{_shown(token)} holds half of a surrogate pair (an escape from \\uD800 to \\uDFFF without its other "
+        "half), which is no character.",
+        "Write the character itself, or both halves of its escape.",
+        line=line,
+        path=path,
+    )
+
+
+def _lone_surrogate_at(data: Any, path: Path = ()) -> Path | None:
+    """Where a string in ``data`` (keys included) holds a lone surrogate, or None."""
+    if isinstance(data, str):
+        return path if _LONE_SURROGATE.search(data) else None
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        if isinstance(key, str) and _LONE_SURROGATE.search(key):
+            return path
+        found = _lone_surrogate_at(value, (*path, key))
+        if found is not None:
+            return found
+    return None
+
+
 def load_json(text: str) -> Any:
     """Parse one JSON document, refusing (:class:`Refusal`) what the module docstring lists.
 
@@ -239,6 +269,8 @@ def load_json(text: str) -> Any:
     # a document with at most MAX_DEPTH brackets cannot nest deeper; only others are walked
     if text.count("[") + text.count("{") > MAX_DEPTH and _too_deep(data):
         raise _locate_json(text) or _deep(None, ())
+    if _SURROGATE_ESCAPE.search(text) and _lone_surrogate_at(data) is not None:
+        raise _locate_json(text) or _lone_surrogate("", None, ())
     return data
 
 
@@ -345,11 +377,17 @@ def load_yaml(text: str) -> Any:
     """
     loader = _StrictLoader(text)
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
     except RecursionError:
         raise _deep(None, ()) from None
     finally:
         loader.dispose()
+    # an escape (\ud800) is the only way a YAML text can hold half of a surrogate pair
+    if _SURROGATE_ESCAPE.search(text):
+        at = _lone_surrogate_at(data)
+        if at is not None:
+            raise _lone_surrogate("a text", None, at)
+    return data
 
 
 def problem(refusal: Refusal, name: str) -> Problem:

@@ -218,8 +218,8 @@ def _rows_of(path: Path, name: str, sheet: str, header_row: int, cols: list[str 
 XLSX_MAX_CELL = 32_767
 #: A carriage return as OOXML writes it.
 _CR = "_x000D_"
-#: Characters XML 1.0, and so XLSX, cannot hold.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Characters XML 1.0, and so XLSX, cannot hold (the controls text may not hold, U+FFFE, U+FFFF, surrogates).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xlsx_text(value: str) -> str:

@@ -39,7 +39,7 @@ def _fast_text(value: Any) -> str | None:
         and len(value) <= cells.MAX_CELL
         and value
         and not value.isspace()
-        and not CONTROL_IN_TEXT.search(value)
+        and (value.isprintable() or not CONTROL_IN_TEXT.search(value))
     ):
         return value
     return None if value is None else cells.text(value)
@@ -49,7 +49,7 @@ def _fast_label(value: Any) -> str | None:
     """:func:`cells.label` for the common case of a short plain string."""
     if value.__class__ is str and len(value) <= cells.MAX_CELL:
         s: str = value.strip()
-        if s and not CONTROL_IN_TEXT.search(s):
+        if s and (s.isprintable() or not CONTROL_IN_TEXT.search(s)):
             return s
     return None if value is None else cells.label(value)
 
@@ -58,7 +58,7 @@ def _fast_ident(value: Any) -> str | None:
     """:func:`cells.ident` for the common case of a short plain string."""
     if value.__class__ is str and len(value) <= cells.MAX_CELL:
         s: str = value.strip()
-        if s and len(s) <= cells.MAX_ID and not HIDDEN_IN_ID.search(s):
+        if s and len(s) <= cells.MAX_ID and (s.isprintable() or not HIDDEN_IN_ID.search(s)):
             return s
     return cells.ident(value)
 

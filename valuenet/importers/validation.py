@@ -129,6 +129,9 @@ def records(spill: IO[bytes]) -> Iterator[tuple[Any, ...]]:
         yield from marshal.loads(spill.read(int.from_bytes(head, "little")))
 
 
+_PLAIN = (str, int, float, bool)  # exact types: marshal takes no subclass (such as cells.Literal)
+
+
 def plain(row: dict[str, Any]) -> dict[str, Any]:
     """A row with only values the temporary file can hold (XLSX dates and times become text)."""
-    return {k: v if isinstance(v, (str, int, float, bool)) or v is None else str(v) for k, v in row.items()}
+    return {k: v if v.__class__ in _PLAIN or v is None else str(v) for k, v in row.items()}

@@ -38,10 +38,8 @@ def is_neo4j_url(url: str) -> bool:
     Raises :class:`~valuenet.errors.StoreConnectionError` (a message that does not repeat the URI) for
     ``bolt://user:password@host`` and every other URI with user-info, whatever the password holds.
     """
-    neo4j = url.lower().startswith(NEO4J_SCHEMES)
-    if neo4j:
-        refuse_credentials(url)
-    return neo4j
+    refuse_credentials(url)  # any URL-like store: one that is not Neo4j would be shown as a file path
+    return url.lower().startswith(NEO4J_SCHEMES)
 
 
 def open_store(

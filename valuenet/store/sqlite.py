@@ -51,7 +51,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,10 @@ class StoreBusyError(StoreError):
     """Another process held the store's write lock for longer than the busy timeout; nothing was written."""
 
 
+#: The longest wait SQLite's busy timeout takes (2**31 - 1 milliseconds, about 24 days), in whole seconds.
+MAX_BUSY_TIMEOUT = 2_147_483
+
+
 def busy_timeout_from_env() -> float:
     """Seconds to wait for another writer: ``$VALUENET_BUSY_TIMEOUT``, else :data:`DEFAULT_BUSY_TIMEOUT`."""
     text = os.environ.get(BUSY_TIMEOUT_ENV, "").strip()
@@ -99,8 +103,10 @@ def busy_timeout_from_env() -> float:
         seconds = float(text)
     except ValueError:
         seconds = -1.0
-    if not seconds >= 0:  # also refuses nan
-        raise StoreError(f"{BUSY_TIMEOUT_ENV} must be a number of seconds (0 or more), not {text!r}.")
+    if not 0 <= seconds <= MAX_BUSY_TIMEOUT:  # also refuses nan and infinity
+        raise StoreError(
+            f"{BUSY_TIMEOUT_ENV} must be a number of seconds from 0 to {MAX_BUSY_TIMEOUT:,}, not {text!r}."
+        )
     return seconds
 
 
@@ -467,18 +473,11 @@ class SQLiteStore:
         progress: Progress | None = None,
     ) -> WriteSummary:
         summary = WriteSummary()
-        db = self._db
         replaced = sorted(set(replace_respondents))
         try:
             with self.writing():  # alone, one transaction; inside an outer writing(), part of it
-                db.execute("SAVEPOINT store_write")
-                try:
+                with self._savepoint("store_write"):
                     self._write(summary, header, batches, replace, replaced, progress)
-                except BaseException:
-                    db.execute("ROLLBACK TO store_write")
-                    raise
-                finally:
-                    db.execute("RELEASE store_write")
         except sqlite3.Error as exc:
             if _is_busy(exc):
                 raise self._busy_error() from exc
@@ -577,17 +576,31 @@ class SQLiteStore:
     def delete_model(self, model_id: str) -> bool:
         db = self._db
         with self.writing():
-            db.execute("SAVEPOINT store_delete")
-            try:
+            with self._savepoint("store_delete"):
                 found = db.execute("DELETE FROM models WHERE id=?", (model_id,)).rowcount > 0
                 for table in _TABLES:
                     db.execute(f"DELETE FROM {table} WHERE model=?", (model_id,))
-            except BaseException:
-                db.execute("ROLLBACK TO store_delete")
-                raise
-            finally:
-                db.execute("RELEASE store_delete")
         return found
+
+    @contextmanager
+    def _savepoint(self, name: str) -> Iterator[None]:
+        """A savepoint that is rolled back when the block fails.
+
+        Some errors (a full disk, an I/O error, an interrupt) make SQLite roll back the
+        whole transaction itself; the savepoint is then gone, and the block's own error is
+        the one raised, not a complaint about the missing savepoint.
+        """
+        db = self._db
+        db.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            if db.in_transaction:
+                with suppress(sqlite3.Error):
+                    db.execute(f"ROLLBACK TO {name}")
+                    db.execute(f"RELEASE {name}")
+            raise
+        db.execute(f"RELEASE {name}")
 
 
 __all__ = [

@@ -18,13 +18,15 @@ CREDENTIALS_MESSAGE = (
     "the Neo4j URI holds credentials. Remove them from the URI and set NEO4J_USERNAME and NEO4J_PASSWORD instead."
 )
 
-_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*)://")
+#: A URL's scheme and its slashes; one slash too (``bolt:/u:p@h`` is a mistyped URI, not a file), but not a
+#: one-letter drive (``C:/data``).
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]+):/+")
 
 
 def has_user_info(url: str) -> bool:
     """True when ``url`` (``scheme://...``) holds user-info, or anything that may be part of it.
 
-    >>> [has_user_info(u) for u in ["bolt://h:7687", "bolt://u:p/w@h:7687", "neo4j://u:p%40x@h", "bolt://u@h"]]
+    >>> [has_user_info(u) for u in ["bolt://h:7687", "bolt://u:p/w@h:7687", "neo4j://u:p%40x@h", "bolt:/u:p@h"]]
     [False, True, True, True]
     """
     scheme = _SCHEME.match(url)
