@@ -153,6 +153,22 @@ def model() -> Model:
     return tiny_model()
 
 
+def tiny_store_file(tmp_path: Path) -> Path:
+    """An SQLite store file in ``tmp_path`` holding :func:`tiny_model`, for the bad-file corpora."""
+    path = tmp_path / "store.db"
+    with SQLiteStore(path) as store:
+        store.write_model(tiny_model())
+    return path
+
+
+def corpus_copy(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``corpus`` copied to a folder that becomes the current directory, so messages name bare files."""
+    folder = tmp_path / "work"
+    shutil.copytree(corpus, folder)
+    monkeypatch.chdir(folder)
+    return folder
+
+
 @dataclass(frozen=True)
 class Neo4jServer:
     """How the tests reach Neo4j; ``own`` when it is the project's server, whose version is pinned."""

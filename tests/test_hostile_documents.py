@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from pydantic import ValidationError
 
-from tests.conftest import tiny_model
+from tests.conftest import corpus_copy, tiny_store_file
 from tests.data.make_import_corpus import BAD_DOCUMENTS, hostile_documents
 from valuenet.cli import cli
 from valuenet.errors import ModelFileError
@@ -77,19 +76,13 @@ CASES = {
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    path = tmp_path / "store.db"
-    with SQLiteStore(path) as store:
-        store.write_model(tiny_model())
-    return path
+    return tiny_store_file(tmp_path)
 
 
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The corpus copied to a folder that is the current directory, so messages name bare files."""
-    folder = tmp_path / "work"
-    shutil.copytree(BAD_DOCUMENTS, folder)
-    monkeypatch.chdir(folder)
-    return folder
+    return corpus_copy(BAD_DOCUMENTS, tmp_path, monkeypatch)
 
 
 def refused(db: Path, name: str) -> str:

@@ -6,13 +6,12 @@ Output paths in a missing folder (or under a file) are one line too, and create 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import tiny_model
+from tests.conftest import corpus_copy, tiny_store_file
 from valuenet.cli import cli
 from valuenet.errors import ModelFileError
 from valuenet.formats.aliases import read_aliases
@@ -57,19 +56,13 @@ HEAD = "respondent,goal,actor,dimension,gets,gives,touchpoint,quote\n"
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    path = tmp_path / "store.db"
-    with SQLiteStore(path) as store:
-        store.write_model(tiny_model())
-    return path
+    return tiny_store_file(tmp_path)
 
 
 @pytest.fixture
 def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The corpus copied to the current directory, so messages name bare files."""
-    folder = tmp_path / "work"
-    shutil.copytree(TABLES, folder)
-    monkeypatch.chdir(folder)
-    return folder
+    return corpus_copy(TABLES, tmp_path, monkeypatch)
 
 
 def _import(db: Path, *args: str) -> tuple[int, str]:

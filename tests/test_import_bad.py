@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import tiny_model
+from tests.conftest import corpus_copy, tiny_store_file
 from valuenet.cli import cli
 from valuenet.errors import ModelFileError
 from valuenet.importers import import_files
@@ -62,19 +61,13 @@ CASES = {
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    path = tmp_path / "store.db"
-    with SQLiteStore(path) as store:
-        store.write_model(tiny_model())
-    return path
+    return tiny_store_file(tmp_path)
 
 
 @pytest.fixture
 def bad_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The corpus copied to a working folder that is the current directory, so messages name bare files."""
-    work = tmp_path / "work"
-    shutil.copytree(BAD, work)
-    monkeypatch.chdir(work)
-    return work
+    return corpus_copy(BAD, tmp_path, monkeypatch)
 
 
 def test_every_bad_file_has_a_case() -> None:
