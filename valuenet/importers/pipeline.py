@@ -109,91 +109,59 @@ def import_files(
     alias_map = read_aliases(aliases) if aliases else {}
     # from the first read of the stored model to the last write: one state, which nobody else changes
     with store.snapshot() if dry_run else write_lock(store):
-        return _import(
-            store,
-            models,
-            table_paths,
-            model_id=model_id,
-            fmt=fmt,
-            encoding=encoding,
-            replace=replace,
-            skip_invalid=skip_invalid,
-            rejects=rejects,
-            dry_run=dry_run,
-            alias_map=alias_map,
-            progress=progress,
-        )
-
-
-def _import(
-    store: Store,
-    models: list[tuple[Path, Model]],
-    table_paths: Sequence[str | Path],
-    *,
-    model_id: str | None,
-    fmt: str | None,
-    encoding: str | None,
-    replace: bool,
-    skip_invalid: bool,
-    rejects: str | Path | None,
-    dry_run: bool,
-    alias_map: dict[str, str],
-    progress: ImportProgress | None,
-) -> ImportResult:
-    """The body of :func:`import_files`, run under the store's write lock (or in a snapshot for a dry run)."""
-    result = ImportResult(dry_run=dry_run)
-    store_progress = None if progress is None else (lambda n: progress("writing", n, None))
-    imp = None
-    target_id = model_id
-    if table_paths:
-        if target_id is None:
-            ids = [m.id for _, m in models] or [m.id for m in store.list_models()]
-            if len(set(ids)) != 1:
-                raise NotFoundError(
-                    "interview tables need a model to go into; choose one with --model ID "
-                    f"({'the store holds ' + ', '.join(ids) if ids else 'the store is empty'})."
+        result = ImportResult(dry_run=dry_run)
+        store_progress = None if progress is None else (lambda n: progress("writing", n, None))
+        imp = None
+        target_id = model_id
+        if table_paths:
+            if target_id is None:
+                ids = [m.id for _, m in models] or [m.id for m in store.list_models()]
+                if len(set(ids)) != 1:
+                    raise NotFoundError(
+                        "interview tables need a model to go into; choose one with --model ID "
+                        f"({'the store holds ' + ', '.join(ids) if ids else 'the store is empty'})."
+                    )
+                target_id = ids[0]
+            from_file = [m for _, m in models if m.id == target_id]
+            stored = _stored_structure(store, target_id)
+            base = _merge(stored, from_file[-1]) if from_file else stored
+            target = ImportTarget(base or Model(id=target_id), new=base is None, aliases=alias_map)
+            tables = [t for p in table_paths for t in read_tables(p, fmt=fmt, encoding=encoding)]
+            imp = InterviewImport(tables, target, replace=replace, skip_invalid=skip_invalid, progress=progress)
+            result.interviews = imp.validate()
+            if from_file:
+                target.header = model_header(from_file[-1])
+        if dry_run:
+            for path, model in models:
+                if model.id != target_id:
+                    result.files[str(path)] = diff_write(store, model, batches_of(model), replace=replace)
+            if imp is not None and target_id is not None:
+                extra = [b for _, m in models if m.id == target_id for b in batches_of(m)]
+                result.files[str(table_paths[0])] = diff_write(
+                    store,
+                    imp.target.header,
+                    [*extra, *imp.batches()],
+                    replace=replace and bool(extra),
+                    replace_respondents=() if extra else imp.replaced_respondents(),
                 )
-            target_id = ids[0]
-        from_file = [m for _, m in models if m.id == target_id]
-        stored = _stored_structure(store, target_id)
-        base = _merge(stored, from_file[-1]) if from_file else stored
-        target = ImportTarget(base or Model(id=target_id), new=base is None, aliases=alias_map)
-        tables = [t for p in table_paths for t in read_tables(p, fmt=fmt, encoding=encoding)]
-        imp = InterviewImport(tables, target, replace=replace, skip_invalid=skip_invalid, progress=progress)
-        result.interviews = imp.validate()
-        if from_file:
-            target.header = model_header(from_file[-1])
-    if dry_run:
+                imp.close()
+                result.models.append(target_id)
+            result.models += [m.id for _, m in models if m.id != target_id]
+            return result
         for path, model in models:
             if model.id != target_id:
-                result.files[str(path)] = diff_write(store, model, batches_of(model), replace=replace)
+                result.files[str(path)] = store.write_model(model, replace=replace, progress=store_progress)
+                result.models.append(model.id)
         if imp is not None and target_id is not None:
             extra = [b for _, m in models if m.id == target_id for b in batches_of(m)]
-            result.files[str(table_paths[0])] = diff_write(
-                store,
-                imp.target.header,
-                [*extra, *imp.batches()],
-                replace=replace and bool(extra),
-                replace_respondents=() if extra else imp.replaced_respondents(),
+            rejects_path = (rejects or Path(table_paths[0]).with_suffix(".rejects.csv")) if skip_invalid else None
+            # a model file imported with its tables lands in the same write
+            summary_holder = write_import(
+                store, imp, rejects_path=rejects_path, extra=extra, replace=replace and bool(extra)
             )
-            imp.close()
+            result.files[str(table_paths[0])] = summary_holder.summary
             result.models.append(target_id)
-        result.models += [m.id for _, m in models if m.id != target_id]
         return result
-    for path, model in models:
-        if model.id != target_id:
-            result.files[str(path)] = store.write_model(model, replace=replace, progress=store_progress)
-            result.models.append(model.id)
-    if imp is not None and target_id is not None:
-        extra = [b for _, m in models if m.id == target_id for b in batches_of(m)]
-        rejects_path = (rejects or Path(table_paths[0]).with_suffix(".rejects.csv")) if skip_invalid else None
-        # a model file imported with its tables lands in the same write
-        summary_holder = write_import(
-            store, imp, rejects_path=rejects_path, extra=extra, replace=replace and bool(extra)
-        )
-        result.files[str(table_paths[0])] = summary_holder.summary
-        result.models.append(target_id)
-    return result
 
 
 def diff_write(
