@@ -14,6 +14,7 @@ from tests.conftest import tiny_model
 from valuenet.errors import ModelFileError, NotFoundError
 from valuenet.importers import InterviewImportResult, import_files
 from valuenet.models import Model
+from valuenet.store.base import EXCHANGE_COLUMNS, row_flows
 from valuenet.store.sqlite import SQLiteStore
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -380,12 +381,12 @@ def test_built_flows_equal_validated_flows(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "i.csv", rows, header)
     imp = InterviewImport(read_tables(path), ImportTarget(model, new=False))
     imp.validate()
-    docs = [d for b in imp.batches() for d in b.flow_docs]
+    exchanges = [r for b in imp.batches() for r in b.exchanges]
     imp.close()
-    assert len(docs) == 8  # 2 + 1 (gives only) + 2 + 1 (money only) + 2
-    for d in docs:  # each document is exactly pydantic's text of the flow it holds (the FlowDoc contract)
-        assert d.doc == d.to_flow().model_dump_json(exclude_defaults=True)
-        assert (d.id, d.goal, d.respondent) == (d.to_flow().id, d.to_flow().goal, d.to_flow().respondent)
+    flows = [f for r in exchanges for f in row_flows(r)]
+    assert len(exchanges) == 5
+    assert len(flows) == 8  # 2 + 1 (gives only) + 2 + 1 (money only) + 2
+    assert all(dict(zip(EXCHANGE_COLUMNS, r, strict=True))["customer"] == "patient" for r in exchanges)
     assert set(Flow.model_fields) == {
         "id",
         "goal",

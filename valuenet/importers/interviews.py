@@ -9,10 +9,9 @@ The import makes two streaming passes over the files:
    the rest), respondent-level values are gathered and compared across rows, and
    repeated exchange ids are found. Only compact per-row hashes are kept.
 2. **Write.** When nothing is wrong (or ``skip_invalid`` is on), the checked rows
-   kept by the first pass are turned into flow pairs, written through
-   :meth:`Store.write <valuenet.store.base.Store.write>` in bounded batches: as
-   JSON documents (:mod:`valuenet.importers.flowdocs`) for stores that take them,
-   else as the :class:`~valuenet.models.Flow` objects those documents hold.
+   kept by the first pass are written through :meth:`Store.write
+   <valuenet.store.base.Store.write>` in bounded batches, as exchange rows
+   (:attr:`Batch.exchanges <valuenet.store.base.Batch.exchanges>`) with their customer.
 
 So an invalid file writes nothing, on every store. On the SQLite store the write
 is one transaction: an interrupted import (Ctrl-C, kill -9) leaves the store as it
@@ -39,13 +38,12 @@ from valuenet.errors import ModelFileError, Problem
 from valuenet.formats import columns
 from valuenet.formats.rejects import RejectsWriter
 from valuenet.formats.source import SourceTable
-from valuenet.importers.flowdocs import exchange_docs
 from valuenet.importers.rowcheck import Checked, RowChecker
 from valuenet.importers.target import ImportTarget
 from valuenet.importers.validation import ValidationState, dump_chunk, plain, records, split
 from valuenet.importers.validation import ref as row_ref
 from valuenet.models import Exchange, Respondent, exchange_id
-from valuenet.store.base import Batch, FlowDoc, Store, WriteSummary, takes_flow_docs
+from valuenet.store.base import Batch, ExchangeRow, Store, WriteSummary, exchange_row
 
 #: Progress callback: ``(phase, rows done, rows in all or None)``, phase ``"checking"`` or ``"writing"``.
 #: The library reports progress through it; only the command line draws it.
@@ -335,8 +333,7 @@ class InterviewImport:
     def batches(self, rejects: RejectsWriter | None = None) -> Iterator[Batch]:
         """The new actors and goals, the respondents, then the flows, in bounded batches.
 
-        Flows come as :attr:`Batch.flow_docs`; :func:`write_import` turns them into
-        :class:`~valuenet.models.Flow` objects for a store that does not take documents.
+        Exchanges come as :attr:`Batch.exchanges`, rows with their customer.
         """
         t = self.target
         goals = [t.goals[g] for g in sorted(t.changed_goals)]
@@ -353,7 +350,7 @@ class InterviewImport:
         if resp:
             yield Batch(respondents=resp)
         v = self.v
-        flow_docs: list[FlowDoc] = []
+        rows: list[ExchangeRow] = []
         written = 0
         spill = self._spill
         if spill is None:
@@ -376,15 +373,15 @@ class InterviewImport:
                     else ex.id
                 )
                 ex = ex._replace(actor=actor, id=xid)
-            flow_docs += exchange_docs(ex, self._customer_of(ex))
+            rows.append(exchange_row(ex, self._customer_of(ex)))
             written += 1
-            if len(flow_docs) >= 2 * BATCH_ROWS:
-                yield Batch(flow_docs=flow_docs)
-                flow_docs = []
+            if len(rows) >= BATCH_ROWS:
+                yield Batch(exchanges=rows)
+                rows = []
                 if self.progress is not None:
                     self.progress("writing", written, self.result.imported)
-        if flow_docs:
-            yield Batch(flow_docs=flow_docs)
+        if rows:
+            yield Batch(exchanges=rows)
         if rejects is not None:
             for n, reason in v.rejected.get(-1, {}).items():
                 rejects.add(None, n, {}, reason)
@@ -428,13 +425,6 @@ class InterviewImport:
         self._spill.seek(0, 2)
 
 
-def _as_flows(batch: Batch) -> Batch:
-    """A batch with its flow documents as :class:`~valuenet.models.Flow` objects, for a store without documents."""
-    if not batch.flow_docs:
-        return batch
-    return Batch(batch.actors, batch.goals, batch.respondents, [*batch.flows, *(d.to_flow() for d in batch.flow_docs)])
-
-
 def write_import(
     store: Store,
     imp: InterviewImport,
@@ -451,8 +441,6 @@ def write_import(
     rejects = RejectsWriter(rejects_path, imp.tables) if rejects_path and imp.result.total_rejected else None
     try:
         batches = imp.batches(rejects)
-        if not takes_flow_docs(store):
-            batches = (_as_flows(b) for b in batches)
         summary = store.write(
             imp.target.header,
             itertools.chain(extra, batches),

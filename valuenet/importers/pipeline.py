@@ -32,7 +32,6 @@ from valuenet.importers.target import ImportTarget
 from valuenet.models import Model
 from valuenet.store.base import (
     Batch,
-    FlowDoc,
     Store,
     WriteSummary,
     batches_of,
@@ -194,16 +193,14 @@ def diff_write(
     written: dict[str, set[str]] = {k: set() for k in kinds}
     for batch in batches:
         for k in kinds:
-            items: list[Any] = getattr(batch, k)
-            if k == "flows" and batch.flow_docs:
-                items = [*items, *batch.flow_docs]
+            items: list[Any] = batch.all_flows() if k == "flows" else getattr(batch, k)
             for item in items:
                 if item.id in written[k]:
                     continue
                 written[k].add(item.id)
                 prev = old[k].get(item.id)
                 counts = summary.counts[k]
-                text = item.doc if isinstance(item, FlowDoc) else item.model_dump_json(exclude_defaults=True)
+                text = item.model_dump_json(exclude_defaults=True)
                 if prev is None:
                     counts.added += 1
                 elif prev != text:

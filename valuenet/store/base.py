@@ -12,16 +12,21 @@ tests in ``tests/test_store_contract.py`` run the same behaviours against both.
 Every store has :meth:`Store.snapshot`: reads made inside it see one committed
 state (on SQLite, one read transaction; on Neo4j, a no-op).
 
-A store may also offer three optional capabilities, which callers feature-detect
-(use :func:`read_structure`, :func:`takes_flow_docs` and :func:`write_lock`
-rather than asking the store directly):
+Interview exchanges reach a store whole, as rows of :data:`EXCHANGE_COLUMNS`
+(:attr:`Batch.exchanges`): an import never builds a :class:`~valuenet.models.Flow`
+per row. Each row stands for the one or two flows :meth:`Exchange.sides
+<valuenet.models.Exchange.sides>` gives (ids ``<id>:gets`` and ``<id>:gives``), and
+counts as those flows in a :class:`WriteSummary`. A flow written as a ``Flow`` and
+the same flow written as part of an exchange row are one item: the store keys
+both by the flow's id, so a model file's ``exchanges`` and an interview table's
+rows update each other.
+
+A store may also offer two optional capabilities, which callers feature-detect
+(use :func:`read_structure` and :func:`write_lock` rather than asking the store
+directly):
 
 - ``read_structure(model_id) -> Model``: the model without its flows, so that
   an import into a large model does not load every stored flow;
-- ``takes_flow_docs = True``: :meth:`Store.write` also writes
-  :attr:`Batch.flow_docs`, flows already serialised as :class:`FlowDoc`, which
-  spares a bulk import building a :class:`~valuenet.models.Flow` per row. Never
-  fill ``flow_docs`` for a store without this flag: it would ignore them;
 - ``writing()``: a context manager holding the store's write lock across reads
   and writes, so that a read-validate-write sequence (an import) cannot lose
   another process's update; other writers wait for it.
@@ -32,11 +37,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from valuenet.errors import NotFoundError, SchemaVersionError
 from valuenet.flowcolumns import FlowColumns
-from valuenet.models import Actor, Flow, Goal, Model, Respondent
+from valuenet.models import Actor, Exchange, Flow, Goal, Model, Respondent
 
 #: The kinds of item a store keeps, in the order they are written.
 ITEM_KINDS: tuple[str, ...] = ("models", "actors", "goals", "respondents", "flows")
@@ -45,39 +50,55 @@ ITEM_KINDS: tuple[str, ...] = ("models", "actors", "goals", "respondents", "flow
 Progress = Callable[[int], None]
 
 
-class FlowDoc(NamedTuple):
-    """A flow already serialised: its id, goal and respondent, and its JSON document.
+#: The columns of an exchange row (:attr:`Batch.exchanges`): the fields of
+#: :class:`~valuenet.models.Exchange`, in its order, then the exchange's customer actor.
+EXCHANGE_COLUMNS: tuple[str, ...] = (*Exchange._fields, "customer")
 
-    ``doc`` must be exactly ``Flow.model_dump_json(exclude_defaults=True)`` of the
-    flow it stands for (stores compare documents to tell unchanged items apart).
+#: One interview exchange as a plain tuple in :data:`EXCHANGE_COLUMNS` order.
+ExchangeRow = tuple[Any, ...]
+
+
+def exchange_row(exchange: Exchange, customer: str) -> ExchangeRow:
+    """The row of an exchange with its customer.
+
+    >>> row = exchange_row(Exchange("x1", "g", "current", "clinic", "experiential", gets=4.0), "patient")
+    >>> dict(zip(EXCHANGE_COLUMNS, row))["customer"]
+    'patient'
     """
+    return (*exchange, customer)
 
-    id: str
-    goal: str
-    respondent: str | None
-    doc: str
 
-    def to_flow(self) -> Flow:
-        """The :class:`~valuenet.models.Flow` this document holds."""
-        return Flow.model_validate_json(self.doc)
+def row_exchange(row: ExchangeRow) -> tuple[Exchange, str]:
+    """The exchange and customer an exchange row holds (the inverse of :func:`exchange_row`)."""
+    return Exchange._make(row[:-1]), row[-1]
+
+
+def row_flows(row: ExchangeRow) -> list[Flow]:
+    """The flows an exchange row stands for, validated (what a store without its own exchange path writes)."""
+    exchange, customer = row_exchange(row)
+    return exchange.flows(customer)
 
 
 @dataclass
 class Batch:
     """A bounded group of items to write in one go (any list may be empty).
 
-    ``flow_docs`` are flows already serialised; only stores that declare
-    ``takes_flow_docs`` write them (see :func:`takes_flow_docs`).
+    ``exchanges`` are interview exchanges as rows of :data:`EXCHANGE_COLUMNS`, each
+    standing for its one or two flows (see the module docstring).
     """
 
     actors: list[Actor] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)
     respondents: list[Respondent] = field(default_factory=list)
     flows: list[Flow] = field(default_factory=list)
-    flow_docs: list[FlowDoc] = field(default_factory=list)
+    exchanges: list[ExchangeRow] = field(default_factory=list)
+
+    def all_flows(self) -> list[Flow]:
+        """:attr:`flows` and the flows of :attr:`exchanges`, as objects (for stores and diffs that want flows)."""
+        return [*self.flows, *(f for row in self.exchanges for f in row_flows(row))]
 
     def __len__(self) -> int:
-        return len(self.actors) + len(self.goals) + len(self.respondents) + len(self.flows) + len(self.flow_docs)
+        return len(self.actors) + len(self.goals) + len(self.respondents) + len(self.flows) + len(self.exchanges)
 
 
 @dataclass
@@ -138,11 +159,6 @@ def batches_of(model: Model, size: int = 5000) -> Iterator[Batch]:
         yield Batch(respondents=model.respondents[start : start + size])
     for start in range(0, len(model.flows), size):
         yield Batch(flows=model.flows[start : start + size])
-
-
-def takes_flow_docs(store: object) -> bool:
-    """Whether ``store.write`` writes :attr:`Batch.flow_docs` (an optional capability)."""
-    return getattr(store, "takes_flow_docs", False) is True
 
 
 def read_structure(store: Store, model_id: str | None) -> Model:

@@ -51,9 +51,6 @@ class Neo4jStore:
     ``database`` defaults to ``$NEO4J_DATABASE``, else the server's default database.
     """
 
-    #: :meth:`write` also writes :attr:`Batch.flow_docs` (flows already serialised by a bulk import).
-    takes_flow_docs = True
-
     def __init__(self, url: str, *, database: str | None = None, password: str | None = None) -> None:
         self.connection = Neo4jConnection(url, database=database, password=password)
         self.url = url

@@ -12,7 +12,6 @@ relationships.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,9 +19,9 @@ import neo4j
 
 from valuenet.cypher_files import unstorable
 from valuenet.errors import NotFoundError, StoreError
-from valuenet.models import Flow, Model
+from valuenet.models import Model
 from valuenet.store import neo4j_graph as graph
-from valuenet.store.base import Batch, Counts, FlowDoc, Progress, WriteSummary, check_schema_version, model_header
+from valuenet.store.base import Batch, Counts, Progress, WriteSummary, check_schema_version, model_header
 from valuenet.store.neo4j_connection import Neo4jConnection
 from valuenet.store.neo4j_graph import SCHEMA_VERSION
 
@@ -77,9 +76,7 @@ class _Writer:
 
     def add(self, batch: Batch) -> None:
         for kind in graph.KINDS:
-            items: list[Any] = getattr(batch, kind)
-            if kind == "flows" and batch.flow_docs:
-                items = [*items, *batch.flow_docs]
+            items: list[Any] = batch.all_flows() if kind == "flows" else getattr(batch, kind)
             for start in range(0, len(items), TX_ITEMS):
                 chunk = items[start : start + TX_ITEMS]
                 self.chunks.append((kind, chunk))
@@ -142,7 +139,7 @@ def _unstorable(model_id: str, header: Model | None, chunks: list[tuple[str, lis
         if found is not None:
             break
         for item in items:
-            data = json.loads(item.doc) if isinstance(item, FlowDoc) else item.model_dump()
+            data = item.model_dump()
             if (problem := unstorable(data)) is not None:
                 found = (f"{_SINGULAR[kind]} {item.id!r} of model {model_id!r}", problem)
                 break
@@ -197,7 +194,7 @@ def _write_group(
         texts: dict[str, tuple[Any, str]] = {}
         c = counts[kind]
         for item in items:
-            text = item.doc if isinstance(item, FlowDoc) else graph.doc(item)
+            text = graph.doc(item)
             if item.id in texts:
                 if texts[item.id][1] == text:
                     c.unchanged += 1
@@ -214,8 +211,6 @@ def _write_group(
                 c.unchanged += 1
                 continue
             rows = new_rows if before is None else changed_rows
-            if isinstance(item, FlowDoc):  # its fields, from its own document, without validating it again
-                item = Flow.model_construct(**json.loads(text))
             rows.append(graph.item_row(kind, model_id, item, len(new_rows) + len(changed_rows), text))
         added = [r["props"]["id"] for r in new_rows]
         changed = [r["props"]["id"] for r in changed_rows]

@@ -14,9 +14,8 @@ cheaper than an upsert; should an id repeat within the write, that batch is
 rolled back to its savepoint and written again as upserts, with the same result.
 
 Besides the :class:`~valuenet.store.base.Store` protocol, this store offers
-``read_structure`` (a model without its flows) and writes
-:attr:`Batch.flow_docs <valuenet.store.base.Batch.flow_docs>` (flows already
-serialised), the two optional capabilities described in :mod:`valuenet.store.base`.
+``read_structure`` (a model without its flows) and ``writing()``, the optional
+capabilities described in :mod:`valuenet.store.base`.
 
 The schema is versioned in the ``meta`` table; opening a store written by
 another schema version raises :class:`~valuenet.errors.SchemaVersionError`.
@@ -187,11 +186,8 @@ def _rows(kind: str, model_id: str, items: Sequence[Any]) -> Iterator[tuple[Any,
 
 def _batch_rows(kind: str, model_id: str, batch: Batch) -> list[tuple[Any, ...]]:
     """The table rows of one kind of item in a batch, flows already serialised included."""
-    items = getattr(batch, kind)
-    rows = list(_rows(kind, model_id, items)) if items else []
-    if kind == "flows" and batch.flow_docs:
-        rows += [(model_id, i, g, r, d) for i, g, r, d in batch.flow_docs]
-    return rows
+    items = batch.all_flows() if kind == "flows" else getattr(batch, kind)
+    return list(_rows(kind, model_id, items)) if items else []
 
 
 class SQLiteStore:
@@ -201,9 +197,6 @@ class SQLiteStore:
     ...     store.list_models()
     []
     """
-
-    #: :meth:`write` writes :attr:`Batch.flow_docs` (see :func:`valuenet.store.base.takes_flow_docs`).
-    takes_flow_docs = True
 
     def __init__(
         self,
