@@ -187,6 +187,26 @@ def write_lock(store: Store) -> AbstractContextManager[object]:
     return nullcontext()
 
 
+@dataclass
+class UpgradeReport:
+    """What ``valuenet upgrade`` did to one store: the schema versions, and what it carried over.
+
+    ``counts`` holds, per item kind, how many items the store held before and after
+    (they must match: an upgrade loses nothing); ``backup`` is where the old data
+    was kept, when the store keeps a copy.
+    """
+
+    url: str
+    from_version: int
+    to_version: int
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)
+    backup: str | None = None
+
+    @property
+    def upgraded(self) -> bool:
+        return self.from_version != self.to_version
+
+
 def check_schema_version(where: str, found: object, supported: int) -> None:
     """Refuse data written by another schema version (``found`` ``None``: not recorded, taken as current).
 
