@@ -18,7 +18,7 @@
 // `valuenet analyze --segment SEGMENT` (section net).
 //
 // One pass over the flows of the scenario and its bases between the firm and the
-// actors that stand for respondents (through the index flow_scope), summed per
+// actors that stand for respondents (reached from the model's actors), summed per
 // respondent; the structural sums are added to each respondent's.
 //
 // Parameters:
@@ -56,9 +56,28 @@ WITH m, g, firm, customer, dimensions, chain,
 // when it is in the group's highest scenario of the chain and no removal entry of a later scenario matches the key.
 // Summed per respondent (null: structural), actor standing for them and dimension.
 CALL (m, g, firm, chain, rules, selves) {
-  MATCH (f:Flow)
-  WHERE f.model = m.id AND f.goal = g.id AND f.scenario IN chain
-    AND f.source IN [firm.id] + selves AND f.target IN [firm.id] + selves AND f.dimension IS NOT NULL
+  CALL (m, g, chain) {
+    // The goal's flows in the chain: each exchange's one or two sides, then the lone flows.
+    MATCH (a:Actor {model: m.id})-[x:EXCHANGE]->(o)
+    WHERE x.goal = g.id AND x.scenario IN chain
+    WITH x, a.id AS actor, CASE WHEN o:Respondent THEN o.id END AS respondent,
+         x.gets IS NOT NULL OR x.getsMoney IS NOT NULL AS hasGets
+    UNWIND [s IN [{source: actor, target: x.customer, magnitude: x.gets, money: x.getsMoney, ord: x.ord, on: hasGets},
+                  {source: x.customer, target: actor, magnitude: x.gives, money: x.givesMoney,
+                   ord: coalesce(x.givesOrd, CASE WHEN hasGets THEN x.ord + 1 ELSE x.ord END),
+                   on: x.gives IS NOT NULL OR x.givesMoney IS NOT NULL}] WHERE s.on] AS s
+    RETURN {source: s.source, target: s.target, magnitude: s.magnitude, money: s.money, ord: s.ord,
+            scenario: x.scenario, dimension: x.dimension, occurrences: coalesce(x.occurrences, 1.0),
+            touchpoint: x.touchpoint, stage: x.stage, quote: x.quote, respondent: respondent,
+            responsible: x.responsible} AS f
+    UNION ALL
+    MATCH (s:Actor {model: m.id})-[l:FLOW]->(t)
+    WHERE l.goal = g.id AND l.scenario IN chain
+    RETURN {source: s.id, target: t.id, magnitude: l.magnitude, money: l.money, ord: l.ord, scenario: l.scenario,
+            dimension: l.dimension, occurrences: coalesce(l.occurrences, 1.0), touchpoint: l.touchpoint,
+            stage: l.stage, quote: l.quote, respondent: l.respondent, responsible: l.responsible} AS f
+  }
+  WITH * WHERE f.source IN [firm.id] + selves AND f.target IN [firm.id] + selves AND f.dimension IS NOT NULL
   WITH f, CASE WHEN size(chain) > 1 THEN [f.respondent, f.source, f.target, f.dimension, f.touchpoint, f.stage]
             END AS key,
        head([i IN range(0, size(chain) - 1) WHERE chain[i] = f.scenario]) AS level
@@ -94,7 +113,9 @@ CALL (m, g, customer, dimensions, chain, own) {
     WITH m, g, chain, [o IN own | o.who] AS ids
     MATCH (r:Respondent {model: m.id})
     WHERE ($segment IS NULL OR r.segment = $segment) AND NOT r.id IN ids
-      AND EXISTS { MATCH (r)-[:REPORTED]->(f:Flow) WHERE f.goal = g.id AND f.scenario IN chain }
+      AND (EXISTS { MATCH (r)<-[rx:EXCHANGE]-() WHERE rx.goal = g.id AND rx.scenario IN chain }
+        OR EXISTS { MATCH (:Actor {model: m.id})-[rf:FLOW {respondent: r.id}]->()
+                     WHERE rf.goal = g.id AND rf.scenario IN chain })
     RETURN r, [] AS sums
   }
   WITH r, sums, COLLECT { MATCH (r)-[c:CARES_ABOUT]->(d:Dimension) WHERE c.weight > 0 RETURN [d.id, c.weight] }

@@ -15,8 +15,8 @@
 // flow in any scenario of the chain counts. Same list as `valuenet analyze`
 // (section dealbreakers), per respondent.
 //
-// One pass over the give-ups of the scenario and its bases (through the index
-// flow_scope), grouped by flow key to resolve inheritance and summed per
+// One pass over the give-ups of the scenario and its bases (reached from the
+// model's actors), grouped by flow key to resolve inheritance and summed per
 // respondent; the structural sums are added to each respondent's.
 //
 // Parameters:
@@ -57,9 +57,28 @@ WITH m, g, firm, customer, givers, actors, chain,
 // the group's highest scenario of the chain and no removal entry of a later scenario matches the key. Of those, the
 // give-ups summed per respondent (null: structural), giver, actor blamed, dimension and touchpoint.
 CALL (m, g, chain, rules, givers) {
-  MATCH (f:Flow)
-  WHERE f.model = m.id AND f.goal = g.id AND f.scenario IN chain
-    AND f.source IN givers AND f.target IS NOT NULL AND f.dimension IS NOT NULL
+  CALL (m, g, chain) {
+    // The goal's flows in the chain: each exchange's one or two sides, then the lone flows.
+    MATCH (a:Actor {model: m.id})-[x:EXCHANGE]->(o)
+    WHERE x.goal = g.id AND x.scenario IN chain
+    WITH x, a.id AS actor, CASE WHEN o:Respondent THEN o.id END AS respondent,
+         x.gets IS NOT NULL OR x.getsMoney IS NOT NULL AS hasGets
+    UNWIND [s IN [{source: actor, target: x.customer, magnitude: x.gets, money: x.getsMoney, ord: x.ord, on: hasGets},
+                  {source: x.customer, target: actor, magnitude: x.gives, money: x.givesMoney,
+                   ord: coalesce(x.givesOrd, CASE WHEN hasGets THEN x.ord + 1 ELSE x.ord END),
+                   on: x.gives IS NOT NULL OR x.givesMoney IS NOT NULL}] WHERE s.on] AS s
+    RETURN {source: s.source, target: s.target, magnitude: s.magnitude, money: s.money, ord: s.ord,
+            scenario: x.scenario, dimension: x.dimension, occurrences: coalesce(x.occurrences, 1.0),
+            touchpoint: x.touchpoint, stage: x.stage, quote: x.quote, respondent: respondent,
+            responsible: x.responsible} AS f
+    UNION ALL
+    MATCH (s:Actor {model: m.id})-[l:FLOW]->(t)
+    WHERE l.goal = g.id AND l.scenario IN chain
+    RETURN {source: s.id, target: t.id, magnitude: l.magnitude, money: l.money, ord: l.ord, scenario: l.scenario,
+            dimension: l.dimension, occurrences: coalesce(l.occurrences, 1.0), touchpoint: l.touchpoint,
+            stage: l.stage, quote: l.quote, respondent: l.respondent, responsible: l.responsible} AS f
+  }
+  WITH * WHERE f.source IN givers AND f.target IS NOT NULL AND f.dimension IS NOT NULL
   WITH f, CASE WHEN size(chain) > 1 THEN [f.respondent, f.source, f.target, f.dimension, f.touchpoint, f.stage]
             END AS key,
        head([i IN range(0, size(chain) - 1) WHERE chain[i] = f.scenario]) AS level
@@ -90,7 +109,9 @@ CALL (m, g, chain, own, structural) {
   WITH m, g, chain, structural, [o IN own | o.who] AS gave
   WHERE size(structural) > 0
   MATCH (r:Respondent {model: m.id})
-  WHERE NOT r.id IN gave AND EXISTS { MATCH (r)-[:REPORTED]->(f:Flow) WHERE f.goal = g.id AND f.scenario IN chain }
+  WHERE NOT r.id IN gave AND (EXISTS { MATCH (r)<-[rx:EXCHANGE]-() WHERE rx.goal = g.id AND rx.scenario IN chain }
+    OR EXISTS { MATCH (:Actor {model: m.id})-[rf:FLOW {respondent: r.id}]->()
+                 WHERE rf.goal = g.id AND rf.scenario IN chain })
   RETURN collect({who: r.id, sums: []}) AS others
 }
 UNWIND own + others AS o

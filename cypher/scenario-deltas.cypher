@@ -19,7 +19,7 @@
 // stands for them. Same figures as the "changes" of `valuenet analyze --compare
 // AFTER` (section scenarios).
 //
-// One pass over the flows of both chains (through the index flow_scope), grouped
+// One pass over the flows of both chains (reached from the model's actors), grouped
 // by flow key to resolve inheritance and summed per respondent; the structural
 // sums are added to each respondent's.
 //
@@ -59,9 +59,28 @@ WITH m, g, afterId, customer, dimensions, chains,
 // The one pass. A flow's key group holds it in a chain when it is in the group's highest scenario of that chain
 // (no later scenario changes it) and no removal entry of a later scenario matches the key.
 CALL (m, g, chains, rules, selves) {
-  MATCH (f:Flow)
-  WHERE f.model = m.id AND f.goal = g.id AND f.scenario IN chains[0] + chains[1]
-    AND f.source IS NOT NULL AND f.target IS NOT NULL AND f.dimension IS NOT NULL
+  CALL (m, g, chains) {
+    // The goal's flows in the chain: each exchange's one or two sides, then the lone flows.
+    MATCH (a:Actor {model: m.id})-[x:EXCHANGE]->(o)
+    WHERE x.goal = g.id AND x.scenario IN chains[0] + chains[1]
+    WITH x, a.id AS actor, CASE WHEN o:Respondent THEN o.id END AS respondent,
+         x.gets IS NOT NULL OR x.getsMoney IS NOT NULL AS hasGets
+    UNWIND [s IN [{source: actor, target: x.customer, magnitude: x.gets, money: x.getsMoney, ord: x.ord, on: hasGets},
+                  {source: x.customer, target: actor, magnitude: x.gives, money: x.givesMoney,
+                   ord: coalesce(x.givesOrd, CASE WHEN hasGets THEN x.ord + 1 ELSE x.ord END),
+                   on: x.gives IS NOT NULL OR x.givesMoney IS NOT NULL}] WHERE s.on] AS s
+    RETURN {source: s.source, target: s.target, magnitude: s.magnitude, money: s.money, ord: s.ord,
+            scenario: x.scenario, dimension: x.dimension, occurrences: coalesce(x.occurrences, 1.0),
+            touchpoint: x.touchpoint, stage: x.stage, quote: x.quote, respondent: respondent,
+            responsible: x.responsible} AS f
+    UNION ALL
+    MATCH (s:Actor {model: m.id})-[l:FLOW]->(t)
+    WHERE l.goal = g.id AND l.scenario IN chains[0] + chains[1]
+    RETURN {source: s.id, target: t.id, magnitude: l.magnitude, money: l.money, ord: l.ord, scenario: l.scenario,
+            dimension: l.dimension, occurrences: coalesce(l.occurrences, 1.0), touchpoint: l.touchpoint,
+            stage: l.stage, quote: l.quote, respondent: l.respondent, responsible: l.responsible} AS f
+  }
+  WITH * WHERE f.source IS NOT NULL AND f.target IS NOT NULL AND f.dimension IS NOT NULL
   WITH f, CASE WHEN size(chains[0]) + size(chains[1]) > 2
             THEN [f.respondent, f.source, f.target, f.dimension, f.touchpoint, f.stage] END AS key,
        [c IN chains | head([i IN range(0, size(c) - 1) WHERE c[i] = f.scenario])] AS levels

@@ -21,8 +21,8 @@
 // match or its own flows change, plus its own (see scenario-deltas). Same figures
 // as the touchpoint table and items of `valuenet analyze` (section destruction).
 //
-// One pass over the flows of the scenario and its bases (through the index
-// flow_scope) that the actor or an exchange it is named responsible for can be
+// One pass over the flows of the scenario and its bases (reached from the
+// model's actors) that the actor or an exchange it is named responsible for can be
 // in, after a look-up of the flows that name it responsible; summed per
 // respondent, the structural sums added to each respondent's.
 //
@@ -59,8 +59,16 @@ WITH m, g, who, customer, dimensions, chain,
       | x {.*, level: head([i IN range(0, size(chain) - 1) WHERE chain[i] = x.scenario])}] AS rules,
      [customer] + COLLECT { MATCH (r:Respondent {model: m.id}) WHERE r.actor IS NOT NULL RETURN DISTINCT r.actor }
        AS selves,
-     COLLECT { MATCH (:Actor {model: m.id, id: who})<-[:RESPONSIBLE]-(f:Flow)
-               WHERE f.goal = g.id AND f.scenario IN chain RETURN DISTINCT [f.source, f.target] } AS blamed
+     COLLECT { MATCH (a:Actor {model: m.id})-[x:EXCHANGE {responsible: who}]->()
+               WHERE x.goal = g.id AND x.scenario IN chain
+               UNWIND [p IN [CASE WHEN x.gets IS NOT NULL OR x.getsMoney IS NOT NULL THEN [a.id, x.customer] END,
+                             CASE WHEN x.gives IS NOT NULL OR x.givesMoney IS NOT NULL THEN [x.customer, a.id] END]
+                       WHERE p IS NOT NULL] AS pair
+               RETURN pair
+               UNION
+               MATCH (s:Actor {model: m.id})-[l:FLOW {responsible: who}]->(t)
+               WHERE l.goal = g.id AND l.scenario IN chain
+               RETURN [s.id, t.id] AS pair } AS blamed
 // The one pass: the flows between the actor and an actor that stands for respondents, and those of such an actor
 // with a giver and receiver between whom some flow names the actor responsible (a flow that changes such a flow
 // has the same giver and receiver). A flow's key group holds it when it is in the group's highest scenario of the
@@ -68,9 +76,28 @@ WITH m, g, who, customer, dimensions, chain,
 // door, summed per respondent (null: structural), actor standing for them, counterpart, touchpoint and dimension,
 // with their quotes.
 CALL (m, g, who, chain, rules, selves, blamed) {
-  MATCH (f:Flow)
-  WHERE f.model = m.id AND f.goal = g.id AND f.scenario IN chain
-    AND f.source IS NOT NULL AND f.target IS NOT NULL AND f.dimension IS NOT NULL
+  CALL (m, g, chain) {
+    // The goal's flows in the chain: each exchange's one or two sides, then the lone flows.
+    MATCH (a:Actor {model: m.id})-[x:EXCHANGE]->(o)
+    WHERE x.goal = g.id AND x.scenario IN chain
+    WITH x, a.id AS actor, CASE WHEN o:Respondent THEN o.id END AS respondent,
+         x.gets IS NOT NULL OR x.getsMoney IS NOT NULL AS hasGets
+    UNWIND [s IN [{source: actor, target: x.customer, magnitude: x.gets, money: x.getsMoney, ord: x.ord, on: hasGets},
+                  {source: x.customer, target: actor, magnitude: x.gives, money: x.givesMoney,
+                   ord: coalesce(x.givesOrd, CASE WHEN hasGets THEN x.ord + 1 ELSE x.ord END),
+                   on: x.gives IS NOT NULL OR x.givesMoney IS NOT NULL}] WHERE s.on] AS s
+    RETURN {source: s.source, target: s.target, magnitude: s.magnitude, money: s.money, ord: s.ord,
+            scenario: x.scenario, dimension: x.dimension, occurrences: coalesce(x.occurrences, 1.0),
+            touchpoint: x.touchpoint, stage: x.stage, quote: x.quote, respondent: respondent,
+            responsible: x.responsible} AS f
+    UNION ALL
+    MATCH (s:Actor {model: m.id})-[l:FLOW]->(t)
+    WHERE l.goal = g.id AND l.scenario IN chain
+    RETURN {source: s.id, target: t.id, magnitude: l.magnitude, money: l.money, ord: l.ord, scenario: l.scenario,
+            dimension: l.dimension, occurrences: coalesce(l.occurrences, 1.0), touchpoint: l.touchpoint,
+            stage: l.stage, quote: l.quote, respondent: l.respondent, responsible: l.responsible} AS f
+  }
+  WITH * WHERE f.source IS NOT NULL AND f.target IS NOT NULL AND f.dimension IS NOT NULL
     AND (f.source IN selves OR f.target IN selves)
     AND (f.source IN [who] + selves AND f.target IN [who] + selves OR [f.source, f.target] IN blamed)
   WITH f, CASE WHEN size(chain) > 1 THEN [f.respondent, f.source, f.target, f.dimension, f.touchpoint, f.stage]
@@ -115,7 +142,9 @@ CALL (m, g, customer, dimensions, chain, own) {
     WITH m, g, chain, [o IN own | o.who] AS ids
     MATCH (r:Respondent {model: m.id})
     WHERE ($segment IS NULL OR r.segment = $segment) AND NOT r.id IN ids
-      AND EXISTS { MATCH (r)-[:REPORTED]->(f:Flow) WHERE f.goal = g.id AND f.scenario IN chain }
+      AND (EXISTS { MATCH (r)<-[rx:EXCHANGE]-() WHERE rx.goal = g.id AND rx.scenario IN chain }
+        OR EXISTS { MATCH (:Actor {model: m.id})-[rf:FLOW {respondent: r.id}]->()
+                     WHERE rf.goal = g.id AND rf.scenario IN chain })
     RETURN r, [] AS sums
   }
   WITH r, sums, COLLECT { MATCH (r)-[c:CARES_ABOUT]->(d:Dimension) WHERE c.weight > 0 RETURN [d.id, c.weight] }

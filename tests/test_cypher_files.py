@@ -71,7 +71,7 @@ def test_every_library_file_defaults_to_the_bundled_health_example() -> None:
 
 def test_schema_statements_are_all_idempotent() -> None:
     statements = schema_statements()
-    assert len(statements) == 14
+    assert len(statements) == 13
     for s in statements:
         assert "IF NOT EXISTS" in s or s.startswith("CALL db.awaitIndexes")
 

@@ -160,9 +160,9 @@ def test_the_graph_has_analyst_friendly_nodes_and_relationships(neo: Neo4jStore,
     assert one(
         neo,
         "MATCH (r:Respondent {model: $m, id: 'r1'}) RETURN r.segment AS segment, r.nps AS nps, "
-        "r.weightFunctional AS w, r.thresholdExperiential AS t",
+        "r.weight_functional AS w, r.threshold_experiential AS t, r.doc AS doc",
         m=m,
-    ) == [{"segment": "young", "nps": 9, "w": 0.5, "t": 2.0}]
+    ) == [{"segment": "young", "nps": 9, "w": 0.5, "t": 2.0, "doc": None}]
     assert one(
         neo,
         "MATCH (:Respondent {model: $m, id: 'r1'})-[c:CARES_ABOUT]->(d:Dimension) "
@@ -173,60 +173,122 @@ def test_the_graph_has_analyst_friendly_nodes_and_relationships(neo: Neo4jStore,
         {"dim": "economic", "w": 0.2, "t": None},
         {"dim": "experiential", "w": 0.3, "t": 2.0},
     ]
-    # clinic -> patient: care (r1, r2) and the future online booking (r1, r2).
+    # One EXCHANGE per interview exchange, from the actor to the respondent, both sides and the quote once.
     assert one(
         neo,
-        "MATCH (:Actor {model: $m, id: 'clinic'})-[:GIVES]->(f:Flow)-[:TO]->(:Actor {id: 'patient'}) "
-        "RETURN count(f) AS n",
+        "MATCH (:Actor {model: $m, id: 'clinic'})-[x:EXCHANGE]->(r:Respondent) "
+        "RETURN r.id AS r, x.id AS id, x.gets AS gets, x.gives AS gives, x.quote AS quote ORDER BY id",
         m=m,
-    ) == [{"n": 4}]
-    assert one(neo, "MATCH (:Respondent {model: $m, id: 'r2'})-[:REPORTED]->(f:Flow) RETURN count(f) AS n", m=m) == [
-        {"n": 9}
+    ) == [
+        {"r": "r1", "id": "r1-care", "gets": 4.0, "gives": 0.0, "quote": "The knee works again."},
+        {"r": "r1", "id": "r1-fut", "gets": 1.0, "gives": 1.0, "quote": None},
+        {"r": "r1", "id": "r1-wait", "gets": None, "gives": 1.0, "quote": "An hour in the waiting room."},
+        {"r": "r2", "id": "r2-care", "gets": 3.0, "gives": 0.0, "quote": "The knee works again."},
+        {"r": "r2", "id": "r2-fut", "gets": 1.0, "gives": 1.0, "quote": None},
+        {"r": "r2", "id": "r2-wait", "gets": None, "gives": 3.0, "quote": "An hour in the waiting room."},
+    ]
+    assert one(neo, "MATCH (:Respondent {model: $m, id: 'r2'})<-[x:EXCHANGE]-() RETURN count(x) AS n", m=m) == [
+        {"n": 5}
     ]
     assert one(
         neo,
-        "MATCH (f:Flow {model: $m})-[:RESPONSIBLE]->(:Actor {id: 'clinic'}) RETURN collect(f.touchpoint) AS tps",
+        "MATCH (:Actor {model: $m})-[x:EXCHANGE {responsible: 'clinic'}]->() RETURN collect(x.touchpoint) AS tps",
         m=m,
-    ) == [{"tps": ["claim"] * 4}]
-    assert one(neo, "MATCH (f:Flow {model: $m})-[:IN_GOAL]->(:Goal {id: 'healthy'}) RETURN count(f) AS n", m=m) == [
-        {"n": 19}
-    ]
+    ) == [{"tps": ["claim"] * 2}]
+    # A flow that is no exchange's side: a FLOW from its giver to its receiver.
+    assert one(
+        neo,
+        "MATCH (:Actor {model: $m, id: 'clinic'})-[f:FLOW {id: 'claims'}]->(t:Actor) "
+        "RETURN t.id AS to, f.money * f.occurrences AS total, f.tangible AS t, f.magnitude AS mag",
+        m=m,
+    ) == [{"to": "insurer", "total": 520.0, "t": True, "mag": None}]
+    # The aggregate: one VALUE per pair of actors, goal, scenario and dimension.
+    assert one(
+        neo,
+        "MATCH (:Actor {model: $m, id: 'clinic'})-[v:VALUE {scenario: 'current'}]->(:Actor {id: 'patient'}) "
+        "RETURN v.dimension AS d, v.sum AS sum, v.n AS n, v.mean AS mean, v.flows AS flows ORDER BY d",
+        m=m,
+    ) == [{"d": "functional", "sum": 7.0, "n": 2, "mean": 3.5, "flows": 2}]
+    assert one(
+        neo,
+        "MATCH (:Actor {model: $m, id: 'clinic'})-[v:VALUE]->(:Actor {id: 'insurer'}) RETURN v.money AS money",
+        m=m,
+    ) == [{"money": 520.0}]
     assert one(
         neo,
         "MATCH (:Goal {model: $m, id: 'healthy'})-[:HAS_SCENARIO]->(s:Scenario) "
         "RETURN s.id AS id, s.basedOn AS basedOn ORDER BY id",
         m=m,
     ) == [{"id": "current", "basedOn": None}, {"id": "future", "basedOn": "current"}]
-    assert one(
-        neo,
-        "MATCH (f:Flow {model: $m, id: 'claims'}) RETURN f.moneyTotal AS total, f.tangible AS t, f.magnitude AS mag",
-        m=m,
-    ) == [{"total": 520.0, "t": True, "mag": None}]
     assert one(neo, "MATCH (:Model {id: $m})-[:HAS_ACTOR]->(a:Actor) RETURN count(a) AS n", m=m) == [{"n": 4}]
+
+
+def _values(neo: Neo4jStore, m: str) -> list[dict[str, Any]]:
+    return one(
+        neo,
+        "MATCH (a:Actor {model: $m})-[v:VALUE]->(b) RETURN a.id AS a, b.id AS b, v.goal AS g, v.scenario AS s, "
+        "v.dimension AS d, v.sum AS sum, v.n AS n, v.money AS money, v.flows AS flows ORDER BY a, b, s, d",
+        m=m,
+    )
+
+
+def _values_of(model: Model) -> list[dict[str, Any]]:
+    """The VALUE aggregates a model's flows make, worked out here."""
+    sums: dict[tuple[str, ...], dict[str, Any]] = {}
+    for f in model.flows:
+        k = (f.source, f.target, f.goal, f.scenario, f.dimension)
+        v = sums.setdefault(k, {"sum": 0.0, "n": 0, "money": 0.0, "flows": 0})
+        if f.magnitude is not None:
+            v["sum"] += f.magnitude
+            v["n"] += 1
+        if f.money is not None:
+            v["money"] += f.money * f.occurrences
+        v["flows"] += 1
+    return [
+        {"a": k[0], "b": k[1], "g": k[2], "s": k[3], "d": k[4], **v}
+        for k, v in sorted(sums.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][3], kv[0][4]))
+    ]
 
 
 @pytest.mark.neo4j
 def test_a_changed_item_moves_its_relationships(neo: Neo4jStore, model_id: str) -> None:
     model = tiny_model(model_id)
     neo.write_model(model)
+    assert _values(neo, model_id) == _values_of(model)
     changed = model.model_copy(deep=True)
     claims = next(f for f in changed.flows if f.id == "claims")
     claims.target = "family"
+    care = next(f for f in changed.flows if f.id == "r1-care:gets")
+    care.respondent = "r2"  # no longer the other side's respondent: the flow leaves the exchange
     changed.goals[0].scenarios.append(Scenario(id="future-b", based_on="future"))
     changed.respondents[0].weights = {"symbolic": 1.0}
     neo.write_model(changed)
     m = model_id
-    assert one(neo, "MATCH (:Flow {model: $m, id: 'claims'})-[:TO]->(a) RETURN collect(a.id) AS to", m=m) == [
+    assert one(neo, "MATCH (:Actor {model: $m})-[:FLOW {id: 'claims'}]->(a) RETURN collect(a.id) AS to", m=m) == [
         {"to": ["family"]}
+    ]
+    assert one(neo, "MATCH (:Actor {model: $m})-[f:FLOW {id: 'r1-care:gets'}]->() RETURN f.respondent AS r", m=m) == [
+        {"r": "r2"}
+    ]
+    assert one(neo, "MATCH ()-[x:EXCHANGE {model: $m, id: 'r1-care'}]->() RETURN x.gets AS gets", m=m) == [
+        {"gets": None}
     ]
     assert one(neo, "MATCH (:Goal {model: $m})-[:HAS_SCENARIO]->(s) RETURN count(s) AS n", m=m) == [{"n": 3}]
     assert one(
         neo,
         "MATCH (r:Respondent {model: $m, id: 'r1'})-[c:CARES_ABOUT]->(d) WHERE c.weight IS NOT NULL "
-        "RETURN collect(d.id) AS d, r.weightFunctional AS old",
+        "RETURN collect(d.id) AS d, r.weight_functional AS old",
         m=m,
     ) == [{"d": ["symbolic"], "old": None}]
     assert neo.read_model(model_id) == changed
+    assert _values(neo, model_id) == _values_of(changed)
+    # Back as it was: the flow joins its exchange again, and the aggregates follow.
+    neo.write_model(model, replace=True)
+    assert one(neo, "MATCH ()-[x:EXCHANGE {model: $m, id: 'r1-care'}]->() RETURN x.gets AS gets", m=m) == [
+        {"gets": 4.0}
+    ]
+    assert neo.read_model(model_id) == model
+    assert _values(neo, model_id) == _values_of(model)
 
 
 def _with_removes(model: Model, *removes: Removal) -> Model:
@@ -278,11 +340,22 @@ def test_removal_entries_are_nodes_replaced_whole(neo: Neo4jStore, model_id: str
 @pytest.mark.neo4j
 def test_actors_written_after_their_flows_are_connected(neo: Neo4jStore, model_id: str) -> None:
     model = tiny_model(model_id)
-    neo.write(model, [Batch(goals=model.goals, respondents=model.respondents, flows=model.flows)])
-    assert one(neo, "MATCH (:Actor)-[g:GIVES]->(:Flow {model: $m}) RETURN count(g) AS n", m=model_id) == [{"n": 0}]
-    neo.write(model, [Batch(actors=model.actors)])
-    assert one(neo, "MATCH (:Actor)-[g:GIVES]->(:Flow {model: $m}) RETURN count(g) AS n", m=model_id) == [{"n": 19}]
+    neo.write(model, [Batch(goals=model.goals, flows=model.flows)])
+    # The actors and respondents the flows name are nodes with only model and id until they are written.
+    assert one(neo, "MATCH (a:Actor {model: $m}) RETURN count(a) AS n, count(a.ord) AS real", m=model_id) == [
+        {"n": 4, "real": 0}
+    ]
+    assert neo.read_model(model_id).actors == []
+    assert [i.actors for i in neo.list_models() if i.id == model_id] == [0]
+    neo.write(model, [Batch(actors=model.actors, respondents=model.respondents)])
+    assert one(neo, "MATCH (:Actor {model: $m})-[x:EXCHANGE]->() RETURN count(x) AS n", m=model_id) == [{"n": 10}]
     assert neo.read_model(model_id) == model
+    # Removed again (--replace), an actor that flows still name is such a node again; unnamed, it goes.
+    neo.write_model(model.model_copy(update={"actors": model.actors[:3], "flows": model.flows[:2]}), replace=True)
+    assert one(neo, "MATCH (a:Actor {model: $m}) WHERE a.ord IS NULL RETURN collect(a.id) AS stubs", m=model_id) == [
+        {"stubs": []}
+    ]
+    assert len(neo.read_model(model_id).actors) == 3
 
 
 @pytest.mark.neo4j
@@ -462,7 +535,7 @@ def test_odd_ids_and_text_are_data(neo: Neo4jStore, model_id: str) -> None:
     model.flows.append(odd)
     neo.write_model(model)
     assert neo.read_model(model_id) == model
-    assert one(neo, "MATCH (f:Flow {model: $m, id: $id}) RETURN f.quote AS q", m=model_id, id=odd.id) == [
+    assert one(neo, "MATCH ()-[f:FLOW {model: $m, id: $id}]->() RETURN f.quote AS q", m=model_id, id=odd.id) == [
         {"q": odd.quote}
     ]
 

@@ -26,7 +26,7 @@ from neo4j.graph import Path as GraphPath
 
 from valuenet.errors import NotFoundError
 from valuenet.flowcolumns import FlowColumns, paused_gc
-from valuenet.models import Flow, Model
+from valuenet.models import Flow, Goal, Model
 from valuenet.store import neo4j_graph as graph
 from valuenet.store.base import (
     Batch,
@@ -91,10 +91,10 @@ class Neo4jStore:
 
     # -- reading ------------------------------------------------------------------------------
     def list_models(self) -> list[ModelInfo]:
-        return [
-            ModelInfo(r["id"], r["title"], r["actors"], r["goals"], r["respondents"], r["flows"])
-            for r in self.connection.read(graph.LIST_MODELS)
-        ]
+        rows = self.connection.read(graph.LIST_MODELS)
+        for r in rows:
+            check_schema_version(f"model {r['id']!r} in {self.connection.where()}", r["version"], SCHEMA_VERSION)
+        return [ModelInfo(r["id"], r["title"], r["actors"], r["goals"], r["respondents"], r["flows"]) for r in rows]
 
     def resolve_model_id(self, model_id: str | None) -> str:
         """The id asked for, or the only model's id when none is given."""
@@ -107,16 +107,29 @@ class Neo4jStore:
         """The model with its actors, goals and respondents but no flows: a light read of a large model."""
         return self._read_kinds(self.resolve_model_id(model_id), ("actors", "goals", "respondents"))
 
-    def _read_kinds(self, model_id: str, kinds: tuple[str, ...]) -> Model:
+    def _read_kinds(self, model_id: str, kinds: tuple[str, ...], *, version: int = SCHEMA_VERSION) -> Model:
         def work(tx: neo4j.ManagedTransaction) -> dict[str, Any]:
             head = tx.run(graph.MODEL_VERSION, id=model_id).single()
             if head is None:
                 raise NotFoundError(f"the store {self.url} has no model {model_id!r}.")
-            check_schema_version(f"model {model_id!r} in {self.connection.where()}", head["version"], SCHEMA_VERSION)
+            check_schema_version(f"model {model_id!r} in {self.connection.where()}", head["version"], version)
             data: dict[str, Any] = json.loads(head["doc"])
-            for kind in kinds:
-                cls = graph.ITEM_CLASSES[kind]
-                data[kind] = [cls.model_validate_json(r["doc"]) for r in tx.run(graph.READ_DOCS[kind], model=model_id)]
+            dimensions = Model.model_validate(data).dimension_ids
+            if "actors" in kinds:
+                data["actors"] = [
+                    graph.actor_from(r["props"]) for r in tx.run(graph.READ_ITEMS["actors"], model=model_id)
+                ]
+            if "goals" in kinds:
+                data["goals"] = [
+                    Goal.model_validate_json(r["doc"]) for r in tx.run(graph.READ_ITEMS["goals"], model=model_id)
+                ]
+            if "respondents" in kinds:
+                data["respondents"] = [
+                    graph.respondent_from(r["props"], dimensions)
+                    for r in tx.run(graph.READ_ITEMS["respondents"], model=model_id)
+                ]
+            if "flows" in kinds:
+                data["flows"] = [flow for _, flow in sorted(_flows(tx, model_id), key=lambda kf: kf[0])]
             return data
 
         with self.connection.translated("reading from"), self.connection.session() as session:
@@ -128,16 +141,33 @@ class Neo4jStore:
     ) -> FlowColumns:
         """One goal's flows as columns for the analysis engine (key: the flow's write order, ``ord``).
 
-        One query streams the properties asked for (``fields``); the driver fetches
-        them in pages and each chunk becomes arrays before the next is read, so memory
-        stays bounded by the columns whatever the server holds.
+        Two queries stream the properties asked for (``fields``), of the goal's exchanges (each giving one
+        row per side) and of its lone flows; the driver fetches them in pages and each chunk becomes arrays
+        before the next is read, so memory stays bounded by the columns whatever the server holds.
         """
         cols = FlowColumns(fields)
-        query = graph.read_flow_columns(cols.columns)
+        columns = cols.columns
+        extra = [c for c in columns if c in graph.EXCHANGE_COLUMNS]
+        at = {c: 8 + i for i, c in enumerate(extra)}
+        params = {"model": model_id, "goal": goal, "scenarios": list(scenarios)}
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             chunk: list[tuple[Any, ...]] = []
-            for r in tx.run(query, model=model_id, goal=goal, scenarios=list(scenarios)):
+            for r in tx.run(graph.read_exchange_columns(extra), params):
+                v = r.values()
+                actor, customer, gets, gives, gm, vm, ord_, gord = v[:8]
+                has_gets = gets is not None or gm is not None
+                if has_gets:
+                    side = {"key": ord_, "source": actor, "target": customer, "magnitude": gets, "money": gm}
+                    chunk.append(tuple(side[c] if c in side else v[at[c]] for c in columns))
+                if gives is not None or vm is not None:
+                    key = gord if gord is not None else ord_ + 1 if has_gets else ord_
+                    side = {"key": key, "source": customer, "target": actor, "magnitude": gives, "money": vm}
+                    chunk.append(tuple(side[c] if c in side else v[at[c]] for c in columns))
+                if len(chunk) >= 50_000:
+                    cols.add(chunk)
+                    chunk = []
+            for r in tx.run(graph.read_lone_columns(columns), params):
                 chunk.append(tuple(r.values()))
                 if len(chunk) >= 50_000:
                     cols.add(chunk)
@@ -152,10 +182,7 @@ class Neo4jStore:
         """Whole flows by write order (the ``key`` of :meth:`read_flow_columns`), in the order of ``keys``."""
         wanted = [int(k) for k in keys]
         with self.connection.translated("reading from"), self.connection.session() as session:
-            rows = session.execute_read(
-                lambda tx: [(r["key"], r["doc"]) for r in tx.run(graph.READ_FLOWS_BY_KEY, model=model_id, keys=wanted)]
-            )
-        found = {int(k): Flow.model_validate_json(d) for k, d in rows}
+            found = session.execute_read(lambda tx: dict(_flows(tx, model_id, wanted)))
         missing = [k for k in wanted if k not in found]
         if missing:
             raise NotFoundError(f"the store {self.url} has no flow written at {missing[0]} in model {model_id!r}.")
@@ -193,6 +220,7 @@ class Neo4jStore:
         return self.write(model, batches_of(model), replace=replace, progress=progress)
 
     def delete_model(self, model_id: str) -> bool:
+        """Remove a model: its relationships and nodes a slice at a time, then the model node."""
         with self.connection.translated("deleting from"), self.connection.session() as session:
             for query in graph.DELETE_SLICE.values():
                 while session.execute_write(_count, query, model=model_id, limit=DELETE_SLICE):
@@ -216,6 +244,27 @@ def _plain(value: Any) -> Any:
         return value
     iso = getattr(value, "iso_format", None)
     return iso() if callable(iso) else str(value)
+
+
+def _flows(tx: neo4j.ManagedTransaction, model_id: str, keys: list[int] | None = None) -> list[tuple[int, Flow]]:
+    """The model's flows with their keys (only those at ``keys`` when given)."""
+    if keys is None:
+        exchanges = tx.run(graph.READ_EXCHANGES, model=model_id)
+    else:
+        exchanges = tx.run(graph.READ_EXCHANGES_BY_KEY, model=model_id, keys=keys)
+    out: list[tuple[int, Flow]] = []
+    for r in exchanges:
+        el = graph.element_from(r["actor"], r["respondent"], r["props"])
+        xid = r["props"]["id"]
+        out.extend((el.key[side], graph.flow_from(el.flow(xid, side))) for side in el.sides())
+    lone = tx.run(graph.READ_LONE if keys is None else graph.READ_LONE_BY_KEY, model=model_id, keys=keys)
+    out.extend(
+        (int(r["props"]["ord"]), graph.flow_from(graph.lone_from(r["source"], r["target"], r["props"]))) for r in lone
+    )
+    if keys is not None:
+        wanted = set(keys)
+        out = [kf for kf in out if kf[0] in wanted]
+    return out
 
 
 def _count(tx: neo4j.ManagedTransaction, /, query: str, **params: Any) -> int:

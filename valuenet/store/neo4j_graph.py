@@ -1,4 +1,4 @@
-"""How a model is laid out in Neo4j: the rows sent to the server and the Cypher that writes them.
+"""How a model is laid out in Neo4j (graph version 2): the rows sent to the server and the Cypher that writes them.
 
 The graph, as analysts see it (every node carries ``model`` and ``id``; the
 pair is unique per label, see ``cypher/schema.cypher``)::
@@ -7,27 +7,43 @@ pair is unique per label, see ``cypher/schema.cypher``)::
     (:Model)-[:HAS_GOAL]->(:Goal)-[:HAS_SCENARIO]->(:Scenario)-[:REMOVES]->(:Removal)
     (:Model)-[:HAS_RESPONDENT]->(:Respondent)-[:CARES_ABOUT {weight, threshold}]->(:Dimension)
     (:Model)-[:HAS_DIMENSION]->(:Dimension)
-    (:Actor)-[:GIVES]->(:Flow)-[:TO]->(:Actor)
-    (:Flow)-[:IN_GOAL]->(:Goal)
-    (:Respondent)-[:REPORTED]->(:Flow)
-    (:Flow)-[:RESPONSIBLE]->(:Actor)
+    (:Actor)-[:EXCHANGE {gets, gives, quote, ...}]->(:Respondent)   one interview exchange
+    (:Actor)-[:EXCHANGE {gets, gives, ...}]->(:Actor)               a structural exchange (no respondent)
+    (:Actor)-[:FLOW {magnitude, money, ...}]->(:Actor)              a flow that is no exchange's side
+    (:Actor)-[:VALUE {goal, scenario, dimension, sum, n, mean, money, flows}]->(:Actor)   the aggregate
 
-Each entry of a scenario's ``removes`` is a ``Removal`` node with the fields it
-states (and ``model``, ``goal``, ``scenario``, ``index``), so Cypher can resolve
-``based_on`` without parsing JSON.
+An **exchange** is one coded interview statement ("from the clinic she gets 4 and
+gives up 2 in experiential value"): one ``EXCHANGE`` relationship from the actor to
+the respondent who said it (to the customer actor when it is structural), holding
+both sides (``gets``/``getsMoney``: the flow ``<id>:gets`` actor -> customer;
+``gives``/``givesMoney``: the flow ``<id>:gives`` customer -> actor) and, once, the
+fields they share (quote, touchpoint, stage...). A flow written on its own joins
+its exchange's relationship when it is one of its sides (its id is
+``<exchange>:gets`` or ``:gives``, it has a magnitude or money, and it agrees with
+the other side); any other flow is a ``FLOW`` relationship from its giver to its
+receiver, with every field of the flow. ``VALUE`` sums, per goal, scenario and
+dimension, every flow from one actor to another (each respondent's flows count
+towards their customer actor): the one simple actor-to-actor graph for path
+questions and Gephi, kept up to date by every write.
 
-Labels and relationship types are literals in the statements below; every
-value is a parameter. Each node also keeps ``doc``, the item's exact JSON, and
-``ord``, the position at which it was first written, so a model reads back
-exactly as it was written. Property names are camelCase; a respondent's
-weights, thresholds and attributes become ``weight<Dimension>``,
-``threshold<Dimension>`` and ``attr<Key>`` properties.
+Every flow has a key, the position at which it was first written (``ord``; for
+an exchange's gives side ``givesOrd``, or ``ord + 1`` when the relationship has
+no ``givesOrd``). Actors and respondents are stored as plain properties and read
+back from them (a respondent's weights, thresholds and attributes as
+``weight_<dimension>``, ``threshold_<dimension>`` and ``attr_<key>``, named with
+the exact dimension id or key); the model header and goals, whose nested
+structure (scale, declared dimensions, scenarios and their removal entries) has
+no flat form that reads back exactly, keep their JSON in ``doc``. A node with only
+``model`` and ``id`` (no ``ord``) stands for an actor or respondent that flows
+name but the model does not hold; valuenet removes it when nothing names it.
+
+Labels and relationship types are literals in the statements below; every value is a parameter.
 """
 
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -35,20 +51,43 @@ from pydantic import BaseModel
 from valuenet.models import STANDARD_DIMENSIONS, Actor, Flow, Goal, Model, Respondent
 
 #: The version of this layout, kept on every ``Model`` node as ``schemaVersion``.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Item kinds in the order they are written in a transaction (actors before the flows that use them).
 KINDS: tuple[str, ...] = ("actors", "goals", "respondents", "flows")
 ITEM_CLASSES: dict[str, type[BaseModel]] = {"actors": Actor, "goals": Goal, "respondents": Respondent, "flows": Flow}
 
+#: The fields of a flow, in :class:`~valuenet.models.Flow` order: what a flow's tuple holds.
+FLOW_FIELDS_ORDER: tuple[str, ...] = tuple(Flow.model_fields)
+#: A flow as a plain tuple of :data:`FLOW_FIELDS_ORDER` (what writes compare, with no object per flow).
+FlowTuple = tuple[Any, ...]
+
+#: The fields both sides of an exchange share (and its customer), in this order: an exchange's ``common``.
+COMMON: tuple[str, ...] = (
+    "goal",
+    "scenario",
+    "actor",
+    "dimension",
+    "occurrences",
+    "tangible",
+    "touchpoint",
+    "stage",
+    "quote",
+    "respondent",
+    "responsible",
+    "note",
+    "customer",
+)
+SIDES = ("gets", "gives")
+
 
 def doc(item: BaseModel) -> str:
-    """The exact JSON document kept on every node (the same one the SQLite store keeps)."""
+    """The exact JSON document kept on the nodes that keep one (the model header, goals)."""
     return item.model_dump_json(exclude_defaults=True)
 
 
 def camel(prefix: str, key: str) -> str:
-    """A camelCase property name for a user-chosen key.
+    """A camelCase property name for a user-chosen key (graph version 1's respondent properties).
 
     >>> camel("weight", "functional"), camel("attr", "age band"), camel("threshold", "time-pressure")
     ('weightFunctional', 'attrAgeBand', 'thresholdTimePressure')
@@ -77,65 +116,92 @@ def model_params(model: Model) -> dict[str, Any]:
     }
 
 
-def _actor(model: str, a: Actor) -> dict[str, Any]:
-    return {
-        "model": model,
-        "id": a.id,
-        "name": a.name,
-        "kind": a.kind,
-        "description": a.description,
-        "perspective": a.perspective,
-        "segmentSize": a.segment_size,
-        "fixedExpenses": a.fixed_expenses,
-        "aliases": a.aliases or None,
-    }
+# -- actors, goals, respondents ------------------------------------------------------------------------------
+def _present(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if v is not None}
 
 
-def _goal(model: str, g: Goal) -> dict[str, Any]:
-    return {
-        "model": model,
-        "id": g.id,
-        "title": g.title,
-        "description": g.description,
-        "customer": g.customer,
-        "scenarios": [s.id for s in g.scenarios] or None,
-    }
+def actor_props(model: str, a: Actor) -> dict[str, Any]:
+    """An actor's node properties (absent values left out)."""
+    return _present(
+        {
+            "model": model,
+            "id": a.id,
+            "name": a.name,
+            "kind": a.kind,
+            "description": a.description,
+            "perspective": a.perspective,
+            "segmentSize": a.segment_size,
+            "fixedExpenses": a.fixed_expenses,
+            "aliases": list(a.aliases) or None,
+        }
+    )
 
 
-def _scenarios(model: str, g: Goal) -> list[dict[str, Any]]:
+def actor_from(props: Mapping[str, Any]) -> Actor:
+    """The actor a node's properties hold (the inverse of :func:`actor_props`)."""
+    return Actor(
+        id=props["id"],
+        name=props["name"],
+        kind=props["kind"],
+        description=props.get("description"),
+        perspective=props.get("perspective"),
+        segment_size=props.get("segmentSize"),
+        fixed_expenses=props.get("fixedExpenses"),
+        aliases=list(props.get("aliases") or []),
+    )
+
+
+def goal_props(model: str, g: Goal) -> dict[str, Any]:
+    return _present(
+        {
+            "model": model,
+            "id": g.id,
+            "title": g.title,
+            "description": g.description,
+            "customer": g.customer,
+            "scenarios": [s.id for s in g.scenarios] or None,
+            "doc": doc(g),
+        }
+    )
+
+
+def scenario_rows(model: str, g: Goal) -> list[dict[str, Any]]:
     """Scenario node properties; ``removes`` is the JSON list of the scenario's removal entries (absent when none).
 
     >>> from valuenet.models import Removal, Scenario
     >>> g = Goal(id="g", title="G", scenarios=[Scenario(id="current"),
     ...          Scenario(id="next", based_on="current", removes=[Removal(actor="gp")])])
-    >>> [row.get("removes") for row in _scenarios("m", g)]
+    >>> [row.get("removes") for row in scenario_rows("m", g)]
     [None, '[{"actor":"gp"}]']
     """
+    import json
+
     return [
-        {
-            "model": model,
-            "goal": g.id,
-            "id": s.id,
-            "name": s.name,
-            "description": s.description,
-            "basedOn": s.based_on,
-            "removes": json.dumps([r.model_dump(exclude_none=True) for r in s.removes], separators=(",", ":"))
-            if s.removes
-            else None,
-        }
+        _present(
+            {
+                "model": model,
+                "goal": g.id,
+                "id": s.id,
+                "name": s.name,
+                "description": s.description,
+                "basedOn": s.based_on,
+                "removes": json.dumps([r.model_dump(exclude_none=True) for r in s.removes], separators=(",", ":"))
+                if s.removes
+                else None,
+            }
+        )
         for s in g.scenarios
     ]
 
 
-def _removals(model: str, g: Goal) -> list[dict[str, Any]]:
+def removal_rows(model: str, g: Goal) -> list[dict[str, Any]]:
     """``Removal`` node properties, one per entry of a scenario's ``removes``: where it is, and the fields it states.
-
-    ``index`` is the entry's position in its scenario's list; a field the entry leaves out is not set.
 
     >>> from valuenet.models import Removal, Scenario
     >>> g = Goal(id="g", title="G", scenarios=[Scenario(id="current"), Scenario(id="next", based_on="current",
     ...          removes=[Removal(actor="gp"), Removal(respondent="r1", structural=False)])])
-    >>> for row in _removals("m", g):
+    >>> for row in removal_rows("m", g):
     ...     print(row)
     {'model': 'm', 'goal': 'g', 'scenario': 'next', 'index': 0, 'actor': 'gp'}
     {'model': 'm', 'goal': 'g', 'scenario': 'next', 'index': 1, 'respondent': 'r1', 'structural': False}
@@ -147,82 +213,308 @@ def _removals(model: str, g: Goal) -> list[dict[str, Any]]:
     ]
 
 
-def _respondent(model: str, r: Respondent) -> dict[str, Any]:
-    props: dict[str, Any] = {
-        "model": model,
-        "id": r.id,
-        "name": r.name,
-        "persona": r.persona,
-        "actor": r.actor,
-        "segment": r.segment,
-        "situation": r.situation,
-        "worldview": r.worldview,
-        "comparisons": r.comparisons or None,
-        "nps": r.nps,
-        "churned": r.churned,
-        "interview": r.interview,
-    }
+#: Prefixes of a respondent's per-key properties, followed by the exact dimension id or attribute key.
+WEIGHT, THRESHOLD, ATTRIBUTE = "weight_", "threshold_", "attr_"
+
+
+def respondent_props(model: str, r: Respondent) -> dict[str, Any]:
+    """A respondent's node properties: its fields, and one property per weight, threshold and attribute.
+
+    >>> from valuenet.models import Respondent
+    >>> p = respondent_props("m", Respondent(id="r1", weights={"functional": 0.5}, attributes={"age band": "30s"}))
+    >>> p["weight_functional"], p["attr_age band"], p["persona"]
+    (0.5, '30s', False)
+    """
+    props: dict[str, Any] = _present(
+        {
+            "model": model,
+            "id": r.id,
+            "name": r.name,
+            "persona": r.persona,
+            "actor": r.actor,
+            "segment": r.segment,
+            "situation": r.situation,
+            "worldview": r.worldview,
+            "comparisons": list(r.comparisons) or None,
+            "nps": r.nps,
+            "churned": r.churned,
+            "interview": r.interview,
+        }
+    )
     for key, value in r.attributes.items():
-        props.setdefault(camel("attr", key), value)
+        props[ATTRIBUTE + key] = value
     for dim, w in r.weights.items():
-        props.setdefault(camel("weight", dim), w)
+        props[WEIGHT + dim] = w
     for dim, t in r.thresholds.items():
-        props.setdefault(camel("threshold", dim), t)
+        props[THRESHOLD + dim] = t
     return props
 
 
-def _cares(r: Respondent) -> list[dict[str, Any]]:
+def _ordered(found: dict[str, Any], order: Sequence[str]) -> dict[str, Any]:
+    first = [k for k in order if k in found]
+    return {k: found[k] for k in [*first, *sorted(k for k in found if k not in set(first))]}
+
+
+def respondent_from(props: Mapping[str, Any], dimensions: Sequence[str] = ()) -> Respondent:
+    """The respondent a node's properties hold (the inverse of :func:`respondent_props`).
+
+    Weights and thresholds come back in the model's dimension order, attributes sorted by key (a
+    node's properties have no order of their own).
+    """
+    weights = {k[len(WEIGHT) :]: v for k, v in props.items() if k.startswith(WEIGHT)}
+    thresholds = {k[len(THRESHOLD) :]: v for k, v in props.items() if k.startswith(THRESHOLD)}
+    attributes = {k[len(ATTRIBUTE) :]: v for k, v in props.items() if k.startswith(ATTRIBUTE)}
+    return Respondent(
+        id=props["id"],
+        name=props.get("name"),
+        persona=bool(props.get("persona", False)),
+        actor=props.get("actor"),
+        segment=props.get("segment"),
+        attributes=_ordered(attributes, ()),
+        weights=_ordered(weights, dimensions),
+        thresholds=_ordered(thresholds, dimensions),
+        situation=props.get("situation"),
+        worldview=props.get("worldview"),
+        comparisons=list(props.get("comparisons") or []),
+        nps=props.get("nps"),
+        churned=props.get("churned"),
+        interview=props.get("interview"),
+    )
+
+
+def cares_rows(r: Respondent) -> list[dict[str, Any]]:
     dims = list(dict.fromkeys([*r.weights, *r.thresholds]))
     return [{"dimension": d, "weight": r.weights.get(d), "threshold": r.thresholds.get(d)} for d in dims]
 
 
-def _flow(model: str, f: Flow) -> dict[str, Any]:
-    return {
-        "model": model,
-        "id": f.id,
-        "goal": f.goal,
-        "scenario": f.scenario,
-        "source": f.source,
-        "target": f.target,
-        "dimension": f.dimension,
-        "magnitude": f.magnitude,
-        "money": f.money,
-        "occurrences": f.occurrences,
-        "moneyTotal": None if f.money is None else f.money * f.occurrences,
-        "tangible": f.tangible,
-        "touchpoint": f.touchpoint,
-        "stage": f.stage,
-        "quote": f.quote,
-        "respondent": f.respondent,
-        "responsible": f.responsible,
-        "exchange": f.exchange,
-        "note": f.note,
-    }
+def same(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Whether two property maps are equal, value types included (``True`` is not ``1``, ``2`` not ``2.0``)."""
+    return a.keys() == b.keys() and all(type(v) is type(b[k]) and v == b[k] for k, v in a.items())
 
 
-def item_row(kind: str, model: str, item: Any, index: int, text: str) -> dict[str, Any]:
-    """The row that :data:`UPSERT` writes for one item: its properties, its JSON and its position."""
-    if kind == "actors":
-        props = _actor(model, item)
-    elif kind == "goals":
-        props = _goal(model, item)
-    elif kind == "respondents":
-        props = _respondent(model, item)
+# -- flows: exchanges and lone flows -------------------------------------------------------------------------
+def flow_tuple(f: Flow) -> FlowTuple:
+    """A flow as a tuple of :data:`FLOW_FIELDS_ORDER`."""
+    return tuple(getattr(f, name) for name in FLOW_FIELDS_ORDER)
+
+
+_I = {name: i for i, name in enumerate(FLOW_FIELDS_ORDER)}
+F_ID, F_GOAL, F_SCENARIO, F_SOURCE, F_TARGET, F_DIMENSION = (
+    _I[n] for n in ("id", "goal", "scenario", "source", "target", "dimension")
+)
+F_MAGNITUDE, F_MONEY, F_OCCURRENCES, F_RESPONDENT, F_EXCHANGE = (
+    _I[n] for n in ("magnitude", "money", "occurrences", "respondent", "exchange")
+)
+
+
+def _num(x: Any) -> float | None:
+    return None if x is None else float(x)
+
+
+def side_tuple(xid: str, side: str, common: Sequence[Any], magnitude: Any, money: Any) -> FlowTuple:
+    """The flow of one side of an exchange, as a :data:`FlowTuple`."""
+    goal, scenario, actor, dimension, occ, tangible, touchpoint, stage, quote, respondent, responsible, note, cust = (
+        common
+    )
+    source, target = (actor, cust) if side == "gets" else (cust, actor)
+    return (
+        f"{xid}:{side}",
+        goal,
+        scenario,
+        source,
+        target,
+        dimension,
+        _num(magnitude),
+        _num(money),
+        float(occ),
+        tangible,
+        touchpoint,
+        stage,
+        quote,
+        respondent,
+        responsible,
+        xid,
+        note,
+    )
+
+
+def fits(t: FlowTuple) -> tuple[str, str, tuple[Any, ...]] | None:
+    """Where a flow goes in an exchange: its exchange id, side and shared fields; ``None`` when it is no side.
+
+    >>> t = flow_tuple(Flow(id="x:gives", goal="g", source="me", target="shop", dimension="economic",
+    ...                     magnitude=2, exchange="x"))
+    >>> fits(t)[:2]
+    ('x', 'gives')
+    >>> fits(t[:1] + t[1:15] + (None,) + t[16:]) is None  # no exchange: a lone flow
+    True
+    """
+    xid = t[F_EXCHANGE]
+    if xid is None or (t[F_MAGNITUDE] is None and t[F_MONEY] is None):
+        return None
+    fid = t[F_ID]
+    if fid == f"{xid}:gets":
+        side, actor, customer = "gets", t[F_SOURCE], t[F_TARGET]
+    elif fid == f"{xid}:gives":
+        side, actor, customer = "gives", t[F_TARGET], t[F_SOURCE]
     else:
-        props = _flow(model, item)
-    props["doc"] = text
-    # Absent values are left out: ``SET n = props`` would not store them anyway, and they cost bytes on the wire.
-    row: dict[str, Any] = {"i": index, "props": {k: v for k, v in props.items() if v is not None}}
-    if kind == "goals":
-        row["scenarios"] = _scenarios(model, item)
-        row["removals"] = _removals(model, item)
-    elif kind == "respondents":
-        row["cares"] = _cares(item)
-    return row
+        return None
+    goal, scenario, dim, occ, tangible, touchpoint, stage, quote, respondent, responsible, _x, note = (
+        t[F_GOAL],
+        t[F_SCENARIO],
+        t[F_DIMENSION],
+        t[F_OCCURRENCES],
+        *t[F_OCCURRENCES + 1 :],
+    )
+    common = (goal, scenario, actor, dim, occ, tangible, touchpoint, stage, quote, respondent, responsible, note)
+    return xid, side, (*common, customer)
+
+
+class Element:
+    """One stored exchange: its shared fields and, per side, the magnitude, money and key."""
+
+    __slots__ = ("common", "key", "money", "size")
+
+    def __init__(self, common: tuple[Any, ...]) -> None:
+        self.common = common
+        self.size: dict[str, Any] = {}  # side -> magnitude
+        self.money: dict[str, Any] = {}
+        self.key: dict[str, int] = {}
+
+    def sides(self) -> list[str]:
+        return [s for s in SIDES if s in self.key]
+
+    def flow(self, xid: str, side: str) -> FlowTuple:
+        return side_tuple(xid, side, self.common, self.size.get(side), self.money.get(side))
+
+
+def exchange_props(model: str, xid: str, el: Element) -> dict[str, Any]:
+    """The properties of an ``EXCHANGE`` relationship (absent values and ``occurrences`` 1 left out)."""
+    goal, scenario, _actor, dimension, occ, tangible, touchpoint, stage, quote, _resp, responsible, note, cust = (
+        el.common
+    )
+    props: dict[str, Any] = {"model": model, "id": xid, "goal": goal, "scenario": scenario, "dimension": dimension}
+    props["customer"] = cust
+    for side in SIDES:
+        if side in el.key:
+            if (m := el.size.get(side)) is not None:
+                props[side] = float(m)
+            if (money := el.money.get(side)) is not None:
+                props[side + "Money"] = float(money)
+    if float(occ) != 1.0:
+        props["occurrences"] = float(occ)
+    for name, value in (
+        ("tangible", tangible),
+        ("touchpoint", touchpoint),
+        ("stage", stage),
+        ("quote", quote),
+        ("responsible", responsible),
+        ("note", note),
+    ):
+        if value is not None:
+            props[name] = value
+    if "gets" in el.key:
+        props["ord"] = el.key["gets"]
+        if "gives" in el.key and el.key["gives"] != el.key["gets"] + 1:
+            props["givesOrd"] = el.key["gives"]
+    else:
+        props["ord"] = el.key["gives"]
+    return props
+
+
+def element_from(actor: str, respondent: str | None, p: Mapping[str, Any]) -> Element:
+    """A stored exchange from its relationship's properties and its two ends (the inverse of :func:`exchange_props`)."""
+    el = Element(
+        (
+            p["goal"],
+            p["scenario"],
+            actor,
+            p["dimension"],
+            p.get("occurrences", 1.0),
+            p.get("tangible"),
+            p.get("touchpoint"),
+            p.get("stage"),
+            p.get("quote"),
+            respondent,
+            p.get("responsible"),
+            p.get("note"),
+            p["customer"],
+        )
+    )
+    has_gets = p.get("gets") is not None or p.get("getsMoney") is not None
+    if has_gets:
+        el.key["gets"] = p["ord"]
+        el.size["gets"], el.money["gets"] = p.get("gets"), p.get("getsMoney")
+    if p.get("gives") is not None or p.get("givesMoney") is not None:
+        gives_ord = p.get("givesOrd")
+        el.key["gives"] = gives_ord if gives_ord is not None else p["ord"] + 1 if has_gets else p["ord"]
+        el.size["gives"], el.money["gives"] = p.get("gives"), p.get("givesMoney")
+    return el
+
+
+#: A lone flow's relationship properties: every field of the flow but its giver and receiver (its two ends).
+_LONE = {name: name for name in FLOW_FIELDS_ORDER if name not in ("source", "target")}
+
+
+def lone_props(model: str, t: FlowTuple, key: int) -> dict[str, Any]:
+    """The properties of a ``FLOW`` relationship (absent values and ``occurrences`` 1 left out)."""
+    props: dict[str, Any] = {"model": model}
+    for name, i in _I.items():
+        if name in _LONE and (v := t[i]) is not None:
+            props[name] = float(v) if name in ("magnitude", "money") else v
+    if props.get("occurrences") == 1.0:
+        del props["occurrences"]
+    else:
+        props["occurrences"] = float(props["occurrences"])
+    props["ord"] = key
+    return props
+
+
+def lone_from(source: str, target: str, p: Mapping[str, Any]) -> FlowTuple:
+    """A lone flow from its relationship (the inverse of :func:`lone_props`)."""
+    return tuple(
+        source
+        if name == "source"
+        else target
+        if name == "target"
+        else p.get(name, 1.0)
+        if name == "occurrences"
+        else p.get(name)
+        for name in FLOW_FIELDS_ORDER
+    )
+
+
+def flow_from(t: FlowTuple) -> Flow:
+    """A validated flow from a tuple."""
+    return Flow.model_validate(dict(zip(FLOW_FIELDS_ORDER, t, strict=True)))
+
+
+def value_key(t: FlowTuple) -> tuple[str, str, str, str, str]:
+    """The ``VALUE`` relationship a flow counts towards: goal, scenario, giver, receiver, dimension."""
+    return (t[F_GOAL], t[F_SCENARIO], t[F_SOURCE], t[F_TARGET], t[F_DIMENSION])
+
+
+def add_value(deltas: dict[tuple[str, ...], list[float]], t: FlowTuple, sign: int) -> None:
+    """Count a flow into (``sign`` 1) or out of (-1) the deltas of its ``VALUE``: sum, n, money, flows."""
+    d = deltas.setdefault(value_key(t), [0.0, 0, 0.0, 0])
+    m, money = t[F_MAGNITUDE], t[F_MONEY]
+    if m is not None:
+        d[0] += sign * float(m)
+        d[1] += sign
+    if money is not None:
+        d[2] += sign * float(money) * float(t[F_OCCURRENCES])
+    d[3] += sign
+
+
+def value_rows(deltas: Mapping[tuple[str, ...], list[float]]) -> list[dict[str, Any]]:
+    return [
+        {"goal": k[0], "scenario": k[1], "source": k[2], "target": k[3], "dimension": k[4], "d": d}
+        for k, d in deltas.items()
+        if d[3] or d[1] or d[0] or d[2]
+    ]
 
 
 # -- Cypher ----------------------------------------------------------------------------------------
-# $model is the model id everywhere. Rows carry "i" (position in the batch), "props" and per-kind extras.
+# $model is the model id everywhere.
 
 UPSERT_MODEL = """
 MERGE (m:Model {id: $id})
@@ -243,32 +535,31 @@ MODEL_VERSION = "MATCH (m:Model {id: $id}) RETURN m.schemaVersion AS version, m.
 RESERVE_ORD = """
 MATCH (m:Model {id: $model}) USING INDEX SEEK m:Model(id)
 SET m.nextOrd = m.nextOrd + $n
-RETURN m.nextOrd - $n AS base
+RETURN m.nextOrd - $n AS base, coalesce(m.loneFlows, false) AS lone
 """
 
-HAS_FLOWS = "RETURN EXISTS { MATCH (f:Flow {model: $model}) } AS has"
+MARK_LONE = "MATCH (m:Model {id: $model}) USING INDEX SEEK m:Model(id) SET m.loneFlows = true"
 
 # Every statement that finds nodes by (model, id) seeks the index of that pair (the uniqueness constraint's
 # index, see ``cypher/schema.cypher``): ``USING INDEX SEEK``. Unhinted, a statement planned while its label was
-# empty (or while the index's statistics still said so) keeps, from the plan cache, a plan that reads the
-# model's whole index once per id, and writes grow quadratic (10,000 flows against 40,000 stored took two
-# minutes, a tenth of a second hinted). ``USING INDEX`` alone is not enough: it is met by a scan of the same
-# index once per id. ``KEY_INDEX`` names the indexes; the tests check that they exist and that plans seek them.
+# empty keeps, from the plan cache, a plan that scans, and writes grow quadratic. ``KEY_INDEX`` names the
+# indexes; the tests check that they exist and that plans seek them.
 KEY_INDEX = {
     "Actor": "actor_key",
     "Goal": "goal_key",
     "Respondent": "respondent_key",
-    "Flow": "flow_key",
     "Dimension": "dimension_key",
+    "EXCHANGE": "exchange_key",
+    "FLOW": "lone_flow_key",
 }
-LABELS = {"actors": "Actor", "goals": "Goal", "respondents": "Respondent", "flows": "Flow"}
+LABELS = {"actors": "Actor", "goals": "Goal", "respondents": "Respondent"}
 
 
 def by_key(var: str, label: str) -> str:
     """The hint that makes ``(var:label {model: ..., id: ...})`` a seek of the (model, id) index.
 
-    >>> by_key("n", "Flow")
-    'USING INDEX SEEK n:Flow(model, id)'
+    >>> by_key("n", "Actor")
+    'USING INDEX SEEK n:Actor(model, id)'
     """
     assert label in KEY_INDEX, label
     return f"USING INDEX SEEK {var}:{label}(model, id)"
@@ -276,18 +567,32 @@ def by_key(var: str, label: str) -> str:
 
 LOOKUP = {
     kind: f"UNWIND $ids AS id MATCH (n:{label} {{model: $model, id: id}}) {by_key('n', label)} "
-    "RETURN n.id AS id, n.doc AS doc"
+    "WHERE n.ord IS NOT NULL RETURN n.id AS id, properties(n) AS props"
     for kind, label in LABELS.items()
 }
+LOOKUP["goals"] = (
+    f"UNWIND $ids AS id MATCH (n:Goal {{model: $model, id: id}}) {by_key('n', 'Goal')} RETURN n.id AS id, n.doc AS doc"
+)
 
-# Before an item changes, drop the relationships that the upsert derives from it.
+#: Stored exchanges by id, with their ends.
+LOOKUP_EXCHANGES = f"""
+UNWIND $ids AS id
+MATCH (a)-[x:EXCHANGE {{model: $model, id: id}}]->(o) {by_key("x", "EXCHANGE")}
+RETURN x.id AS id, a.id AS actor, CASE WHEN o:Respondent THEN o.id END AS respondent, properties(x) AS props
+"""
+#: Stored lone flows by id, with their ends.
+LOOKUP_LONE = f"""
+UNWIND $ids AS id
+MATCH (s)-[f:FLOW {{model: $model, id: id}}]->(t) {by_key("f", "FLOW")}
+RETURN f.id AS id, s.id AS source, t.id AS target, properties(f) AS props
+"""
+
+# Before a goal or respondent changes, drop the nodes and relationships that the upsert derives from it.
 DETACH = {
     "goals": "UNWIND $ids AS id MATCH (n:Goal {model: $model, id: id})-[:HAS_SCENARIO]->(s:Scenario) "
     f"{by_key('n', 'Goal')} OPTIONAL MATCH (s)-[:REMOVES]->(x:Removal) DETACH DELETE x, s",
     "respondents": "UNWIND $ids AS id MATCH (n:Respondent {model: $model, id: id})-[r:CARES_ABOUT]->() "
     f"{by_key('n', 'Respondent')} DELETE r",
-    "flows": "UNWIND $ids AS id MATCH (n:Flow {model: $model, id: id})-[r:GIVES|TO|IN_GOAL|REPORTED|RESPONSIBLE]-() "
-    f"{by_key('n', 'Flow')} DELETE r",
 }
 
 UPSERT = {
@@ -334,168 +639,208 @@ CALL (n, row) {
   SET r.weight = c.weight, r.threshold = c.threshold
 }
 """,
-    "flows": """
-UNWIND $rows AS row
-MERGE (n:Flow {model: $model, id: row.props.id})
-WITH n, row, coalesce(n.ord, $base + row.i) AS ord
-SET n = row.props, n.ord = ord
-WITH n
-CALL (n) { MATCH (a:Actor {model: $model, id: n.source}) USING INDEX SEEK a:Actor(model, id) MERGE (a)-[:GIVES]->(n) }
-CALL (n) { MATCH (a:Actor {model: $model, id: n.target}) USING INDEX SEEK a:Actor(model, id) MERGE (n)-[:TO]->(a) }
-CALL (n) { MATCH (g:Goal {model: $model, id: n.goal}) USING INDEX SEEK g:Goal(model, id) MERGE (n)-[:IN_GOAL]->(g) }
-CALL (n) {
-  MATCH (r:Respondent {model: $model, id: n.respondent}) USING INDEX SEEK r:Respondent(model, id)
-  MERGE (r)-[:REPORTED]->(n)
-}
-CALL (n) {
-  MATCH (a:Actor {model: $model, id: n.responsible}) USING INDEX SEEK a:Actor(model, id)
-  MERGE (n)-[:RESPONSIBLE]->(a)
-}
-""",
 }
 
-# New flows (the write's lookup found none, under the lock on the model node). The actors, goals and
-# respondents they name are looked up once per statement, not once per row: rows carry their positions in
-# $actors, $goals and $respondents (see :func:`flow_refs`), ``[node]`` so that a missing one keeps its place
-# as ``[null]``. A new node has no relationships yet, so each is created, not merged; one that names an item
-# not written yet gets none (RELINK adds it when the item arrives). No MERGE, no per-row index seek.
-CREATE_FLOWS = """
+# New exchanges and lone flows. The actors and respondents a statement's rows name are found (or, when the model
+# does not hold them, made as nodes with only model and id) once per statement, not once per row: rows carry
+# their positions in $actors and $respondents (``a`` the actor, ``c`` the customer, ``r`` the respondent; ``s``
+# and ``t`` a lone flow's ends). Each relationship is created outright: no MERGE, no index seek per row.
+_ENDS = """
 CALL () {
-  UNWIND $actors AS id OPTIONAL MATCH (a:Actor {model: $model, id: id}) USING INDEX SEEK a:Actor(model, id)
-  RETURN collect([a]) AS actors
+  UNWIND $actors AS id MERGE (a:Actor {model: $model, id: id})
+  RETURN collect(a) AS actors
 }
 CALL () {
-  UNWIND $goals AS id OPTIONAL MATCH (g:Goal {model: $model, id: id}) USING INDEX SEEK g:Goal(model, id)
-  RETURN collect([g]) AS goals
+  UNWIND $respondents AS id MERGE (r:Respondent {model: $model, id: id})
+  RETURN collect(r) AS people
 }
-CALL () {
-  UNWIND $respondents AS id
-  OPTIONAL MATCH (r:Respondent {model: $model, id: id}) USING INDEX SEEK r:Respondent(model, id)
-  RETURN collect([r]) AS people
-}
+"""
+CREATE_EXCHANGES = (
+    _ENDS
+    + """
 UNWIND $rows AS row
-CREATE (n:Flow)
-SET n = row.props
-WITH n, actors[row.s][0] AS s, actors[row.t][0] AS t, goals[row.g][0] AS g, people[row.r][0] AS r,
-     actors[row.p][0] AS p
-FOREACH (x IN CASE WHEN s IS NULL THEN [] ELSE [s] END | CREATE (x)-[:GIVES]->(n))
-FOREACH (x IN CASE WHEN t IS NULL THEN [] ELSE [t] END | CREATE (n)-[:TO]->(x))
-FOREACH (x IN CASE WHEN g IS NULL THEN [] ELSE [g] END | CREATE (n)-[:IN_GOAL]->(x))
-FOREACH (x IN CASE WHEN r IS NULL THEN [] ELSE [r] END | CREATE (x)-[:REPORTED]->(n))
-FOREACH (x IN CASE WHEN p IS NULL THEN [] ELSE [p] END | CREATE (n)-[:RESPONSIBLE]->(x))
+WITH actors[row.a] AS a, CASE WHEN row.r IS NULL THEN actors[row.c] ELSE people[row.r] END AS o, row
+CREATE (a)-[x:EXCHANGE]->(o)
+SET x = row.p
+"""
+)
+CREATE_LONE = (
+    _ENDS
+    + """
+UNWIND $rows AS row
+WITH actors[row.s] AS s, actors[row.t] AS t, row
+CREATE (s)-[f:FLOW]->(t)
+SET f = row.p
+"""
+)
+#: Changed exchanges whose ends are unchanged: their properties replaced.
+SET_EXCHANGES = f"""
+UNWIND $rows AS row
+MATCH ()-[x:EXCHANGE {{model: $model, id: row.p.id}}]->() {by_key("x", "EXCHANGE")}
+SET x = row.p
+"""
+SET_LONE = f"""
+UNWIND $rows AS row
+MATCH ()-[f:FLOW {{model: $model, id: row.p.id}}]->() {by_key("f", "FLOW")}
+SET f = row.p
+"""
+DELETE_EXCHANGES = f"""
+UNWIND $ids AS id
+MATCH ()-[x:EXCHANGE {{model: $model, id: id}}]->() {by_key("x", "EXCHANGE")}
+DELETE x
+"""
+DELETE_LONE = f"""
+UNWIND $ids AS id
+MATCH ()-[f:FLOW {{model: $model, id: id}}]->() {by_key("f", "FLOW")}
+DELETE f
 """
 
+#: The aggregate of each pair of actors per goal, scenario and dimension, moved by what a transaction changed.
+#: ``d`` is [sum of magnitudes, how many have one, money (per occurrence times occurrences), flows].
+UPDATE_VALUES = """
+UNWIND $rows AS row
+MERGE (a:Actor {model: $model, id: row.source})
+MERGE (b:Actor {model: $model, id: row.target})
+MERGE (a)-[v:VALUE {goal: row.goal, scenario: row.scenario, dimension: row.dimension}]->(b)
+ON CREATE SET v.model = $model, v.sum = 0.0, v.n = 0, v.money = 0.0, v.flows = 0
+WITH v, row.d AS d
+SET v.n = v.n + d[1], v.flows = v.flows + d[3]
+SET v.sum = CASE WHEN v.n = 0 THEN 0.0 ELSE v.sum + d[0] END,
+    v.money = CASE WHEN v.flows = 0 THEN 0.0 ELSE v.money + d[2] END
+SET v.mean = CASE WHEN v.n > 0 THEN v.sum / v.n END
+WITH v WHERE v.flows <= 0
+DELETE v
+"""
 
-def flow_refs(rows: list[dict[str, Any]], base: int) -> dict[str, list[str]]:
-    """Prepare rows of new flows for :data:`CREATE_FLOWS`; its ``$actors``, ``$goals`` and ``$respondents``.
-
-    Each row gets its ``ord`` (``base`` plus its position) among its properties and the positions
-    ``s``, ``t``, ``g``, ``r``, ``p`` of its source, target, goal, respondent and responsible actor in
-    the returned lists (absent when the flow names none).
-    """
-    lists: dict[str, dict[str, int]] = {"actors": {}, "goals": {}, "respondents": {}}
-    for row in rows:
-        props = row["props"]
-        props["ord"] = base + row["i"]
-        for key, field, kind in (
-            ("s", "source", "actors"),
-            ("t", "target", "actors"),
-            ("g", "goal", "goals"),
-            ("r", "respondent", "respondents"),
-            ("p", "responsible", "actors"),
-        ):
-            ref = props.get(field)
-            if ref is not None:
-                seen = lists[kind]
-                row[key] = seen.setdefault(ref, len(seen))
-    return {kind: list(seen) for kind, seen in lists.items()}
-
-
-# When an actor, goal or respondent arrives after flows that name it, connect those flows to it.
-RELINK = {
-    "actors": """
-MATCH (f:Flow {model: $model}) WHERE f.source IN $ids OR f.target IN $ids OR f.responsible IN $ids
-CALL (f) { MATCH (a:Actor {model: $model, id: f.source}) USING INDEX SEEK a:Actor(model, id) MERGE (a)-[:GIVES]->(f) }
-CALL (f) { MATCH (a:Actor {model: $model, id: f.target}) USING INDEX SEEK a:Actor(model, id) MERGE (f)-[:TO]->(a) }
-CALL (f) {
-  MATCH (a:Actor {model: $model, id: f.responsible}) USING INDEX SEEK a:Actor(model, id)
-  MERGE (f)-[:RESPONSIBLE]->(a)
+#: Actor and respondent nodes that only stood for names flows used, once nothing uses them.
+DROP_STUBS = """
+CALL () {
+  MATCH (n:Actor {model: $model}) WHERE n.ord IS NULL AND NOT EXISTS { (n)--() } DELETE n
 }
-""",
-    "goals": """
-MATCH (f:Flow {model: $model}) WHERE f.goal IN $ids
-MATCH (g:Goal {model: $model, id: f.goal}) USING INDEX SEEK g:Goal(model, id)
-MERGE (f)-[:IN_GOAL]->(g)
-""",
-    "respondents": """
-MATCH (f:Flow {model: $model}) WHERE f.respondent IN $ids
-MATCH (r:Respondent {model: $model, id: f.respondent}) USING INDEX SEEK r:Respondent(model, id)
-MERGE (r)-[:REPORTED]->(f)
-""",
+CALL () {
+  MATCH (n:Respondent {model: $model}) WHERE n.ord IS NULL AND NOT EXISTS { (n)--() } DELETE n
 }
+"""
 
+# Removing an actor or respondent that flows still name leaves a node with only model and id (see DROP_STUBS).
+_STRIP = """
+WITH n
+OPTIONAL MATCH (n)-[r:HAS_ACTOR|HAS_RESPONDENT|CARES_ABOUT]-()
+DELETE r
+WITH DISTINCT n
+SET n = {model: n.model, id: n.id}
+WITH n WHERE NOT EXISTS { (n)--() }
+DELETE n
+"""
 REMOVE = {
-    "actors": f"UNWIND $ids AS id MATCH (n:Actor {{model: $model, id: id}}) {by_key('n', 'Actor')} DETACH DELETE n",
+    "actors": f"UNWIND $ids AS id MATCH (n:Actor {{model: $model, id: id}}) {by_key('n', 'Actor')}" + _STRIP,
     "goals": f"UNWIND $ids AS id MATCH (n:Goal {{model: $model, id: id}}) {by_key('n', 'Goal')} "
     "OPTIONAL MATCH (n)-[:HAS_SCENARIO]->(s:Scenario) OPTIONAL MATCH (s)-[:REMOVES]->(x:Removal) "
     "DETACH DELETE x, s, n",
-    "respondents": "UNWIND $ids AS id MATCH (n:Respondent {model: $model, id: id}) "
-    f"{by_key('n', 'Respondent')} DETACH DELETE n",
-    "flows": f"UNWIND $ids AS id MATCH (n:Flow {{model: $model, id: id}}) {by_key('n', 'Flow')} DETACH DELETE n",
+    "respondents": f"UNWIND $ids AS id MATCH (n:Respondent {{model: $model, id: id}}) {by_key('n', 'Respondent')}"
+    + _STRIP,
 }
 
 IDS = {
-    "actors": "MATCH (n:Actor {model: $model}) RETURN n.id AS id",
+    "actors": "MATCH (n:Actor {model: $model}) WHERE n.ord IS NOT NULL RETURN n.id AS id",
     "goals": "MATCH (n:Goal {model: $model}) RETURN n.id AS id",
-    "respondents": "MATCH (n:Respondent {model: $model}) RETURN n.id AS id",
-    "flows": "MATCH (n:Flow {model: $model}) RETURN n.id AS id",
+    "respondents": "MATCH (n:Respondent {model: $model}) WHERE n.ord IS NOT NULL RETURN n.id AS id",
 }
 
-RESPONDENT_FLOW_IDS = "MATCH (n:Flow {model: $model}) WHERE n.respondent IN $respondents RETURN n.id AS id"
+#: Every stored exchange of a model, with its ends (reached from the model's actors: every exchange starts at one).
+READ_EXCHANGES = """
+MATCH (a:Actor {model: $model})-[x:EXCHANGE]->(o)
+RETURN a.id AS actor, CASE WHEN o:Respondent THEN o.id END AS respondent, properties(x) AS props
+"""
+READ_LONE = """
+MATCH (s:Actor {model: $model})-[f:FLOW]->(t)
+RETURN s.id AS source, t.id AS target, properties(f) AS props
+"""
+#: The exchanges and lone flows that respondents reported.
+RESPONDENT_EXCHANGES = """
+UNWIND $respondents AS rid
+MATCH (:Respondent {model: $model, id: rid})<-[x:EXCHANGE]-(a)
+RETURN a.id AS actor, rid AS respondent, properties(x) AS props
+"""
+RESPONDENT_LONE = """
+MATCH (s:Actor {model: $model})-[f:FLOW]->(t) WHERE f.respondent IN $respondents
+RETURN s.id AS source, t.id AS target, properties(f) AS props
+"""
 
-READ_DOCS = {
-    "actors": "MATCH (n:Actor {model: $model}) RETURN n.doc AS doc ORDER BY n.ord",
+READ_ITEMS = {
+    "actors": "MATCH (n:Actor {model: $model}) WHERE n.ord IS NOT NULL RETURN properties(n) AS props ORDER BY n.ord",
     "goals": "MATCH (n:Goal {model: $model}) RETURN n.doc AS doc ORDER BY n.ord",
-    "respondents": "MATCH (n:Respondent {model: $model}) RETURN n.doc AS doc ORDER BY n.ord",
-    "flows": "MATCH (n:Flow {model: $model}) RETURN n.doc AS doc ORDER BY n.ord",
+    "respondents": "MATCH (n:Respondent {model: $model}) WHERE n.ord IS NOT NULL "
+    "RETURN properties(n) AS props ORDER BY n.ord",
 }
 
-#: How each column of ``valuenet.flowcolumns.COLUMNS`` is read from a ``Flow`` node (fixed text, no user data).
-FLOW_FIELDS = {
-    "key": "n.ord",
-    "scenario": "n.scenario",
-    "respondent": "n.respondent",
-    "source": "n.source",
-    "target": "n.target",
-    "dimension": "n.dimension",
-    "magnitude": "n.magnitude",
-    "money": "n.money",
-    "occurrences": "n.occurrences",
-    "touchpoint": "n.touchpoint",
-    "stage": "n.stage",
-    "responsible": "n.responsible",
-    "quoted": "n.quote IS NOT NULL",
+#: How each column of ``valuenet.flowcolumns.COLUMNS`` is read from an exchange (``x``) and a lone flow (``f``).
+EXCHANGE_COLUMNS = {
+    "scenario": "x.scenario",
+    "respondent": "CASE WHEN o:Respondent THEN o.id END",
+    "dimension": "x.dimension",
+    "occurrences": "x.occurrences",
+    "touchpoint": "x.touchpoint",
+    "stage": "x.stage",
+    "responsible": "x.responsible",
+    "quoted": "x.quote IS NOT NULL",
 }
+LONE_COLUMNS = {
+    "key": "f.ord",
+    "scenario": "f.scenario",
+    "respondent": "f.respondent",
+    "source": "s.id",
+    "target": "t.id",
+    "dimension": "f.dimension",
+    "magnitude": "f.magnitude",
+    "money": "f.money",
+    "occurrences": "f.occurrences",
+    "touchpoint": "f.touchpoint",
+    "stage": "f.stage",
+    "responsible": "f.responsible",
+    "quoted": "f.quote IS NOT NULL",
+}
+#: The columns every exchange row starts with, before those of :data:`EXCHANGE_COLUMNS` asked for.
+EXCHANGE_HEAD = "a.id, x.customer, x.gets, x.gives, x.getsMoney, x.givesMoney, x.ord, x.givesOrd"
 
 
-def read_flow_columns(columns: tuple[str, ...]) -> str:
-    """The query streaming one goal's flows as the engine's ``columns`` (names from :data:`FLOW_FIELDS` only)."""
-    returned = ", ".join(f"{FLOW_FIELDS[c]} AS {c}" for c in columns)
-    return f"MATCH (n:Flow {{model: $model, goal: $goal}}) WHERE n.scenario IN $scenarios RETURN {returned}"
+def read_exchange_columns(columns: Iterable[str]) -> str:
+    """The query streaming one goal's exchanges: :data:`EXCHANGE_HEAD`, then ``columns`` (fixed text only)."""
+    extra = "".join(f", {EXCHANGE_COLUMNS[c]}" for c in columns)
+    return (
+        "MATCH (a:Actor {model: $model})-[x:EXCHANGE]->(o) WHERE x.goal = $goal AND x.scenario IN $scenarios "
+        f"RETURN {EXCHANGE_HEAD}{extra}"
+    )
 
 
-READ_FLOWS_BY_KEY = """
-MATCH (n:Flow {model: $model}) WHERE n.ord IN $keys
-RETURN n.ord AS key, n.doc AS doc
+def read_lone_columns(columns: Iterable[str]) -> str:
+    """The query streaming one goal's lone flows as the engine's ``columns``."""
+    returned = ", ".join(LONE_COLUMNS[c] for c in columns)
+    return (
+        "MATCH (s:Actor {model: $model})-[f:FLOW]->(t) WHERE f.goal = $goal AND f.scenario IN $scenarios "
+        f"RETURN {returned}"
+    )
+
+
+READ_EXCHANGES_BY_KEY = """
+MATCH (a:Actor {model: $model})-[x:EXCHANGE]->(o)
+WHERE x.ord IN $keys OR x.givesOrd IN $keys OR x.ord + 1 IN $keys
+RETURN a.id AS actor, CASE WHEN o:Respondent THEN o.id END AS respondent, properties(x) AS props
+"""
+READ_LONE_BY_KEY = """
+MATCH (s:Actor {model: $model})-[f:FLOW]->(t) WHERE f.ord IN $keys
+RETURN s.id AS source, t.id AS target, properties(f) AS props
 """
 
 LIST_MODELS = """
 MATCH (m:Model)
-RETURN m.id AS id, m.title AS title,
-       COUNT { MATCH (n:Actor {model: m.id}) } AS actors,
+RETURN m.id AS id, m.title AS title, m.schemaVersion AS version,
+       COUNT { MATCH (n:Actor {model: m.id}) WHERE n.ord IS NOT NULL } AS actors,
        COUNT { MATCH (n:Goal {model: m.id}) } AS goals,
-       COUNT { MATCH (n:Respondent {model: m.id}) } AS respondents,
-       COUNT { MATCH (n:Flow {model: m.id}) } AS flows
+       COUNT { MATCH (n:Respondent {model: m.id}) WHERE n.ord IS NOT NULL } AS respondents,
+       COUNT { MATCH (:Actor {model: m.id})-[x:EXCHANGE]->() WHERE x.gets IS NOT NULL OR x.getsMoney IS NOT NULL }
+       + COUNT { MATCH (:Actor {model: m.id})-[x:EXCHANGE]->() WHERE x.gives IS NOT NULL OR x.givesMoney IS NOT NULL }
+       + COUNT { MATCH (:Actor {model: m.id})-[:FLOW]->() } AS flows
 ORDER BY id
 """
 
@@ -503,7 +848,9 @@ MODEL_IDS = "MATCH (m:Model) RETURN m.id AS id ORDER BY id"
 
 # Deleting a model: its items a slice at a time, so no transaction grows without bound.
 DELETE_SLICE = {
-    "flows": "MATCH (n:Flow {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
+    "exchanges": "MATCH (:Actor {model: $model})-[x:EXCHANGE]->() WITH x LIMIT $limit DELETE x RETURN count(*) AS n",
+    "lone": "MATCH (:Actor {model: $model})-[x:FLOW]->() WITH x LIMIT $limit DELETE x RETURN count(*) AS n",
+    "values": "MATCH (:Actor {model: $model})-[x:VALUE]->() WITH x LIMIT $limit DELETE x RETURN count(*) AS n",
     "respondents": "MATCH (n:Respondent {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
     "removals": "MATCH (n:Removal {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
     "scenarios": "MATCH (n:Scenario {model: $model}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
