@@ -2,17 +2,38 @@
 
 The separator is detected from the header line (``--format tsv`` forces a tab).
 Each file holds one table; cells are text, and the row checks parse them.
+
+Rows come two ways, with the same cells and row numbers: one by one from
+Python's ``csv`` module (:meth:`SourceTable.rows`), and in chunks of columns
+(:meth:`SourceTable.chunks`), which the importer checks vectorised. A UTF-8 file
+with no quote character, no blank line and its header on the first line is
+parsed for chunks by ``pyarrow.csv``, in parallel and without a Python object
+per cell: with nothing quoted, each line is one row, so row numbers follow from
+the count, and both parsers read the same cells. Any other file, and any part
+``pyarrow`` refuses (a row of another width) or that holds a cell starting with
+``'`` (valuenet's formula escape, undone by the row reader), is read by the
+``csv`` module, which gives the exact message for whatever is wrong.
 """
 
 from __future__ import annotations
 
 import csv
+import mmap
+import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
 from valuenet.errors import ModelFileError
 from valuenet.formats.cells import from_sheet
+from valuenet.formats import chunks
+from valuenet.formats.chunks import Chunk, gather
 from valuenet.formats.source import Row, SourceTable, check_encoding, decode_error, file_error, map_header, open_text
 
 DELIMITERS = (",", ";", "\t")
@@ -188,7 +209,165 @@ def csv_tables(path: Path, *, name: str, fmt: str = "csv", encoding: str | None 
         finally:
             raw.close()
 
-    return [SourceTable(name, table, [c for c in cols if c], rows, unknown=set(unknown))]
+    out = SourceTable(name, table, [c for c in cols if c], rows, unknown=set(unknown))
+    if header_line == 1 and _arrow_readable(path, enc, delimiter):
+        out.open_chunks = lambda: _arrow_chunks(path, delimiter, cols, rows)
+    return [out]
+
+
+#: Every character Python's ``str.strip`` removes, as a regular-expression class: a row of these is blank.
+_SPACE = "".join(f"\\x{{{c:x}}}" for c in range(sys.maxunicode + 1) if chr(c).isspace())
+_BLANK = f"^[{_SPACE}]*$"
+#: Bytes read by ``pyarrow`` at a time (about 25,000 rows of a typical interview table).
+_BLOCK = 4 << 20
+
+
+def _odd_quotes(delimiter: str) -> re.Pattern[bytes]:
+    """Quotes the ``csv`` module refuses but ``pyarrow`` would take, or that are literal inside a cell.
+
+    A run of quote characters followed by an ordinary character is fine only as an
+    opening quote (an odd run where a cell starts) or as doubled quotes inside a
+    quoted cell (an even run within a cell). Anything else (``""x``, ``"abc"def``,
+    ``x"y``) sends the file to the row reader, which refuses or keeps it exactly.
+    """
+    d = re.escape(delimiter.encode())
+    other = b"[^" + d + b'\r\n"]'
+    # each branch starts with a quote, so the search skips from quote to quote (the header, the file's start, is
+    # read by the csv module)
+    odd_in_cell = b'"(?<=' + other + b'")(?:"")*' + other
+    even_at_start = b'""(?<=[' + d + b'\r\n]"")(?:"")*' + other
+    return re.compile(odd_in_cell + b"|" + even_at_start)
+
+
+def _arrow_readable(path: Path, encoding: str, delimiter: str) -> bool:
+    """Whether ``pyarrow`` reads this file's cells exactly as the ``csv`` module does.
+
+    True for UTF-8 text with no NUL byte whose quote characters all open, close or
+    double up cleanly (see :func:`_odd_quotes`).
+    """
+    if encoding.replace("_", "-").lower() not in ("utf-8", "utf-8-sig", "utf8"):
+        return False
+    try:
+        with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            if m.find(b"\x00") != -1:
+                return False
+            return m.find(b'"') == -1 or _odd_quotes(delimiter).search(m) is None
+    except (OSError, ValueError):  # an empty file cannot be mapped; the row reader reports it
+        return False
+
+
+class _Resume:
+    """The row reader, started on demand and moved forward to the rows a chunk needs."""
+
+    def __init__(self, open_rows: Any) -> None:
+        self._open = open_rows
+        self._rows: Iterator[Row] | None = None
+        self._next: Row | None = None
+
+    def take(self, first: int, last: int | None) -> list[Row]:
+        """The rows numbered ``first`` to ``last`` (``None``: to the end of the file)."""
+        if self._rows is None:
+            self._rows = iter(self._open())
+        out: list[Row] = []
+        while True:
+            item = self._next if self._next is not None else next(self._rows, None)
+            self._next = None
+            if item is None:
+                return out
+            if item[0] < first:
+                continue
+            if last is not None and item[0] > last:
+                self._next = item
+                return out
+            out.append(item)
+
+
+def _arrow_chunks(path: Path, delimiter: str, cols: list[str | None], open_rows: Any) -> Iterator[Chunk]:
+    """The rows of a file :func:`_arrow_readable` accepts, in chunks of columns, parsed by ``pyarrow``.
+
+    A row's number is the line it starts on, as the row reader counts lines: one
+    more than the last row's start for each line break inside that row's cells.
+    """
+    names = [f"c{i}" for i in range(len(cols))]
+    wanted = {f"c{i}": c for i, c in enumerate(cols) if c is not None}
+    resume = _Resume(open_rows)
+    line = 2  # the row number of the next row (the header is row 1)
+    reader = None
+    while True:
+        try:
+            if reader is None:  # opening reads the first block already
+                reader = pacsv.open_csv(
+                    str(path),
+                    read_options=pacsv.ReadOptions(skip_rows=1, column_names=names, block_size=_BLOCK),
+                    parse_options=pacsv.ParseOptions(
+                        delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
+                    ),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types=dict.fromkeys(names, pa.string()), null_values=[""], strings_can_be_null=True
+                    ),
+                )
+            batch = reader.read_next_batch()
+        except StopIteration:
+            return
+        except (pa.ArrowInvalid, UnicodeDecodeError):  # a row of another width, bytes that are not UTF-8
+            rows = resume.take(line, None)
+            for start in range(0, len(rows), chunks.CHUNK_ROWS):
+                yield gather(rows[start : start + chunks.CHUNK_ROWS])
+            return
+        for start in range(0, batch.num_rows, chunks.CHUNK_ROWS):
+            part = batch.slice(start, chunks.CHUNK_ROWS)
+            count = part.num_rows
+            numbers = _row_numbers(line, part)
+            last = numbers[-1] if numbers else line
+            columns = {wanted[n]: part.column(n) for n in part.schema.names if n in wanted}
+            if any(pc.any(pc.starts_with(a, "'")).as_py() for a in columns.values()):
+                yield gather(resume.take(line, last))  # the row reader undoes the formula escape
+            else:
+                yield _without_blank_rows(numbers, columns)
+            line = last + 1 + (_breaks(part, count - 1) if count else 0)
+
+
+def _breaks(part: pa.RecordBatch, i: int) -> int:
+    """Line breaks inside the cells of row ``i``."""
+    return sum(int(pc.count_substring_regex(c.slice(i, 1), _BREAK)[0].as_py() or 0) for c in part.columns)
+
+
+#: A line break as the row reader counts lines.
+_BREAK = "\r\n|\r|\n"
+
+
+def _row_numbers(first: int, part: pa.RecordBatch) -> list[int]:
+    """The line each row of ``part`` starts on, the first starting on line ``first``."""
+    count = part.num_rows
+    if not any(
+        pc.any(pc.match_substring(c, "\n")).as_py() or pc.any(pc.match_substring(c, "\r")).as_py() for c in part.columns
+    ):
+        return list(range(first, first + count))
+    spans = None
+    for col in part.columns:
+        n = pc.fill_null(pc.count_substring_regex(col, _BREAK), 0)
+        spans = n if spans is None else pc.add(spans, n)
+    if spans is None or not pc.any(pc.greater(spans, 0)).as_py():
+        return list(range(first, first + count))
+    extra = np.cumsum(np.asarray(spans.to_numpy(zero_copy_only=False), dtype=np.int64))
+    starts = first + np.arange(count, dtype=np.int64) + np.concatenate(([0], extra[:-1]))
+    out: list[int] = starts.tolist()
+    return out
+
+
+def _without_blank_rows(numbers: list[int], columns: dict[str, Any]) -> Chunk:
+    """A chunk of parsed rows, leaving out rows whose cells are all empty or white space (as the row reader does)."""
+    blank = None
+    for arr in columns.values():
+        empty = pc.fill_null(pc.match_substring_regex(arr, _BLANK), True)
+        blank = empty if blank is None else pc.and_(blank, empty)
+        if not pc.any(blank).as_py():  # a column with no empty cell: no row is blank
+            return Chunk(numbers, columns)
+    if blank is None:
+        return Chunk(numbers, columns)
+    keep = pc.invert(blank)
+    kept = [n for n, k in zip(numbers, keep.to_pylist(), strict=True) if k]
+    return Chunk(kept, {c: pc.filter(a, keep) for c, a in columns.items()})
 
 
 __all__ = ["DELIMITERS", "csv_tables"]

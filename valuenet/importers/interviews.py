@@ -38,6 +38,7 @@ from valuenet.errors import ModelFileError, Problem
 from valuenet.formats import columns
 from valuenet.formats.rejects import RejectsWriter
 from valuenet.formats.source import SourceTable
+from valuenet.importers.columnar import Block, ChunkChecker
 from valuenet.importers.rowcheck import Checked, RowChecker
 from valuenet.importers.target import ImportTarget
 from valuenet.importers.validation import ValidationState, dump_chunk, plain, records, split
@@ -146,28 +147,41 @@ class InterviewImport:
         done = 0
         for ti, (table, checker) in enumerate(zip(self.tables, self.checkers, strict=True)):
             before = res.rows
-            for n, row in table.rows():
-                res.rows += 1
-                checked = checker.check(n, row)
-                ref = row_ref(ti, n)
-                if checked.problems:
-                    checker.forget()
-                    v.reject(ti, table.table, n, checked.problems)
-                    if keep_raw:
-                        chunk.append((ref, None, plain(row), False))
-                elif not self._gather(ti, table, checker, n, checked):
-                    checker.forget()
-                    if keep_raw:
-                        chunk.append((ref, None, plain(row), False))
-                elif checked.exchange is not None:
-                    ex = checked.exchange
-                    chunk.append((ref, tuple(ex), plain(row) if keep_raw else None, "exchange_id" not in row))
-                if len(chunk) >= _SPILL_CHUNK:
-                    dump_chunk(chunk, spill)
-                    chunk = []
-                done += 1
-                if self.progress is not None and done % 1000 == 0:
-                    self.progress("checking", done, None)
+            columnar = ChunkChecker(checker, self.target)
+            for part in table.chunks():
+                block = columnar.check(part, v.resp, self._customer_given, keep_raw=keep_raw)
+                if block is not None:
+                    if chunk:
+                        dump_chunk(chunk, spill)
+                        chunk = []
+                    self._take_block(ti, table, checker, block)
+                    res.rows += len(block.numbers)
+                    done += len(block.numbers)
+                    if self.progress is not None:
+                        self.progress("checking", done, None)
+                    continue
+                for n, row in part.plain_rows():
+                    res.rows += 1
+                    checked = checker.check(n, row)
+                    ref = row_ref(ti, n)
+                    if checked.problems:
+                        checker.forget()
+                        v.reject(ti, table.table, n, checked.problems)
+                        if keep_raw:
+                            chunk.append((ref, None, plain(row), False))
+                    elif not self._gather(ti, table, checker, n, checked):
+                        checker.forget()
+                        if keep_raw:
+                            chunk.append((ref, None, plain(row), False))
+                    elif checked.exchange is not None:
+                        ex = checked.exchange
+                        chunk.append((ref, tuple(ex), plain(row) if keep_raw else None, "exchange_id" not in row))
+                    if len(chunk) >= _SPILL_CHUNK:
+                        dump_chunk(chunk, spill)
+                        chunk = []
+                    done += 1
+                    if self.progress is not None and done % 1000 == 0:
+                        self.progress("checking", done, None)
             if res.rows == before:
                 raise ModelFileError(
                     [
@@ -196,6 +210,28 @@ class InterviewImport:
         if v.count and not self.skip_invalid:
             raise ModelFileError(v.problems, hidden=res.hidden_problems)
         return res
+
+    def _take_block(self, ti: int, table: SourceTable, checker: RowChecker, block: Block) -> None:
+        """Record a chunk checked as columns, as :meth:`_gather` records a row, and keep it for the writing pass."""
+        v = self.v
+        for rid, (n, values) in block.respondents.items():
+            v.named.setdefault(rid)
+            if values and not self._merge_respondent(ti, table, n, rid, values):
+                raise RuntimeError(f"respondent {rid} at {table.where(n)} conflicts; the columnar check should see it")
+        checker.forget()  # the next row parses its respondent cells again
+        cols = block.columns
+        refs = [row_ref(ti, n) for n in block.numbers]
+        v.keys.extend(map(hash, cols[0]))
+        v.contents.extend(map(hash, zip(*cols, strict=True)))
+        v.refs.extend(refs)
+        raw = None if block.raw is None else [plain(r) for r in block.raw]
+        assert self._spill is not None
+        dump_chunk([(None, ti, block.numbers, cols, block.derived, raw)], self._spill)
+
+    def _customer_given(self, goal: str, rid: str, given: str | None) -> str | None:
+        """The customer of an exchange of respondent ``rid`` in ``goal``, whose tables name ``given`` (or nothing)."""
+        stored = None if self.replace else self.target.respondents.get(rid)
+        return self.target.customer_of(goal, stored, given)
 
     def close(self) -> None:
         """Remove the temporary file of checked rows."""
@@ -356,26 +392,30 @@ class InterviewImport:
         if spill is None:
             raise RuntimeError("validate() must run before batches()")
         spill.seek(0)
-        for ref, ex_t, raw, derived in records(spill):
-            ti, n = split(ref)
-            if ex_t is None or v.is_rejected(ti, n):
-                if rejects is not None:
-                    rejects.add(self.tables[ti], n, raw, v.rejected[ti][n])
-                continue
-            if ref in v.repeats:
-                continue
-            ex = Exchange._make(ex_t)
-            if ref in self.pending_fix:
-                actor = self.pending_fix[ref]
-                xid = (
-                    exchange_id(ex.respondent, ex.goal, ex.scenario, actor, ex.dimension, ex.touchpoint, ex.stage)
-                    if derived
-                    else ex.id
-                )
-                ex = ex._replace(actor=actor, id=xid)
-            rows.append(exchange_row(ex, self._customer_of(ex)))
-            written += 1
+        for item in records(spill):
+            if item[0] is None:  # a chunk checked as columns
+                rows += self._block_rows(item, rejects)
+            else:
+                ref, ex_t, raw, derived = item
+                ti, n = split(ref)
+                if ex_t is None or v.is_rejected(ti, n):
+                    if rejects is not None:
+                        rejects.add(self.tables[ti], n, raw, v.rejected[ti][n])
+                    continue
+                if ref in v.repeats:
+                    continue
+                ex = Exchange._make(ex_t)
+                if ref in self.pending_fix:
+                    actor = self.pending_fix[ref]
+                    xid = (
+                        exchange_id(ex.respondent, ex.goal, ex.scenario, actor, ex.dimension, ex.touchpoint, ex.stage)
+                        if derived
+                        else ex.id
+                    )
+                    ex = ex._replace(actor=actor, id=xid)
+                rows.append(exchange_row(ex, self._customer_of(ex)))
             if len(rows) >= BATCH_ROWS:
+                written += len(rows)
                 yield Batch(exchanges=rows)
                 rows = []
                 if self.progress is not None:
@@ -385,6 +425,33 @@ class InterviewImport:
         if rejects is not None:
             for n, reason in v.rejected.get(-1, {}).items():
                 rejects.add(None, n, {}, reason)
+
+    def _block_rows(self, item: tuple[Any, ...], rejects: RejectsWriter | None) -> list[ExchangeRow]:
+        """The exchange rows of a chunk checked as columns, leaving out rows rejected or repeated since."""
+        _, ti, numbers, cols, _, raw = item
+        v = self.v
+        rejected = v.rejected.get(ti) or {}
+        keep = None
+        if rejected or v.repeats:
+            keep = [not (n in rejected or row_ref(ti, n) in v.repeats) for n in numbers]
+            if rejects is not None:
+                for i, n in enumerate(numbers):
+                    if n in rejected:
+                        rejects.add(self.tables[ti], n, raw[i] if raw else {}, rejected[n])
+        memo: dict[tuple[str, str], str] = {}
+        customers = []
+        for goal, rid, actor in zip(cols[1], cols[14], cols[3], strict=True):
+            key = (goal, rid)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = self._customer_given(goal, rid, self._resp_value(rid, "actor")) or ""
+            customers.append(found if found != actor else "")
+        out = list(zip(*cols, customers, strict=True))
+        if keep is not None:
+            out = [r for r, k in zip(out, keep, strict=True) if k]
+        if any(not r[-1] for r in out):
+            raise RuntimeError("an exchange has no customer; the validating pass should have rejected it")
+        return out
 
     def _customer(self, ex: Exchange) -> str | None:
         rid = ex.respondent
@@ -403,12 +470,19 @@ class InterviewImport:
         if self._spill is None or not any("actor" in values for values in self.v.resp.values()):
             return  # the checks made row by row saw the final customers already
         self._spill.seek(0)
-        for at, ex_t, _, _ in records(self._spill):
-            ti, n = split(at)
-            if ex_t is None or self.v.is_rejected(ti, n):
-                continue
-            ex = Exchange._make(ex_t)
-            if self._customer(ex) in (None, ex.actor):
+        for item in records(self._spill):
+            if item[0] is None:
+                _, ti, numbers, cols, _, _ = item
+                found = [(n, Exchange._make(t)) for n, t in zip(numbers, zip(*cols, strict=True), strict=True)]
+            else:
+                at, ex_t, _, _ = item
+                ti, n = split(at)
+                if ex_t is None:
+                    continue
+                found = [(n, Exchange._make(ex_t))]
+            for n, ex in found:
+                if self.v.is_rejected(ti, n) or self._customer(ex) not in (None, ex.actor):
+                    continue
                 table = self.tables[ti]
                 self.v.reject(
                     ti,

@@ -27,6 +27,7 @@ from valuenet.errors import NotFoundError
 from valuenet.formats.aliases import read_aliases
 from valuenet.formats.inputs import read_tables
 from valuenet.formats.modelfile import is_model_file, read_model_files
+from valuenet.formats.rejects import rejects_path
 from valuenet.importers.interviews import ImportProgress, InterviewImport, InterviewImportResult, write_import
 from valuenet.importers.target import ImportTarget
 from valuenet.models import Model
@@ -97,7 +98,8 @@ def import_files(
     the file). Interview tables go into ``model_id`` (default: the model file
     imported with them, else the store's only model); ``replace`` then replaces
     the data of each respondent they name. ``skip_invalid`` writes the valid rows
-    and the rejected ones to ``rejects`` (default ``<first table>.rejects.csv``).
+    and the rejected ones to ``rejects`` (default ``<first table>.rejects.<its format>``, see
+    :func:`~valuenet.formats.rejects.rejects_path`).
     ``dry_run`` validates and reports what would change, writing nothing.
 
     Another process writing to the store meanwhile is waited for (see the module docstring).
@@ -153,10 +155,10 @@ def import_files(
                 result.models.append(model.id)
         if imp is not None and target_id is not None:
             extra = [b for _, m in models if m.id == target_id for b in batches_of(m)]
-            rejects_path = (rejects or Path(table_paths[0]).with_suffix(".rejects.csv")) if skip_invalid else None
+            rejects_at = (rejects or rejects_path(table_paths[0])) if skip_invalid else None
             # a model file imported with its tables lands in the same write
             summary_holder = write_import(
-                store, imp, rejects_path=rejects_path, extra=extra, replace=replace and bool(extra)
+                store, imp, rejects_path=rejects_at, extra=extra, replace=replace and bool(extra)
             )
             result.files[str(table_paths[0])] = summary_holder.summary
             result.models.append(target_id)

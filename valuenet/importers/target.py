@@ -182,6 +182,21 @@ class ImportTarget:
             "Fix the cell, or add the goal to the model file and import it first.",
         )
 
+    def known_goal(self, cell: str | None) -> str | None:
+        """The goal a cell names, without creating one: ``None`` when :meth:`goal_id` would create or refuse it."""
+        if cell is None:
+            return next(iter(self.goals)) if len(self.goals) == 1 else None
+        return self._goal_lookup.get(fold(cell))
+
+    def known_scenario(self, goal_id: str, cell: str | None) -> str | None:
+        """The scenario a cell names in a goal, without creating one (``None`` when :meth:`scenario` would)."""
+        if cell is None:
+            return DEFAULT_SCENARIO
+        for s in self.goals[goal_id].scenarios:
+            if fold(s.id) == fold(cell):
+                return s.id
+        return None
+
     def scenario(self, goal_id: str, cell: str | None) -> str:
         if cell is None:
             return DEFAULT_SCENARIO

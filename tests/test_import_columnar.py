@@ -1,0 +1,331 @@
+"""The columnar import gives exactly what the row-by-row import gives: stores, counts, messages, rejects.
+
+Each test imports the same files twice, once the usual way (chunks of columns,
+checked vectorised, CSV parsed by pyarrow where it can be) and once with both
+the chunked readers and the vectorised check switched off, and compares
+everything a user sees. Chunks are made tiny so that respondents, errors and
+multi-line cells fall across chunk boundaries.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import tiny_model
+from valuenet.errors import ModelFileError
+from valuenet.formats import chunks, delimited
+from valuenet.formats.chunks import chunks_from_rows
+from valuenet.formats.inputs import read_tables
+from valuenet.formats.source import SourceTable
+from valuenet.importers import import_files
+from valuenet.importers.columnar import ChunkChecker
+from valuenet.models import Model
+from valuenet.store.sqlite import SQLiteStore
+
+HEAD = [
+    "respondent",
+    "segment",
+    "nps",
+    "weight_functional",
+    "goal",
+    "scenario",
+    "actor",
+    "dimension",
+    "gets",
+    "gives",
+    "gets_money",
+    "touchpoint",
+    "quote",
+    "responsible",
+]
+
+
+def _structure() -> Model:
+    return tiny_model().model_copy(update={"respondents": [], "flows": []})
+
+
+def _outcome(tmp: Path, files: list[Path], **options: Any) -> tuple[Any, ...]:
+    """Everything a user sees of one import into a fresh store: counts, messages, the model, the rejects."""
+    db = tmp / f"s{len(list(tmp.glob('s*.db')))}.db"
+    with SQLiteStore(db) as store:
+        store.write_model(_structure())
+        try:
+            result = import_files(store, files, **options)
+        except ModelFileError as exc:
+            return ("refused", str(exc), store.read_model())
+        tab = result.interviews
+        assert tab is not None
+        rejects = None
+        if tab.rejects_file:
+            rejects = Path(tab.rejects_file).read_text(encoding="utf-8")
+            Path(tab.rejects_file).unlink()
+        return (
+            result.summary.as_dict(),
+            [str(p) for p in tab.problems],
+            [str(w) for w in tab.warnings],
+            (tab.rows, tab.imported, tab.repeated, tab.total_rejected),
+            store.read_model(),
+            rejects,
+        )
+
+
+def _both(tmp_path: Path, files: list[Path], monkeypatch: pytest.MonkeyPatch, **options: Any) -> None:
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", 3)
+    columnar = _outcome(tmp_path, files, **options)
+    with monkeypatch.context() as m:
+        m.setattr(ChunkChecker, "check", lambda *a, **k: None)
+        m.setattr(SourceTable, "chunks", lambda self: chunks_from_rows(self.rows()))
+        rows = _outcome(tmp_path, files, **options)
+    assert columnar == rows
+
+
+def _csv(path: Path, rows: list[list[Any]], header: list[str] = HEAD) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+GOOD = [
+    ["r1", "young", "9", "0.5", "healthy", "", "clinic", "functional", "4", "0", "", "treatment", "Works.", ""],
+    ["r1", "young", "9", "0.5", "healthy", "", "insurer", "economic", "1", "2", "65", "claim", "Fine, I guess", ""],
+    ["r2", "old", "4", "", "healthy", "future", "clinic", "experiential", "2", "3", "", "", "", "clinic"],
+    ["r2", "old", "4", "", "healthy", "future", "family", "symbolic", "3", "", "", "home", 'She said "go"', ""],
+    ["r3", "old", "", "0.2", "healthy", "", "clinic", "functional", "5", "1", "", "", "line one\nline two", ""],
+    ["r1", "young", "9", "0.5", "healthy", "", "family", "experiential", "1", "1", "", "home", "", ""],
+    ["r4", "young", "7", "", "healthy", "", "clinic", "economic", "", "", "120", "bill", "", ""],
+]
+
+#: Cells that each send a row (so its chunk) the row-by-row way, or get a message of their own.
+ODD = {
+    "respondent": ["", " r9 ", "r\u200b1"],
+    "segment": ["", "other"],
+    "nps": ["11", "x", "true"],
+    "weight_functional": ["-1", "0,5"],
+    "goal": ["nope", "Become healthy"],
+    "scenario": ["later", "FUTURE"],
+    "actor": ["Clinic", "nobody", " clinic"],
+    "dimension": ["fun", "FUNCTIONAL"],
+    "gets": ["9", "2,5", "yes", " 3 "],
+    "gives": ["-1", "1e400"],
+    "gets_money": ["1_000", "x"],
+    "touchpoint": ["  ", "a\x01b"],
+    "quote": ["  ", "a\x01b", "=1+1", "'quoted", "x\r\ny"],
+    "responsible": ["nobody", "insurer"],
+}
+
+
+def test_a_clean_file_imports_the_same_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _csv(tmp_path / "i.csv", GOOD)
+    (table,) = read_tables(path)
+    assert table.open_chunks is not None  # pyarrow parses it: quotes open and close cleanly
+    checked = []
+    real = ChunkChecker.check
+
+    def spy(self: ChunkChecker, *args: Any, **kwargs: Any) -> Any:
+        block = real(self, *args, **kwargs)
+        checked.append(block is not None)
+        return block
+
+    monkeypatch.setattr(ChunkChecker, "check", spy)
+    _both(tmp_path, [path], monkeypatch)
+    assert checked == [True, True, True]  # every chunk of 3 rows was checked as columns
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    picks=st.lists(
+        st.tuples(st.integers(0, len(GOOD) - 1), st.sampled_from(sorted(ODD)), st.integers(0, 4)),
+        max_size=4,
+    ),
+    order=st.permutations(range(len(GOOD))),
+    skip=st.booleans(),
+)
+def test_odd_cells_anywhere_give_the_same_store_counts_and_messages(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    picks: list[tuple[int, str, int]],
+    order: list[int],
+    skip: bool,
+) -> None:
+    rows = [list(GOOD[i]) for i in order]
+    for at, column, which in picks:
+        choices = ODD[column]
+        rows[at][HEAD.index(column)] = choices[which % len(choices)]
+    tmp = tmp_path_factory.mktemp("odd")
+    _both(tmp, [_csv(tmp / "i.csv", rows)], monkeypatch, skip_invalid=skip)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'r1,young,9,,healthy,,clinic,functional,4,0,,,"abc"def,\n',  # text after a closing quote: csv refuses it
+        b'r1,young,9,,healthy,,clinic,functional,4,0,,,""x,\n',
+        b'r1,young,9,,healthy,,clinic,functional,4,0,,,size 5",\n',
+    ],
+)
+def test_quotes_pyarrow_would_read_differently_go_to_the_csv_module(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: bytes
+) -> None:
+    path = tmp_path / "i.csv"
+    path.write_bytes((",".join(HEAD) + "\n").encode() + body)
+    (table,) = read_tables(path)
+    if b'"abc"' in body or b'""x' in body:
+        assert table.open_chunks is None
+    _both(tmp_path, [path], monkeypatch)
+
+
+def test_rows_after_multi_line_cells_and_blank_lines_keep_their_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    head = ",".join(HEAD)
+    text = (
+        head + "\n"
+        'r1,young,9,,healthy,,clinic,functional,4,0,,,"one\ntwo\r\nthree",\n'
+        "\n"
+        ",,,,,,,,,,,,,\n"
+        "r2,old,4,,healthy,,clinic,fun,4,0,,,,\n"
+        'r3,old,4,,healthy,,clinic,functional,4,0,,,"a\n\nb",\n'
+        "r4,old,4,,healthy,,clinic,functional,99,0,,,,\n"
+    )
+    path = tmp_path / "i.csv"
+    path.write_text(text, encoding="utf-8")
+    (table,) = read_tables(path)
+    assert table.open_chunks is not None
+    numbered = [n for c in table.chunks() for n in c.numbers]
+    assert numbered == [n for n, _ in table.rows()] == [2, 7, 8, 11]
+    with pytest.raises(ModelFileError) as err:
+        with SQLiteStore(tmp_path / "s.db") as store:
+            store.write_model(_structure())
+            import_files(store, [path])
+    assert "i.csv row 7, column" in str(err.value) and "i.csv row 11, column" in str(err.value)
+    _both(tmp_path, [path], monkeypatch)
+
+
+def test_a_row_of_another_width_mid_file_is_read_by_the_csv_module_from_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [list(r) for r in GOOD] * 3
+    path = _csv(tmp_path / "i.csv", rows)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[12] = lines[12] + ",extra"  # one cell too many, not blank: a message
+    path.write_text("\n".join(lines), encoding="utf-8")
+    _both(tmp_path, [path], monkeypatch)
+
+
+def test_formula_escapes_written_by_valuenet_are_undone_in_chunks_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [list(r) for r in GOOD]
+    rows[1][HEAD.index("quote")] = "'=1+1"
+    path = _csv(tmp_path / "i.csv", rows)
+    _both(tmp_path, [path], monkeypatch)
+    with SQLiteStore(tmp_path / "x.db") as store:
+        store.write_model(_structure())
+        import_files(store, [path])
+        assert "=1+1" in {f.quote for f in store.read_model().flows}
+
+
+def test_jsonl_and_xlsx_tables_import_the_same_both_ways(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import Workbook
+
+    jsonl = tmp_path / "i.jsonl"
+    with jsonl.open("w", encoding="utf-8") as fh:
+        for r in GOOD:
+            obj = {k: v for k, v in zip(HEAD, r, strict=True) if v != ""}
+            for k in ("gets", "gives", "gets_money", "nps"):
+                if k in obj:
+                    obj[k] = int(obj[k])
+            fh.write(json.dumps(obj) + "\n")
+    _both(tmp_path, [jsonl], monkeypatch)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEAD)
+    for r in GOOD:
+        ws.append([int(v) if v.isdigit() else (v or None) for v in r])
+    xlsx = tmp_path / "i.xlsx"
+    wb.save(xlsx)
+    _both(tmp_path, [xlsx], monkeypatch)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".jsonl", ".csv", ".tsv"])
+def test_the_rejects_file_is_in_the_inputs_format_and_imports_again_once_fixed(tmp_path: Path, suffix: str) -> None:
+    rows = [list(r) for r in GOOD]
+    rows[2][HEAD.index("dimension")] = "fun"
+    path = _csv(tmp_path / "i.csv", rows)
+    rejects = tmp_path / f"bad{suffix}"
+    with SQLiteStore(tmp_path / "s.db") as store:
+        store.write_model(_structure())
+        result = import_files(store, [path], skip_invalid=True, rejects=rejects)
+        assert result.interviews is not None and result.interviews.total_rejected == 1
+        (table,) = read_tables(rejects)  # a real file of its format, which the importer reads
+        ((_, row),) = list(table.rows())
+        assert row["dimension"] == "fun"
+        if suffix == ".xlsx":
+            assert rejects.read_bytes()[:2] == b"PK"
+        elif suffix == ".jsonl":
+            assert json.loads(rejects.read_text(encoding="utf-8").splitlines()[0])["dimension"] == "fun"
+        # fix the cell where the rejects file holds it, and import the file again
+        text_fixed = _fixed(rejects, suffix)
+        again = import_files(store, [text_fixed])
+        assert again.interviews is not None and again.interviews.imported == 1
+        assert again.summary.counts["flows"].added == 2
+
+
+def _fixed(path: Path, suffix: str) -> Path:
+    out = path.with_name("fixed" + suffix)
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path)
+        ws = wb.active
+        col = [c.value for c in ws[1]].index("dimension") + 1
+        ws.cell(row=2, column=col, value="functional")
+        wb.save(out)
+    else:
+        text = path.read_text(encoding="utf-8")
+        for old in (",fun,", "\tfun\t", '"fun"'):
+            text = text.replace(old, old.replace("fun", "functional"))
+        out.write_text(text, encoding="utf-8")
+    return out
+
+
+def test_the_default_rejects_file_is_named_after_the_input_in_its_format(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEAD)
+    bad = list(GOOD[0])
+    bad[HEAD.index("dimension")] = "fun"
+    for r in (GOOD[1], bad):
+        ws.append([v or None for v in r])
+    xlsx = tmp_path / "i.xlsx"
+    wb.save(xlsx)
+    with SQLiteStore(tmp_path / "s.db") as store:
+        store.write_model(_structure())
+        result = import_files(store, [xlsx], skip_invalid=True)
+    assert result.interviews is not None
+    assert result.interviews.rejects_file == str(tmp_path / "i.rejects.xlsx")
+    assert (tmp_path / "i.rejects.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_the_quote_scan_finds_what_the_csv_module_refuses() -> None:
+    scan = delimited._odd_quotes(",")
+    refused = [b'"abc"def', b'x,""x', b'"abc"""d"', b'"he said "hi" ok"', b'"a" ,b']
+    kept = [b'"x""y",2', b'"x",2', b'"abc""""def",2', b'5",2', b'"",2', b'"""x""",2', b'a,"b\nc",d']
+    for text in refused:
+        assert scan.search(b"h\n" + text + b"\n"), text
+    for text in kept:
+        assert not scan.search(b"h\n" + text + b"\n"), text
+    for text in refused:
+        with pytest.raises(csv.Error):
+            list(csv.reader([text.decode()], strict=True))
