@@ -1,11 +1,21 @@
-"""Benchmark ``valuenet import`` of synthetic interview rows into the embedded (SQLite) store.
+"""Benchmark ``valuenet import`` of synthetic interview rows into the embedded (SQLite) store, beside its floors.
 
 For each size it writes synthetic data with ``valuenet synth`` (about 10.5 rows per
-respondent), then runs ``valuenet import DIR/model.yaml DIR/interviews.csv --model
-synth`` in a fresh store as a separate process, and reports rows per second and
-the process's peak resident memory (from ``wait4``), with RSS samples taken while it
-runs to show whether memory stays flat. ``--reimport`` also times a second import
-of the same file (it must report nothing added or updated).
+respondent), then, in the same run and each as its own process:
+
+- **valuenet**: ``valuenet import DIR/model.yaml DIR/interviews.csv --model synth``
+  into a fresh store: wall time, peak resident memory (from ``wait4``) and RSS
+  samples every 0.25 s, to show whether memory stays flat;
+- **raw sink**: the very rows valuenet wrote (every table of the store, read back
+  beforehand and handed over in a pickle that is loaded before the clock starts),
+  written by plain ``executemany`` into a fresh store of the same schema, in one
+  transaction, with the secondary indexes dropped during the load and built
+  after it (the fastest way SQLite takes a bulk load);
+- **read floor**: ``pyarrow.csv.read_csv`` of the interview file, all columns as
+  text: what reading the same rows costs at the least.
+
+``--reimport`` also times a second import of the same file (it must report
+nothing added or updated).
 
     python benchmarks/import_bench.py                      # 10k, 100k and 1M rows
     python benchmarks/import_bench.py --sizes 10000 --reimport
@@ -71,6 +81,80 @@ def run_import(args: list[str]) -> dict[str, object]:
     return {"seconds": elapsed, "peak_mb": usage.ru_maxrss // 1024, "samples_mb": samples, "summary": stdout}
 
 
+_SINK = r"""
+import pickle, sqlite3, sys, time
+rows_file, db = sys.argv[1], sys.argv[2]
+with open(rows_file, "rb") as fh:
+    tables = pickle.load(fh)
+con = sqlite3.connect(db, isolation_level=None)
+con.execute("PRAGMA journal_mode=WAL")
+con.execute("PRAGMA synchronous=NORMAL")
+con.execute("PRAGMA cache_size=-32768")
+start = time.perf_counter()
+con.execute("BEGIN IMMEDIATE")
+indexes = [r for r in con.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL")]
+for name, _ in indexes:
+    con.execute(f'DROP INDEX "{name}"')
+for table, rows in tables.items():
+    if rows:
+        marks = ",".join("?" * len(rows[0]))
+        con.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+for _, sql in indexes:
+    con.execute(sql)
+con.execute("COMMIT")
+print(time.perf_counter() - start)
+"""
+
+_READ = r"""
+import sys, time
+import pyarrow as pa, pyarrow.csv as pacsv
+start = time.perf_counter()
+with open(sys.argv[1], encoding="utf-8") as fh:
+    names = fh.readline().rstrip("\n").split(",")
+text = pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()))
+table = pacsv.read_csv(sys.argv[1], convert_options=text)
+print(time.perf_counter() - start, table.num_rows)
+"""
+
+
+def _python(code: str, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def floors(db: Path, csv_path: Path, folder: Path) -> dict[str, float]:
+    """Seconds of the raw sink (the rows valuenet wrote, by plain executemany) and of the read floor."""
+    import pickle
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'meta'")]
+    tables = {n: con.execute(f'SELECT * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
+    con.close()
+    rows_file = folder / "sink-rows.pickle"
+    with rows_file.open("wb") as fh:
+        pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    del tables
+    sink_db = folder / "sink.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{sink_db}{suffix}").unlink(missing_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run(  # a fresh store with valuenet's schema, empty
+        [
+            sys.executable,
+            "-c",
+            "import sys; from valuenet.store.sqlite import SQLiteStore; SQLiteStore(sys.argv[1]).close()",
+            str(sink_db),
+        ],
+        check=True,
+        env=env,
+    )
+    sink = float(_python(_SINK, str(rows_file), str(sink_db)))
+    read = float(_python(_READ, str(csv_path)).split()[0])
+    rows_file.unlink()
+    return {"sink_s": sink, "read_s": read}
+
+
 def bench(size: int, folder: Path, reimport: bool) -> list[dict[str, object]]:
     data = folder / f"synth-{size}"
     respondents = max(1, round(size / ROWS_PER_RESPONDENT))
@@ -82,7 +166,15 @@ def bench(size: int, folder: Path, reimport: bool) -> list[dict[str, object]]:
     db.unlink(missing_ok=True)
     out = []
     first = run_import([str(data / "model.yaml"), str(data / "interviews.csv"), "--model", "synth", "--store", str(db)])
-    out.append({"run": "first import", "rows": rows, "generate_s": round(gen, 1), **first})
+    out.append(
+        {
+            "run": "first import",
+            "rows": rows,
+            "generate_s": round(gen, 1),
+            **first,
+            **floors(db, data / "interviews.csv", folder),
+        }
+    )
     if reimport:
         again = run_import([str(data / "interviews.csv"), "--model", "synth", "--store", str(db)])
         counts = {r["items"]: r for r in json.loads(str(again["summary"]))}
@@ -104,12 +196,12 @@ def breakdown(size: int, folder: Path) -> None:
     model = read_model_file(data / "model.yaml")
     tables = read_tables(data / "interviews.csv")
     t0 = time.perf_counter()
-    rows = sum(1 for t in tables for _ in t.rows())
+    rows = sum(len(c) for t in tables for c in t.chunks())
     t1 = time.perf_counter()
     imp = InterviewImport(tables, ImportTarget(model, new=False))
     imp.validate()
     t2 = time.perf_counter()
-    batches = list(imp.batches())  # what the SQLite store is given: flows as JSON documents
+    batches = list(imp.batches())  # what the SQLite store is given: exchange rows
     t3 = time.perf_counter()
     db = folder / "breakdown.db"
     db.unlink(missing_ok=True)
@@ -118,11 +210,10 @@ def breakdown(size: int, folder: Path) -> None:
         t4 = time.perf_counter()
         store.write(model, iter(batches))
         t5 = time.perf_counter()
-    flows = sum(len(b.flow_docs) for b in batches)
+    flows = sum(len(b.exchanges) for b in batches)
     print(
-        f"| {rows:,} rows ({flows:,} flows) | read {rows / (t1 - t0):,.0f} | validate {rows / (t2 - t1):,.0f} | "
-        f"build flow documents {rows / (t3 - t2):,.0f} | store write {rows / (t5 - t4):,.0f} "
-        f"({flows / (t5 - t4):,.0f} flows/s) | rows/s |"
+        f"| {rows:,} rows ({flows:,} exchanges) | read {rows / (t1 - t0):,.0f} | validate {rows / (t2 - t1):,.0f} | "
+        f"build exchange rows {rows / (t3 - t2):,.0f} | store write {rows / (t5 - t4):,.0f} | rows/s |"
     )
 
 
@@ -141,8 +232,11 @@ def main() -> None:
         folder = args.keep or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
-        print("| run | rows | seconds | rows/s | peak RSS (MB) | RSS while running (MB, every 0.25 s, sampled) |")
-        print("|---|---:|---:|---:|---:|---|")
+        print(
+            "| run | rows | seconds | rows/s | raw sink rows/s | valuenet / sink | read floor rows/s "
+            "| peak RSS (MB) | RSS while running (MB, every 0.25 s, sampled) |"
+        )
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
         for size in args.sizes:
             for r in bench(size, folder, args.reimport):
                 samples = list(r["samples_mb"])  # type: ignore[call-overload]
@@ -150,8 +244,14 @@ def main() -> None:
                 shown = ", ".join(str(s) for s in samples[::step][:9])
                 secs = float(r["seconds"])  # type: ignore[arg-type]
                 rows = int(r["rows"])  # type: ignore[call-overload]
+                sink = float(r.get("sink_s", 0) or 0)  # type: ignore[arg-type]
+                read = float(r.get("read_s", 0) or 0)  # type: ignore[arg-type]
+                sink_rate = f"{rows / sink:,.0f}" if sink else ""
+                share = f"{sink / secs:.0%}" if sink else ""
+                read_rate = f"{rows / read:,.0f}" if read else ""
                 print(
-                    f"| {r['run']} | {rows:,} | {secs:.1f} | {rows / secs:,.0f} | {r['peak_mb']} | {shown} |",
+                    f"| {r['run']} | {rows:,} | {secs:.1f} | {rows / secs:,.0f} | {sink_rate} | {share} | {read_rate} "
+                    f"| {r['peak_mb']} | {shown} |",
                     flush=True,
                 )
 

@@ -24,7 +24,7 @@ import pyarrow as pa
 from valuenet.formats.source import Row
 
 #: Data rows per chunk: large enough for vectorised checks to pay, small enough that memory stays flat.
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 10_000
 
 
 @dataclass

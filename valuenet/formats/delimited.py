@@ -31,8 +31,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from valuenet.errors import ModelFileError
-from valuenet.formats.cells import from_sheet
 from valuenet.formats import chunks
+from valuenet.formats.cells import from_sheet
 from valuenet.formats.chunks import Chunk, gather
 from valuenet.formats.source import Row, SourceTable, check_encoding, decode_error, file_error, map_header, open_text
 
@@ -218,8 +218,9 @@ def csv_tables(path: Path, *, name: str, fmt: str = "csv", encoding: str | None 
 #: Every character Python's ``str.strip`` removes, as a regular-expression class: a row of these is blank.
 _SPACE = "".join(f"\\x{{{c:x}}}" for c in range(sys.maxunicode + 1) if chr(c).isspace())
 _BLANK = f"^[{_SPACE}]*$"
-#: Bytes read by ``pyarrow`` at a time (about 25,000 rows of a typical interview table).
-_BLOCK = 4 << 20
+#: Bytes ``pyarrow`` parses at a time (about 7,000 rows of a typical interview table): larger blocks are no
+#: faster here, and each one in flight adds to the memory an import holds.
+_BLOCK = 1 << 20
 
 
 def _odd_quotes(delimiter: str) -> re.Pattern[bytes]:

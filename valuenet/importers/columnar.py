@@ -70,6 +70,20 @@ _CONTROL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f]"
 _BAD = object()
 
 
+@dataclass
+class _Places:
+    """Each row's goal and scenario: a code per row into the distinct pairs the chunk holds."""
+
+    codes: np.ndarray
+    values: list[tuple[str, str]]
+
+    def rows(self, part: int) -> list[str]:
+        table = np.empty(len(self.values), dtype=object)
+        table[:] = [v[part] for v in self.values]
+        out: list[str] = table[self.codes].tolist()
+        return out
+
+
 class _NotOrdinary(Exception):
     """A row of the chunk needs the row-by-row check."""
 
@@ -94,6 +108,12 @@ def _codes(arr: pa.Array) -> tuple[np.ndarray, list[Any]]:
     return idx, py_values(enc.dictionary)
 
 
+def _spread(codes: np.ndarray, values: list[Any]) -> pa.Array:
+    """``values[code]`` for each row as an array of text (``None`` where the code is -1)."""
+    table = pa.array([*values, None], type=pa.string())
+    return pc.take(table, pa.array(np.where(codes < 0, len(values), codes)))
+
+
 class _Column:
     """One column of the chunk: distinct cells parsed once, then spread over the rows."""
 
@@ -109,6 +129,11 @@ class _Column:
         else:
             self.codes, self.uniques = _codes(arr)
         self.empty = self.codes < 0
+        self.parsed: list[Any] = []
+
+    def text(self) -> pa.Array:
+        """The parsed cells (after :meth:`parse`) as an array of text, without a Python object per row."""
+        return _spread(self.codes, self.parsed)
 
     def parse(self, memo: dict[Any, Any], parse: Callable[[Any], Any]) -> list[Any]:
         """Each row's parsed cell (``None`` when empty); any cell ``parse`` refuses makes the chunk not ordinary."""
@@ -126,6 +151,7 @@ class _Column:
             if found is _BAD:
                 raise _NotOrdinary
             values.append(found)
+        self.parsed = values
         table = np.empty(len(values) + 1, dtype=object)
         table[: len(values)] = values
         table[len(values)] = None
@@ -186,8 +212,8 @@ class ChunkChecker:
             raise _NotOrdinary
         rids = rcol.parse(self._m("respondent"), _strict(_fast_ident))
         goals_sc = self._places(col["goal"], col["scenario"])
-        goals = [g for g, _ in goals_sc]
-        scenarios = [s for _, s in goals_sc]
+        goals = goals_sc.rows(0)
+        scenarios = goals_sc.rows(1)
         actors = col["actor"].parse(self._m("actor"), _strict(lambda v: t.actor_id(str(_fast_ident(v)))))
         dims = col["dimension"].parse(self._m("dimension"), _strict(lambda v: t.dims.get(cells.fold(str(v)))))
         gets = col["gets"].parse(self._m("gets"), self._scale)
@@ -218,23 +244,11 @@ class ChunkChecker:
             xids = [None] * len(chunk)
         derived = given.empty.tolist()
         respondents = self._respondents(chunk, col, rids, resp)
-        customers = self._customers(goals, rids, respondents, resp, customer)
+        customers = self._customers(goals_sc, col["respondent"], goals, rids, respondents, resp, customer)
         for a, c in zip(actors, customers, strict=True):
             if c is None or c == a:
                 raise _NotOrdinary
-        blake = hashlib.blake2b
-        ids = [
-            x
-            if x is not None
-            else "x-"
-            + blake(
-                f"{r}\x1f{g}\x1f{s}\x1f{a}\x1f{d}\x1f{'' if tp is None else tp}\x1f{'' if st is None else st}".encode(),
-                digest_size=8,
-            ).hexdigest()
-            for x, r, g, s, a, d, tp, st in zip(
-                xids, rids, goals, scenarios, actors, dims, touchpoint, stage, strict=True
-            )
-        ]
+        ids = self._ids(col, goals_sc, xids)
         columns = [
             ids,
             goals,
@@ -257,7 +271,30 @@ class ChunkChecker:
         raw = [chunk.row(i) for i in range(len(chunk))] if keep_raw else None  # only for a rejects file
         return Block(chunk.numbers, columns, derived, respondents, raw)
 
-    def _places(self, goal: _Column, scenario: _Column) -> list[tuple[str, str]]:
+    def _ids(self, col: dict[str, _Column], places: _Places, given: list[Any]) -> list[str]:
+        """Each row's exchange id: the one given, else :func:`valuenet.models.exchange_id` of its cells.
+
+        The text each id is hashed from is joined by ``pyarrow``; only the hashing is done per row.
+        """
+        parts = [
+            col["respondent"].text(),
+            _spread(places.codes, [g for g, _ in places.values]),
+            _spread(places.codes, [s for _, s in places.values]),
+            col["actor"].text(),
+            col["dimension"].text(),
+            col["touchpoint"].text(),
+            col["stage"].text(),
+        ]
+        joined = pc.binary_join_element_wise(*parts, "\x1f", null_handling="replace", null_replacement="")
+        blake = hashlib.blake2b
+        ids = [
+            "x-" + blake(b, digest_size=8).hexdigest() for b in joined.cast(pa.binary()).to_numpy(zero_copy_only=False)
+        ]
+        if col["exchange_id"].present:
+            ids = [x if x is not None else i for x, i in zip(given, ids, strict=True)]
+        return ids
+
+    def _places(self, goal: _Column, scenario: _Column) -> _Places:
         """Each row's goal and scenario, resolved once per distinct pair of cells."""
         t = self.target
         n_sc = len(scenario.uniques) + 1
@@ -285,10 +322,7 @@ class ChunkChecker:
                 if g is not None:  # an empty goal means "the only goal so far": not remembered
                     memo[key] = found
             resolved.append(found)
-        table = np.empty(len(resolved), dtype=object)
-        table[:] = resolved
-        out: list[tuple[str, str]] = table[inverse.reshape(-1)].tolist()
-        return out
+        return _Places(inverse.reshape(-1).astype(np.int64), resolved)
 
     def _text(self, chunk: Chunk, name: str) -> list[Any]:
         """A free-text column kept exactly; blank, too long or control characters: not ordinary."""
@@ -344,6 +378,8 @@ class ChunkChecker:
 
     def _customers(
         self,
+        places: _Places,
+        rcol: _Column,
         goals: Sequence[str],
         rids: Sequence[str],
         respondents: dict[str, tuple[int, dict[str, Any]]],
@@ -351,15 +387,25 @@ class ChunkChecker:
         customer: Callable[[str, str, str | None], str | None],
     ) -> list[str | None]:
         """Each row's customer, once per goal and respondent, with the chunk's respondent values merged in."""
+
+        def of(goal: str, rid: str) -> str | None:
+            given = resp.get(rid, {}).get("actor") or respondents[rid][1].get("actor")
+            return customer(goal, rid, given)
+
+        if len({g for g, _ in places.values}) == 1:  # one goal: once per respondent, spread by its codes
+            goal = places.values[0][0]
+            table = np.empty(len(rcol.parsed), dtype=object)
+            table[:] = [of(goal, r) for r in rcol.parsed]
+            out: list[str | None] = table[rcol.codes].tolist()
+            return out
         memo: dict[tuple[str, str], str | None] = {}
-        out = []
+        found = []
         for g, r in zip(goals, rids, strict=True):
             key = (g, r)
             if key not in memo:
-                given = resp.get(r, {}).get("actor") or respondents[r][1].get("actor")
-                memo[key] = customer(g, r, given)
-            out.append(memo[key])
-        return out
+                memo[key] = of(g, r)
+            found.append(memo[key])
+        return found
 
 
 def _in_scale(value: Any, lo: float, hi: float) -> float:

@@ -26,6 +26,7 @@ Ids: an exchange's id comes from an ``exchange_id`` column or is derived by
 from __future__ import annotations
 
 import itertools
+import pickle
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -121,6 +122,7 @@ class InterviewImport:
         self.checkers = [RowChecker(t, target, _headers(t)) for t in self.tables]
         self.pending_fix: dict[int, str] = {}
         self._spill: IO[bytes] | None = None
+        self._records: IO[bytes] | None = None
 
     # -- pass 1 ------------------------------------------------------------------------------
     def validate(self) -> InterviewImportResult:
@@ -234,10 +236,11 @@ class InterviewImport:
         return self.target.customer_of(goal, stored, given)
 
     def close(self) -> None:
-        """Remove the temporary file of checked rows."""
-        if self._spill is not None:
-            self._spill.close()
-            self._spill = None
+        """Remove the temporary files of checked rows and built respondents."""
+        for f in (self._spill, self._records):
+            if f is not None:
+                f.close()
+        self._spill = self._records = None
 
     def _gather(self, ti: int, table: SourceTable, checker: RowChecker, n: int, checked: Checked) -> bool:
         """Record a valid row's respondent values and exchange key; ``False`` when that rejects it."""
@@ -352,14 +355,37 @@ class InterviewImport:
         yield from (r for r in v.resp if r not in v.named)
 
     def _build_respondents(self) -> None:
-        """Check that every respondent record can be built (each cell was checked; this guards the whole)."""
+        """Build every respondent record once (each cell was checked; this guards the whole).
+
+        The records wait for the writing pass in a temporary file, already validated, so that
+        pass does not build them again.
+        """
+        self._records = tempfile.TemporaryFile(prefix="valuenet-respondents-")
+        part: list[dict[str, Any]] = []
         for rid in self._respondent_ids():
             try:
-                self._respondent(rid)
+                record = self._respondent(rid)
             except ValidationError as exc:
                 self.v.reject(
                     -1, "respondents", 0, [Problem(f"respondent {rid}", str(exc), "Fix the respondent's cells.")]
                 )
+                continue
+            if record is not None:
+                part.append(record.model_dump())
+            if len(part) >= _SPILL_CHUNK:
+                _dump_records(part, self._records)
+                part = []
+        _dump_records(part, self._records)
+
+    def _built_respondents(self) -> Iterator[Respondent]:
+        """The records :meth:`_build_respondents` built, in order (validated there: not again)."""
+        records = self._records
+        if records is None:
+            raise RuntimeError("validate() must run before batches()")
+        records.seek(0)
+        while head := records.read(8):
+            for data in pickle.loads(records.read(int.from_bytes(head, "little"))):
+                yield Respondent.model_construct(**data)
 
     # -- pass 2 ------------------------------------------------------------------------------
     def replaced_respondents(self) -> list[str]:
@@ -376,10 +402,8 @@ class InterviewImport:
         if t.new_actors or goals:
             yield Batch(actors=list(t.new_actors.values()), goals=goals)
         resp: list[Respondent] = []
-        for rid in self._respondent_ids():
-            record = self._respondent(rid)
-            if record is not None:
-                resp.append(record)
+        for record in self._built_respondents():
+            resp.append(record)
             if len(resp) >= BATCH_ROWS:
                 yield Batch(respondents=resp)
                 resp = []
@@ -438,14 +462,15 @@ class InterviewImport:
                 for i, n in enumerate(numbers):
                     if n in rejected:
                         rejects.add(self.tables[ti], n, raw[i] if raw else {}, rejected[n])
-        memo: dict[tuple[str, str], str] = {}
-        customers = []
-        for goal, rid, actor in zip(cols[1], cols[14], cols[3], strict=True):
-            key = (goal, rid)
-            found = memo.get(key)
-            if found is None:
-                found = memo[key] = self._customer_given(goal, rid, self._resp_value(rid, "actor")) or ""
-            customers.append(found if found != actor else "")
+        of = self._customer_given
+        memo = {
+            (goal, rid): of(goal, rid, self._resp_value(rid, "actor")) or ""
+            for goal, rid in set(zip(cols[1], cols[14], strict=True))
+        }
+        customers = [
+            c if c != actor else ""
+            for c, actor in zip(map(memo.__getitem__, zip(cols[1], cols[14], strict=True)), cols[3], strict=True)
+        ]
         out = list(zip(*cols, customers, strict=True))
         if keep is not None:
             out = [r for r, k in zip(out, keep, strict=True) if k]
@@ -497,6 +522,13 @@ class InterviewImport:
                     ],
                 )
         self._spill.seek(0, 2)
+
+
+def _dump_records(part: list[dict[str, Any]], out: IO[bytes]) -> None:
+    if part:
+        data = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(len(data).to_bytes(8, "little"))
+        out.write(data)
 
 
 def write_import(
