@@ -1,4 +1,4 @@
-"""Commands for Neo4j: the local server (``neo4j start|stop|status``), ``push``, ``pull`` and ``cypher``."""
+"""Commands for Neo4j: the local server (``neo4j start|stop|status|import``), ``push``, ``pull`` and ``cypher``."""
 
 from __future__ import annotations
 
@@ -93,6 +93,83 @@ def status(ctx: click.Context, home: str | None) -> None:
         message("Neo4j is not running. Start it with 'valuenet neo4j start'.")
         ctx.exit(1)
     echo_data(f"{info.uri} (pid {info.pid}, home {info.home})")
+
+
+@neo4j_group.command("import")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--from-store", "from_store", metavar="FILE", help="Take the model from this embedded store instead of files."
+)
+@model_option
+@home_option
+@click.option("--bolt-port", type=int, default=7687, show_default=True, help="Bolt port, if the server must start.")
+@click.option("--http-port", type=int, default=7474, show_default=True, help="HTTP port, if the server must start.")
+@click.option("--fresh", is_flag=True, help="Replace everything the local database holds, every model in it.")
+def bulk_import(
+    files: tuple[str, ...],
+    from_store: str | None,
+    model_id: str | None,
+    home: str | None,
+    bolt_port: int,
+    http_port: int,
+    fresh: bool,
+) -> None:
+    """Bulk-load one model into the EMPTY database of the local server (neo4j-admin import).
+
+    For the first load of a large study: the model (from model files and interview tables, validated as
+    'valuenet import' does, or from an embedded store with --from-store) is written as CSV files, the local
+    server (valuenet neo4j start) is stopped, 'neo4j-admin database import full' builds the database from
+    them, and the server is started again with valuenet's constraints and indexes. It applies only to the
+    project's local server, and only when its database holds nothing (or with --fresh, which replaces all of
+    it); the server is down during the import. Into a database that holds data, or any other Neo4j (Docker,
+    Aura, a cluster), use the transactional path instead: 'valuenet push' or 'valuenet import FILE --store
+    bolt://...', which upsert into whatever is there.
+    """
+    import tempfile
+    import time
+
+    from valuenet import neo4jserver
+    from valuenet.store.neo4j import Neo4jStore
+    from valuenet.store.neo4j_bulk import IMPORT_OPTIONS, write_import_files
+
+    if bool(files) == bool(from_store):
+        raise click.UsageError("give model files and interview tables, or --from-store FILE (one of the two).")
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="valuenet-bulk-") as tmp:
+        if from_store:
+            with reading(from_store) as source:
+                model = source.read_model(model_id)
+        else:
+            from valuenet.importers import import_files
+            from valuenet.store.sqlite import SQLiteStore
+
+            with SQLiteStore(str(Path(tmp) / "import.db"), create=True) as staging:
+                import_files(staging, list(files), model_id=model_id)
+                model = staging.read_model(model_id)
+        where = _home(home)
+        info = neo4jserver.status(where) or neo4jserver.start(where, bolt_port, http_port)
+        with Neo4jStore(info.uri, password=info.password) as target:
+            _, rows = target.query("MATCH (n) RETURN count(n) AS n")
+        held = int(rows[0]["n"]) if rows else 0
+        if held and not fresh:
+            raise click.ClickException(
+                f"the local Neo4j at {info.uri} holds data ({held} nodes): the bulk import only fills an empty "
+                "database. Add the model with 'valuenet push' or 'valuenet import FILE --store "
+                f"{info.uri}' (transactional), or replace everything in the database with --fresh."
+            )
+        message(f"Writing model {model.id} as CSV files...")
+        written = write_import_files(model, Path(tmp) / "csv")
+        message(f"Stopping Neo4j at {info.uri} for the import...")
+        neo4jserver.stop(where)
+        neo4jserver.admin_import(where, [*IMPORT_OPTIONS, *written.arguments()])
+        info = neo4jserver.start(where, bolt_port, http_port)
+        with Neo4jStore(info.uri, password=info.password) as target:
+            target.ensure_schema()
+    seconds = time.monotonic() - started
+    message(
+        f"Imported model {model.id} into {info.uri}: {written.node_count} nodes, {written.relationship_count} "
+        f"relationships, {written.flows} flows ({written.exchanges} exchanges) in {seconds:.1f}s."
+    )
 
 
 def _neo4j_uri(uri: str | None, option: str) -> str:

@@ -373,3 +373,32 @@ def stop(home: Path | None = None, timeout: float = 60) -> bool:
     for name in ("server.json", "neo4j.pid"):
         (home / "run" / name).unlink(missing_ok=True)
     return stopped
+
+
+#: The admin tool's entry point (``neo4j-admin``), in the same jars as the server.
+ADMIN_ENTRY_POINT = "org.neo4j.cli.AdminTool"
+
+
+def admin_import(home: Path | None, arguments: list[str], database: str = "neo4j", heap: str = "1g") -> str:
+    """Run ``neo4j-admin database import full`` of the server under ``home`` into ``database``; its output.
+
+    The server must be stopped (the admin tool writes the store files directly) and must have been started
+    once (its ``conf/neo4j.conf`` is what the tool reads). ``arguments`` are the tool's options and its
+    ``--nodes``/``--relationships`` files; the database is overwritten (``--overwrite-destination``). The tool
+    runs with the same reduced environment as the server: no password, no secret.
+    """
+    home = _home(home)
+    if status(home) is not None:
+        raise Neo4jServerError("the server is running; stop it before a bulk import (valuenet neo4j stop)")
+    if not (home / "conf" / "neo4j.conf").is_file():
+        raise Neo4jServerError(f"no server configuration under {home}; start the server once first")
+    build(home)
+    cmd = [_java(), "-cp", str(home / "lib" / "*"), f"-Xmx{heap}", *JVM_FLAGS, ADMIN_ENTRY_POINT]
+    cmd += ["database", "import", "full", database, "--overwrite-destination=true", *arguments]  # files take many
+    proc = subprocess.run(
+        cmd, cwd=home, env=_child_env(home), stdin=DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    if proc.returncode != 0:
+        last = "\n".join(proc.stdout.splitlines()[-30:])
+        raise Neo4jServerError(f"neo4j-admin database import failed (exit {proc.returncode}):\n{last}")
+    return proc.stdout
