@@ -91,7 +91,8 @@ def validate(files: tuple[str, ...]) -> None:
     "rejects",
     type=click.Path(dir_okay=False),
     metavar="FILE",
-    help="Where --skip-invalid writes rejected rows, in the format its name gives (default: FIRST_TABLE.rejects.EXT, in the first table's format).",
+    help="Where --skip-invalid writes rejected rows, in the format its name gives "
+    "(default: FIRST_TABLE.rejects.EXT, in the first table's format).",
 )
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing.")
 @click.option(

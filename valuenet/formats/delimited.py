@@ -6,13 +6,15 @@ Each file holds one table; cells are text, and the row checks parse them.
 Rows come two ways, with the same cells and row numbers: one by one from
 Python's ``csv`` module (:meth:`SourceTable.rows`), and in chunks of columns
 (:meth:`SourceTable.chunks`), which the importer checks vectorised. A UTF-8 file
-with no quote character, no blank line and its header on the first line is
-parsed for chunks by ``pyarrow.csv``, in parallel and without a Python object
-per cell: with nothing quoted, each line is one row, so row numbers follow from
-the count, and both parsers read the same cells. Any other file, and any part
-``pyarrow`` refuses (a row of another width) or that holds a cell starting with
-``'`` (valuenet's formula escape, undone by the row reader), is read by the
-``csv`` module, which gives the exact message for whatever is wrong.
+whose header is its first line and whose quotes open, close and double up the
+way the ``csv`` module requires is parsed for chunks by ``pyarrow.csv``, in
+parallel and without a Python object per cell; while each line is one row, row
+numbers follow from the count, and both parsers read the same cells. Any other
+file, and from its first such block on any file where ``pyarrow`` meets a cell
+over several lines, a row of another width or bytes that are not UTF-8, is read
+by the ``csv`` module, which gives the exact rows or the exact message. Blocks
+holding a cell that starts with ``'`` (valuenet's formula escape, which the row
+reader undoes) are read by the row reader too.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -244,7 +245,9 @@ def _arrow_readable(path: Path, encoding: str, delimiter: str) -> bool:
     """Whether ``pyarrow`` reads this file's cells exactly as the ``csv`` module does.
 
     True for UTF-8 text with no NUL byte whose quote characters all open, close or
-    double up cleanly (see :func:`_odd_quotes`).
+    double up cleanly (see :func:`_odd_quotes`), an even number of them, and no quote
+    on a last line without its line break: a quoted cell left open then runs past a
+    line break, which :func:`_arrow_chunks` sends to the row reader.
     """
     if encoding.replace("_", "-").lower() not in ("utf-8", "utf-8-sig", "utf8"):
         return False
@@ -252,7 +255,12 @@ def _arrow_readable(path: Path, encoding: str, delimiter: str) -> bool:
         with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
             if m.find(b"\x00") != -1:
                 return False
-            return m.find(b'"') == -1 or _odd_quotes(delimiter).search(m) is None
+            quotes = sum(m[i : i + _BLOCK].count(b'"') for i in range(0, len(m), _BLOCK))
+            if not quotes:
+                return True
+            last = m.rfind(b"\n")
+            ends_open = m[-1:] != b"\n" and m.find(b'"', last + 1) != -1
+            return quotes % 2 == 0 and not ends_open and _odd_quotes(delimiter).search(m) is None
     except (OSError, ValueError):  # an empty file cannot be mapped; the row reader reports it
         return False
 
@@ -286,8 +294,10 @@ class _Resume:
 def _arrow_chunks(path: Path, delimiter: str, cols: list[str | None], open_rows: Any) -> Iterator[Chunk]:
     """The rows of a file :func:`_arrow_readable` accepts, in chunks of columns, parsed by ``pyarrow``.
 
-    A row's number is the line it starts on, as the row reader counts lines: one
-    more than the last row's start for each line break inside that row's cells.
+    Every line is one row (a blank line a row of empty cells, skipped), so row numbers
+    follow from the count. From the first block that breaks this (a cell over several
+    lines, a row of another width, bytes that are not UTF-8) on, the row reader reads
+    the rest, and gives the exact rows or the exact message.
     """
     names = [f"c{i}" for i in range(len(cols))]
     wanted = {f"c{i}": c for i, c in enumerate(cols) if c is not None}
@@ -315,45 +325,29 @@ def _arrow_chunks(path: Path, delimiter: str, cols: list[str | None], open_rows:
             for start in range(0, len(rows), chunks.CHUNK_ROWS):
                 yield gather(rows[start : start + chunks.CHUNK_ROWS])
             return
+        if _breaks_inside(batch):  # each line is one row no more: the row reader counts them from here
+            rows = resume.take(line, None)
+            for start in range(0, len(rows), chunks.CHUNK_ROWS):
+                yield gather(rows[start : start + chunks.CHUNK_ROWS])
+            return
         for start in range(0, batch.num_rows, chunks.CHUNK_ROWS):
             part = batch.slice(start, chunks.CHUNK_ROWS)
             count = part.num_rows
-            numbers = _row_numbers(line, part)
-            last = numbers[-1] if numbers else line
+            numbers = list(range(line, line + count))
             columns = {wanted[n]: part.column(n) for n in part.schema.names if n in wanted}
             if any(pc.any(pc.starts_with(a, "'")).as_py() for a in columns.values()):
-                yield gather(resume.take(line, last))  # the row reader undoes the formula escape
+                yield gather(resume.take(line, line + count - 1))  # the row reader undoes the formula escape
             else:
                 yield _without_blank_rows(numbers, columns)
-            line = last + 1 + (_breaks(part, count - 1) if count else 0)
+            line += count
 
 
-def _breaks(part: pa.RecordBatch, i: int) -> int:
-    """Line breaks inside the cells of row ``i``."""
-    return sum(int(pc.count_substring_regex(c.slice(i, 1), _BREAK)[0].as_py() or 0) for c in part.columns)
-
-
-#: A line break as the row reader counts lines.
-_BREAK = "\r\n|\r|\n"
-
-
-def _row_numbers(first: int, part: pa.RecordBatch) -> list[int]:
-    """The line each row of ``part`` starts on, the first starting on line ``first``."""
-    count = part.num_rows
-    if not any(
-        pc.any(pc.match_substring(c, "\n")).as_py() or pc.any(pc.match_substring(c, "\r")).as_py() for c in part.columns
-    ):
-        return list(range(first, first + count))
-    spans = None
-    for col in part.columns:
-        n = pc.fill_null(pc.count_substring_regex(col, _BREAK), 0)
-        spans = n if spans is None else pc.add(spans, n)
-    if spans is None or not pc.any(pc.greater(spans, 0)).as_py():
-        return list(range(first, first + count))
-    extra = np.cumsum(np.asarray(spans.to_numpy(zero_copy_only=False), dtype=np.int64))
-    starts = first + np.arange(count, dtype=np.int64) + np.concatenate(([0], extra[:-1]))
-    out: list[int] = starts.tolist()
-    return out
+def _breaks_inside(batch: pa.RecordBatch) -> bool:
+    """Whether a cell holds a line break (a quoted cell over several lines, or one left open)."""
+    return any(
+        pc.any(pc.match_substring(c, "\n")).as_py() or pc.any(pc.match_substring(c, "\r")).as_py()
+        for c in batch.columns
+    )
 
 
 def _without_blank_rows(numbers: list[int], columns: dict[str, Any]) -> Chunk:
