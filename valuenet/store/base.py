@@ -207,21 +207,42 @@ class UpgradeReport:
         return self.from_version != self.to_version
 
 
-def check_schema_version(where: str, found: object, supported: int) -> None:
+#: The valuenet release that wrote each older store schema version, for the messages that name it.
+SCHEMA_WRITTEN_BY: dict[int, str] = {1: "0.1"}
+
+
+def check_schema_version(where: str, found: object, supported: int, *, store: str | None = None) -> None:
     """Refuse data written by another schema version (``found`` ``None``: not recorded, taken as current).
 
-    Both stores call this, so the message and its fix are the same whatever the store.
+    Both stores call this, so the message and its fix are the same whatever the store:
+    one line naming ``where`` (a file, or a graph), the valuenet and schema that wrote it,
+    and the fix. An older schema is upgraded with ``valuenet upgrade --store STORE``
+    (``store`` defaults to ``where``); a newer one needs a newer valuenet.
 
-    >>> check_schema_version("x.db", 2, 1)
-    Traceback (most recent call last):
-    ...
-    valuenet.errors.SchemaVersionError: x.db uses store schema version 2; this valuenet uses 1. Upgrade...
+    >>> def message(found: int) -> None:
+    ...     try:
+    ...         check_schema_version("x.db", found, 2)
+    ...     except SchemaVersionError as exc:
+    ...         print(exc)
+    >>> message(1)  # doctest: +NORMALIZE_WHITESPACE
+    x.db was written by valuenet 0.1 (store schema version 1); this valuenet uses 2.
+    Upgrade it with: valuenet upgrade --store x.db
+    >>> message(3)  # doctest: +NORMALIZE_WHITESPACE
+    x.db was written by a newer valuenet (store schema version 3); this valuenet uses 2.
+    Upgrade valuenet to read it.
     """
     if found is None or int(str(found)) == supported:
         return
-    newer = int(str(found)) > supported
-    fix = "Upgrade valuenet to read it." if newer else "Export it with the valuenet that wrote it and re-import."
-    raise SchemaVersionError(f"{where} uses store schema version {found}; this valuenet uses {supported}. {fix}")
+    version = int(str(found))
+    if version > supported:
+        by, fix = "a newer valuenet", "Upgrade valuenet to read it."
+    else:
+        release = SCHEMA_WRITTEN_BY.get(version)
+        by = f"valuenet {release}" if release else "an older valuenet"
+        fix = f"Upgrade it with: valuenet upgrade --store {store or where}"
+    raise SchemaVersionError(
+        f"{where} was written by {by} (store schema version {version}); this valuenet uses {supported}. {fix}"
+    )
 
 
 def choose_model_id(ids: list[str], model_id: str | None, url: str) -> str:

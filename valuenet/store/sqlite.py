@@ -1,27 +1,34 @@
-"""The embedded default store: one SQLite file, no set-up.
+"""The embedded default store: one SQLite file, no set-up, tables an analyst can query with plain SQL.
 
-Each item is kept as its JSON document, keyed by ``(model, id)``, beside a few
-columns that queries filter on. Rows keep the order in which they were first
-written (SQLite's rowid survives an update), so a model reads back exactly as
-it was written.
+Schema version 2 (:mod:`valuenet.store.sqlite_schema`; every table and column is
+documented in ``docs/store.md``): interview exchanges are rows of ``exchanges``,
+one per exchange with both its flows (``<id>:gets`` and ``<id>:gives``), every
+other flow a row of ``flows``, and actors, goals and respondents rows with a
+column per scalar field and a ``doc`` JSON column for their nested parts. A model
+reads back exactly as it was written, flows in the order first written, whichever
+table holds them. A store written by valuenet 0.1 (schema 1, one JSON document
+per item) is refused with the command that upgrades it, ``valuenet upgrade``
+(:mod:`valuenet.store.upgrade`).
 
 A write is one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) in WAL mode: if it
 fails, or the process is killed mid-way, the store is left as it was before the
-write. Upserts only touch rows whose document changed, and the counts of added,
-updated and unchanged items come from SQLite's change counters. A kind of item
-the model does not hold yet (a first import) takes a plain ``INSERT``, which is
-cheaper than an upsert; should an id repeat within the write, that batch is
-rolled back to its savepoint and written again as upserts, with the same result.
+write. Upserts only touch rows that changed, and every write reports exactly how
+many items of each kind it added, updated, left unchanged and removed. A kind of
+item the model does not hold yet (a first import) takes plain inserts, which
+are cheaper than upserts; exchange rows into an empty table are loaded with the
+table's indexes dropped and built again before the commit
+(:mod:`valuenet.store.sqlite_write` has the details); should an id repeat within
+the write, the rows are merged as upserts would have, with the same result.
 
 Besides the :class:`~valuenet.store.base.Store` protocol, this store offers
 ``read_structure`` (a model without its flows) and ``writing()``, the optional
 capabilities described in :mod:`valuenet.store.base`.
 
 The schema is versioned in the ``meta`` table; opening a store written by
-another schema version raises :class:`~valuenet.errors.SchemaVersionError`.
+another schema version raises :class:`~valuenet.errors.SchemaVersionError`
+before anything touches the file.
 
 Several processes may use one store at once:
-
 - **Writers take turns.** Every write holds SQLite's write lock (``BEGIN
   IMMEDIATE``) from start to commit. :meth:`SQLiteStore.writing` holds it across
   more than one call: an import takes it *before* it reads the stored model to
@@ -45,6 +52,7 @@ Several processes may use one store at once:
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
 import sqlite3
@@ -54,11 +62,9 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-
 from valuenet.errors import NotFoundError, StoreError
 from valuenet.flowcolumns import COLUMNS, FlowColumns, paused_gc
-from valuenet.models import DEFAULT_SCENARIO, Actor, Flow, Goal, Model, Respondent
+from valuenet.models import Flow, Model
 from valuenet.store.base import (
     Batch,
     Counts,
@@ -70,12 +76,27 @@ from valuenet.store.base import (
     choose_model_id,
     model_header,
 )
+from valuenet.store.sqlite_schema import (
+    EXCHANGE_TABLE,
+    FLOW_FIELDS,
+    GETS,
+    GIVES,
+    ITEM_CLASSES,
+    SCALARS,
+    SCHEMA_STATEMENTS,
+    SCHEMA_VERSION,
+    flow_from_row,
+    has_side,
+    item_from_row,
+    read_flow_columns_sql,
+    row_side_flow,
+    row_sides,
+)
+from valuenet.store.sqlite_write import StoreWrite
 
 #: Page cache of one connection, in KiB (SQLite's default is 2 MiB): random ids make index writes
 #: scattered, and a bigger cache keeps most index pages of a large import in memory.
 CACHE_KIB = 32 * 1024
-
-SCHEMA_VERSION = 1
 
 #: Environment variable: how many seconds a writer waits for another writer before giving up.
 BUSY_TIMEOUT_ENV = "VALUENET_BUSY_TIMEOUT"
@@ -119,75 +140,18 @@ def _seconds(value: float) -> str:
 
 #: Rows fetched at a time when reading flows as columns.
 _CHUNK = 50_000
-#: How each column of ``valuenet.flowcolumns.COLUMNS`` is read: SQLite pulls the fields out of the document.
-#: ``"quote":`` can only occur in a document as the key itself (inside a string its quotes are escaped).
-_FLOW_FIELDS = {
-    "key": "rowid",
-    "scenario": "coalesce(json_extract(doc, '$.scenario'), :default)",
-    "respondent": "respondent",
-    "source": "json_extract(doc, '$.source')",
-    "target": "json_extract(doc, '$.target')",
-    "dimension": "json_extract(doc, '$.dimension')",
-    "magnitude": "json_extract(doc, '$.magnitude')",
-    "money": "json_extract(doc, '$.money')",
-    "occurrences": "json_extract(doc, '$.occurrences')",
-    "touchpoint": "json_extract(doc, '$.touchpoint')",
-    "stage": "json_extract(doc, '$.stage')",
-    "responsible": "json_extract(doc, '$.responsible')",
-    "quoted": "instr(doc, '\"quote\":') > 0",
-}
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS models (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS actors (model TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL,
-    UNIQUE (model, id));
-CREATE TABLE IF NOT EXISTS goals (model TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL,
-    UNIQUE (model, id));
-CREATE TABLE IF NOT EXISTS respondents (model TEXT NOT NULL, id TEXT NOT NULL, segment TEXT,
-    doc TEXT NOT NULL, UNIQUE (model, id));
-CREATE TABLE IF NOT EXISTS flows (model TEXT NOT NULL, id TEXT NOT NULL, goal TEXT NOT NULL,
-    respondent TEXT, doc TEXT NOT NULL, UNIQUE (model, id));
-CREATE INDEX IF NOT EXISTS flows_by_respondent ON flows (model, respondent);
-CREATE INDEX IF NOT EXISTS flows_by_goal ON flows (model, goal);
-"""
-_SCHEMA_STATEMENTS = [stmt.strip() for stmt in _SCHEMA.split(";") if stmt.strip()]
-
-_TABLES: dict[str, type[BaseModel]] = {"actors": Actor, "goals": Goal, "respondents": Respondent, "flows": Flow}
-
-# Upserts that leave a row alone when its document is unchanged, so rowcount counts real changes.
-_UPSERT = {
-    "actors": "INSERT INTO actors (model, id, doc) VALUES (?, ?, ?) "
-    "ON CONFLICT (model, id) DO UPDATE SET doc = excluded.doc WHERE doc != excluded.doc",
-    "goals": "INSERT INTO goals (model, id, doc) VALUES (?, ?, ?) "
-    "ON CONFLICT (model, id) DO UPDATE SET doc = excluded.doc WHERE doc != excluded.doc",
-    "respondents": "INSERT INTO respondents (model, id, segment, doc) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT (model, id) DO UPDATE SET segment = excluded.segment, doc = excluded.doc "
-    "WHERE doc != excluded.doc",
-    "flows": "INSERT INTO flows (model, id, goal, respondent, doc) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (model, id) DO UPDATE SET goal = excluded.goal, respondent = excluded.respondent, "
-    "doc = excluded.doc WHERE doc != excluded.doc",
-}
-# The same rows as plain inserts, for kinds of item the model does not hold yet.
-_INSERT = {table: sql.split(" ON CONFLICT")[0] for table, sql in _UPSERT.items()}
+#: Keys looked up at a time by ``read_flows_by_key``.
+_KEYS = 500
+_EX_COLS = tuple(EXCHANGE_TABLE)
+_KINDS = (*ITEM_CLASSES, "flows")
 
 
-def _dump(item: BaseModel) -> str:
-    return item.model_dump_json(exclude_defaults=True)
-
-
-def _rows(kind: str, model_id: str, items: Sequence[Any]) -> Iterator[tuple[Any, ...]]:
-    if kind == "respondents":
-        return ((model_id, r.id, r.segment, _dump(r)) for r in items)
-    if kind == "flows":
-        return ((model_id, f.id, f.goal, f.respondent, _dump(f)) for f in items)
-    return ((model_id, x.id, _dump(x)) for x in items)
-
-
-def _batch_rows(kind: str, model_id: str, batch: Batch) -> list[tuple[Any, ...]]:
-    """The table rows of one kind of item in a batch, flows already serialised included."""
-    items = batch.all_flows() if kind == "flows" else getattr(batch, kind)
-    return list(_rows(kind, model_id, items)) if items else []
+def _exchange_rows(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[int, Flow]]:
+    """Each exchange row (seq, then its columns) as its one or two flows, with their keys."""
+    for seq, *values in rows:
+        row = dict(zip(_EX_COLS, values, strict=True))
+        for side in row_sides(row):
+            yield int(seq) * 4 + side, row_side_flow(row, side)
 
 
 class SQLiteStore:
@@ -230,6 +194,7 @@ class SQLiteStore:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a valuenet store ({exc}). Choose another path with --store.") from exc
         try:
+            self._refuse_other_versions()  # before WAL mode: a store of another version is left untouched
             self._wal()
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
@@ -268,6 +233,11 @@ class SQLiteStore:
         row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         return True, None if row is None else str(row[0])
 
+    def _refuse_other_versions(self) -> None:
+        has_meta, version = self._schema_version()
+        if has_meta and version is not None:
+            check_schema_version(self.path, version, SCHEMA_VERSION)
+
     def _ensure_schema(self) -> None:
         has_meta, version = self._schema_version()  # an existing store: no write lock needed
         if version is None:
@@ -280,7 +250,7 @@ class SQLiteStore:
                         raise StoreError(
                             f"{self.path} is an SQLite file but not a valuenet store. Choose another path."
                         )
-                    for statement in _SCHEMA_STATEMENTS:
+                    for statement in SCHEMA_STATEMENTS:
                         self._db.execute(statement)
                     self._db.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
                     return
@@ -382,9 +352,9 @@ class SQLiteStore:
     def list_models(self) -> list[ModelInfo]:
         out = []
         with self.snapshot():
-            for model_id, doc in self._db.execute("SELECT id, doc FROM models ORDER BY id").fetchall():
-                counts = [self._count(t, model_id) for t in ("actors", "goals", "respondents", "flows")]
-                out.append(ModelInfo(model_id, json.loads(doc).get("title"), *counts))
+            for model_id, title in self._db.execute("SELECT id, title FROM models ORDER BY id").fetchall():
+                actors, goals, respondents = (self._count(kind, model_id) for kind in ITEM_CLASSES)
+                out.append(ModelInfo(model_id, title, actors, goals, respondents, self._count_flows(model_id)))
         return out
 
     def resolve_model_id(self, model_id: str | None) -> str:
@@ -394,66 +364,111 @@ class SQLiteStore:
 
     def read_model(self, model_id: str | None = None) -> Model:
         with self.snapshot():
-            return self._read(self.resolve_model_id(model_id), _TABLES)
+            model = self._read(self.resolve_model_id(model_id))
+            model.flows = self._read_flows(model.id)
+            return model
 
     def read_structure(self, model_id: str | None = None) -> Model:
         """The model with its actors, goals and respondents but no flows: a light read of a large model."""
         with self.snapshot():
-            return self._read(self.resolve_model_id(model_id), ("actors", "goals", "respondents"))
+            return self._read(self.resolve_model_id(model_id))
 
-    def _read(self, model_id: str, tables: Iterable[str]) -> Model:
+    def _read(self, model_id: str) -> Model:
         (doc,) = self._db.execute("SELECT doc FROM models WHERE id=?", (model_id,)).fetchone()
         data: dict[str, Any] = json.loads(doc)
-        for table in tables:
-            cls = _TABLES[table]
-            data[table] = [
-                cls.model_validate_json(d)
-                for (d,) in self._db.execute(f"SELECT doc FROM {table} WHERE model=? ORDER BY rowid", (model_id,))
+        for kind in ITEM_CLASSES:
+            cols = ", ".join(("id", *SCALARS[kind], "doc"))
+            data[kind] = [
+                item_from_row(kind, row)
+                for row in self._db.execute(f"SELECT {cols} FROM {kind} WHERE model=? ORDER BY rowid", (model_id,))
             ]
         return Model.model_validate(data)
+
+    def _read_flows(self, model_id: str) -> list[Flow]:
+        """Every flow of the model in key order: the rows of ``flows`` merged with the sides of ``exchanges``."""
+        db = self._db
+        lone = (
+            (int(seq) * 4, flow_from_row(row))
+            for seq, *row in db.execute(
+                f"SELECT seq, {', '.join(FLOW_FIELDS)} FROM flows WHERE model=? ORDER BY seq", (model_id,)
+            )
+        )
+        sides = _exchange_rows(
+            db.execute(f"SELECT seq, {', '.join(_EX_COLS)} FROM exchanges WHERE model=? ORDER BY seq", (model_id,))
+        )
+        return [flow for _, flow in heapq.merge(lone, sides, key=lambda kf: kf[0])]
 
     def read_flow_columns(
         self, model_id: str, goal: str, scenarios: Sequence[str], fields: Collection[str] | None = None
     ) -> FlowColumns:
-        """One goal's flows as columns for the analysis engine, read in chunks (key: the row id).
+        """One goal's flows as columns for the analysis engine, read in chunks (key: see :mod:`.sqlite_schema`).
 
-        SQLite pulls the fields out of each JSON document, so no Python object is
-        built per flow, and only the ``fields`` asked for (see
+        SQLite reads the real columns of ``flows`` and of each side of ``exchanges``
+        (no JSON, no Python object per flow), only the ``fields`` asked for (see
         :func:`valuenet.flowcolumns.fields_in_order`). Flows of other scenarios than
-        ``scenarios`` are left out; the scenario column is read when ``scenarios``
-        leaves some out or ``fields`` asks for it.
+        ``scenarios`` are left out when the goal declares scenarios that
+        ``scenarios`` leaves out.
         """
         with self.snapshot():
-            goal_doc = self._db.execute("SELECT doc FROM goals WHERE model=? AND id=?", (model_id, goal)).fetchone()
-            declared = [s.id for s in Goal.model_validate_json(goal_doc[0]).scenarios] if goal_doc else []
-            filter_scenarios = not set(declared) <= set(scenarios)
-            cols = FlowColumns({*(COLUMNS if fields is None else fields), *(["scenario"] if filter_scenarios else [])})
-            select = ", ".join(_FLOW_FIELDS[c] for c in cols.columns)
-            at = cols.columns.index("scenario") if "scenario" in cols.columns else -1
-            wanted = set(scenarios)
-            sql = f"SELECT {select} FROM flows WHERE model=:model AND goal=:goal ORDER BY rowid"
-            cur = self._db.execute(sql, {"default": DEFAULT_SCENARIO, "model": model_id, "goal": goal})
+            goal_row = self._db.execute(
+                f"SELECT {', '.join(('id', *SCALARS['goals'], 'doc'))} FROM goals WHERE model=? AND id=?",
+                (model_id, goal),
+            ).fetchone()
+            declared = [s.id for s in item_from_row("goals", goal_row).scenarios] if goal_row else []
+            cols = FlowColumns(COLUMNS if fields is None else fields)
+            params: dict[str, Any] = {"model": model_id, "goal": goal}
+            where = ""
+            if not set(declared) <= set(scenarios):
+                params.update({f"s{i}": s for i, s in enumerate(scenarios)})
+                where = f" AND scenario IN ({', '.join(f':s{i}' for i in range(len(scenarios)))})"
+            cur = self._db.execute(read_flow_columns_sql(cols.columns, where), params)
             with paused_gc():
                 while rows := cur.fetchmany(_CHUNK):
-                    cols.add([r for r in rows if r[at] in wanted] if filter_scenarios else rows)
+                    cols.add(rows)
         return cols.finish()
 
     def read_flows_by_key(self, model_id: str, keys: Sequence[int]) -> list[Flow]:
-        """Whole flows by row id (the ``key`` of :meth:`read_flow_columns`), in the order of ``keys``."""
+        """Whole flows by key (``seq * 4`` plus 1 for gets, 2 for gives, 0 for a row of ``flows``), in order."""
         found: dict[int, Flow] = {}
         wanted = [int(k) for k in keys]
+        db = self._db
         with self.snapshot():
-            for start in range(0, len(wanted), 500):
-                part = wanted[start : start + 500]
-                marks = ",".join("?" * len(part))
-                for key, doc in self._db.execute(
-                    f"SELECT rowid, doc FROM flows WHERE model=? AND rowid IN ({marks})", (model_id, *part)
-                ):
-                    found[int(key)] = Flow.model_validate_json(doc)
+            for start in range(0, len(wanted), _KEYS):
+                part = wanted[start : start + _KEYS]
+                lone = sorted({k // 4 for k in part if k % 4 == 0})
+                paired = sorted({k // 4 for k in part if k % 4 in (GETS, GIVES)})
+                if lone:
+                    marks = ",".join("?" * len(lone))
+                    for seq, *row in db.execute(
+                        f"SELECT seq, {', '.join(FLOW_FIELDS)} FROM flows WHERE model=? AND seq IN ({marks})",
+                        (model_id, *lone),
+                    ):
+                        found[int(seq) * 4] = flow_from_row(row)
+                if paired:
+                    marks = ",".join("?" * len(paired))
+                    found.update(
+                        _exchange_rows(
+                            db.execute(
+                                f"SELECT seq, {', '.join(_EX_COLS)} FROM exchanges WHERE model=? AND seq IN ({marks})",
+                                (model_id, *paired),
+                            )
+                        )
+                    )
         missing = [k for k in wanted if k not in found]
         if missing:
-            raise NotFoundError(f"the store {self.url} has no flow at row {missing[0]} of model {model_id!r}.")
+            raise NotFoundError(f"the store {self.url} has no flow with key {missing[0]} in model {model_id!r}.")
         return [found[k] for k in wanted]
+
+    def _count(self, table: str, model_id: str) -> int:
+        return int(self._db.execute(f"SELECT count(*) FROM {table} WHERE model=?", (model_id,)).fetchone()[0])
+
+    def _count_flows(self, model_id: str) -> int:
+        """Rows of ``flows`` plus the sides of ``exchanges``: the model's flows."""
+        (lone,) = self._db.execute("SELECT count(*) FROM flows WHERE model=?", (model_id,)).fetchone()
+        (paired,) = self._db.execute(
+            f"SELECT coalesce(sum({has_side(GETS)} + {has_side(GIVES)}), 0) FROM exchanges WHERE model=?", (model_id,)
+        ).fetchone()
+        return int(lone) + int(paired)
 
     # -- writing ---------------------------------------------------------------------------
     def write(
@@ -489,79 +504,55 @@ class SQLiteStore:
         """The body of :meth:`write`, run under the write lock."""
         db = self._db
         mid = header.id
-        # Ids written in this run, kept in temporary tables so that memory stays flat on large imports.
-        track = replace or bool(replaced)
-        if track:
-            for table in _TABLES:
-                db.execute(f"CREATE TEMP TABLE IF NOT EXISTS written_{table} (id TEXT PRIMARY KEY)")
-                db.execute(f"DELETE FROM written_{table}")
-        before = {t: self._count(t, mid) for t in _TABLES}
-        head = _dump(model_header(header))
-        old = db.execute("SELECT doc FROM models WHERE id=?", (mid,)).fetchone()
-        c = summary.counts["models"]
+        # ids written in this run are kept in temporary tables, so that memory stays flat on large imports
+        w = StoreWrite(db, mid, track=replace or bool(replaced))
+        self._write_header(summary.counts["models"], header)
+        before = {kind: self._count(kind, mid) for kind in ITEM_CLASSES}
+        fresh = {kind: before[kind] == 0 for kind in ITEM_CLASSES}  # the model holds no such item: plain inserts
+        changes = dict.fromkeys(ITEM_CLASSES, 0)
+        sent = dict.fromkeys(ITEM_CLASSES, 0)
+        done = 0
+        for batch in batches:
+            for kind in ITEM_CLASSES:
+                items = getattr(batch, kind)
+                if items:
+                    changed, fresh[kind] = w.put_items(kind, items, fresh[kind])
+                    changes[kind] += changed
+                    sent[kind] += len(items)
+            w.put_flows(batch.flows)
+            w.put_rows(batch.exchanges)
+            done += len(batch)
+            if progress is not None:
+                progress(done)
+        w.finish()
+        for kind in ITEM_CLASSES:
+            added = self._count(kind, mid) - before[kind]
+            c = summary.counts[kind]
+            c.added, c.updated, c.unchanged = added, changes[kind] - added, sent[kind] - changes[kind]
+        summary.counts["flows"] = w.flow_counts
+        if replace:
+            for kind in ITEM_CLASSES:
+                summary.counts[kind].removed = db.execute(
+                    f"DELETE FROM {kind} WHERE model=? AND id NOT IN (SELECT id FROM temp.written_{kind})", (mid,)
+                ).rowcount
+            w.flow_counts.removed = w.remove_unwritten(None)
+        elif replaced:
+            w.flow_counts.removed = w.remove_unwritten(replaced)
+
+    def _write_header(self, c: Counts, header: Model) -> None:
+        head = model_header(header).model_dump_json(exclude_defaults=True)
+        old = self._db.execute("SELECT doc FROM models WHERE id=?", (header.id,)).fetchone()
         if old is None:
             c.added = 1
         elif old[0] != head:
             c.updated = 1
         else:
             c.unchanged = 1
-        db.execute(
-            "INSERT INTO models (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc=excluded.doc",
-            (mid, head),
+        self._db.execute(
+            "INSERT INTO models (id, title, doc) VALUES (?, ?, ?) "
+            "ON CONFLICT (id) DO UPDATE SET title = excluded.title, doc = excluded.doc",
+            (header.id, header.title, head),
         )
-        changes = dict.fromkeys(_TABLES, 0)
-        sent = dict.fromkeys(_TABLES, 0)
-        fresh = {t: before[t] == 0 for t in _TABLES}  # the model holds no such item: plain inserts
-        done = 0
-        for batch in batches:
-            for table in _TABLES:
-                rows = _batch_rows(table, mid, batch)
-                if not rows:
-                    continue
-                changed, fresh[table] = self._put(table, rows, fresh[table])
-                changes[table] += changed
-                sent[table] += len(rows)
-                if track:
-                    db.executemany(f"INSERT OR IGNORE INTO written_{table} VALUES (?)", ((r[1],) for r in rows))
-            done += len(batch)
-            if progress is not None:
-                progress(done)
-        for table in _TABLES:
-            added = self._count(table, mid) - before[table]
-            c = summary.counts[table]
-            c.added = added
-            c.updated = changes[table] - added
-            c.unchanged = sent[table] - changes[table]
-        if replace:
-            for table in _TABLES:
-                summary.counts[table].removed = db.execute(
-                    f"DELETE FROM {table} WHERE model=? AND id NOT IN (SELECT id FROM written_{table})", (mid,)
-                ).rowcount
-        elif replaced:
-            marks = ",".join("?" * len(replaced))
-            summary.counts["flows"].removed = db.execute(
-                f"DELETE FROM flows WHERE model=? AND respondent IN ({marks}) "
-                "AND id NOT IN (SELECT id FROM written_flows)",
-                (mid, *replaced),
-            ).rowcount
-
-    def _put(self, table: str, rows: list[tuple[Any, ...]], fresh: bool) -> tuple[int, bool]:
-        """Write rows; the number changed, and whether plain inserts still suit the next batch."""
-        db = self._db
-        if fresh:
-            db.execute("SAVEPOINT new_rows")
-            try:
-                db.executemany(_INSERT[table], rows)
-            except sqlite3.IntegrityError:  # an id repeats within this write: upsert from here on
-                db.execute("ROLLBACK TO new_rows")
-                db.execute("RELEASE new_rows")
-            else:
-                db.execute("RELEASE new_rows")
-                return len(rows), True
-        return db.executemany(_UPSERT[table], rows).rowcount, False
-
-    def _count(self, table: str, model_id: str) -> int:
-        return int(self._db.execute(f"SELECT count(*) FROM {table} WHERE model=?", (model_id,)).fetchone()[0])
 
     def write_model(self, model: Model, *, replace: bool = False, progress: Progress | None = None) -> WriteSummary:
         return self.write(model, batches_of(model), replace=replace, progress=progress)
@@ -571,7 +562,7 @@ class SQLiteStore:
         with self.writing():
             with self._savepoint("store_delete"):
                 found = db.execute("DELETE FROM models WHERE id=?", (model_id,)).rowcount > 0
-                for table in _TABLES:
+                for table in (*ITEM_CLASSES, "exchanges", "flows"):
                     db.execute(f"DELETE FROM {table} WHERE model=?", (model_id,))
         return found
 

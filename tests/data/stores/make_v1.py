@@ -38,7 +38,7 @@ def odd_model() -> Model:
         respondent="ü1",
         touchpoint="la terrasse",
         stage="après",
-        quote='She said "fine", then \'no\' — 100% sure ☕\nsecond line',
+        quote="She said \"fine\", then 'no' — 100% sure ☕\nsecond line",
         responsible="café",
     )
     flows[1] = flows[1].model_copy(update={"quote": "only the gives side says this"})
@@ -68,11 +68,11 @@ def odd_model() -> Model:
     )
     return Model(
         id="odd",
-        title="Ünïcode & \"quotes\"",
+        title='Ünïcode & "quotes"',
         currency="EUR",
         actors=[
             Actor(id="me", name="Me", kind="customer", aliases=["moi", "ich"]),
-            Actor(id="café", name="Café ☕ \"Le Coin\"", kind="focal_firm", segment_size=3, fixed_expenses=99.5),
+            Actor(id="café", name='Café ☕ "Le Coin"', kind="focal_firm", segment_size=3, fixed_expenses=99.5),
             Actor(id="landlord", name="Landlord", kind="partner", description="owns the building"),
         ],
         goals=[
