@@ -329,3 +329,22 @@ def test_the_quote_scan_finds_what_the_csv_module_refuses() -> None:
     for text in refused:
         with pytest.raises(csv.Error):
             list(csv.reader([text.decode()], strict=True))
+
+
+def test_text_marked_to_stay_text_keeps_its_meaning_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    head = [*HEAD, "attr_code"]
+    rows = [[*r, code] for r, code in zip(GOOD, ["'0034", "'0034", "0034", "0034", "'7", "'0034", "x"], strict=True)]
+    path = _csv(tmp_path / "i.csv", rows, head)
+    _both(tmp_path, [path], monkeypatch)
+    jsonl = tmp_path / "i.jsonl"
+    with jsonl.open("w", encoding="utf-8") as fh:
+        for r in rows:
+            obj = {k: v for k, v in zip(head, r, strict=True) if v != ""}
+            obj["attr_code"] = obj["attr_code"].lstrip("'")  # JSON says what is text itself
+            fh.write(json.dumps(obj) + "\n")
+    _both(tmp_path, [jsonl], monkeypatch)
+    with SQLiteStore(tmp_path / "t.db") as store:
+        store.write_model(_structure())
+        import_files(store, [path])
+        codes = {r.id: r.attributes["code"] for r in store.read_model().respondents}
+    assert codes == {"r1": "0034", "r2": 34, "r3": "7", "r4": "x"}

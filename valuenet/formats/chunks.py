@@ -8,7 +8,7 @@ columns (:mod:`valuenet.formats.delimited`); every other table is read row by
 row by its reader and gathered into columns here (:func:`chunks_from_rows`).
 
 A column is ``None`` when its cells are not all of one plain type (text, whole
-numbers, or decimal numbers): the importer then checks that chunk row by row,
+numbers, decimal numbers, or yes/no): the importer then checks that chunk row by row,
 with the same results. :meth:`Chunk.row` gives any row back as the mapping the
 row readers produce.
 """
@@ -35,6 +35,8 @@ class Chunk:
     columns: dict[str, pa.Array | None]
     #: the rows as the row readers give them, when the chunk was gathered from them
     rows: list[dict[str, Any]] | None = None
+    #: text columns whose cells are all of a subclass of ``str`` (such as :class:`~valuenet.formats.cells.Literal`)
+    text_class: dict[str, type] = field(default_factory=dict)
     _values: dict[str, list[Any]] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -97,11 +99,13 @@ def py_values(arr: pa.Array) -> list[Any]:
 def _column(values: list[Any]) -> pa.Array | None:
     """The cells of one column as an array, or ``None`` when they are not all of one plain type."""
     kinds = {v.__class__ for v in values} - {type(None)}
-    if kinds and all(issubclass(k, str) for k in kinds):  # text, and text marked to stay text
+    if len(kinds) == 1 and issubclass(next(iter(kinds)), str):  # text, or all of it marked to stay text
         try:
             return pa.array(values, type=pa.string())
         except (pa.ArrowException, UnicodeEncodeError):  # half a surrogate pair: checked row by row
             return None
+    if kinds == {bool}:
+        return pa.array(values, type=pa.bool_())
     if kinds == {float}:
         return pa.array(values, type=pa.float64())
     if kinds == {int}:
@@ -120,8 +124,15 @@ def gather(numbered: list[Row]) -> Chunk:
     names: dict[str, None] = {}
     for r in rows:
         names.update(dict.fromkeys(r))
-    columns = {c: _column([r.get(c) for r in rows]) for c in names}
-    return Chunk([n for n, _ in numbered], columns, rows)
+    columns: dict[str, pa.Array | None] = {}
+    marked: dict[str, type] = {}
+    for c in names:
+        values = [r.get(c) for r in rows]
+        columns[c] = _column(values)
+        kind = next((v.__class__ for v in values if v is not None), str)
+        if kind is not str and issubclass(kind, str):
+            marked[c] = kind
+    return Chunk([n for n, _ in numbered], columns, rows, marked)
 
 
 def chunks_from_rows(rows: Iterator[Row], size: int | None = None) -> Iterator[Chunk]:

@@ -25,11 +25,24 @@ from valuenet.formats.source import Row, SourceTable, check_encoding, decode_err
 _ATTRIBUTE = columns.ATTRIBUTE_PREFIX
 
 
+#: Keys met so far and their normalised form (keys repeat on every row; bounded, as rows may hold any key).
+_NORMAL: dict[str, str] = {}
+
+
+def _normal(key: str) -> str:
+    found = _NORMAL.get(key)
+    if found is None:
+        found = columns.normalise_header(key)
+        if len(_NORMAL) < 4096:
+            _NORMAL[key] = found
+    return found
+
+
 def _flatten(obj: dict[str, Any]) -> dict[str, Any]:
     """Nested ``weights``/``thresholds``/``attributes`` objects become per-key columns."""
     out: dict[str, Any] = {}
     for key, value in obj.items():
-        k = columns.normalise_header(key)
+        k = _normal(key)
         if k in ("weights", "thresholds") and isinstance(value, dict):
             for dim, v in value.items():
                 out[f"{k[:-1]}_{dim}"] = v

@@ -128,6 +128,9 @@ class _Column:
             self.uniques: list[Any] = []
         else:
             self.codes, self.uniques = _codes(arr)
+            kind = chunk.text_class.get(name)
+            if kind is not None:  # the cells' own class, such as text marked to stay text
+                self.uniques = [kind(u) for u in self.uniques]
         self.empty = self.codes < 0
         self.parsed: list[Any] = []
 
