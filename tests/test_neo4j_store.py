@@ -145,7 +145,7 @@ def test_constraints_are_created_once_and_again_changes_nothing(neo: Neo4jStore,
         again.ensure_schema()
     assert one(neo, "SHOW CONSTRAINTS YIELD name, labelsOrTypes, properties RETURN * ORDER BY name") == first
     ours = {r["name"]: (r["labelsOrTypes"], r["properties"]) for r in first}
-    assert ours["flow_key"] == (["Flow"], ["model", "id"])
+    assert ours["exchange_key"] == (["EXCHANGE"], ["model", "id"])
     assert ours["scenario_key"] == (["Scenario"], ["model", "goal", "id"])
     assert ours["model_id"] == (["Model"], ["id"])
 

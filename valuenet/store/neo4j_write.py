@@ -297,9 +297,12 @@ def _write_group(
     tuples = [graph.flow_tuple(f) for f in flows]
     for row in rows:
         tuples.extend(row_side_tuples(row))
-    lookup_lone = state.lone or not state.fresh
-    lone_written = _write_flows(tx, model_id, tuples, base, counts["flows"], lookup_lone=lookup_lone)
     exchanges = {xid for t in tuples if (xid := _exchange_of(t[graph.F_ID])) is not None}
+    # Into a model that held no flows, only what this write wrote can be stored: no lookup when none of it recurs.
+    stored = not (state.fresh and not known.seen_lone and seen.isdisjoint(exchanges))
+    lone_written = _write_flows(
+        tx, model_id, tuples, base, counts["flows"], lookup=stored, lookup_lone=stored and state.lone
+    )
     state.seen_exchanges = exchanges
     state.seen_lone = state.seen_lone or lone_written
     state.lone = state.lone or lone_written
@@ -510,6 +513,7 @@ def _write_flows(
     base: int,
     c: Counts | None,
     *,
+    lookup: bool = True,
     lookup_lone: bool = True,
     removed: Iterable[str] = (),
 ) -> bool:
@@ -534,10 +538,11 @@ def _write_flows(
         latest[fid] = (None, -1)
     xids = sorted({x for fid in latest if (x := _exchange_of(fid)) is not None})
     stored_el: dict[str, Element] = {}
-    for r in tx.run(graph.LOOKUP_EXCHANGES, model=model_id, ids=xids):
-        stored_el[r["id"]] = graph.element_from(r["actor"], r["respondent"], r["props"])
+    if lookup:
+        for r in tx.run(graph.LOOKUP_EXCHANGES, model=model_id, ids=xids):
+            stored_el[r["id"]] = graph.element_from(r["actor"], r["respondent"], r["props"])
     stored_lone: dict[str, tuple[FlowTuple, int]] = {}
-    if lookup_lone:
+    if lookup and lookup_lone:
         for r in tx.run(graph.LOOKUP_LONE, model=model_id, ids=list(latest)):
             stored_lone[r["id"]] = (graph.lone_from(r["source"], r["target"], r["props"]), int(r["props"]["ord"]))
     before: dict[str, tuple[FlowTuple, int]] = dict(stored_lone)
