@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "valuenet.cli.views",
     "valuenet.cli.neo4j",
     "valuenet.cli.demo",
+    "valuenet.cli.upgrade",
 )
 
 

@@ -385,7 +385,14 @@ class SQLiteStore:
         return Model.model_validate(data)
 
     def _read_flows(self, model_id: str) -> list[Flow]:
-        """Every flow of the model in key order: the rows of ``flows`` merged with the sides of ``exchanges``."""
+        return list(self.iter_flows(model_id))
+
+    def iter_flows(self, model_id: str) -> Iterator[Flow]:
+        """Every flow of the model in key order (first written first), one at a time.
+
+        The rows of ``flows`` merged with the sides of ``exchanges``, each table read
+        in ``seq`` order. Call it inside :meth:`snapshot` to read one committed state.
+        """
         db = self._db
         lone = (
             (int(seq) * 4, flow_from_row(row))
@@ -396,7 +403,8 @@ class SQLiteStore:
         sides = _exchange_rows(
             db.execute(f"SELECT seq, {', '.join(_EX_COLS)} FROM exchanges WHERE model=? ORDER BY seq", (model_id,))
         )
-        return [flow for _, flow in heapq.merge(lone, sides, key=lambda kf: kf[0])]
+        for _, flow in heapq.merge(lone, sides, key=lambda kf: kf[0]):
+            yield flow
 
     def read_flow_columns(
         self, model_id: str, goal: str, scenarios: Sequence[str], fields: Collection[str] | None = None
