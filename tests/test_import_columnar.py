@@ -348,3 +348,18 @@ def test_text_marked_to_stay_text_keeps_its_meaning_in_chunks(tmp_path: Path, mo
         import_files(store, [path])
         codes = {r.id: r.attributes["code"] for r in store.read_model().respondents}
     assert codes == {"r1": "0034", "r2": 34, "r3": "7", "r4": "x"}
+
+
+def test_repeated_rows_across_chunks_count_once_and_changed_repeats_are_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [list(r) for r in GOOD] + [list(GOOD[0]), list(GOOD[4])]
+    rows[-1][HEAD.index("gets")] = "2"  # the same exchange as row 6, with other values
+    path = _csv(tmp_path / "i.csv", rows)
+    _both(tmp_path, [path], monkeypatch, skip_invalid=True)
+    with SQLiteStore(tmp_path / "r.db") as store:
+        store.write_model(_structure())
+        with pytest.raises(ModelFileError) as err:
+            import_files(store, [path])
+    # row 6's quote runs over two lines, so the repeat of it is row 11
+    assert f"{path} row 11: gives the same exchange as {path} row 6 with different values." in str(err.value)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 from pydantic import ValidationError
 
 from valuenet.errors import ModelFileError, Problem
@@ -198,7 +199,7 @@ class InterviewImport:
             dump_chunk(chunk, spill)
         self._check_customers()
         self._resolve_pending()
-        self.v.find_repeats(self.tables)
+        self.v.find_repeats(self.tables, self._contents)
         self._build_respondents()
         final = self.target.final_problems(", ".join(t.where() for t in self.tables[:1]))
         if final:  # the model as a whole cannot be built: no row can be written
@@ -222,13 +223,29 @@ class InterviewImport:
                 raise RuntimeError(f"respondent {rid} at {table.where(n)} conflicts; the columnar check should see it")
         checker.forget()  # the next row parses its respondent cells again
         cols = block.columns
-        refs = [row_ref(ti, n) for n in block.numbers]
+        refs = (row_ref(ti, 0) | np.asarray(block.numbers, dtype=np.int64)).tolist()
         v.keys.extend(map(hash, cols[0]))
-        v.contents.extend(map(hash, zip(*cols, strict=True)))
         v.refs.extend(refs)
         raw = None if block.raw is None else [plain(r) for r in block.raw]
         assert self._spill is not None
         dump_chunk([(None, ti, block.numbers, cols, block.derived, raw)], self._spill)
+
+    def _contents(self, wanted: set[int]) -> dict[int, int]:
+        """A hash of the exchange each of the ``wanted`` rows holds, read again from the checked rows."""
+        assert self._spill is not None
+        out: dict[int, int] = {}
+        self._spill.seek(0)
+        for item in records(self._spill):
+            if item[0] is None:
+                _, ti, numbers, cols, _, _ = item
+                for i, n in enumerate(numbers):
+                    ref = row_ref(ti, n)
+                    if ref in wanted:
+                        out[ref] = hash(tuple(c[i] for c in cols))
+            elif item[1] is not None and item[0] in wanted:
+                out[item[0]] = hash(tuple(item[1]))
+        self._spill.seek(0, 2)
+        return out
 
     def _customer_given(self, goal: str, rid: str, given: str | None) -> str | None:
         """The customer of an exchange of respondent ``rid`` in ``goal``, whose tables name ``given`` (or nothing)."""
@@ -277,7 +294,6 @@ class InterviewImport:
                 )
                 return False
             v.keys.append(hash(ex.id))
-            v.contents.append(hash(ex))
             v.refs.append(row_ref(ti, n))
         return True
 

@@ -2,8 +2,9 @@
 
 :class:`ValidationState` gathers problems (the first
 :data:`~valuenet.errors.MAX_PROBLEMS` kept, the rest counted), the rows rejected,
-respondent values, and for each exchange row an 8-byte hash of its id and of its
-content (for finding repeated exchanges with numpy at the end).
+respondent values, and for each exchange row an 8-byte hash of its id (for finding
+repeated exchanges with numpy at the end; only the rows whose id repeats are read
+again, to compare their content).
 Checked rows wait for the writing pass in a temporary file, as length-prefixed
 chunks of marshalled tuples (:func:`dump_chunk`, :func:`records`). Rows are
 referred to by :func:`ref`: the table's index and the row number in one int.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import marshal
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 from valuenet.errors import MAX_PROBLEMS, Problem
@@ -39,7 +40,6 @@ class ValidationState:
         self.resp_late: dict[str, dict[str, int]] = {}
         self.named: dict[str, None] = {}
         self.keys = array("q")
-        self.contents = array("q")
         self.refs = array("q")
         self.pending: dict[str, tuple[str, list[tuple[int, int, str]]]] = {}
         self.repeats: set[int] = set()
@@ -61,8 +61,11 @@ class ValidationState:
         rows = self.rejected.get(ti)
         return rows is not None and n in rows
 
-    def find_repeats(self, tables: Sequence[SourceTable]) -> None:
-        """Rows giving the same exchange id: identical ones count once, different ones are problems."""
+    def find_repeats(self, tables: Sequence[SourceTable], contents: Callable[[set[int]], dict[int, int]]) -> None:
+        """Rows giving the same exchange id: identical ones count once, different ones are problems.
+
+        ``contents(refs)`` gives a hash of the exchange each of those rows holds.
+        """
         if not self.keys:
             return
         import numpy as np
@@ -73,8 +76,9 @@ class ValidationState:
         dup = np.nonzero(sk[1:] == sk[:-1])[0]
         if not len(dup):
             return
-        contents = np.frombuffer(self.contents, dtype=np.int64)
         refs = np.frombuffer(self.refs, dtype=np.int64)
+        wanted = {int(refs[int(order[i])]) for i in dup.tolist()} | {int(refs[int(order[i + 1])]) for i in dup.tolist()}
+        content = contents(wanted)
         first_of: dict[int, int] = {}
         for i in dup.tolist():
             a, b = int(order[i]), int(order[i + 1])
@@ -84,7 +88,7 @@ class ValidationState:
             table = tables[ti_b]
             if self.is_rejected(ti_b, n_b):
                 continue
-            if contents[first] == contents[b]:
+            if content[ref_first] == content[ref_b]:
                 self.repeats.add(ref_b)
                 continue
             ti_a, n_a = split(ref_first)
