@@ -145,15 +145,21 @@ CREATE TABLE exchanges (seq INTEGER PRIMARY KEY, model TEXT NOT NULL, {_columns(
 CREATE TABLE flows (seq INTEGER PRIMARY KEY, model TEXT NOT NULL, {_FLOWS_TABLE});
 """
 
-#: The indexes of each table (all rebuilt after a bulk load, see :mod:`valuenet.store.sqlite_write`).
+#: The indexes of each table. ``exchanges`` loses its indexes during a first import and has them built
+#: again before the commit (:mod:`valuenet.store.sqlite_write`). Measured on 1M exchange rows
+#: (``benchmarks/sqlite_sink.py``; the load itself takes about 5 s without indexes):
 #:
-#: Each earns its cost, measured on 1M exchange rows (``benchmarks/sqlite_sink.py``): building
-#: all three indexes of ``exchanges`` after the load takes about a fifth of the load itself.
-#: ``(model, id)`` is what every upsert and lookup seeks; ``(model, goal)`` is what the analysis
-#: reads (a goal's flows, in ``seq`` order with no sort); ``(model, respondent)`` finds the
-#: rows a ``--replace`` import replaces, and answers an analyst's per-respondent queries,
-#: without scanning the table. ``flows`` holds structural flows, mostly few: a goal index
-#: serves the analysis, and no respondent index (a scan of its few rows is cheap).
+#: - ``exchanges_id`` (model, id), 1.5 s to build: what every upsert and lookup by id seeks. Needed.
+#: - ``exchanges_by_goal`` (model, goal), 0.35 s: the analysis reads one goal. With one model of one
+#:   goal a table scan is as fast (9.2 s against 10.4 s for the whole read, which is mostly Python
+#:   coding the strings), but a store holding several models or goals would scan them all: counting
+#:   a 200k-row model's goal beside a 1M-row one takes 9 ms through it and 84 ms without. Kept.
+#: - ``exchanges_by_respondent`` (model, respondent), 0.5 s: a ``--replace`` import of ten respondents
+#:   finds their rows in under a millisecond instead of a 0.3 s scan per statement, and an analyst's
+#:   per-respondent query likewise (0.26 s without). Kept.
+#: - ``flows_id`` and ``flows_by_goal``: ``flows`` holds structural flows, mostly few; they cost
+#:   nothing measurable and serve the same lookups. ``flows`` has no respondent index: its rows
+#:   are few, and a scan of them is cheap.
 INDEXES: dict[str, dict[str, str]] = {
     **{kind: {f"{kind}_id": f"CREATE UNIQUE INDEX {kind}_id ON {kind} (model, id)"} for kind in ITEM_CLASSES},
     "exchanges": {
@@ -323,7 +329,10 @@ def read_flow_columns_sql(columns: Sequence[str], scenario_filter: str) -> str:
     """SQL reading one goal's flows (``:model``, ``:goal``) as ``columns``: rows of ``flows``, then each side.
 
     Each part reads its table through the ``(model, goal)`` index, in ``seq`` order;
-    ``scenario_filter`` is an extra condition (``""`` for none).
+    ``scenario_filter`` is an extra condition (``""`` for none). Reading the exchange
+    rows once and expanding each into its sides (a ``CROSS JOIN`` with the two sides)
+    measured the same as these two passes over 1M rows (9.8 s against 10.4 s, within
+    the noise): the time goes into coding the strings, not into SQLite.
     """
     parts = [
         f"SELECT {', '.join(FLOW_COLUMN_SQL[c] for c in columns)} FROM flows "
