@@ -1,205 +1,143 @@
-"""Importing exchanges into Neo4j three ways, on the same synthetic rows and the same server.
+"""Importing interview exchanges into Neo4j (graph version 2), whole ``valuenet`` processes against the baselines.
 
-1. valuenet: ``Neo4jStore.write`` - ``UNWIND $rows`` batches in managed transactions (new flows are
-   created with their relationships, their actors, goal and respondents looked up once per statement);
-2. one query per row: the same upsert statement, sent once per flow in its own transaction;
-3. ``LOAD CSV``: the server reads a CSV of the same flows from its import folder and writes the
-   same nodes and relationships, ``CALL { ... } IN TRANSACTIONS``;
-4. for reference, the server's floor: the same flow nodes created bare, without relationships.
+On the same synthetic study (``valuenet synth``: about 10 exchange rows per respondent) and the same server:
 
-An *exchange* is one coded interview row ("from ACTOR the customer gets N and gives up M in
-DIMENSION"), which becomes two flows. Every method writes into its own empty model that already
-holds the same actors, goal and respondents (not timed), and must end with the same flows.
+1. ``valuenet import model.yaml interviews.csv --store bolt://...``: the whole process (reading and validating
+   the table, writing ``Batch.exchanges`` rows as ``UNWIND $rows`` batches) into an empty model;
+2. ``valuenet push``: the whole process, from an embedded store holding the study into an empty model;
+3. one query per row: an analyst's upsert (``MATCH`` the actor and respondent, ``MERGE`` the ``EXCHANGE``,
+   ``SET`` its properties), once per exchange in its own transaction (timed on a sample; the rate is per row);
+4. ``LOAD CSV``: the server reads a CSV of the same exchanges and runs the same upsert,
+   ``CALL { ... } IN TRANSACTIONS OF 10000 ROWS``;
+5. the floor: the same exchanges' properties created as bare nodes (no relationship, no lookup, no index);
+6. the bulk path: ``valuenet neo4j import`` (CSV files, server stopped, ``neo4j-admin database import full``,
+   server started, constraints created) into the empty database of a second local server (``--bulk-home``).
 
-    PYTHONPATH=. python benchmarks/neo4j_import_bench.py [--respondents 5000] [--per-row 1500]
+Every transactional method starts from an empty model that already holds the same actors, goal and
+respondents (not timed) and must end with the same number of exchanges. Runs are interleaved, the fastest
+counts, and every run is printed.
 
-Needs a Neo4j on the same machine (``valuenet neo4j start``); NEO4J_URI / NEO4J_USERNAME /
-NEO4J_PASSWORD as for valuenet. For LOAD CSV the script writes into the server's import folder,
-which it asks the server for (so the server must run locally).
+    PYTHONPATH=. python benchmarks/neo4j_import_bench.py [--respondents 3000] [--per-row 1000] [--repeat 3]
+        [--bulk-home /tmp/vn-bench-bulk --bulk-bolt-port 17689 --bulk-http-port 17476]
+
+Needs a Neo4j on this machine (``valuenet neo4j start``) named by NEO4J_URI / NEO4J_PASSWORD; LOAD CSV
+writes into that server's import folder. Take the shared lock: ``flock /tmp/vn-bench.lock python ...``.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import importlib.metadata
 import os
 import platform
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 import neo4j
 
-from valuenet.models import Flow, Model, Respondent, exchange_flows
+from valuenet.models import Model
 from valuenet.store import neo4j_graph as G
-from valuenet.store.base import Batch, model_header
 from valuenet.store.neo4j import Neo4jStore
-from valuenet.synth import GOAL, synthesize
+from valuenet.store.neo4j_bulk import place_flows
+from valuenet.store.sqlite import SQLiteStore
+from valuenet.synth import write_synthetic
 
-CUSTOMER = "patient"
-COLUMNS = [
+MODEL = "synth"
+PER_ROW = """
+MATCH (a:Actor {model: $model, id: $actor}) USING INDEX SEEK a:Actor(model, id)
+MATCH (o:Respondent {model: $model, id: $respondent}) USING INDEX SEEK o:Respondent(model, id)
+MERGE (a)-[x:EXCHANGE {model: $model, id: $id}]->(o)
+SET x = $props
+"""
+CSV_COLUMNS = [
     "id",
+    "actor",
+    "respondent",
+    "customer",
     "goal",
     "scenario",
-    "source",
-    "target",
     "dimension",
-    "magnitude",
-    "occurrences",
+    "gets",
+    "gives",
     "touchpoint",
     "stage",
     "quote",
-    "respondent",
     "responsible",
-    "exchange",
-    "doc",
+    "ord",
 ]
-
-# What a careful analyst would write: the same upsert as valuenet, typed from CSV text, in batches.
 LOAD_CSV = """
 LOAD CSV WITH HEADERS FROM $url AS row
 CALL (row) {
-  MERGE (n:Flow {model: $model, id: row.id})
-  SET n.goal = row.goal, n.scenario = row.scenario, n.source = row.source, n.target = row.target,
-      n.dimension = row.dimension, n.magnitude = toFloat(row.magnitude), n.occurrences = toFloat(row.occurrences),
-      n.touchpoint = row.touchpoint, n.stage = row.stage, n.quote = row.quote, n.respondent = row.respondent,
-      n.responsible = row.responsible, n.exchange = row.exchange, n.doc = row.doc, n.ord = linenumber()
-  WITH n
-  CALL (n) { MATCH (a:Actor {model: $model, id: n.source}) MERGE (a)-[:GIVES]->(n) }
-  CALL (n) { MATCH (a:Actor {model: $model, id: n.target}) MERGE (n)-[:TO]->(a) }
-  CALL (n) { MATCH (g:Goal {model: $model, id: n.goal}) MERGE (n)-[:IN_GOAL]->(g) }
-  CALL (n) { MATCH (r:Respondent {model: $model, id: n.respondent}) MERGE (r)-[:REPORTED]->(n) }
-  CALL (n) { MATCH (a:Actor {model: $model, id: n.responsible}) MERGE (n)-[:RESPONSIBLE]->(a) }
+  MATCH (a:Actor {model: $model, id: row.actor})
+  MATCH (o:Respondent {model: $model, id: row.respondent})
+  MERGE (a)-[x:EXCHANGE {model: $model, id: row.id}]->(o)
+  SET x.customer = row.customer, x.goal = row.goal, x.scenario = row.scenario, x.dimension = row.dimension,
+      x.gets = toFloat(row.gets), x.gives = toFloat(row.gives), x.touchpoint = row.touchpoint, x.stage = row.stage,
+      x.quote = row.quote, x.responsible = row.responsible, x.ord = toInteger(row.ord)
 } IN TRANSACTIONS OF 10000 ROWS
 """
+FLOOR = "UNWIND $rows AS row CREATE (n:BenchExchange) SET n = row"
 
 
-def _installed(distribution: str) -> bool:
-    try:
-        importlib.metadata.version(distribution)
-    except importlib.metadata.PackageNotFoundError:
-        return False
-    return True
+def valuenet(*args: str) -> float:
+    """Run a whole ``valuenet`` process; its wall-clock seconds."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "valuenet", *args], check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
 
 
-NODES_ONLY = "UNWIND $rows AS row CREATE (n:Flow) SET n = row.props"
-
-
-def study(respondents: int) -> tuple[Model, list[Flow], int]:
-    """The synthetic study as a model header with respondents, its flows, and the number of exchange rows."""
-    s = synthesize(respondents, seed=1)
-    people: dict[str, Respondent] = {}
-    flows: list[Flow] = []
-    exchanges = 0
-    for i, row in enumerate(s.rows()):
-        rid = row["respondent"]
-        if rid not in people:
-            people[rid] = Respondent(
-                id=rid,
-                segment=row["segment"],
-                nps=row["nps"],
-                churned=row["churned"] == "yes",
-                weights={k[7:]: v for k, v in row.items() if k.startswith("weight_")},
-                thresholds={k[10:]: v for k, v in row.items() if k.startswith("threshold_")},
-                attributes={k[5:]: v for k, v in row.items() if k.startswith("attr_")},
-            )
-        flows += exchange_flows(
-            f"x{i:07d}",
-            goal=GOAL,
-            customer=CUSTOMER,
-            actor=row["actor"],
-            dimension=row["dimension"],
-            gets=row["gets"],
-            gives=row["gives"],
-            respondent=rid,
-            touchpoint=row["touchpoint"],
-            stage=row["stage"],
-            quote=row["quote"],
-            responsible=row.get("responsible"),
-        )
-        exchanges += 1
-    model = s.model.model_copy(update={"respondents": list(people.values())})
-    return model, flows, exchanges
-
-
-def prepare(store: Neo4jStore, model: Model, model_id: str) -> Model:
-    """An empty copy of the study (actors, goal, respondents, no flows) under ``model_id``."""
-    store.delete_model(model_id)
-    header = model.model_copy(update={"id": model_id, "flows": []})
-    store.write_model(header)
-    return header
-
-
-def flow_count(store: Neo4jStore, model_id: str) -> int:
-    return int(store.query("MATCH (f:Flow {model: $m}) RETURN count(f) AS n", {"m": model_id})[1][0]["n"])
-
-
-def gives_count(store: Neo4jStore, model_id: str) -> int:
-    q = "MATCH (:Actor)-[g:GIVES]->(f:Flow {model: $m}) RETURN count(g) AS n"
+def exchanges(store: Neo4jStore, model_id: str) -> int:
+    q = "MATCH (:Actor {model: $m})-[x:EXCHANGE]->() RETURN count(x) AS n"
     return int(store.query(q, {"m": model_id})[1][0]["n"])
 
 
-def bench_unwind(store: Neo4jStore, model: Model, flows: list[Flow]) -> float:
-    header = prepare(store, model, "bench-unwind")
-    batches = (Batch(flows=[f for f in flows[i : i + 5000]]) for i in range(0, len(flows), 5000))
-    start = time.perf_counter()
-    store.write(model_header(header), batches)
-    return time.perf_counter() - start
+def prepare(store: Neo4jStore, model: Model, model_id: str) -> None:
+    """An empty copy of the study (actors, goal, respondents, no flows) under ``model_id``."""
+    store.delete_model(model_id)
+    store.write_model(model.model_copy(update={"id": model_id, "flows": []}))
 
 
-def bench_per_row(store: Neo4jStore, driver: neo4j.Driver, model: Model, flows: list[Flow]) -> float:
+def rows_of(model: Model, model_id: str) -> list[dict[str, Any]]:
+    """The study's exchanges as the per-row, LOAD CSV and floor methods send them."""
+    elements, lone = place_flows((G.flow_tuple(f) for f in model.flows), 0)
+    assert not lone
+    out = []
+    for xid, el in elements.items():
+        props = G.exchange_props(model_id, xid, el)
+        out.append({"id": xid, "actor": el.common[2], "respondent": el.common[9], "props": props})
+    return out
+
+
+def bench_per_row(store: Neo4jStore, driver: neo4j.Driver, model: Model, rows: list[dict[str, Any]]) -> float:
     prepare(store, model, "bench-row")
-    rows = [G.item_row("flows", "bench-row", f, 0, G.doc(f)) for f in flows]
     start = time.perf_counter()
     with driver.session(database=store.database) as session:
-        for i, row in enumerate(rows):
+        for r in rows:
+            props = {**r["props"], "model": "bench-row"}
             session.execute_write(
-                lambda tx, r=row, i=i: tx.run(G.UPSERT["flows"], model="bench-row", base=i, rows=[r]).consume()
+                lambda tx, r=r, p=props: tx.run(
+                    PER_ROW, model="bench-row", actor=r["actor"], respondent=r["respondent"], id=r["id"], props=p
+                ).consume()
             )
     return time.perf_counter() - start
 
 
-def bench_nodes_only(store: Neo4jStore, driver: neo4j.Driver, model: Model, flows: list[Flow]) -> float:
-    """The server's floor on this machine: the same flow nodes, created bare (no relationships, no lookups)."""
-    prepare(store, model, "bench-nodes")
-    rows = [G.item_row("flows", "bench-nodes", f, i, G.doc(f)) for i, f in enumerate(flows)]
-    start = time.perf_counter()
-    with driver.session(database=store.database) as session:
-        for first in range(0, len(rows), 10_000):
-            chunk = rows[first : first + 10_000]
-            session.execute_write(
-                lambda tx, c=chunk: [tx.run(NODES_ONLY, rows=c[k : k + 5000]).consume() for k in range(0, len(c), 5000)]
-            )
-    return time.perf_counter() - start
-
-
-def bench_send_only(driver: neo4j.Driver, flows: list[Flow], database: str | None) -> float:
-    """Encoding and sending the rows, which the server only counts: the driver's share of the work."""
-    rows = [G.item_row("flows", "bench-send", f, i, G.doc(f)) for i, f in enumerate(flows)]
-    start = time.perf_counter()
-    with driver.session(database=database) as session:
-        for first in range(0, len(rows), 5000):
-            session.run("UNWIND $rows AS row RETURN count(*) AS n", rows=rows[first : first + 5000]).consume()
-    return time.perf_counter() - start
-
-
-def import_folder(store: Neo4jStore) -> Path:
-    q = "SHOW SETTINGS YIELD name, value WHERE name = 'server.directories.import' RETURN value"
-    return Path(store.query(q)[1][0]["value"])
-
-
-def bench_load_csv(store: Neo4jStore, driver: neo4j.Driver, model: Model, flows: list[Flow]) -> float:
+def bench_load_csv(store: Neo4jStore, driver: neo4j.Driver, model: Model, rows: list[dict[str, Any]]) -> float:
     prepare(store, model, "bench-csv")
-    folder = import_folder(store)
+    q = "SHOW SETTINGS YIELD name, value WHERE name = 'server.directories.import' RETURN value"
+    folder = Path(store.query(q)[1][0]["value"])
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "valuenet-bench-flows.csv"
+    path = folder / "valuenet-bench-exchanges.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
-        for f in flows:
-            data: dict[str, Any] = {**f.model_dump(), "doc": G.doc(f)}
-            writer.writerow(["" if data[c] is None else data[c] for c in COLUMNS])
+        writer.writerow(CSV_COLUMNS)
+        for r in rows:
+            data = {**r["props"], "actor": r["actor"], "respondent": r["respondent"]}
+            writer.writerow(["" if data.get(c) is None else data[c] for c in CSV_COLUMNS])
     try:
         start = time.perf_counter()
         with driver.session(database=store.database) as session:
@@ -209,64 +147,103 @@ def bench_load_csv(store: Neo4jStore, driver: neo4j.Driver, model: Model, flows:
         path.unlink()
 
 
+def bench_floor(store: Neo4jStore, driver: neo4j.Driver, rows: list[dict[str, Any]]) -> float:
+    """The server's floor: the exchanges' properties as bare nodes (no relationship, lookup or index)."""
+    store.query("MATCH (n:BenchExchange) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+    props = [{**r["props"], "model": "bench-floor"} for r in rows]
+    start = time.perf_counter()
+    with driver.session(database=store.database) as session:
+        for first in range(0, len(props), 10_000):
+            chunk = props[first : first + 10_000]
+            session.execute_write(
+                lambda tx, c=chunk: [tx.run(FLOOR, rows=c[k : k + 5000]).consume() for k in range(0, len(c), 5000)]
+            )
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--respondents", type=int, default=5000, help="synthetic respondents (about 10 rows each)")
-    parser.add_argument("--per-row", type=int, default=1500, help="flows sent one query at a time (a sample)")
+    parser.add_argument("--respondents", type=int, default=3000, help="synthetic respondents (about 10 rows each)")
+    parser.add_argument("--per-row", type=int, default=1000, help="exchanges sent one query at a time (a sample)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each method; the fastest counts")
     parser.add_argument("--uri", default=os.environ.get("NEO4J_URI", "bolt://127.0.0.1:7687"))
+    parser.add_argument("--bulk-home", help="home of a second local server for the bulk path (skipped without)")
+    parser.add_argument("--bulk-bolt-port", type=int, default=17689)
+    parser.add_argument("--bulk-http-port", type=int, default=17476)
     args = parser.parse_args()
     os.environ.setdefault("NEO4J_PASSWORD", "valuenet-dev-password")
-
-    model, flows, exchanges = study(args.respondents)
-    per_exchange = len(flows) / exchanges
-    sample = flows[: args.per_row]
-    store = Neo4jStore(args.uri)
-    auth = (store.username, os.environ["NEO4J_PASSWORD"])
-    times: dict[str, list[float]] = {"unwind": [], "row": [], "csv": [], "nodes": [], "send": []}
-    try:
-        rust = _installed("neo4j-rust-ext")
-        with neo4j.GraphDatabase.driver(args.uri, auth=auth, notifications_min_severity="OFF") as driver:
-            store.ensure_schema()
-            server = driver.get_server_info().agent
-            for _ in range(args.repeat):  # interleaved, so a busy moment on the machine hits every method alike
-                times["unwind"].append(bench_unwind(store, model, flows))
-                assert flow_count(store, "bench-unwind") == len(flows) == gives_count(store, "bench-unwind")
-                times["row"].append(bench_per_row(store, driver, model, sample))
-                assert flow_count(store, "bench-row") == len(sample) == gives_count(store, "bench-row")
-                times["csv"].append(bench_load_csv(store, driver, model, flows))
-                assert flow_count(store, "bench-csv") == len(flows) == gives_count(store, "bench-csv")
-                times["nodes"].append(bench_nodes_only(store, driver, model, flows))
-                assert flow_count(store, "bench-nodes") == len(flows)
-                times["send"].append(bench_send_only(driver, flows, store.database))
-        for model_id in ("bench-unwind", "bench-row", "bench-csv", "bench-nodes"):
-            store.delete_model(model_id)
-    finally:
-        store.close()
-    t_unwind, t_row, t_csv, t_nodes, t_send = (min(times[k]) for k in ("unwind", "row", "csv", "nodes", "send"))
-
-    def rate(seconds: float, n_flows: int) -> float:
-        return n_flows / per_exchange / seconds
-
-    r_unwind, r_row, r_csv = rate(t_unwind, len(flows)), rate(t_row, len(sample)), rate(t_csv, len(flows))
+    times: dict[str, list[float]] = {k: [] for k in ("import", "push", "row", "csv", "floor", "bulk")}
+    with tempfile.TemporaryDirectory(prefix="vn-bench-") as tmp:
+        write_synthetic(tmp, args.respondents, seed=1)
+        files = [str(Path(tmp) / "model.yaml"), str(Path(tmp) / "interviews.csv")]
+        db = str(Path(tmp) / "study.db")
+        valuenet("import", *files, "--model", MODEL, "--store", db)
+        with SQLiteStore(db) as sqlite:
+            model = sqlite.read_model(MODEL)
+        rows = rows_of(model, MODEL)
+        n = len(rows)
+        sample = rows[: args.per_row]
+        store = Neo4jStore(args.uri)
+        auth = (store.connection.username, os.environ["NEO4J_PASSWORD"])
+        try:
+            with neo4j.GraphDatabase.driver(args.uri, auth=auth, notifications_min_severity="OFF") as driver:
+                store.ensure_schema()
+                server = driver.get_server_info().agent
+                for _ in range(args.repeat):  # interleaved: a busy moment on the machine hits every method alike
+                    store.delete_model(MODEL)
+                    times["import"].append(valuenet("import", *files, "--model", MODEL, "--store", args.uri))
+                    assert exchanges(store, MODEL) == n
+                    store.delete_model(MODEL)
+                    times["push"].append(valuenet("push", "--store", db, "--to", args.uri, "--model", MODEL))
+                    assert exchanges(store, MODEL) == n
+                    times["row"].append(bench_per_row(store, driver, model, sample))
+                    assert exchanges(store, "bench-row") == len(sample)
+                    times["csv"].append(bench_load_csv(store, driver, model, rows))
+                    assert exchanges(store, "bench-csv") == n
+                    times["floor"].append(bench_floor(store, driver, rows))
+                    if args.bulk_home:
+                        times["bulk"].append(
+                            valuenet(
+                                "neo4j",
+                                "import",
+                                *files,
+                                "--model",
+                                MODEL,
+                                "--home",
+                                args.bulk_home,
+                                "--bolt-port",
+                                str(args.bulk_bolt_port),
+                                "--http-port",
+                                str(args.bulk_http_port),
+                                "--fresh",
+                            )
+                        )
+            for model_id in (MODEL, "bench-row", "bench-csv"):
+                store.delete_model(model_id)
+            store.query("MATCH (n:BenchExchange) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS")
+        finally:
+            store.close()
+    best = {k: min(v) for k, v in times.items() if v}
+    rate = {k: (len(sample) if k == "row" else n) / t for k, t in best.items()}
     print(
-        f"server {server}, Python {platform.python_version()}, neo4j driver {neo4j.__version__}, "
-        f"neo4j-rust-ext {'installed' if rust else 'not installed'}, {os.cpu_count()} cores"
+        f"server {server}, Python {platform.python_version()}, neo4j driver {neo4j.__version__}, {os.cpu_count()} cores"
     )
-    print(
-        f"{exchanges} exchanges ({len(flows)} flows, {len(model.respondents)} respondents); "
-        f"per-row sample {len(sample)} flows; best of {args.repeat} interleaved runs"
-    )
-    print("| method | seconds | exchanges/s | valuenet is faster by |")
+    print(f"{n} exchanges ({len(model.flows)} flows, {len(model.respondents)} respondents); per-row sample "
+          f"{len(sample)}; best of {args.repeat} interleaved runs")  # fmt: skip
+    print("| method | seconds | exchanges/s | valuenet import is faster by |")
     print("|---|---:|---:|---:|")
-    print(f"| valuenet (UNWIND batches) | {t_unwind:.2f} | {r_unwind:,.0f} | 1x |")
-    print(f"| one query per row | {t_row:.2f} (sample) | {r_row:,.0f} | {r_unwind / r_row:.0f}x |")
-    print(f"| LOAD CSV (IN TRANSACTIONS) | {t_csv:.2f} | {r_csv:,.0f} | {r_unwind / r_csv:.1f}x |")
-    r_nodes = rate(t_nodes, len(flows))
-    print(
-        f"| (floor: bare flow nodes, no relationships) | {t_nodes:.2f} | {r_nodes:,.0f} | {r_unwind / r_nodes:.2f}x |"
-    )
-    print(f"| (driver only: encode and send the rows) | {t_send:.2f} | {rate(t_send, len(flows)):,.0f} | |")
+    names = {
+        "import": "`valuenet import ... --store bolt://` (whole process)",
+        "push": "`valuenet push` (whole process)",
+        "row": "one query per row",
+        "csv": "LOAD CSV (IN TRANSACTIONS)",
+        "floor": "(floor: bare nodes, same properties)",
+        "bulk": "`valuenet neo4j import` (bulk, whole process)",
+    }
+    for k, name in names.items():
+        if k in best:
+            seconds = f"{best[k]:.2f}" + (" (sample)" if k == "row" else "")
+            print(f"| {name} | {seconds} | {rate[k]:,.0f} | {rate['import'] / rate[k]:.2f}x |")
     print("every run, in seconds:", "; ".join(f"{k} " + ", ".join(f"{t:.2f}" for t in v) for k, v in times.items()))
 
 
