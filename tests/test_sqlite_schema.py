@@ -346,3 +346,26 @@ def test_any_sequence_of_writes_reads_back_as_written(writes: list[Any], first: 
             )
             assert len(ModelFlows(model).read_flow_columns("h", "healthy", ["current", "future"])) == len(cols)
         assert store.list_models()[0].flows == len(stored)
+
+
+def test_the_queries_of_docs_store_md_run_on_the_health_example(path: Path) -> None:
+    import re
+
+    from valuenet.formats.modelfile import read_model_file
+    from valuenet.resources import example_model
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "store.md").read_text(encoding="utf-8")
+    queries = re.findall(r"```sql\n(.*?)```", doc, flags=re.S)
+    assert len(queries) == 4
+    model = read_model_file(example_model("health"))
+    with SQLiteStore(path) as store:
+        store.write_model(model)
+    results = [sql(path, q) for q in queries]
+    assert all(results), "every query answers something on the health example"
+    every_flow = results[3]
+    assert [r[1] for r in every_flow] == [f.id for f in model.flows]
+    tables = {t for (t,) in sql(path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table in tables:
+        assert f"### `{table}`" in doc, f"docs/store.md does not document the table {table}"
+        for (column,) in sql(path, f"SELECT name FROM pragma_table_info('{table}')"):
+            assert f"`{column}`" in doc, f"docs/store.md does not document {table}.{column}"
