@@ -8,11 +8,12 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from valuenet.importers import import_files, interviews
-from valuenet.models import Exchange, Model
+from valuenet.models import Model
 from valuenet.store.sqlite import SQLiteStore
 from valuenet.synth import write_synthetic
 
@@ -23,18 +24,17 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = textwrap.dedent(
     """
     import os, sys, time
-    from valuenet.store import sqlite
+    from valuenet.store import sqlite_write
 
-    real = sqlite.SQLiteStore._put
+    real = sqlite_write.StoreWrite.put_rows
 
-    def put(self, table, rows, fresh):
-        out = real(self, table, rows, fresh)
-        if table == "flows":
-            os.write(1, b"writing\\n")
-            time.sleep(120)
+    def put_rows(self, rows):
+        out = real(self, rows)
+        os.write(1, b"writing\\n")
+        time.sleep(120)
         return out
 
-    sqlite.SQLiteStore._put = put
+    sqlite_write.StoreWrite.put_rows = put_rows
     from valuenet.cli import main
 
     sys.argv = ["valuenet", *sys.argv[1:]]
@@ -60,21 +60,21 @@ def test_ctrl_c_in_the_middle_of_writing_rolls_back(
     db = tmp_path / "s.db"
     import_files(SQLiteStore(db), [synth / "model.yaml"])
     before = _content(db)
-    real = interviews.InterviewImport._customer_of  # called for each exchange the writing pass turns into flows
+    real = interviews.InterviewImport._block_rows  # called for each checked chunk the writing pass turns into rows
     calls = {"n": 0}
 
-    def interrupted(self: interviews.InterviewImport, ex: Exchange) -> str:
+    def interrupted(self: interviews.InterviewImport, item: tuple[Any, ...], rejects: Any) -> list[Any]:
         calls["n"] += 1
-        if calls["n"] == 7000:  # after the first batches were handed to the store
+        if calls["n"] == 2:  # after the first batch was handed to the store
             raise KeyboardInterrupt
-        return real(self, ex)
+        return real(self, item, rejects)
 
-    monkeypatch.setattr(interviews.InterviewImport, "_customer_of", interrupted)
+    monkeypatch.setattr(interviews.InterviewImport, "_block_rows", interrupted)
     with SQLiteStore(db) as store, pytest.raises(KeyboardInterrupt):
         import_files(store, [synth / "interviews.csv"], model_id="synth")
     assert _content(db) == before
-    assert calls["n"] == 7000
-    monkeypatch.setattr(interviews.InterviewImport, "_customer_of", real)
+    assert calls["n"] == 2
+    monkeypatch.setattr(interviews.InterviewImport, "_block_rows", real)
     with SQLiteStore(db) as store:
         summary = import_files(store, [synth / "interviews.csv"], model_id="synth").summary
     assert summary.counts["flows"].added > 14000

@@ -28,9 +28,12 @@ from __future__ import annotations
 import itertools
 import pickle
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from queue import Empty, Full, Queue
 from typing import IO, Any
 
 import numpy as np
@@ -540,6 +543,57 @@ class InterviewImport:
         self._spill.seek(0, 2)
 
 
+_DONE = object()
+
+
+@contextmanager
+def ahead(items: Iterator[Batch], depth: int = 2) -> Iterator[Iterator[Batch]]:
+    """``items``, made by a second thread up to ``depth`` ahead of the one that takes them.
+
+    The writing pass reads checked rows back and builds exchange rows while the
+    store writes the previous batch (SQLite lets other threads run while it works).
+    An error in the making is raised where the batch is taken; leaving the block
+    early (the store failed, Ctrl-C) stops the maker before the block ends.
+    """
+    queue: Queue[Any] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def make() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        queue.put(item, timeout=0.1)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+            queue.put(_DONE)
+        except BaseException as exc:  # handed to the taker, which raises it
+            queue.put(exc)
+
+    def take() -> Iterator[Batch]:
+        while True:
+            item = queue.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    maker = threading.Thread(target=make, name="valuenet-batches", daemon=True)
+    maker.start()
+    try:
+        yield take()
+    finally:
+        stop.set()
+        while maker.is_alive():  # let a maker blocked on a full queue see the stop
+            with suppress(Empty):
+                queue.get(timeout=0.05)
+        maker.join()
+
+
 def _dump_records(part: list[dict[str, Any]], out: IO[bytes]) -> None:
     if part:
         data = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
@@ -562,13 +616,13 @@ def write_import(
     """
     rejects = RejectsWriter(rejects_path, imp.tables) if rejects_path and imp.result.total_rejected else None
     try:
-        batches = imp.batches(rejects)
-        summary = store.write(
-            imp.target.header,
-            itertools.chain(extra, batches),
-            replace=replace,
-            replace_respondents=() if replace else imp.replaced_respondents(),
-        )
+        with ahead(imp.batches(rejects)) as batches:
+            summary = store.write(
+                imp.target.header,
+                itertools.chain(extra, batches),
+                replace=replace,
+                replace_respondents=() if replace else imp.replaced_respondents(),
+            )
     except BaseException:
         if rejects is not None:
             rejects.discard()
