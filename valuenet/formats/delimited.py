@@ -319,6 +319,7 @@ def _arrow_chunks(path: Path, delimiter: str, cols: list[str | None], open_rows:
                 )
             batch = reader.read_next_batch()
         except StopIteration:
+            pa.default_memory_pool().release_unused()  # the parser's blocks, back to the system
             return
         except (pa.ArrowInvalid, UnicodeDecodeError):  # a row of another width, bytes that are not UTF-8
             rows = resume.take(line, None)

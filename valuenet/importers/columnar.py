@@ -213,7 +213,7 @@ class ChunkChecker:
         rcol = col["respondent"]
         if rcol.empty.any() or not col["actor"].present or not col["dimension"].present:
             raise _NotOrdinary
-        rids = rcol.parse(self._m("respondent"), _strict(_fast_ident))
+        rids = rcol.parse({}, _strict(_fast_ident))  # ids hardly repeat from chunk to chunk: not remembered
         goals_sc = self._places(col["goal"], col["scenario"])
         goals = goals_sc.rows(0)
         scenarios = goals_sc.rows(1)

@@ -395,6 +395,8 @@ class InterviewImport:
                 _dump_records(part, self._records)
                 part = []
         _dump_records(part, self._records)
+        # from here on only the customer each respondent plays is needed (for its exchanges' customer)
+        self.v.resp = {rid: {"actor": vals["actor"]} for rid, vals in self.v.resp.items() if "actor" in vals}
 
     def _built_respondents(self) -> Iterator[Respondent]:
         """The records :meth:`_build_respondents` built, in order (validated there: not again)."""
