@@ -89,8 +89,7 @@ from valuenet.store.sqlite_schema import (
     has_side,
     item_from_row,
     read_flow_columns_sql,
-    row_side_flow,
-    row_sides,
+    side_flows,
 )
 from valuenet.store.sqlite_write import StoreWrite
 
@@ -143,15 +142,13 @@ _CHUNK = 50_000
 #: Keys looked up at a time by ``read_flows_by_key``.
 _KEYS = 500
 _EX_COLS = tuple(EXCHANGE_TABLE)
-_KINDS = (*ITEM_CLASSES, "flows")
 
 
 def _exchange_rows(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[int, Flow]]:
     """Each exchange row (seq, then its columns) as its one or two flows, with their keys."""
     for seq, *values in rows:
-        row = dict(zip(_EX_COLS, values, strict=True))
-        for side in row_sides(row):
-            yield int(seq) * 4 + side, row_side_flow(row, side)
+        for side, flow in side_flows(values):
+            yield int(seq) * 4 + side, flow
 
 
 class SQLiteStore:

@@ -27,7 +27,7 @@ moves to ``flows`` keeping its place: a gets side takes the row's own ``seq``
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -255,6 +255,33 @@ def row_side_flow(row: dict[str, Any], side: int) -> Flow:
     )
 
 
+_AT = {name: i for i, name in enumerate(EXCHANGE_TABLE)}
+#: Per side: where each field of its flow is in an exchange row's values (EXCHANGE_TABLE order).
+_SIDE_FIELDS: dict[int, tuple[tuple[str, int], ...]] = {}
+for _side, (_name, _source, _target) in SIDES.items():
+    _columns_of = {"source": _source, "target": _target, "magnitude": _name, "money": f"{_name}_money"}
+    _SIDE_FIELDS[_side] = tuple(
+        (field, _AT[_columns_of.get(field, field)]) for field in FLOW_FIELDS if field not in ("id", "exchange")
+    )
+_ID = _AT["id"]
+
+
+def side_flows(values: Sequence[Any]) -> Iterator[tuple[int, Flow]]:
+    """The flows of an exchange row given as its values in :data:`EXCHANGE_TABLE` order: ``(side, flow)`` each.
+
+    Fields that are ``NULL`` are left out (they default to ``None``), so that only what
+    is stated is validated: this is the loop that reads every exchange of a model back.
+    """
+    x = values[_ID]
+    for side, fields in _SIDE_FIELDS.items():
+        name = SIDES[side][0]
+        if values[_AT[name]] is None and values[_AT[f"{name}_money"]] is None:
+            continue
+        data = {field: values[i] for field, i in fields if values[i] is not None}
+        data["id"], data["exchange"] = f"{x}:{name}", x
+        yield side, Flow.model_validate(data)
+
+
 def row_sides(row: dict[str, Any]) -> list[int]:
     """The sides an exchange row (a mapping of its columns) has."""
     return [s for s, (name, _, _) in SIDES.items() if row[name] is not None or row[f"{name}_money"] is not None]
@@ -288,8 +315,8 @@ def flow_row(model_id: str, seq: int, flow: Flow) -> tuple[Any, ...]:
 
 
 def flow_from_row(row: Sequence[Any]) -> Flow:
-    """The flow a row of ``flows`` holds (``row``: its :data:`FLOW_FIELDS`)."""
-    return Flow.model_validate(dict(zip(FLOW_FIELDS, row, strict=True)))
+    """The flow a row of ``flows`` holds (``row``: its :data:`FLOW_FIELDS`; ``NULL`` fields left out)."""
+    return Flow.model_validate({f: v for f, v in zip(FLOW_FIELDS, row, strict=True) if v is not None})
 
 
 # -- reading flows as columns ------------------------------------------------------------------
