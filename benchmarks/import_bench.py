@@ -185,6 +185,7 @@ def bench(size: int, folder: Path, reimport: bool) -> list[dict[str, object]]:
 
 def breakdown(size: int, folder: Path) -> None:
     """Where the time goes, in one process: reading, validating, building flow documents, the store's write."""
+    from valuenet.formats.chunks import table_chunks
     from valuenet.formats.inputs import read_tables
     from valuenet.formats.modelfile import read_model_file
     from valuenet.importers.interviews import InterviewImport
@@ -196,7 +197,7 @@ def breakdown(size: int, folder: Path) -> None:
     model = read_model_file(data / "model.yaml")
     tables = read_tables(data / "interviews.csv")
     t0 = time.perf_counter()
-    rows = sum(len(c) for t in tables for c in t.chunks())
+    rows = sum(len(c) for t in tables for c in table_chunks(t))
     t1 = time.perf_counter()
     imp = InterviewImport(tables, ImportTarget(model, new=False))
     imp.validate()

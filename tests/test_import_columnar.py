@@ -21,10 +21,9 @@ from hypothesis import strategies as st
 from tests.conftest import tiny_model
 from valuenet.errors import ModelFileError
 from valuenet.formats import chunks, delimited
-from valuenet.formats.chunks import chunks_from_rows
+from valuenet.formats.chunks import chunks_from_rows, table_chunks
 from valuenet.formats.inputs import read_tables
-from valuenet.formats.source import SourceTable
-from valuenet.importers import import_files
+from valuenet.importers import import_files, interviews
 from valuenet.importers.columnar import ChunkChecker
 from valuenet.models import Model
 from valuenet.store.sqlite import SQLiteStore
@@ -81,7 +80,7 @@ def _both(tmp_path: Path, files: list[Path], monkeypatch: pytest.MonkeyPatch, **
     columnar = _outcome(tmp_path, files, **options)
     with monkeypatch.context() as m:
         m.setattr(ChunkChecker, "check", lambda *a, **k: None)
-        m.setattr(SourceTable, "chunks", lambda self: chunks_from_rows(self.rows()))
+        m.setattr(interviews, "table_chunks", lambda table: chunks_from_rows(table.rows()))
         rows = _outcome(tmp_path, files, **options)
     assert columnar == rows
 
@@ -200,7 +199,7 @@ def test_rows_after_multi_line_cells_and_blank_lines_keep_their_numbers(
     path.write_text(text, encoding="utf-8")
     (table,) = read_tables(path)
     assert table.open_chunks is not None
-    numbered = [n for c in table.chunks() for n in c.numbers]
+    numbered = [n for c in table_chunks(table) for n in c.numbers]
     assert numbered == [n for n, _ in table.rows()] == [2, 7, 8, 11]
     with pytest.raises(ModelFileError) as err:
         with SQLiteStore(tmp_path / "s.db") as store:

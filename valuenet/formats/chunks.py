@@ -5,7 +5,8 @@ table as columns (``pyarrow`` arrays, one per canonical layout column) with the
 row number of each, so messages name the same rows as the row-by-row readers.
 CSV files without a quote character are parsed by ``pyarrow.csv`` straight into
 columns (:mod:`valuenet.formats.delimited`); every other table is read row by
-row by its reader and gathered into columns here (:func:`chunks_from_rows`).
+row by its reader and gathered into columns here (:func:`chunks_from_rows`);
+:func:`table_chunks` gives any table's chunks.
 
 A column is ``None`` when its cells are not all of one plain type (text, whole
 numbers, decimal numbers, or yes/no): the importer then checks that chunk row by row,
@@ -21,7 +22,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from valuenet.formats.source import Row
+from valuenet.formats.source import Row, SourceTable
 
 #: Data rows per chunk: large enough for vectorised checks to pay, small enough that memory stays flat.
 CHUNK_ROWS = 10_000
@@ -148,4 +149,15 @@ def chunks_from_rows(rows: Iterator[Row], size: int | None = None) -> Iterator[C
         yield gather(part)
 
 
-__all__ = ["CHUNK_ROWS", "Chunk", "chunks_from_rows", "gather", "py_values"]
+def table_chunks(table: SourceTable) -> Iterator[Chunk]:
+    """A table's rows in chunks of columns: the same rows, with the same numbers, as ``table.rows()``.
+
+    The reader's own chunks when it has them (pyarrow for CSV), else its rows gathered.
+    """
+    if table.open_chunks is not None:
+        out: Iterator[Chunk] = table.open_chunks()
+        return out
+    return chunks_from_rows(table.rows())
+
+
+__all__ = ["CHUNK_ROWS", "Chunk", "chunks_from_rows", "gather", "py_values", "table_chunks"]

@@ -16,13 +16,10 @@ import codecs
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from valuenet.errors import ModelFileError, Problem
 from valuenet.formats import columns
-
-if TYPE_CHECKING:
-    from valuenet.formats.chunks import Chunk
 
 Row = tuple[int, dict[str, Any]]
 
@@ -39,20 +36,13 @@ class SourceTable:
     unknown: set[str] = field(default_factory=set)
     #: False when rows may carry columns the first row lacks (JSON, JSONL)
     fixed: bool = True
-    #: the reader's own way to the rows as columns (see :mod:`valuenet.formats.chunks`), when it has one
-    open_chunks: Callable[[], Iterator[Chunk]] | None = None
+    #: the reader's own way to the rows as :class:`~valuenet.formats.chunks.Chunk` columns, when it has one
+    #: (:func:`valuenet.formats.chunks.table_chunks` reads any table in chunks)
+    open_chunks: Callable[[], Iterator[Any]] | None = None
 
     def rows(self) -> Iterator[Row]:
         """Stream the rows again from the file."""
         return self.open_rows()
-
-    def chunks(self) -> Iterator[Chunk]:
-        """Stream the rows again, in chunks of columns: the same rows, with the same numbers, as :meth:`rows`."""
-        if self.open_chunks is not None:
-            return self.open_chunks()
-        from valuenet.formats.chunks import chunks_from_rows
-
-        return chunks_from_rows(self.rows())
 
     def where(self, row: int | None = None, column: str | None = None) -> str:
         """``file[ sheet S][ row N][, column "C"]`` for messages."""

@@ -41,6 +41,7 @@ from pydantic import ValidationError
 
 from valuenet.errors import ModelFileError, Problem
 from valuenet.formats import columns
+from valuenet.formats.chunks import table_chunks
 from valuenet.formats.rejects import RejectsWriter
 from valuenet.formats.source import SourceTable
 from valuenet.importers.columnar import Block, ChunkChecker
@@ -154,7 +155,7 @@ class InterviewImport:
         for ti, (table, checker) in enumerate(zip(self.tables, self.checkers, strict=True)):
             before = res.rows
             columnar = ChunkChecker(checker, self.target)
-            for part in table.chunks():
+            for part in table_chunks(table):
                 block = columnar.check(part, v.resp, self._customer_given, keep_raw=keep_raw)
                 if block is not None:
                     if chunk:
