@@ -26,7 +26,7 @@ from valuenet.models import (
     scenario_chain,
     scenario_flows,
 )
-from valuenet.store.neo4j_graph import item_row
+from valuenet.store.neo4j_graph import goal_props, scenario_rows
 from valuenet.store.sqlite import SQLiteStore
 from valuenet.views.data import ViewSpec, build_view
 
@@ -261,9 +261,8 @@ def test_removes_round_trip_through_model_files_and_stores(tmp_path: Path) -> No
     store.write_model(m)
     assert store.read_model().goals == m.goals
     # Neo4j: the goal's doc keeps them, and the Scenario node gets them as a JSON property
-    row = item_row("goals", m.id, m.goals[0], 0, m.goals[0].model_dump_json(exclude_defaults=True))
-    assert Goal.model_validate_json(row["props"]["doc"]) == m.goals[0]
-    removes = [sc.get("removes") for sc in row["scenarios"]]
+    assert Goal.model_validate_json(goal_props(m.id, m.goals[0])["doc"]) == m.goals[0]
+    removes = [sc.get("removes") for sc in scenario_rows(m.id, m.goals[0])]
     assert removes[0] is None
     assert [Removal.model_validate(r) for r in json.loads(removes[1])] == m.goals[0].scenarios[1].removes
 
