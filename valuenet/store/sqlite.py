@@ -196,7 +196,9 @@ class SQLiteStore:
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-            self._db.execute("PRAGMA temp_store=MEMORY")
+            # temporary tables (a re-import's staged rows, the ids a --replace wrote) and the sorts that build
+            # indexes after a bulk load go to a temporary file beyond a small cache: memory stays flat
+            self._db.execute("PRAGMA temp_store=FILE")
             self._ensure_schema()
         except sqlite3.DatabaseError as exc:
             self._db.close()
