@@ -326,7 +326,8 @@ def _arrow_chunks(path: Path, delimiter: str, cols: list[str | None], open_rows:
             for start in range(0, len(rows), chunks.CHUNK_ROWS):
                 yield gather(rows[start : start + chunks.CHUNK_ROWS])
             return
-        if _breaks_inside(batch):  # each line is one row no more: the row reader counts them from here
+        breaks, escaped = _unusual(batch)
+        if breaks:  # each line is one row no more: the row reader counts them from here
             rows = resume.take(line, None)
             for start in range(0, len(rows), chunks.CHUNK_ROWS):
                 yield gather(rows[start : start + chunks.CHUNK_ROWS])
@@ -336,19 +337,24 @@ def _arrow_chunks(path: Path, delimiter: str, cols: list[str | None], open_rows:
             count = part.num_rows
             numbers = list(range(line, line + count))
             columns = {wanted[n]: part.column(n) for n in part.schema.names if n in wanted}
-            if any(pc.any(pc.starts_with(a, "'")).as_py() for a in columns.values()):
+            if escaped and any(pc.any(pc.starts_with(a, "'")).as_py() for a in columns.values()):
                 yield gather(resume.take(line, line + count - 1))  # the row reader undoes the formula escape
             else:
                 yield _without_blank_rows(numbers, columns)
             line += count
 
 
-def _breaks_inside(batch: pa.RecordBatch) -> bool:
-    """Whether a cell holds a line break (a quoted cell over several lines, or one left open)."""
-    return any(
-        pc.any(pc.match_substring(c, "\n")).as_py() or pc.any(pc.match_substring(c, "\r")).as_py()
-        for c in batch.columns
-    )
+def _unusual(batch: pa.RecordBatch) -> tuple[bool, bool]:
+    """Whether a cell holds a line break (a quoted cell over several lines, or one left open), and whether a
+    cell may start with ``'``: one pass over each column."""
+    escaped = False
+    for c in batch.columns:
+        found = pc.match_substring_regex(c, "^'|[\\r\\n]")
+        if pc.any(found).as_py():
+            escaped = True
+            if pc.any(pc.match_substring_regex(c, "[\\r\\n]")).as_py():
+                return True, True
+    return False, escaped
 
 
 def _without_blank_rows(numbers: list[int], columns: dict[str, Any]) -> Chunk:
