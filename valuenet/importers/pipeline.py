@@ -18,7 +18,8 @@ it reads one committed state (:meth:`Store.snapshot`) and never waits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import ChainMap
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,14 +31,14 @@ from valuenet.formats.modelfile import is_model_file, read_model_files
 from valuenet.formats.rejects import rejects_path
 from valuenet.importers.interviews import ImportProgress, InterviewImport, InterviewImportResult, write_import
 from valuenet.importers.target import ImportTarget
-from valuenet.models import Model
+from valuenet.models import Model, Respondent
 from valuenet.store.base import (
     Batch,
     Store,
     WriteSummary,
     batches_of,
     model_header,
-    read_structure,
+    read_import_base,
     write_lock,
 )
 
@@ -59,19 +60,19 @@ class ImportResult:
         return total
 
 
-def _stored_structure(store: Store, model_id: str) -> Model | None:
-    """The stored model without its flows, or ``None`` when the store does not hold it."""
+def _stored_base(store: Store, model_id: str) -> tuple[Model, Mapping[str, Respondent]] | None:
+    """The stored model without flows or respondents, and its respondents by id; ``None`` when not stored."""
     if model_id not in {m.id for m in store.list_models()}:
         return None
-    return read_structure(store, model_id)  # the store's light read when it has one
+    return read_import_base(store, model_id)  # the store's light reads when it has them
 
 
 def _merge(stored: Model | None, incoming: Model) -> Model:
-    """The model as it will be after ``incoming`` is upserted onto ``stored``."""
+    """The model as it will be after ``incoming`` is upserted onto ``stored`` (respondents aside)."""
     if stored is None:
-        return incoming
+        return incoming.model_copy(update={"respondents": []})
     out = model_header(incoming)
-    for kind in ("actors", "goals", "respondents"):
+    for kind in ("actors", "goals"):
         items = {x.id: x for x in getattr(stored, kind)}
         items.update({x.id: x for x in getattr(incoming, kind)})
         setattr(out, kind, list(items.values()))
@@ -124,9 +125,12 @@ def import_files(
                     )
                 target_id = ids[0]
             from_file = [m for _, m in models if m.id == target_id]
-            stored = _stored_structure(store, target_id)
+            found = _stored_base(store, target_id)
+            stored, people = found if found is not None else (None, {})
             base = _merge(stored, from_file[-1]) if from_file else stored
-            target = ImportTarget(base or Model(id=target_id), new=base is None, aliases=alias_map)
+            if from_file:  # the file's respondents over the stored ones
+                people = ChainMap({r.id: r for r in from_file[-1].respondents}, people)  # type: ignore[arg-type]
+            target = ImportTarget(base or Model(id=target_id), new=base is None, aliases=alias_map, respondents=people)
             tables = [t for p in table_paths for t in read_tables(p, fmt=fmt, encoding=encoding)]
             imp = InterviewImport(tables, target, replace=replace, skip_invalid=skip_invalid, progress=progress)
             result.interviews = imp.validate()

@@ -35,13 +35,24 @@ def _suggest(value: str, choices: list[str]) -> str:
 class ImportTarget:
     """Lookups over the model rows go into, and the actors, goals and scenarios the rows add to it."""
 
-    def __init__(self, model: Model, *, new: bool, aliases: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        model: Model,
+        *,
+        new: bool,
+        aliases: Mapping[str, str] | None = None,
+        respondents: Mapping[str, Respondent] | None = None,
+    ) -> None:
+        """``respondents``: the stored respondents by id, when they are not in ``model`` (a large study's
+        stay in the store's rows, each built when an import asks for it)."""
         self.model_id = model.id
         self.new = new
         self.header = model.model_copy(update={"actors": [], "goals": [], "respondents": [], "flows": []})
         self.actors: dict[str, Actor] = {a.id: a for a in model.actors}
         self.goals: dict[str, Goal] = {g.id: g.model_copy(deep=True) for g in model.goals}
-        self.respondents: dict[str, Respondent] = {r.id: r for r in model.respondents}
+        self.respondents: Mapping[str, Respondent] = (
+            {r.id: r for r in model.respondents} if respondents is None else respondents
+        )
         self.lo, self.hi = model.scale.min, model.scale.max
         self.dims = {fold(d): d for d in model.dimension_ids}
         self.kinds = {fold(k): k for k in model.kind_ids}

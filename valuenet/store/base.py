@@ -27,6 +27,10 @@ directly):
 
 - ``read_structure(model_id) -> Model``: the model without its flows, so that
   an import into a large model does not load every stored flow;
+- ``read_respondents(model_id) -> Mapping[str, Respondent]``: the model's
+  respondents by id, each built only when asked for, so that a re-import of a
+  large study does not hold every respondent as an object (use
+  :func:`read_import_base`);
 - ``writing()``: a context manager holding the store's write lock across reads
   and writes, so that a read-validate-write sequence (an import) cannot lose
   another process's update; other writers wait for it.
@@ -34,7 +38,7 @@ directly):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
@@ -171,6 +175,48 @@ def read_structure(store: Store, model_id: str | None) -> Model:
     if not isinstance(model, Model):
         raise TypeError(f"read_structure of {type(store).__name__} must return a Model")
     return model.model_copy(update={"flows": []})
+
+
+class LazyRespondents(Mapping[str, Respondent]):
+    """Stored respondents by id, kept as the store's raw rows and each built when it is asked for.
+
+    >>> people = LazyRespondents({"r1": '{"id": "r1", "nps": 9}'}, Respondent.model_validate_json)
+    >>> people["r1"].nps, "r2" in people, len(people)
+    (9, False, 1)
+    """
+
+    def __init__(self, rows: dict[str, Any], build: Callable[[Any], Respondent]) -> None:
+        self._rows = rows
+        self._build = build
+
+    def __getitem__(self, respondent_id: str) -> Respondent:
+        return self._build(self._rows[respondent_id])
+
+    def __contains__(self, respondent_id: object) -> bool:
+        return respondent_id in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+def read_import_base(store: Store, model_id: str) -> tuple[Model, Mapping[str, Respondent]]:
+    """What an import into a stored model needs: the model without flows or respondents, and its respondents by id.
+
+    The store's ``read_respondents`` when it has one (respondents built on demand),
+    else :func:`read_structure`'s respondents.
+    """
+    lazy = getattr(store, "read_respondents", None)
+    if callable(lazy):
+        structure = store.read_structure(model_id, respondents=False)  # type: ignore[attr-defined]
+        people = lazy(model_id)
+        if not isinstance(structure, Model) or not isinstance(people, Mapping):
+            raise TypeError(f"read_structure and read_respondents of {type(store).__name__} return a Model, a Mapping")
+        return structure, people
+    model = read_structure(store, model_id)
+    return model.model_copy(update={"respondents": []}), {r.id: r for r in model.respondents}
 
 
 def write_lock(store: Store) -> AbstractContextManager[object]:

@@ -68,6 +68,7 @@ from valuenet.models import Flow, Model
 from valuenet.store.base import (
     Batch,
     Counts,
+    LazyRespondents,
     ModelInfo,
     Progress,
     WriteSummary,
@@ -367,15 +368,28 @@ class SQLiteStore:
             model.flows = self._read_flows(model.id)
             return model
 
-    def read_structure(self, model_id: str | None = None) -> Model:
-        """The model with its actors, goals and respondents but no flows: a light read of a large model."""
+    def read_structure(self, model_id: str | None = None, *, respondents: bool = True) -> Model:
+        """The model with its actors, goals and (unless ``respondents=False``) respondents but no flows."""
         with self.snapshot():
-            return self._read(self.resolve_model_id(model_id))
+            return self._read(self.resolve_model_id(model_id), respondents=respondents)
 
-    def _read(self, model_id: str) -> Model:
+    def read_respondents(self, model_id: str | None = None) -> LazyRespondents:
+        """The model's respondents by id, kept as their rows and each built when asked for (about 300 bytes each)."""
+        cols = ", ".join(("id", *SCALARS["respondents"], "doc"))
+        with self.snapshot():
+            mid = self.resolve_model_id(model_id)
+            rows = {
+                row[0]: row
+                for row in self._db.execute(f"SELECT {cols} FROM respondents WHERE model=? ORDER BY rowid", (mid,))
+            }
+        return LazyRespondents(rows, lambda row: item_from_row("respondents", row))
+
+    def _read(self, model_id: str, *, respondents: bool = True) -> Model:
         (doc,) = self._db.execute("SELECT doc FROM models WHERE id=?", (model_id,)).fetchone()
         data: dict[str, Any] = json.loads(doc)
         for kind in ITEM_CLASSES:
+            if kind == "respondents" and not respondents:
+                continue
             cols = ", ".join(("id", *SCALARS[kind], "doc"))
             data[kind] = [
                 item_from_row(kind, row)
