@@ -10,7 +10,9 @@ multi-line cells fall across chunk boundaries.
 from __future__ import annotations
 
 import csv
+import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -75,8 +77,8 @@ def _outcome(tmp: Path, files: list[Path], **options: Any) -> tuple[Any, ...]:
         )
 
 
-def _both(tmp_path: Path, files: list[Path], monkeypatch: pytest.MonkeyPatch, **options: Any) -> None:
-    monkeypatch.setattr(chunks, "CHUNK_ROWS", 3)
+def _both(tmp_path: Path, files: list[Path], monkeypatch: pytest.MonkeyPatch, *, size: int = 3, **options: Any) -> None:
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", size)
     columnar = _outcome(tmp_path, files, **options)
     with monkeypatch.context() as m:
         m.setattr(ChunkChecker, "check", lambda *a, **k: None)
@@ -317,17 +319,114 @@ def test_the_default_rejects_file_is_named_after_the_input_in_its_format(tmp_pat
     assert (tmp_path / "i.rejects.xlsx").read_bytes()[:2] == b"PK"
 
 
-def test_the_quote_scan_finds_what_the_csv_module_refuses() -> None:
-    scan = delimited._odd_quotes(",")
-    refused = [b'"abc"def', b'x,""x', b'"abc"""d"', b'"he said "hi" ok"', b'"a" ,b']
-    kept = [b'"x""y",2', b'"x",2', b'"abc""""def",2', b'5",2', b'"",2', b'"""x""",2', b'a,"b\nc",d']
-    for text in refused:
-        assert scan.search(b"h\n" + text + b"\n"), text
-    for text in kept:
-        assert not scan.search(b"h\n" + text + b"\n"), text
-    for text in refused:
-        with pytest.raises(csv.Error):
-            list(csv.reader([text.decode()], strict=True))
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='a,"\n\r', max_size=24))
+def test_the_quote_check_passes_only_what_the_csv_module_reads(text: str) -> None:
+    data = ("h,i\n" + text).encode()
+    try:
+        list(csv.reader(io.StringIO(data.decode(), newline=""), strict=True))
+        reads = True
+    except csv.Error:
+        reads = False
+    if delimited.clean_quotes(data, ","):
+        assert reads
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"cheap,"fast',  # a quote closing a cell early, right after a separator inside it
+        '"yes,"no""',
+        '"abc"def',
+        '""x',
+        '"he said "hi" ok"',
+        '"a" ,b',
+    ],
+)
+def test_quotes_the_csv_module_refuses_are_not_left_to_pyarrow(text: str) -> None:
+    assert not delimited.clean_quotes(f"h\n{text}\n".encode(), ",")
+    with pytest.raises(csv.Error):
+        list(csv.reader([text], strict=True))
+
+
+def test_one_respondent_written_two_ways_is_compared_as_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    head = ["respondent", "actor", "dimension", "gets", "nps"]
+    path = _csv(
+        tmp_path / "i.csv", [["r1 ", "clinic", "functional", "1", "10"], ["r1", "clinic", "economic", "1", "9"]], head
+    )
+    _both(tmp_path, [path], monkeypatch, size=10)
+    with SQLiteStore(tmp_path / "c.db") as store:
+        store.write_model(_structure())
+        with pytest.raises(ModelFileError, match='column "nps": 9 conflicts with 10 given for respondent r1'):
+            import_files(store, [path])
+
+
+def test_a_row_blank_but_for_a_column_outside_the_layout_is_not_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "i.csv"
+    path.write_text("respondent,actor,dimension,gets,junk\nr1,clinic,functional,4,\n,,,,x\nr2,clinic,functional,3,\n")
+    _both(tmp_path, [path], monkeypatch, size=10)
+    _both(tmp_path, [path], monkeypatch, size=10, skip_invalid=True)
+
+
+@pytest.mark.parametrize("size", [1, 2, 10])
+def test_a_respondents_cells_compare_with_their_types_at_any_chunk_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    head = ["respondent", "actor", "dimension", "gets", "attr_code"]
+    rows = [
+        ["r1", "clinic", d, "1", code]
+        for d, code in zip(["economic", "functional", "experiential"], ["'0034", "0034", "0034"], strict=True)
+    ]
+    _both(tmp_path, [_csv(tmp_path / "i.csv", rows, head)], monkeypatch, size=size, skip_invalid=True)
+    jsonl = tmp_path / "i.jsonl"
+    lines = [
+        {"respondent": "r1", "actor": "clinic", "dimension": d, "gets": 1, "nps": v}
+        for d, v in (("economic", 1), ("functional", True))
+    ]
+    jsonl.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    _both(tmp_path, [jsonl], monkeypatch, size=size, skip_invalid=True)
+
+
+def test_json_keys_first_met_in_a_chunk_reach_the_rejects_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    jsonl = tmp_path / "i.jsonl"
+    lines = [
+        {"respondent": "r1", "actor": "clinic", "dimension": "functional", "gets": 4, "exchange_id": "e1"},
+        {
+            "respondent": "r1",
+            "actor": "clinic",
+            "dimension": "functional",
+            "gets": 3,
+            "exchange_id": "e1",
+            "touchpoint": "desk",
+            "note": "hello",
+        },
+    ]
+    jsonl.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    _both(tmp_path, [jsonl], monkeypatch, size=2, skip_invalid=True)
+
+
+def test_after_a_cell_over_two_lines_the_rest_streams_in_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", 5)
+    rows = [list(GOOD[0]) for _ in range(60)]
+    rows[1][HEAD.index("quote")] = "two\nlines"
+    (table,) = read_tables(_csv(tmp_path / "i.csv", [[f"r{i}", *r[1:]] for i, r in enumerate(rows)]))
+    read = []
+    real = table.open_rows
+
+    def counted() -> Iterator[Any]:
+        for item in real():
+            read.append(item[0])
+            yield item
+
+    table.open_rows = counted
+    delimited_chunks = table_chunks(table)
+    first = next(delimited_chunks)
+    assert len(first) <= 5 and len(read) <= 6  # not the whole rest of the file at once
+    assert [n for c in [first, *delimited_chunks] for n in c.numbers] == [n for n, _ in real()]
 
 
 def test_text_marked_to_stay_text_keeps_its_meaning_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

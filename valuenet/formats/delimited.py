@@ -224,30 +224,51 @@ _BLANK = f"^[{_SPACE}]*$"
 _BLOCK = 1 << 20
 
 
-def _odd_quotes(delimiter: str) -> re.Pattern[bytes]:
-    """Quotes the ``csv`` module refuses but ``pyarrow`` would take, or that are literal inside a cell.
+#: A run of quote characters.
+_QUOTES = re.compile(b'"+')
 
-    A run of quote characters followed by an ordinary character is fine only as an
-    opening quote (an odd run where a cell starts) or as doubled quotes inside a
-    quoted cell (an even run within a cell). Anything else (``""x``, ``"abc"def``,
-    ``x"y``) sends the file to the row reader, which refuses or keeps it exactly.
+
+def clean_quotes(data: Any, delimiter: str) -> bool:
+    r"""Whether every quote in ``data`` opens, doubles or closes a cell as the ``csv`` module (strict) reads it.
+
+    Run by run of quote characters, with the state the ``csv`` module keeps: a run
+    where a cell starts opens it (an odd run; an even run is an empty or all-quote
+    cell, which must end there); inside a quoted cell, pairs are quotes and an odd
+    run closes it, and a closing quote must be followed by the separator, a line
+    break or the end. Quotes inside a cell that did not start with one are text.
+    Anything else (``"abc"def``, ``""x``, a cell left open) is ``False``: ``pyarrow``
+    would read on where the ``csv`` module stops with a message.
+
+    >>> clean_quotes(b'a,"b,""c"" d",e\n', ","), clean_quotes(b'a,"cheap,"fast\n', ","), clean_quotes(b'x"y,2', ",")
+    (True, False, True)
     """
-    d = re.escape(delimiter.encode())
-    other = b"[^" + d + b'\r\n"]'
-    # each branch starts with a quote, so the search skips from quote to quote (the header, the file's start, is
-    # read by the csv module)
-    odd_in_cell = b'"(?<=' + other + b'")(?:"")*' + other
-    even_at_start = b'""(?<=[' + d + b'\r\n]"")(?:"")*' + other
-    return re.compile(odd_in_cell + b"|" + even_at_start)
+    ends = (b"", delimiter.encode(), b"\n", b"\r")
+    inside = False
+    for run in _QUOTES.finditer(data):
+        start, end = run.span()
+        odd = (end - start) % 2 == 1
+        if not inside:
+            if data[start - 1 : start] not in ends and start:
+                continue  # text inside a cell that did not start with a quote
+            if odd:
+                inside = True
+                continue
+        elif not odd:
+            continue  # doubled quotes: text
+        else:
+            inside = False
+        if data[end : end + 1] not in ends:
+            return False
+    return not inside
 
 
 def _arrow_readable(path: Path, encoding: str, delimiter: str) -> bool:
     """Whether ``pyarrow`` reads this file's cells exactly as the ``csv`` module does.
 
-    True for UTF-8 text with no NUL byte whose quote characters all open, close or
-    double up cleanly (see :func:`_odd_quotes`), an even number of them, and no quote
-    on a last line without its line break: a quoted cell left open then runs past a
-    line break, which :func:`_arrow_chunks` sends to the row reader.
+    True for UTF-8 text with no NUL byte whose quotes all open, double and close as
+    the ``csv`` module reads them (:func:`clean_quotes`). A file with more quote
+    characters than lines (every text cell quoted) is left to the ``csv`` module:
+    checking its quotes one by one would cost more than reading it so.
     """
     if encoding.replace("_", "-").lower() not in ("utf-8", "utf-8-sig", "utf8"):
         return False
@@ -255,12 +276,13 @@ def _arrow_readable(path: Path, encoding: str, delimiter: str) -> bool:
         with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m:
             if m.find(b"\x00") != -1:
                 return False
-            quotes = sum(m[i : i + _BLOCK].count(b'"') for i in range(0, len(m), _BLOCK))
+            blocks = [m[i : i + _BLOCK] for i in range(0, len(m), _BLOCK)] if m.find(b'"') != -1 else []
+            quotes = sum(b.count(b'"') for b in blocks)
             if not quotes:
                 return True
-            last = m.rfind(b"\n")
-            ends_open = m[-1:] != b"\n" and m.find(b'"', last + 1) != -1
-            return quotes % 2 == 0 and not ends_open and _odd_quotes(delimiter).search(m) is None
+            lines = sum(b.count(b"\n") for b in blocks) + 1
+            del blocks
+            return quotes <= lines and clean_quotes(m, delimiter)
     except (OSError, ValueError):  # an empty file cannot be mapped; the row reader reports it
         return False
 
@@ -273,8 +295,14 @@ class _Resume:
         self._rows: Iterator[Row] | None = None
         self._next: Row | None = None
 
-    def take(self, first: int, last: int | None) -> list[Row]:
-        """The rows numbered ``first`` to ``last`` (``None``: to the end of the file)."""
+    def rest(self, first: int) -> Iterator[Row]:
+        """The rows from the one numbered ``first`` to the end of the file, streamed."""
+        while batch := self.take(first, None, limit=chunks.CHUNK_ROWS):
+            yield from batch
+            first = batch[-1][0] + 1
+
+    def take(self, first: int, last: int | None, *, limit: int | None = None) -> list[Row]:
+        """The rows numbered ``first`` to ``last`` (``None``: to the end of the file), at most ``limit`` of them."""
         if self._rows is None:
             self._rows = iter(self._open())
         out: list[Row] = []
@@ -285,7 +313,7 @@ class _Resume:
                 return out
             if item[0] < first:
                 continue
-            if last is not None and item[0] > last:
+            if (last is not None and item[0] > last) or (limit is not None and len(out) >= limit):
                 self._next = item
                 return out
             out.append(item)
@@ -322,15 +350,11 @@ def _arrow_chunks(path: Path, delimiter: str, cols: list[str | None], open_rows:
             pa.default_memory_pool().release_unused()  # the parser's blocks, back to the system
             return
         except (pa.ArrowInvalid, UnicodeDecodeError):  # a row of another width, bytes that are not UTF-8
-            rows = resume.take(line, None)
-            for start in range(0, len(rows), chunks.CHUNK_ROWS):
-                yield gather(rows[start : start + chunks.CHUNK_ROWS])
+            yield from chunks.chunks_from_rows(resume.rest(line))
             return
         breaks, escaped = _unusual(batch)
         if breaks:  # each line is one row no more: the row reader counts them from here
-            rows = resume.take(line, None)
-            for start in range(0, len(rows), chunks.CHUNK_ROWS):
-                yield gather(rows[start : start + chunks.CHUNK_ROWS])
+            yield from chunks.chunks_from_rows(resume.rest(line))
             return
         for start in range(0, batch.num_rows, chunks.CHUNK_ROWS):
             part = batch.slice(start, chunks.CHUNK_ROWS)
@@ -340,7 +364,7 @@ def _arrow_chunks(path: Path, delimiter: str, cols: list[str | None], open_rows:
             if escaped and any(pc.any(pc.starts_with(a, "'")).as_py() for a in columns.values()):
                 yield gather(resume.take(line, line + count - 1))  # the row reader undoes the formula escape
             else:
-                yield _without_blank_rows(numbers, columns)
+                yield _without_blank_rows(numbers, columns, part.columns)
             line += count
 
 
@@ -357,10 +381,11 @@ def _unusual(batch: pa.RecordBatch) -> tuple[bool, bool]:
     return False, escaped
 
 
-def _without_blank_rows(numbers: list[int], columns: dict[str, Any]) -> Chunk:
-    """A chunk of parsed rows, leaving out rows whose cells are all empty or white space (as the row reader does)."""
+def _without_blank_rows(numbers: list[int], columns: dict[str, Any], every: list[Any]) -> Chunk:
+    """A chunk of parsed rows, leaving out rows whose cells (``every`` column, named or not) are all empty or
+    white space, as the row reader does."""
     blank = None
-    for arr in columns.values():
+    for arr in every:
         empty = pc.fill_null(pc.match_substring_regex(arr, _BLANK), True)
         blank = empty if blank is None else pc.and_(blank, empty)
         if not pc.any(blank).as_py():  # a column with no empty cell: no row is blank

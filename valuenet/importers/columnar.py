@@ -196,6 +196,8 @@ class ChunkChecker:
             return None
         if not set(chunk.columns) <= _EXCHANGE_COLUMNS | set(checker.rkeys):
             return None  # other columns (a new actor's kind, a line's error), or columns the checker has not met
+        if not checker.table.fixed and not checker.seen(chunk.columns):
+            return None  # JSON keys first met here: the row check learns them (and the rejects file gets them)
         try:
             return self._check(chunk, resp, customer, keep_raw)
         except _NotOrdinary:
@@ -214,6 +216,8 @@ class ChunkChecker:
         if rcol.empty.any() or not col["actor"].present or not col["dimension"].present:
             raise _NotOrdinary
         rids = rcol.parse({}, _strict(_fast_ident))  # ids hardly repeat from chunk to chunk: not remembered
+        if len(set(rcol.parsed)) != len(rcol.parsed):
+            raise _NotOrdinary  # one respondent written two ways ("r1 ", "r1"): its rows are compared row by row
         goals_sc = self._places(col["goal"], col["scenario"])
         goals = goals_sc.rows(0)
         scenarios = goals_sc.rows(1)

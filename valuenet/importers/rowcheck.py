@@ -9,7 +9,7 @@ checked exchanges for the writing pass, which does not check rows again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -264,7 +264,8 @@ class RowChecker:
         rid = self._cell(n, row, "respondent", _fast_ident, problems)
         rvalues: dict[str, Any] = {}
         if self.rcols:
-            raw = (rid, *map(row.get, self.rkeys))
+            # with each cell's type: "0034" is not '0034 (text kept as text), nor 1 the same as true
+            raw = (rid, *((v.__class__, v) for v in map(row.get, self.rkeys)))
             if raw != self._last_raw:
                 rvalues = self.respondent_values(n, row, problems)
             self._last_raw = raw
@@ -465,6 +466,10 @@ class RowChecker:
                 self.rcols.append((col, *spec))
         self.rkeys = tuple(c for c, _, _ in self.rcols)
         self._last_raw = None
+
+    def seen(self, columns: Iterable[str]) -> bool:
+        """Whether every one of ``columns`` was met before (JSON rows may bring new keys)."""
+        return self._seen.issuperset(columns)
 
     def forget(self) -> None:
         """Parse the next row's respondent cells even when they repeat this row's (this row was rejected)."""
