@@ -9,8 +9,9 @@ respondent), then, in the same run and each as its own process:
 - **raw sink**: the very rows valuenet wrote (every table of the store, read back
   beforehand and handed over in a pickle that is loaded before the clock starts),
   written by plain ``executemany`` into a fresh store of the same schema, in one
-  transaction, with the secondary indexes dropped during the load and built
-  after it (the fastest way SQLite takes a bulk load);
+  transaction, twice: into the schema as it stands (its indexes kept up row by
+  row), and as a bulk load with the indexes dropped during the load and built
+  after it (the fastest way SQLite takes it, and what valuenet itself does);
 - **read floor**: ``pyarrow.csv.read_csv`` of the interview file, all columns as
   text: what reading the same rows costs at the least.
 
@@ -90,9 +91,11 @@ con = sqlite3.connect(db, isolation_level=None)
 con.execute("PRAGMA journal_mode=WAL")
 con.execute("PRAGMA synchronous=NORMAL")
 con.execute("PRAGMA cache_size=-32768")
+bulk = sys.argv[3] == "bulk"
 start = time.perf_counter()
 con.execute("BEGIN IMMEDIATE")
 indexes = [r for r in con.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL")]
+indexes = indexes if bulk else []
 for name, _ in indexes:
     con.execute(f'DROP INDEX "{name}"')
 for table, rows in tables.items():
@@ -135,24 +138,18 @@ def floors(db: Path, csv_path: Path, folder: Path) -> dict[str, float]:
     with rows_file.open("wb") as fh:
         pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
     del tables
-    sink_db = folder / "sink.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{sink_db}{suffix}").unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    subprocess.run(  # a fresh store with valuenet's schema, empty
-        [
-            sys.executable,
-            "-c",
-            "import sys; from valuenet.store.sqlite import SQLiteStore; SQLiteStore(sys.argv[1]).close()",
-            str(sink_db),
-        ],
-        check=True,
-        env=env,
-    )
-    sink = float(_python(_SINK, str(rows_file), str(sink_db)))
+    out = {}
+    for how in ("plain", "bulk"):
+        sink_db = folder / f"sink-{how}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sink_db}{suffix}").unlink(missing_ok=True)
+        make = "import sys; from valuenet.store.sqlite import SQLiteStore; SQLiteStore(sys.argv[1]).close()"
+        subprocess.run([sys.executable, "-c", make, str(sink_db)], check=True, env=env)  # an empty store
+        out[f"{how}_s"] = float(_python(_SINK, str(rows_file), str(sink_db), how))
     read = float(_python(_READ, str(csv_path)).split()[0])
     rows_file.unlink()
-    return {"sink_s": sink, "read_s": read}
+    return {**out, "read_s": read}
 
 
 def bench(size: int, folder: Path, reimport: bool) -> list[dict[str, object]]:
@@ -234,10 +231,10 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
         print(
-            "| run | rows | seconds | rows/s | raw sink rows/s | valuenet / sink | read floor rows/s "
-            "| peak RSS (MB) | RSS while running (MB, every 0.25 s, sampled) |"
+            "| run | rows | seconds | rows/s | sink, plain (rows/s) | valuenet / plain | sink, bulk (rows/s) "
+            "| valuenet / bulk | read floor (rows/s) | peak RSS (MB) | RSS while running (MB, every 0.25 s, sampled) |"
         )
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for size in args.sizes:
             for r in bench(size, folder, args.reimport):
                 samples = list(r["samples_mb"])  # type: ignore[call-overload]
@@ -245,13 +242,14 @@ def main() -> None:
                 shown = ", ".join(str(s) for s in samples[::step][:9])
                 secs = float(r["seconds"])  # type: ignore[arg-type]
                 rows = int(r["rows"])  # type: ignore[call-overload]
-                sink = float(r.get("sink_s", 0) or 0)  # type: ignore[arg-type]
+                cells = []
+                for key in ("plain_s", "bulk_s"):
+                    sink = float(r.get(key, 0) or 0)  # type: ignore[arg-type]
+                    cells += [f"{rows / sink:,.0f}", f"{sink / secs:.0%}"] if sink else ["", ""]
                 read = float(r.get("read_s", 0) or 0)  # type: ignore[arg-type]
-                sink_rate = f"{rows / sink:,.0f}" if sink else ""
-                share = f"{sink / secs:.0%}" if sink else ""
-                read_rate = f"{rows / read:,.0f}" if read else ""
+                cells.append(f"{rows / read:,.0f}" if read else "")
                 print(
-                    f"| {r['run']} | {rows:,} | {secs:.1f} | {rows / secs:,.0f} | {sink_rate} | {share} | {read_rate} "
+                    f"| {r['run']} | {rows:,} | {secs:.1f} | {rows / secs:,.0f} | {' | '.join(cells)} "
                     f"| {r['peak_mb']} | {shown} |",
                     flush=True,
                 )
