@@ -461,3 +461,14 @@ def test_repeated_rows_across_chunks_count_once_and_changed_repeats_are_named(
             import_files(store, [path])
     # row 6's quote runs over two lines, so the repeat of it is row 11
     assert f"{path} row 11: gives the same exchange as {path} row 6 with different values." in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [b'"x""y",2', b'"abc"def', b'""x', b'"cheap,"fast', b'"""x""",2', b'a,"b\nc",d', b'"open,', b'5",2', b'x""y,2'],
+)
+def test_the_quote_check_gives_the_same_answer_however_the_file_splits_into_blocks(text: bytes) -> None:
+    data = b"h,i\n" + text + b"\n"
+    whole = delimited.clean_quotes(data, ",")
+    for at in range(1, len(data)):
+        assert delimited._check_blocks([data[:at], data[at:]], ",") == whole, at
