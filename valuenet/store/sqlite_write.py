@@ -446,8 +446,8 @@ class StoreWrite:
         """Write flows given as objects, each into the exchange row it is a side of or into ``flows``."""
         if not flows:
             return
+        self.end_bulk()  # placing a flow may read or upsert an exchange row, by id
         if any(split_id(f.id) for f in flows):
-            self.end_bulk()  # rows are looked up by id
             self.ex_fresh = False
         touched = self._touched(flows)
         written: list[str] = []
