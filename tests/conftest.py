@@ -18,13 +18,13 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pytest
 
 from valuenet.errors import ValuenetError
-from valuenet.models import Actor, Flow, Goal, Model, Respondent, Scenario, exchange_flows
-from valuenet.store.base import Store
+from valuenet.models import Actor, Exchange, Flow, Goal, Model, Respondent, Scenario, exchange_flows
+from valuenet.store.base import ExchangeRow, Store, exchange_row
 from valuenet.store.sqlite import SQLiteStore
 
 REPO = Path(__file__).resolve().parents[1]
@@ -251,3 +251,36 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mo
 def model_id() -> str:
     """A model id no other test uses, so tests can share one Neo4j server."""
     return f"test-{uuid.uuid4().hex[:10]}"
+
+
+def rows_of(model: Model | list[Flow]) -> list[ExchangeRow]:
+    """Exchange rows for the flows (of a model) that are sides of an exchange, as an interview table gives them."""
+    out: dict[str, dict[str, Any]] = {}
+    for f in model.flows if isinstance(model, Model) else model:
+        if f.exchange is None:
+            continue
+        side = f.id.rsplit(":", 1)[1]
+        actor, customer = (f.source, f.target) if side == "gets" else (f.target, f.source)
+        row = out.setdefault(
+            f.exchange,
+            {
+                "id": f.exchange,
+                "goal": f.goal,
+                "scenario": f.scenario,
+                "actor": actor,
+                "dimension": f.dimension,
+                "occurrences": f.occurrences,
+                "tangible": f.tangible,
+                "touchpoint": f.touchpoint,
+                "stage": f.stage,
+                "quote": f.quote,
+                "respondent": f.respondent,
+                "responsible": f.responsible,
+                "note": f.note,
+                "customer": customer,
+            },
+        )
+        row[side], row[f"{side}_money"] = f.magnitude, f.money
+    return [
+        exchange_row(Exchange(**{k: v for k, v in r.items() if k != "customer"}), r["customer"]) for r in out.values()
+    ]

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import tiny_model
+from tests.conftest import rows_of, tiny_model
 from valuenet.flowcolumns import ModelFlows
-from valuenet.models import Exchange, Flow, Model
+from valuenet.models import Exchange, Flow
 from valuenet.store.base import Batch, ExchangeRow, WriteSummary, exchange_row, row_flows
 from valuenet.store.sqlite import SQLiteStore
 from valuenet.store.sqlite_schema import INDEXES
@@ -38,39 +38,6 @@ def sql(path: Path, query: str, *params: Any) -> list[tuple[Any, ...]]:
         return db.execute(query, params).fetchall()
     finally:
         db.close()
-
-
-def rows_of(model: Model) -> list[ExchangeRow]:
-    """Exchange rows for every pair of flows of ``model`` that make one exchange (what an interview table holds)."""
-    out: dict[str, dict[str, Any]] = {}
-    for f in model.flows:
-        if f.exchange is None:
-            continue
-        side = f.id.rsplit(":", 1)[1]
-        actor, customer = (f.source, f.target) if side == "gets" else (f.target, f.source)
-        row = out.setdefault(
-            f.exchange,
-            {
-                "id": f.exchange,
-                "goal": f.goal,
-                "scenario": f.scenario,
-                "actor": actor,
-                "dimension": f.dimension,
-                "occurrences": f.occurrences,
-                "tangible": f.tangible,
-                "touchpoint": f.touchpoint,
-                "stage": f.stage,
-                "quote": f.quote,
-                "respondent": f.respondent,
-                "responsible": f.responsible,
-                "note": f.note,
-                "customer": customer,
-            },
-        )
-        row[side], row[f"{side}_money"] = f.magnitude, f.money
-    return [
-        exchange_row(Exchange(**{k: v for k, v in r.items() if k != "customer"}), r["customer"]) for r in out.values()
-    ]
 
 
 # -- what an analyst asks ----------------------------------------------------------------------

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import tiny_model
+from tests.conftest import rows_of, tiny_model
 from valuenet.errors import NotFoundError
-from valuenet.models import Exchange, Flow, Model
-from valuenet.store.base import Batch, ExchangeRow, Store, exchange_row, read_structure
+from valuenet.models import Flow, Model
+from valuenet.store.base import Batch, Store, read_structure
 
 
 def test_write_then_read_gives_the_same_model(store: Store, model_id: str) -> None:
@@ -174,39 +174,6 @@ def test_an_id_repeated_in_one_write_of_a_new_model_keeps_the_last(store: Store,
     assert stored[0] == again
 
 
-def _rows(model: Model, flows: list[Flow]) -> list[ExchangeRow]:
-    """The exchange rows that stand for ``flows`` (each exchange's sides, in order)."""
-    out: dict[str, ExchangeRow] = {}
-    for f in flows:
-        assert f.exchange is not None
-        side = f.id.rsplit(":", 1)[1]
-        actor, customer = (f.source, f.target) if side == "gets" else (f.target, f.source)
-        old = dict(zip(Exchange._fields, out[f.exchange][:-1], strict=True)) if f.exchange in out else {}
-        values = {f"{side}": f.magnitude, f"{side}_money": f.money}
-        ex = Exchange(
-            **{
-                **{"gets": None, "gives": None, "gets_money": None, "gives_money": None},
-                **{k: v for k, v in old.items() if k in ("gets", "gives", "gets_money", "gives_money")},
-                **values,
-                "id": f.exchange,
-                "goal": f.goal,
-                "scenario": f.scenario,
-                "actor": actor,
-                "dimension": f.dimension,
-                "occurrences": f.occurrences,
-                "tangible": f.tangible,
-                "touchpoint": f.touchpoint,
-                "stage": f.stage,
-                "quote": f.quote,
-                "respondent": f.respondent,
-                "responsible": f.responsible,
-                "note": f.note,
-            }
-        )
-        out[f.exchange] = exchange_row(ex, customer)
-    return list(out.values())
-
-
 def test_exchanges_written_as_rows_read_back_as_their_flows(store: Store, model_id: str) -> None:
     model = tiny_model(model_id)
     paired = [f for f in model.flows if f.exchange is not None]
@@ -216,20 +183,20 @@ def test_exchanges_written_as_rows_read_back_as_their_flows(store: Store, model_
         model,
         [
             Batch(actors=model.actors, goals=model.goals, respondents=model.respondents),
-            Batch(flows=lone, exchanges=_rows(model, paired)),
+            Batch(flows=lone, exchanges=rows_of(paired)),
         ],
     )
     assert summary.counts["flows"].added == len(model.flows)
     assert sorted(store.read_model(model_id).flows, key=lambda f: f.id) == sorted(model.flows, key=lambda f: f.id)
     # the same flows written as objects, and then as rows again: one item each, unchanged
     assert not store.write(model, [Batch(flows=paired)]).changed
-    again = store.write(model, [Batch(exchanges=_rows(model, paired))])
+    again = store.write(model, [Batch(exchanges=rows_of(paired))])
     assert again.counts["flows"].unchanged == len(paired)
     assert not again.changed
     fixed = [f.model_copy(update={"quote": "Changed"}) for f in paired if f.exchange == paired[0].exchange]
     r1 = fixed[0].respondent
     others = sum(1 for f in model.flows if f.respondent == r1) - len(fixed)
-    after = store.write(model, [Batch(exchanges=_rows(model, fixed))], replace_respondents=[r1 or ""])
+    after = store.write(model, [Batch(exchanges=rows_of(fixed))], replace_respondents=[r1 or ""])
     assert (after.counts["flows"].updated, after.counts["flows"].removed) == (len(fixed), others)
     assert sorted(f.id for f in store.read_model(model_id).flows if f.respondent == r1) == sorted(f.id for f in fixed)
 
