@@ -7,7 +7,7 @@ respondent), then, in the same run and each as its own process:
   into a fresh store: wall time, peak resident memory (from ``wait4``) and RSS
   samples every 0.25 s, to show whether memory stays flat;
 - **raw sink**: the very rows valuenet wrote (every table of the store, read back
-  beforehand and handed over in a pickle that is loaded before the clock starts),
+  by the sink process before its clock starts),
   written by plain ``executemany`` into a fresh store of the same schema, in one
   transaction, twice: into the schema as it stands (its indexes kept up row by
   row), and as a bulk load with the indexes dropped during the load and built
@@ -83,10 +83,12 @@ def run_import(args: list[str]) -> dict[str, object]:
 
 
 _SINK = r"""
-import pickle, sqlite3, sys, time
-rows_file, db = sys.argv[1], sys.argv[2]
-with open(rows_file, "rb") as fh:
-    tables = pickle.load(fh)
+import sqlite3, sys, time
+source, db = sys.argv[1], sys.argv[2]
+src = sqlite3.connect(source)
+names = [r[0] for r in src.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'meta'")]
+tables = {n: src.execute(f'SELECT * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
+src.close()
 con = sqlite3.connect(db, isolation_level=None)
 con.execute("PRAGMA journal_mode=WAL")
 con.execute("PRAGMA synchronous=NORMAL")
@@ -126,18 +128,11 @@ def _python(code: str, *args: str) -> str:
 
 
 def floors(db: Path, csv_path: Path, folder: Path) -> dict[str, float]:
-    """Seconds of the raw sink (the rows valuenet wrote, by plain executemany) and of the read floor."""
-    import pickle
-    import sqlite3
+    """Seconds of the raw sinks (the rows valuenet wrote, by plain executemany) and of the read floor.
 
-    con = sqlite3.connect(db)
-    names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'meta'")]
-    tables = {n: con.execute(f'SELECT * FROM "{n}" ORDER BY rowid').fetchall() for n in names}
-    con.close()
-    rows_file = folder / "sink-rows.pickle"
-    with rows_file.open("wb") as fh:
-        pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    del tables
+    Each runs as its own process, so this one stays small: a child's peak memory, as ``wait4`` reports it,
+    counts the pages it shares with its parent when it starts.
+    """
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = {}
     for how in ("plain", "bulk"):
@@ -146,9 +141,8 @@ def floors(db: Path, csv_path: Path, folder: Path) -> dict[str, float]:
             Path(f"{sink_db}{suffix}").unlink(missing_ok=True)
         make = "import sys; from valuenet.store.sqlite import SQLiteStore; SQLiteStore(sys.argv[1]).close()"
         subprocess.run([sys.executable, "-c", make, str(sink_db)], check=True, env=env)  # an empty store
-        out[f"{how}_s"] = float(_python(_SINK, str(rows_file), str(sink_db), how))
+        out[f"{how}_s"] = float(_python(_SINK, str(db), str(sink_db), how))
     read = float(_python(_READ, str(csv_path)).split()[0])
-    rows_file.unlink()
     return {**out, "read_s": read}
 
 
@@ -156,9 +150,16 @@ def bench(size: int, folder: Path, reimport: bool) -> list[dict[str, object]]:
     data = folder / f"synth-{size}"
     respondents = max(1, round(size / ROWS_PER_RESPONDENT))
     t0 = time.perf_counter()
-    sidecar = write_synthetic(data, respondents, seed=1)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run(  # its own process, so this one stays small (see floors)
+        [sys.executable, "-m", "valuenet", "synth", "--respondents", str(respondents), "--seed", "1", "-o", str(data)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     gen = time.perf_counter() - t0
-    rows = int(sidecar["rows"])
+    with (data / "interviews.csv").open("rb") as fh:
+        rows = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b"")) - 1
     db = folder / f"store-{size}.db"
     db.unlink(missing_ok=True)
     out = []
