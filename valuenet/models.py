@@ -468,6 +468,22 @@ def exchange_customer(
     return customer_actors[0] if len(customer_actors) == 1 else None
 
 
+#: The :class:`Flow` fields both flows of an exchange share: all but id, source, target, magnitude, money, exchange.
+EXCHANGE_SHARED: tuple[str, ...] = (
+    "goal",
+    "scenario",
+    "dimension",
+    "occurrences",
+    "tangible",
+    "touchpoint",
+    "stage",
+    "quote",
+    "respondent",
+    "responsible",
+    "note",
+)
+
+
 class FlowSide(NamedTuple):
     """One of the (up to) two flows an exchange stands for, before it becomes a :class:`Flow`."""
 

@@ -29,22 +29,9 @@ from valuenet.errors import ModelError, Problem
 from valuenet.files import atomic_write
 from valuenet.formats import cells, columns
 from valuenet.formats.cells import CellError, Literal, scalar
-from valuenet.models import DEFAULT_SCENARIO, Flow, Model, Respondent, exchange_id
+from valuenet.models import DEFAULT_SCENARIO, EXCHANGE_SHARED, Flow, Model, Respondent, exchange_id
 
 TABLE_FORMATS = ("csv", "jsonl", "xlsx")
-_SHARED = (
-    "goal",
-    "scenario",
-    "dimension",
-    "occurrences",
-    "tangible",
-    "touchpoint",
-    "stage",
-    "quote",
-    "respondent",
-    "responsible",
-    "note",
-)
 
 
 @dataclass
@@ -122,7 +109,7 @@ def _exchange_row(model: Model, xid: str, flows: list[Flow], resp: Respondent | 
     if len(gets) + len(gives) != len(flows) or not flows:
         return None
     first = flows[0]
-    if any(getattr(f, k) != getattr(first, k) for f in flows for k in _SHARED):
+    if any(getattr(f, k) != getattr(first, k) for f in flows for k in EXCHANGE_SHARED):
         return None
     customer = _customer(model, first.goal, resp)
     if (gets and gets[0].target != customer) or (gives and gives[0].source != customer):

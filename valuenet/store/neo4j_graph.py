@@ -62,22 +62,6 @@ FLOW_FIELDS_ORDER: tuple[str, ...] = tuple(Flow.model_fields)
 #: A flow as a plain tuple of :data:`FLOW_FIELDS_ORDER` (what writes compare, with no object per flow).
 FlowTuple = tuple[Any, ...]
 
-#: The fields both sides of an exchange share (and its customer), in this order: an exchange's ``common``.
-COMMON: tuple[str, ...] = (
-    "goal",
-    "scenario",
-    "actor",
-    "dimension",
-    "occurrences",
-    "tangible",
-    "touchpoint",
-    "stage",
-    "quote",
-    "respondent",
-    "responsible",
-    "note",
-    "customer",
-)
 SIDES = ("gets", "gives")
 
 
@@ -312,7 +296,11 @@ def _num(x: Any) -> float | None:
 
 
 def side_tuple(xid: str, side: str, common: Sequence[Any], magnitude: Any, money: Any) -> FlowTuple:
-    """The flow of one side of an exchange, as a :data:`FlowTuple`."""
+    """The flow of one side of an exchange, as a :data:`FlowTuple`.
+
+    ``common`` holds what both sides share, in this order: goal, scenario, actor, dimension, occurrences,
+    tangible, touchpoint, stage, quote, respondent, responsible, note, customer.
+    """
     goal, scenario, actor, dimension, occ, tangible, touchpoint, stage, quote, respondent, responsible, note, cust = (
         common
     )

@@ -32,7 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from valuenet.models import Actor, Flow, Goal, Respondent
+from valuenet.models import EXCHANGE_SHARED, Actor, Flow, Goal, Respondent
 
 SCHEMA_VERSION = 2
 
@@ -110,21 +110,7 @@ EXCHANGE_TABLE: dict[str, str] = {
     "note": _TEXT,
 }
 #: What both sides of an exchange share (besides the exchange id): a flow joins a row only when these agree.
-SHARED: tuple[str, ...] = (
-    "goal",
-    "scenario",
-    "respondent",
-    "customer",
-    "actor",
-    "dimension",
-    "occurrences",
-    "tangible",
-    "touchpoint",
-    "stage",
-    "quote",
-    "responsible",
-    "note",
-)
+SHARED: tuple[str, ...] = (*EXCHANGE_SHARED, "actor", "customer")
 
 
 def _columns(types: dict[str, str]) -> str:
