@@ -20,6 +20,7 @@ reader undoes) are read by the row reader too.
 from __future__ import annotations
 
 import csv
+import functools
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -214,9 +215,13 @@ def csv_tables(path: Path, *, name: str, fmt: str = "csv", encoding: str | None 
     return [out]
 
 
-#: Every character Python's ``str.strip`` removes, as a regular-expression class: a row of these is blank.
-_SPACE = "".join(f"\\x{{{c:x}}}" for c in range(sys.maxunicode + 1) if chr(c).isspace())
-_BLANK = f"^[{_SPACE}]*$"
+@functools.cache
+def _blank() -> str:
+    """A cell of nothing but characters Python's ``str.strip`` removes (built on first use, not at start-up)."""
+    space = "".join(f"\\x{{{c:x}}}" for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    return f"^[{space}]*$"
+
+
 #: Bytes ``pyarrow`` parses at a time (about 7,000 rows of a typical interview table): larger blocks are no
 #: faster here, and each one in flight adds to the memory an import holds.
 _BLOCK = 1 << 20
@@ -418,7 +423,7 @@ def _without_blank_rows(numbers: list[int], columns: dict[str, Any], every: list
     white space, as the row reader does."""
     blank = None
     for arr in every:
-        empty = pc.fill_null(pc.match_substring_regex(arr, _BLANK), True)
+        empty = pc.fill_null(pc.match_substring_regex(arr, _blank()), True)
         blank = empty if blank is None else pc.and_(blank, empty)
         if not pc.any(blank).as_py():  # a column with no empty cell: no row is blank
             return Chunk(numbers, columns)

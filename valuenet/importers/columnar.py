@@ -28,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from valuenet.formats import cells
+from valuenet.formats import cells, columns
 from valuenet.formats.cells import CellError
 from valuenet.formats.chunks import Chunk, py_values
 from valuenet.importers.rowcheck import (
@@ -41,28 +41,8 @@ from valuenet.importers.rowcheck import (
 )
 from valuenet.importers.target import ImportTarget
 
-#: The columns an ordinary exchange row may fill (besides its respondent's columns).
-_EXCHANGE_COLUMNS = frozenset(
-    (
-        "respondent",
-        "goal",
-        "scenario",
-        "actor",
-        "dimension",
-        "gets",
-        "gives",
-        "gets_money",
-        "gives_money",
-        "occurrences",
-        "tangible",
-        "touchpoint",
-        "stage",
-        "quote",
-        "note",
-        "responsible",
-        "exchange_id",
-    )
-)
+#: The columns an ordinary exchange row may fill (besides its respondent's columns): the layout's exchange columns.
+_EXCHANGE_COLUMNS = frozenset(columns.EXCHANGE_COLUMNS)
 #: Free-text columns: kept exactly, refused when blank, too long or holding control characters.
 _TEXT = ("quote", "note")
 #: Control characters :data:`valuenet.models.CONTROL_IN_TEXT` refuses, for ``pyarrow``'s regular expressions.
@@ -122,9 +102,8 @@ class _Column:
         self.present = name in chunk.columns
         if self.present and arr is None:
             raise _NotOrdinary(name)  # cells of mixed types
-        self.size = len(chunk)
         if arr is None:
-            self.codes = np.full(self.size, -1, dtype=np.int64)
+            self.codes = np.full(len(chunk), -1, dtype=np.int64)
             self.uniques: list[Any] = []
         else:
             self.codes, self.uniques = _codes(arr)
@@ -236,8 +215,8 @@ class ChunkChecker:
         if occ_col.empty.any():
             occurrences = [1.0 if o is None else o for o in occurrences]
         tangible = col["tangible"].parse(self._m("tangible"), _strict(cells.boolean))
-        touchpoint = col["touchpoint"].parse(self._m("touchpoint"), _maybe(_fast_label))
-        stage = col["stage"].parse(self._m("stage"), _maybe(_fast_label))
+        touchpoint = col["touchpoint"].parse(self._m("touchpoint"), _fast_label)  # None (a blank label) is a value
+        stage = col["stage"].parse(self._m("stage"), _fast_label)
         responsible = col["responsible"].parse(
             self._m("responsible"), _strict(lambda v: t.actor_id(str(_fast_ident(v))))
         )
@@ -441,11 +420,6 @@ def _strict(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
         return out
 
     return checked
-
-
-def _maybe(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """``parse`` as it is: ``None`` (a blank label) is a value."""
-    return parse
 
 
 __all__ = ["Block", "ChunkChecker"]
