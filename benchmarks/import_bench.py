@@ -182,7 +182,8 @@ def bench(size: int, folder: Path, reimport: bool) -> list[dict[str, object]]:
 
 
 def breakdown(size: int, folder: Path) -> None:
-    """Where the time goes, in one process: reading, validating, building flow documents, the store's write."""
+    """Where the time goes, each stage alone in one process: reading, validating, building exchange rows, the
+    store's write. A diagnosis for developers; the figures that count are the whole processes above."""
     from valuenet.formats.chunks import table_chunks
     from valuenet.formats.inputs import read_tables
     from valuenet.formats.modelfile import read_model_file

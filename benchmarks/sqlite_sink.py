@@ -1,5 +1,8 @@
 """How fast the embedded store takes interview exchange rows, next to a plain ``executemany`` of the same rows.
 
+A breakdown of one stage, in one process, for whoever works on the store: the product's figures (a whole
+``valuenet import`` process beside the raw sink in the same run) come from ``benchmarks/import_bench.py``.
+
 Run from the repository root (take the shared lock on a shared machine)::
 
     flock /tmp/vn-bench.lock .venv/bin/python benchmarks/sqlite_sink.py --rows 1000000

@@ -4,14 +4,17 @@ The tables come from :mod:`valuenet.formats` as :class:`~valuenet.formats.source
 
 The import makes two streaming passes over the files:
 
-1. **Validate.** Every row is checked (:mod:`valuenet.importers.rowcheck`), all
+1. **Validate.** Rows come in chunks of columns (:mod:`valuenet.formats.chunks`); a
+   chunk of ordinary rows is checked column by column (:mod:`valuenet.importers.columnar`),
+   any other row by row (:mod:`valuenet.importers.rowcheck`), with the same result. All
    problems are collected (the first :data:`MAX_PROBLEMS` are shown, with a count of
    the rest), respondent-level values are gathered and compared across rows, and
    repeated exchange ids are found. Only compact per-row hashes are kept.
 2. **Write.** When nothing is wrong (or ``skip_invalid`` is on), the checked rows
    kept by the first pass are written through :meth:`Store.write
    <valuenet.store.base.Store.write>` in bounded batches, as exchange rows
-   (:attr:`Batch.exchanges <valuenet.store.base.Batch.exchanges>`) with their customer.
+   (:attr:`Batch.exchanges <valuenet.store.base.Batch.exchanges>`) with their customer;
+   each batch is built in a second thread while the store writes the last (:func:`ahead`).
 
 So an invalid file writes nothing, on every store. On the SQLite store the write
 is one transaction: an interrupted import (Ctrl-C, kill -9) leaves the store as it

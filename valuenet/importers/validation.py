@@ -6,7 +6,8 @@ respondent values, and for each exchange row an 8-byte hash of its id (for findi
 repeated exchanges with numpy at the end; only the rows whose id repeats are read
 again, to compare their content).
 Checked rows wait for the writing pass in a temporary file, as length-prefixed
-chunks of marshalled tuples (:func:`dump_chunk`, :func:`records`). Rows are
+chunks of marshalled tuples (:func:`dump_chunk`, :func:`records`): one tuple per row
+checked row by row, one per chunk checked as columns (its first item ``None``). Rows are
 referred to by :func:`ref`: the table's index and the row number in one int.
 """
 
