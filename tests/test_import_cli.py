@@ -46,7 +46,7 @@ def test_template_xlsx_has_a_readme_sheet_the_importer_skips(tmp_path: Path, db:
     path = tmp_path / "t.xlsx"
     assert run("template", "--format", "xlsx", "-o", str(path))[0] == 0
     wb = load_workbook(path, read_only=True)
-    assert wb.sheetnames == ["interviews", "README"]
+    assert wb.sheetnames == ["interviews", "README", "lists"]
     readme = [r[0] if r else None for r in wb["README"].iter_rows(values_only=True)]
     wb.close()
     assert readme[0].startswith("One row per exchange")  # the introduction comes first
@@ -58,6 +58,79 @@ def test_template_xlsx_has_a_readme_sheet_the_importer_skips(tmp_path: Path, db:
         f"Error: {path} sheet interviews: has a header but no data rows. Add rows "
         "below the header, or leave the file out.",
     )
+
+
+def _validations(path: Path) -> dict[str, tuple[list[str], bool]]:
+    """Each column's drop-down in a template workbook: the values of its list, and whether it refuses others."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import column_index_from_string
+
+    wb = load_workbook(path)
+    sheet, lists = wb["interviews"], wb["lists"]
+    header = [c.value for c in sheet[1]]
+    out = {}
+    for rule in sheet.data_validations.dataValidation:
+        target = str(rule.sqref).split(":")[0].rstrip("0123456789")
+        ref = rule.formula1.removeprefix("=lists!").replace("$", "")
+        first, last = ref.split(":")
+        col = column_index_from_string(first.rstrip("0123456789"))
+        rows = range(
+            int(first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), int(last.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) + 1
+        )
+        out[header[column_index_from_string(target) - 1]] = (
+            [lists.cell(r, col).value for r in rows],
+            rule.showErrorMessage,
+        )
+    assert sheet.freeze_panes == "A2" and lists.sheet_state == "hidden"
+    return out
+
+
+def test_template_xlsx_offers_drop_downs_and_freezes_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "t.xlsx"
+    assert run("template", "--format", "xlsx", "-o", str(path))[0] == 0
+    lists = _validations(path)
+    assert lists["dimension"] == (["functional", "economic", "experiential", "symbolic"], True)
+    assert lists["churned"] == (["yes", "no"], True) and "focal_firm" in lists["actor_kind"][0]
+    assert "actor" not in lists  # no model: nothing to offer
+
+
+def test_template_for_a_model_knows_its_actors_and_imports_back(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    db = str(tmp_path / "s.db")
+    model = tiny_model()
+    model.actors[1].name = '=HYPERLINK("http://x")'  # a name a spreadsheet would run
+    with SQLiteStore(db) as s:
+        s.write_model(model)
+    path = tmp_path / "t.xlsx"
+    code, _, err = run("template", "--format", "xlsx", "-o", str(path), "--model", model.id, "--store", db)
+    assert code == 0, err
+    assert f"for model {model.id}" in err
+    lists = _validations(path)
+    offered, strict = lists["actor"]
+    assert strict is False  # a new actor may still be typed
+    assert offered == [a.name if not a.name.startswith("=") else "'" + a.name for a in model.actors]
+    assert lists["goal"] == ([g.id for g in model.goals], False)
+    # a row filled in from the drop-downs imports: the escaped name reads back as the actor's name
+    wb = load_workbook(path)
+    sheet = wb["interviews"]
+    header = [c.value for c in sheet[1]]
+    row = {
+        "respondent": "t99",
+        "goal": lists["goal"][0][0],
+        "actor": offered[1],
+        "dimension": "functional",
+        "gets": 3,
+        "gives": 1,
+    }
+    for name, value in row.items():
+        sheet.cell(row=2, column=header.index(name) + 1, value=value)
+    wb.save(path)
+    code, _, err = run("import", str(path), "--store", db, "--model", model.id)
+    assert code == 0, err
+    with SQLiteStore(db) as s:
+        flows = [f for f in s.read_model(model.id).flows if f.respondent == "t99"]
+    assert {f.source for f in flows} >= {model.actors[1].id}
 
 
 def test_synth_writes_model_interviews_and_effects_that_import(tmp_path: Path) -> None:

@@ -5,12 +5,20 @@ from __future__ import annotations
 import click
 
 from valuenet.cli import cli
-from valuenet.cli._common import message
+from valuenet.cli._common import database_option, message, reading, store_option
 from valuenet.formats.template import write_template
+from valuenet.store.base import read_structure
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "xlsx"]),
+    default="csv",
+    show_default=True,
+    help="csv: the header row alone; xlsx: a workbook with drop-down lists and a README sheet.",
+)
 @click.option(
     "-o",
     "--output",
@@ -18,14 +26,37 @@ from valuenet.formats.template import write_template
     required=True,
     help="File to write (interviews.csv or interviews.xlsx).",
 )
-def template(fmt: str, output: str) -> None:
-    """Write an empty interview table in the documented long layout, ready to fill in.
+@click.option(
+    "--model",
+    "model_id",
+    metavar="ID",
+    help="Follow this stored model: its dimensions' columns, and drop-downs of its actors, goals and segments.",
+)
+@store_option
+@database_option
+def template(fmt: str, output: str, model_id: str | None, store_url: str | None, database: str | None) -> None:
+    """Write an empty interview table in the long layout, ready to fill in.
 
-    The CSV is the header row alone; the workbook adds a README sheet explaining
-    every column with an example value. Import the filled file with 'valuenet import'.
+    One row per exchange: respondent, goal, scenario, actor, dimension, what the
+    respondent gets and gives up (gets, gives, money), touchpoint, stage, quote,
+    who is responsible; then the respondent's own columns (segment, NPS,
+    churned, persona...), a weight and a threshold column per dimension, and
+    actor_kind for an actor the model does not know yet.
+
+    The CSV is the header row alone. The workbook's interviews sheet has its
+    header frozen and drop-down lists for the dimension, actor kind and yes/no
+    columns; a README sheet explains every column with an example. With
+    --model, the columns follow that model's dimensions and the drop-downs offer
+    its actors, goals, scenarios and segments (a new one may still be typed).
+    Import the filled file with 'valuenet import FILE --model ID'.
     """
-    write_template(output, fmt)
-    message(f"Wrote an empty {fmt} template to {output}. See docs/interview-layout.md for the columns.")
+    model = None
+    if model_id is not None:
+        with reading(store_url, database) as store:
+            model = read_structure(store, model_id)
+    write_template(output, fmt, model)
+    known = f" for model {model.id}" if model is not None else ""
+    message(f"Wrote an empty {fmt} template{known} to {output}. See docs/interview-layout.md for the columns.")
 
 
 @cli.command()

@@ -37,7 +37,7 @@ SHEET_NAMES: dict[str, tuple[str, ...]] = {
     "flows": ("flows", "exchanges", "exchange", "interviews", "rows", "data"),
 }
 #: Sheets a workbook may hold besides its tables; they are skipped.
-IGNORED_SHEETS: tuple[str, ...] = ("readme", "notes", "about", "help", "columns")
+IGNORED_SHEETS: tuple[str, ...] = ("readme", "notes", "about", "help", "columns", "lists")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 A workbook holds either one sheet of exchange rows (whatever its name) or a sheet
 per table, named ``respondents``, ``actors`` and ``flows`` (or ``exchanges``).
-Sheets named README, notes, about or help are skipped. Cells that look like
+Sheets named README, notes, about, help, columns or lists are skipped. Cells that look like
 formulas (``=HYPERLINK(...)``) are read as the text they are, never evaluated.
 Every text cell valuenet writes is a string cell, escaped by
 :func:`~valuenet.formats.cells.sheet_cell` so that no spreadsheet runs it, with a
