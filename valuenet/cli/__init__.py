@@ -19,6 +19,7 @@ from valuenet.errors import ValuenetError
 #: Modules that add commands to the group, one module per command family.
 COMMAND_MODULES = (
     "valuenet.cli.models",
+    "valuenet.cli.export",
     "valuenet.cli.interviews",
     "valuenet.cli.analyze",
     "valuenet.cli.views",
