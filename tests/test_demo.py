@@ -40,3 +40,39 @@ def test_demo_starts_from_a_fresh_store(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["demo", "--dir", str(folder)]).exit_code == 0
     with SQLiteStore(folder / "valuenet.db", create=False) as store:
         assert [m.id for m in store.list_models()] == ["broadband", "health"]
+
+
+def _next_line(stderr: str) -> str:
+    return next(line for line in stderr.splitlines() if line.startswith("Next: ")).removeprefix("Next: ")
+
+
+def test_the_closing_next_command_runs_as_printed(tmp_path: Path) -> None:
+    """Run by its path with valuenet not on the PATH, the demo prints that path; the line then runs in a shell."""
+    import os
+    import subprocess
+    import sys
+
+    program = str(Path(sys.executable).with_name("valuenet"))
+    env = {**os.environ, "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [program, "demo", "--dir", "my demo"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    command = _next_line(done.stderr)
+    assert command.startswith(program + " analyze ")
+    again = subprocess.run(["sh", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert "Net perceived value" in again.stdout
+
+
+def test_next_says_valuenet_when_that_is_on_the_path() -> None:
+    import shutil
+    import sys
+
+    from valuenet.cli.demo import invocation
+
+    program = str(Path(sys.executable).with_name("valuenet"))
+    assert invocation("/elsewhere/valuenet") == "/elsewhere/valuenet"
+    assert invocation("x/__main__.py").endswith(" -m valuenet")
+    if shutil.which("valuenet") == program:
+        assert invocation(program) == "valuenet"

@@ -7,6 +7,7 @@ report, so a newcomer sees every part of valuenet in one command.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,8 +54,12 @@ def _findings(model_id: str, goal: str, result: Any) -> dict[str, Any]:
     }
 
 
-def run_demo(folder: Path) -> DemoResult:
-    """Make ``folder``, import the examples into a fresh ``folder/valuenet.db``, analyse them, write views, reports."""
+def run_demo(folder: Path, program: str = "valuenet") -> DemoResult:
+    """Make ``folder``, import the examples into a fresh ``folder/valuenet.db``, analyse them, write views, reports.
+
+    ``program`` is how the closing "Next:" command starts, as the user's shell can run it
+    (for example ``.venv/bin/valuenet`` when the command is not on the PATH).
+    """
     make_folder(folder)
     db = folder / "valuenet.db"
     for suffix in ("", "-wal", "-shm"):
@@ -73,6 +78,6 @@ def run_demo(folder: Path) -> DemoResult:
     result.next_steps = [
         f"Demo store: {db}",
         *(f"{name}: {path}" for name, path in result.files.items()),
-        f"Next: valuenet analyze --model health --segment working-parents --store {db}",
+        f"Next: {program} analyze --model health --segment working-parents --store {shlex.quote(str(db))}",
     ]
     return result
