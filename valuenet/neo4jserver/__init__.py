@@ -10,6 +10,9 @@ Before the first start of an empty data folder it goes, as a salted hash, into N
 credentials, ``data/dbms/auth.ini`` (mode 0600), which is where the server reads it from. The server
 process never gets it: its environment holds only :data:`SERVER_ENV` (never ``NEO4J_PASSWORD`` or another
 secret), and its arguments hold no credentials. The password is never printed or logged by this module.
+
+:func:`cypher_shell` resolves Neo4j's own client, cypher-shell (``cypher-shell.xml``), into ``HOME/cypher-shell/lib``
+and returns the command that runs it.
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ from subprocess import DEVNULL
 from valuenet.errors import Neo4jServerError
 
 POM = Path(__file__).with_name("pom.xml")
+#: The Maven project that lists cypher-shell and its runtime jars (kept apart from the server's).
+CYPHER_SHELL_POM = Path(__file__).with_name("cypher-shell.xml")
+CYPHER_SHELL_MAIN = "org.neo4j.shell.Main"
 DEFAULT_PASSWORD = "valuenet-dev-password"
 USERNAME = "neo4j"
 HOST = "127.0.0.1"
@@ -117,28 +123,47 @@ def build(home: Path) -> Path:
     Skipped when ``home/lib`` was resolved from an identical ``pom.xml`` (its
     SHA-256 is kept in ``home/lib/.pom.sha256``).  Jars are cached in ``~/.m2``.
     """
-    home = _home(home)
-    lib, stamp = home / "lib", home / "lib" / ".pom.sha256"
-    digest = hashlib.sha256(POM.read_bytes()).hexdigest()
+    return _resolve(POM, _home(home) / "lib", "Neo4j")
+
+
+def _resolve(pom: Path, lib: Path, what: str) -> Path:
+    """Copy the runtime jars that ``pom`` lists into ``lib`` with Maven (unless ``lib`` holds them already)."""
+    stamp = lib / ".pom.sha256"
+    digest = hashlib.sha256(pom.read_bytes()).hexdigest()
     if stamp.is_file() and stamp.read_text().strip() == digest and any(lib.glob("*.jar")):
         return lib
     mvn = shutil.which("mvn")
     if mvn is None:
-        raise Neo4jServerError("Maven ('mvn') is not on PATH; it is needed to resolve Neo4j")
-    home.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="lib.", dir=home))
+        raise Neo4jServerError(f"Maven ('mvn') is not on PATH; it is needed to resolve {what}")
+    lib.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="lib.", dir=lib.parent))
     goal = ["dependency:copy-dependencies", f"-DoutputDirectory={staging}"]
-    cmd = [mvn, "-B", "-q", "-Dstyle.color=never", "-f", str(POM), *goal]
+    cmd = [mvn, "-B", "-q", "-Dstyle.color=never", "-f", str(pom), *goal]
     env = {k: v for k, v in os.environ.items() if not _SECRET_NAME.search(k)}  # Maven may need proxies, MAVEN_OPTS
     proc = subprocess.run(cmd, env=env, stdin=DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if proc.returncode != 0 or not any(staging.glob("*.jar")):
         shutil.rmtree(staging, ignore_errors=True)
         last = "\n".join(proc.stdout.splitlines()[-30:])
-        raise Neo4jServerError(f"Maven failed to resolve Neo4j (exit {proc.returncode}):\n{last}")
+        raise Neo4jServerError(f"Maven failed to resolve {what} (exit {proc.returncode}):\n{last}")
     (staging / ".pom.sha256").write_text(digest + "\n")
     shutil.rmtree(lib, ignore_errors=True)
     staging.rename(lib)
     return lib
+
+
+def cypher_shell(home: Path | str | None = None) -> list[str]:
+    """The command that runs Neo4j's own cypher-shell 5.26: append its options (``-a``, ``-u``, ``-f`` ...).
+
+    The first call resolves ``org.neo4j:cypher-shell`` and its runtime dependencies from Maven Central
+    (:data:`CYPHER_SHELL_POM`) into ``home/cypher-shell/lib``, apart from the server's jars; later calls
+    reuse them. It needs Java 17 or 21 and, the first time, Maven. cypher-shell reads the password from
+    ``$NEO4J_PASSWORD`` (never pass it with ``-p``, which puts it in the process list)::
+
+        cmd = [*cypher_shell(), "-a", info.uri, "-u", info.username, "--format", "plain", "-f", "q.cypher"]
+        subprocess.run(cmd, env={**os.environ, "NEO4J_PASSWORD": info.password})
+    """
+    lib = _resolve(CYPHER_SHELL_POM, _home(home) / "cypher-shell" / "lib", "cypher-shell")
+    return [_java(), "-cp", str(lib / "*"), CYPHER_SHELL_MAIN]
 
 
 def _password(password: str | None) -> str:
