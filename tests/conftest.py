@@ -3,7 +3,8 @@
 Every test that needs Neo4j gets it from the session fixture :func:`neo4j_server`,
 a real server: the one named by ``NEO4J_URI`` (with ``NEO4J_USERNAME`` /
 ``NEO4J_PASSWORD``; ``tools/test`` starts the project's own and sets them), else
-the project's local server when one is running (``valuenet neo4j start``), else
+the project's local server when one is running (``valuenet neo4j start``; its
+password is ``NEO4J_PASSWORD`` or the one it generated and keeps in its home), else
 one this session starts in a temporary folder on free ports and stops at the end
 (that needs Java and Maven). When none can be had the tests skip, except under
 ``CI=true``, where a missing server is a failure.
@@ -196,10 +197,12 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
     """The one Neo4j server of the test session: given, found running, or started here (see the module)."""
     from valuenet import neo4jserver
 
-    password = os.environ.get("NEO4J_PASSWORD") or neo4jserver.DEFAULT_PASSWORD
+    given = os.environ.get("NEO4J_PASSWORD") or None
     running = neo4jserver.status()
     if uri := os.environ.get("NEO4J_URI"):
         own = running is not None and running.uri == uri
+        # The project's server knows its own password (given, or generated and kept in its home).
+        password = given or (running.password if running is not None and own else neo4jserver.DEFAULT_PASSWORD)
         yield Neo4jServer(uri, os.environ.get("NEO4J_USERNAME") or "neo4j", password, own)
         return
     if running is not None:
@@ -209,7 +212,7 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
         _unavailable("no Neo4j server: set NEO4J_URI, run 'valuenet neo4j start', or install Java 17 and Maven")
     home = tmp_path_factory.mktemp("neo4j")
     try:
-        info = neo4jserver.start(home, _free_port(), _free_port(), password=password, timeout=180)
+        info = neo4jserver.start(home, _free_port(), _free_port(), password=given, timeout=180)
     except (ValuenetError, OSError) as exc:
         _unavailable(f"could not start the project's Neo4j server: {exc}")
     try:

@@ -147,7 +147,8 @@ def test_a_password_from_the_environment_reaches_only_the_auth_file(
     monkeypatch.setenv("VALUENET_TEST_SECRET", HOSTILE_PASSWORD)
     try:
         info = neo4jserver.start(home, _free_port(), _free_port(), heap="256m", pagecache="32m", timeout=180)
-        assert info.password == HOSTILE_PASSWORD
+        assert info.password == HOSTILE_PASSWORD and not info.generated
+        assert not (home / "password").exists()  # a password from the environment is never written down
         _check_process(info.pid, home, HOSTILE_PASSWORD)
         _assert_no_secret(home / "conf" / "neo4j.conf", HOSTILE_PASSWORD)
         target = Neo4jServer(info.uri, info.username, HOSTILE_PASSWORD, own=True)
@@ -157,5 +158,123 @@ def test_a_password_from_the_environment_reaches_only_the_auth_file(
 
         with _driver(target, password="valuenet-dev-password") as driver, pytest.raises(AuthError):
             driver.verify_connectivity()
+    finally:
+        neo4jserver.stop(home)
+
+
+# -- without $NEO4J_PASSWORD, a fresh data folder gets a generated password, the only one 'start' prints --------
+
+
+def test_a_generated_password_is_kept_for_the_user_only_and_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from valuenet import neo4jserver
+
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    assert neo4jserver._known_password(tmp_path, None) == (neo4jserver.DEFAULT_PASSWORD, False)  # older data
+    first, second = neo4jserver._new_password(tmp_path), neo4jserver._new_password(tmp_path)
+    assert first != second and len(second) >= 20
+    kept = tmp_path / "password"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert neo4jserver._known_password(tmp_path, None) == (second, True)
+    assert [p.name for p in tmp_path.iterdir()] == ["password"]  # no temporary file left behind
+    monkeypatch.setenv("NEO4J_PASSWORD", HOSTILE_PASSWORD)
+    assert neo4jserver._known_password(tmp_path, None) == (HOSTILE_PASSWORD, False)
+    assert neo4jserver._known_password(tmp_path, "from-the-caller") == ("from-the-caller", False)
+
+
+def _fake_start(monkeypatch: pytest.MonkeyPatch, home: Path, password: str, generated: bool) -> None:
+    from valuenet import neo4jserver
+
+    def start(*args: Any, **kwargs: Any) -> neo4jserver.ServerInfo:
+        return neo4jserver.ServerInfo("bolt://127.0.0.1:7699", "neo4j", password, 4242, home, 7474, generated)
+
+    monkeypatch.setattr(neo4jserver, "start", start)
+
+
+def test_start_prints_a_generated_password_shell_quoted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from valuenet.cli import cli
+
+    odd = 'it\'s $HOME `x` "y"'  # shlex.quote keeps what a shell would expand
+    _fake_start(monkeypatch, tmp_path, odd, generated=True)
+    result = CliRunner().invoke(cli, ["neo4j", "start"], env={"NEO4J_PASSWORD": None})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["export NEO4J_URI=bolt://127.0.0.1:7699", "export NEO4J_USERNAME=neo4j"]
+    assert len(lines) == 3 and lines[2].startswith("export NEO4J_PASSWORD=")
+    assert odd not in result.stderr
+    shell = subprocess.run(
+        ["bash", "-c", f'{result.stdout}\nprintf %s "$NEO4J_PASSWORD"'], capture_output=True, text=True, check=True
+    )
+    assert shell.stdout == odd
+
+
+def test_start_never_prints_a_password_it_did_not_generate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from valuenet.cli import cli
+
+    _fake_start(monkeypatch, tmp_path, HOSTILE_PASSWORD, generated=False)
+    result = CliRunner().invoke(cli, ["neo4j", "start"], env={"NEO4J_PASSWORD": HOSTILE_PASSWORD})
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "export NEO4J_URI=bolt://127.0.0.1:7699\nexport NEO4J_USERNAME=neo4j\n"
+    assert HOSTILE_PASSWORD not in result.output and "NEO4J_PASSWORD" not in result.output
+
+
+@pytest.mark.neo4j
+@pytest.mark.slow
+def test_a_fresh_server_without_a_password_gets_one_that_start_prints_and_neo4j_takes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server of our own with no $NEO4J_PASSWORD: eval of 'start' is all a newcomer needs."""
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from valuenet import neo4jserver
+    from valuenet.cli import cli
+
+    if shutil.which("java") is None:
+        pytest.skip("needs Java")
+    home = tmp_path / "neo4j"
+    home.mkdir()
+    running = neo4jserver.status()
+    if running is not None and any((running.home / "lib").glob("*.jar")):
+        (home / "lib").symlink_to(running.home / "lib")  # the same jars: no Maven run
+    elif shutil.which("mvn") is None:
+        pytest.skip("needs Maven, or a running project server whose jars to share")
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    args = ["neo4j", "start", "--home", str(home), "--bolt-port", str(_free_port())]
+    args += ["--http-port", str(_free_port()), "--timeout", "180"]
+    monkeypatch.setenv("VALUENET_NEO4J_HOME", str(home))
+    try:
+        result = CliRunner().invoke(cli, args, env={"NEO4J_PASSWORD": None})
+        assert result.exit_code == 0, result.output
+        shell = subprocess.run(
+            ["bash", "-c", f'{result.stdout}\nprintf "%s\\n" "$NEO4J_URI" "$NEO4J_PASSWORD"'],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        uri, password = shell.stdout.splitlines()
+        assert password == (home / "password").read_text().strip() and len(password) >= 20
+        assert password not in result.stderr
+        with _driver(Neo4jServer(uri, "neo4j", password, own=True)) as driver:
+            assert driver.execute_query("RETURN 1 AS one").records[0]["one"] == 1
+        info = neo4jserver.status(home)
+        assert info is not None and info.password == password and info.generated
+        _check_process(info.pid, home, password)
+        # Once more, running: the same lines; with a password in the environment, that one and no export of it.
+        again = CliRunner().invoke(cli, args, env={"NEO4J_PASSWORD": None})
+        assert again.exit_code == 0, again.output
+        assert again.stdout == result.stdout
+        mine = CliRunner().invoke(cli, args, env={"NEO4J_PASSWORD": HOSTILE_PASSWORD})
+        assert mine.exit_code == 0, mine.output
+        assert "NEO4J_PASSWORD" not in mine.stdout and password not in mine.output
+        assert HOSTILE_PASSWORD not in mine.output
     finally:
         neo4jserver.stop(home)

@@ -28,6 +28,7 @@ from valuenet.store.transfer import copy_model
 
 LOCAL_URI = "bolt://127.0.0.1:7687"
 URI_ENV = "NEO4J_URI"
+PASSWORD_ENV = "NEO4J_PASSWORD"
 
 
 def _home(home: str | None) -> Path | None:
@@ -47,9 +48,12 @@ home_option = click.option(
 def neo4j_group() -> None:
     """Run a local Neo4j Community server for development and tests.
 
-    The server listens on 127.0.0.1 only. Its password is $NEO4J_PASSWORD when
-    the data folder is first created, else the development password
-    valuenet-dev-password; user neo4j.
+    The server listens on 127.0.0.1 only; user neo4j. Its password is
+    $NEO4J_PASSWORD when the data folder is first created; without it, valuenet
+    makes a random one, keeps it in the server folder (readable by you only) and
+    'start' prints it as an export line: eval "$(valuenet neo4j start)" sets
+    NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD. A password from your
+    environment is never printed. Neo4j Browser: http://127.0.0.1:HTTP-PORT/browser/.
     """
 
 
@@ -62,13 +66,26 @@ def neo4j_group() -> None:
 def start(home: str | None, bolt_port: int, http_port: int, fresh: bool, timeout: float) -> None:
     """Start the server (resolving Neo4j from Maven Central the first time) and wait until Bolt answers.
 
-    Prints shell lines that point valuenet at it: eval "$(valuenet neo4j start)".
+    Prints shell lines that point valuenet (and cypher-shell) at it: eval "$(valuenet neo4j start)".
+    They set NEO4J_URI and NEO4J_USERNAME, and NEO4J_PASSWORD when the password is the one valuenet
+    generated for the data folder; one from $NEO4J_PASSWORD is used and never printed.
     """
+    import shlex
+
     from valuenet import neo4jserver
 
     info = neo4jserver.start(_home(home), bolt_port, http_port, timeout=timeout, fresh=fresh)
     message(f"Neo4j is running at {info.uri} (pid {info.pid}, home {info.home}).")
-    echo_data(f"export {URI_ENV}={info.uri}\nexport NEO4J_USERNAME={info.username}")
+    lines = [f"export {URI_ENV}={shlex.quote(info.uri)}", f"export NEO4J_USERNAME={shlex.quote(info.username)}"]
+    if info.generated:  # only the password made here, never one the caller gave
+        lines.append(f"export {PASSWORD_ENV}={shlex.quote(info.password)}")
+    echo_data("\n".join(lines))
+
+
+def _browser_url(http_port: int) -> str:
+    from valuenet import neo4jserver
+
+    return f"http://{neo4jserver.HOST}:{http_port}/browser/"
 
 
 @neo4j_group.command()
@@ -92,7 +109,8 @@ def status(ctx: click.Context, home: str | None) -> None:
     if info is None:
         message("Neo4j is not running. Start it with 'valuenet neo4j start'.")
         ctx.exit(1)
-    echo_data(f"{info.uri} (pid {info.pid}, home {info.home})")
+    browser = f", Neo4j Browser at {_browser_url(info.http_port)}" if info.http_port else ""
+    echo_data(f"{info.uri} (pid {info.pid}, home {info.home}{browser})")
 
 
 @neo4j_group.command("import")

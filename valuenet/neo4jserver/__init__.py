@@ -5,11 +5,15 @@ Maven resolves the jars listed in ``pom.xml`` (beside this file) into ``HOME/lib
 ``$VALUENET_NEO4J_HOME`` or ``~/.cache/valuenet/neo4j``) holds ``lib/``, ``conf/neo4j.conf``, ``data/``
 (disposable: ``fresh=True`` wipes it), ``logs/console.log`` and ``run/`` (pid and state files).
 
-User ``neo4j``'s password is the ``password`` argument, else ``$NEO4J_PASSWORD``, else :data:`DEFAULT_PASSWORD`.
-Before the first start of an empty data folder it goes, as a salted hash, into Neo4j's own file of initial
-credentials, ``data/dbms/auth.ini`` (mode 0600), which is where the server reads it from. The server
-process never gets it: its environment holds only :data:`SERVER_ENV` (never ``NEO4J_PASSWORD`` or another
-secret), and its arguments hold no credentials. The password is never printed or logged by this module.
+User ``neo4j``'s password is the ``password`` argument, else ``$NEO4J_PASSWORD``. With neither, an empty data
+folder gets a random password made here (:mod:`secrets`), kept in ``HOME/password`` (mode 0600) for later
+starts, :func:`status` and the tests; :attr:`ServerInfo.generated` says a password is that one, the only kind
+the CLI ever prints. (A data folder set up by an older valuenet, with no such file, has
+:data:`DEFAULT_PASSWORD`.) Before the first start of an empty data folder the password goes, as a salted hash,
+into Neo4j's own file of initial credentials, ``data/dbms/auth.ini`` (mode 0600), which is where the server
+reads it from. The server process never gets it: its environment holds only :data:`SERVER_ENV` (never
+``NEO4J_PASSWORD`` or another secret), and its arguments hold no credentials. The password is never printed
+or logged by this module.
 
 :func:`cypher_shell` resolves Neo4j's own client, cypher-shell (``cypher-shell.xml``), into ``HOME/cypher-shell/lib``
 and returns the command that runs it.
@@ -40,7 +44,10 @@ POM = Path(__file__).with_name("pom.xml")
 #: The Maven project that lists cypher-shell and its runtime jars (kept apart from the server's).
 CYPHER_SHELL_POM = Path(__file__).with_name("cypher-shell.xml")
 CYPHER_SHELL_MAIN = "org.neo4j.shell.Main"
+#: The password of a data folder set up before valuenet generated one (no ``HOME/password``, no ``$NEO4J_PASSWORD``).
 DEFAULT_PASSWORD = "valuenet-dev-password"
+#: The file in the server's home that keeps the password generated for its data folder (mode 0600).
+PASSWORD_FILE = "password"
 USERNAME = "neo4j"
 HOST = "127.0.0.1"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
@@ -85,7 +92,11 @@ _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}  # servers this process launc
 
 @dataclass(frozen=True)
 class ServerInfo:
-    """How to reach a running server.  The password is left out of ``repr``."""
+    """How to reach a running server.  The password is left out of ``repr``.
+
+    ``generated`` is true when the password is the one this module made for the data folder (kept in
+    ``home/password``), false when it came from the caller or ``$NEO4J_PASSWORD`` (or is the old default).
+    """
 
     uri: str
     username: str
@@ -93,6 +104,7 @@ class ServerInfo:
     pid: int
     home: Path
     http_port: int | None = None
+    generated: bool = False
 
 
 def default_home() -> Path:
@@ -166,8 +178,34 @@ def cypher_shell(home: Path | str | None = None) -> list[str]:
     return [_java(), "-cp", str(lib / "*"), CYPHER_SHELL_MAIN]
 
 
-def _password(password: str | None) -> str:
-    return password or os.environ.get("NEO4J_PASSWORD") or DEFAULT_PASSWORD
+def _given_password(password: str | None) -> str | None:
+    return password or os.environ.get("NEO4J_PASSWORD") or None
+
+
+def _known_password(home: Path, password: str | None) -> tuple[str, bool]:
+    """The password of the data under ``home`` and whether it is a generated one; never makes one up."""
+    given = _given_password(password)
+    if given is not None:
+        return given, False
+    try:
+        kept = (home / PASSWORD_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        kept = ""
+    except OSError as exc:
+        raise Neo4jServerError(f"cannot read the server's password file {home / PASSWORD_FILE}: {exc}") from exc
+    return (kept, True) if kept else (DEFAULT_PASSWORD, False)
+
+
+def _new_password(home: Path) -> str:
+    """Make a random password for a fresh data folder and keep it in ``home/password``, readable by the user only."""
+    password = secrets.token_urlsafe(18)
+    target, temporary = home / PASSWORD_FILE, home / f".{PASSWORD_FILE}.{os.getpid()}"
+    temporary.unlink(missing_ok=True)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(password + "\n")
+    os.replace(temporary, target)  # whole or not at all
+    return password
 
 
 def _java() -> str:
@@ -247,9 +285,9 @@ def status(home: Path | None = None, password: str | None = None) -> ServerInfo 
     state = _read_state(home)
     if not state or not _pid_alive(state["pid"]) or not _bolt_handshake(state["bolt_port"]):
         return None
-    return ServerInfo(
-        f"bolt://{HOST}:{state['bolt_port']}", USERNAME, _password(password), state["pid"], home, state.get("http_port")
-    )
+    known, generated = _known_password(home, password)
+    uri = f"bolt://{HOST}:{state['bolt_port']}"
+    return ServerInfo(uri, USERNAME, known, state["pid"], home, state.get("http_port"), generated)
 
 
 def _auth_line(username: str, password: str, salt: bytes | None = None) -> str:
@@ -312,12 +350,13 @@ def start(
     """Start the server in the background (or return the one already running).
 
     Builds the jars if needed, writes ``home/conf/neo4j.conf``, sets the
-    initial password on an empty data folder, launches the JVM in its own
+    initial password on an empty data folder (``password``, else ``$NEO4J_PASSWORD``,
+    else a generated one kept in ``home/password``), launches the JVM in its own
     process group with output in ``home/logs/console.log``, and waits up to
     ``timeout`` seconds for Bolt, HTTP and (if the ``neo4j`` driver is
     installed) ``RETURN 1``.  ``fresh=True`` stops a running server and wipes ``home/data``.
     """
-    home, password = _home(home), _password(password)
+    home = _home(home)
     (home / "run").mkdir(parents=True, exist_ok=True)
     with (home / "run" / "start.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one start at a time per home
@@ -331,7 +370,7 @@ def start(
 
 
 def _launch(
-    home: Path, bolt_port: int, http_port: int, password: str, timeout: float, heap: str, pagecache: str
+    home: Path, bolt_port: int, http_port: int, password: str | None, timeout: float, heap: str, pagecache: str
 ) -> ServerInfo:
     for port in (bolt_port, http_port):
         if _port_open(port):
@@ -344,8 +383,16 @@ def _launch(
     conf.mkdir(parents=True, exist_ok=True)
     settings = {"host": HOST, "home": home, "bolt_port": bolt_port, "http_port": http_port}
     (conf / "neo4j.conf").write_text(CONF.format(**settings, heap=heap, pagecache=pagecache))
-    if not (home / "data" / "databases" / "system").exists():
+    if not (home / "data" / "databases" / "system").exists():  # a fresh data folder: set its password
+        given = _given_password(password)
+        if given is None:
+            password, generated = _new_password(home), True
+        else:
+            (home / PASSWORD_FILE).unlink(missing_ok=True)  # a generated one of earlier data is not this data's
+            password, generated = given, False
         _set_initial_password(home, password)
+    else:
+        password, generated = _known_password(home, password)
     with suppress(FileNotFoundError):  # written by an older valuenet (through neo4j-admin), readable by all
         (home / "data" / "dbms" / AUTH_FILE).chmod(0o600)
     cmd = [java, "-cp", str(home / "lib" / "*"), f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, ENTRY_POINT]
@@ -366,7 +413,7 @@ def _launch(
             if proc.poll() is not None:
                 raise Neo4jServerError(f"Neo4j exited with code {proc.returncode}:\n{_logs(logs)}")
             if _bolt_handshake(bolt_port) and _port_open(http_port) and _query_ok(uri, password):
-                return ServerInfo(uri, USERNAME, password, proc.pid, home, http_port)
+                return ServerInfo(uri, USERNAME, password, proc.pid, home, http_port, generated)
             time.sleep(0.5)
         raise Neo4jServerError(f"Neo4j did not answer on {uri} within {timeout:.0f}s:\n{_logs(logs)}")
     except BaseException:
