@@ -278,3 +278,34 @@ def test_a_fresh_server_without_a_password_gets_one_that_start_prints_and_neo4j_
         assert HOSTILE_PASSWORD not in mine.output
     finally:
         neo4jserver.stop(home)
+
+
+# -- Neo4j Browser ---------------------------------------------------------------------------------------------
+
+
+def test_the_server_pom_lists_neo4j_browser() -> None:
+    from valuenet import neo4jserver
+
+    pom = neo4jserver.POM.read_text()
+    assert "<groupId>org.neo4j.client</groupId>" in pom and "<artifactId>neo4j-browser</artifactId>" in pom
+
+
+@pytest.mark.neo4j
+def test_the_local_server_serves_neo4j_browser(neo4j_server: Neo4jServer) -> None:
+    import hashlib
+    import urllib.request
+
+    from valuenet import neo4jserver
+
+    info = neo4jserver.status()
+    if not neo4j_server.own or info is None or info.uri != neo4j_server.uri or info.http_port is None:
+        pytest.skip("the test server was not started by the project (valuenet neo4j start) under this home")
+    stamp = info.home / "lib" / ".pom.sha256"
+    if stamp.read_text().strip() != hashlib.sha256(neo4jserver.POM.read_bytes()).hexdigest():
+        pytest.skip(f"the server under {info.home} runs jars of an older pom.xml; restart it to get Neo4j Browser")
+    url = f"http://{neo4jserver.HOST}:{info.http_port}/browser/"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.status == 200
+        assert response.headers.get_content_type() == "text/html"
+        page = response.read().decode("utf-8")
+    assert "<title>Neo4j Browser</title>" in page, page[:300]
