@@ -197,7 +197,7 @@ def test_cli_table_and_csv(store_path: str) -> None:
     assert "waiting-room" in table.stdout and "claim" in table.stdout
     csv_out = runner.invoke(cli, ["analyze", "--store", store_path, "--section", "net", "--format", "csv"])
     assert csv_out.exit_code == 0, csv_out.output
-    assert csv_out.stdout.splitlines()[0].startswith("table,actor,focal,rank,weighted")
+    assert csv_out.stdout.splitlines()[0].startswith("actor,focal,rank,weighted")
 
 
 @pytest.mark.parametrize(

@@ -62,6 +62,29 @@ NETWORK_SECTIONS = ("dependency", "opportunities", "loops", "economic", "metrics
 RESPONDENT, SEGMENT, EVERYONE = "respondent", "segment", "all"
 #: A titled table: (title, rows).
 Table = tuple[str, list[dict[str, Any]]]
+#: A named, titled table: (name, title, rows); the name is one of :data:`TABLES`.
+NamedTable = tuple[str, str, list[dict[str, Any]]]
+#: The tables :meth:`GoalAnalysis.named_tables` gives, by name, and the section each belongs to.
+TABLES: dict[str, str] = {
+    "net": "net",
+    "destruction": "destruction",
+    "destruction-touchpoints": "destruction",
+    "dealbreakers": "dealbreakers",
+    "dependency": "dependency",
+    "opportunities": "opportunities",
+    "loops": "loops",
+    "loops-strongest": "loops",
+    "economic": "economic",
+    "economic-issues": "economic",
+    "metrics": "metrics",
+    "segments": "segments",
+    "loyalty": "loyalty",
+    "loyalty-drivers": "loyalty",
+    "scenarios": "scenarios",
+    "scenarios-segments": "scenarios",
+    "scenarios-dealbreakers": "scenarios",
+    "scenarios-economic": "scenarios",
+}
 
 
 @dataclass(frozen=True)
@@ -101,49 +124,76 @@ class GoalAnalysis(Result):
 
     def tables(self, sections: Sequence[str] = SECTIONS, *, full: bool = False) -> list[Table]:
         """Titled tables of rows for the ``sections`` asked for; ``full`` adds every segment measure."""
-        out: list[Table] = []
+        return [(title, rows) for _, title, rows in self.named_tables(sections, full=full)]
+
+    def named_tables(self, sections: Sequence[str] = SECTIONS, *, full: bool = False) -> list[NamedTable]:
+        """:meth:`tables`, each with its name from :data:`TABLES` (for a sheet or a file)."""
+        out: list[NamedTable] = []
         who = self.respondent or (f"segment {self.segment}" if self.segment else "all respondents")
         for s in sections:
             if s == "net" and self.net is not None:
-                out.append((f"Net perceived value per actor ({who}, {self.scenario})", self.net.rows()))
+                out.append(("net", f"Net perceived value per actor ({who}, {self.scenario})", self.net.rows()))
             elif s == "destruction" and self.destruction is not None:
-                out.append((f"Where {self.focal} destroys value, largest first", self.destruction.rows()))
                 out.append(
-                    (f"Touchpoints of {self.focal} (weighted net)", [t.to_dict() for t in self.destruction.touchpoints])
+                    ("destruction", f"Where {self.focal} destroys value, largest first", self.destruction.rows())
+                )
+                out.append(
+                    (
+                        "destruction-touchpoints",
+                        f"Touchpoints of {self.focal} (weighted net)",
+                        [t.to_dict() for t in self.destruction.touchpoints],
+                    )
                 )
             elif s == "dealbreakers" and self.dealbreakers is not None:
                 out.append(
                     (
+                        "dealbreakers",
                         "Deal-breakers: give-ups past the respondent's threshold at one touchpoint",
                         dealbreaker_rows(self.dealbreakers, self.focal),
                     )
                 )
             elif s == "dependency" and self.dependency is not None:
-                out.append((f"Dependency on {self.focal} and substitutes", self.dependency.rows()))
+                out.append(("dependency", f"Dependency on {self.focal} and substitutes", self.dependency.rows()))
             elif s == "opportunities" and self.opportunities is not None:
-                out.append(("Opportunities", self.opportunities.rows()))
+                out.append(("opportunities", "Opportunities", self.opportunities.rows()))
             elif s == "loops" and self.loops is not None:
-                out.append(("Stakeholder importance (value loops)", self.loops.rows()))
-                out.append(("Strongest value loops", self.loops.loop_rows()))
+                out.append(("loops", "Stakeholder importance (value loops)", self.loops.rows()))
+                out.append(("loops-strongest", "Strongest value loops", self.loops.loop_rows()))
             elif s == "economic" and self.economic is not None:
                 out.append(
-                    (f"Economic net value flow per actor ({self.economic.currency or 'money'})", self.economic.rows())
+                    (
+                        "economic",
+                        f"Economic net value flow per actor ({self.economic.currency or 'money'})",
+                        self.economic.rows(),
+                    )
                 )
-                out.append(("Economic issues", [i.to_dict() for i in self.economic.issues]))
+                out.append(("economic-issues", "Economic issues", [i.to_dict() for i in self.economic.issues]))
             elif s == "metrics" and self.metrics is not None:
-                out.append(("Network metrics", self.metrics.rows()))
+                out.append(("metrics", "Network metrics", self.metrics.rows()))
             elif s == "segments" and self.segments is not None:
-                out.append(("Segments", self._segment_rows(full)))
+                out.append(("segments", "Segments", self._segment_rows(full)))
             elif s == "loyalty" and self.loyalty is not None:
-                out.append(("NPS per segment", self.loyalty.rows()))
-                out.append(("Loyalty drivers", self.loyalty.driver_rows()))
+                out.append(("loyalty", "NPS per segment", self.loyalty.rows()))
+                out.append(("loyalty-drivers", "Loyalty drivers", self.loyalty.driver_rows()))
             elif s == "scenarios" and self.scenarios is not None:
                 c = self.scenarios
                 title = f"{c.before} -> {c.after}"
-                out.append((f"Scenario change per actor ({title}, {c.respondents} respondents)", c.rows()))
-                out.append((f"Scenario change per segment ({title})", c.segment_rows()))
-                out.append((f"Deal-breakers gained or lost ({title})", [b.to_dict() for b in c.dealbreakers]))
-                out.append((f"Economic sheets before and after ({title})", [e.to_dict() for e in c.economic]))
+                out.append(("scenarios", f"Scenario change per actor ({title}, {c.respondents} respondents)", c.rows()))
+                out.append(("scenarios-segments", f"Scenario change per segment ({title})", c.segment_rows()))
+                out.append(
+                    (
+                        "scenarios-dealbreakers",
+                        f"Deal-breakers gained or lost ({title})",
+                        [b.to_dict() for b in c.dealbreakers],
+                    )
+                )
+                out.append(
+                    (
+                        "scenarios-economic",
+                        f"Economic sheets before and after ({title})",
+                        [e.to_dict() for e in c.economic],
+                    )
+                )
         return out
 
     def _segment_rows(self, full: bool) -> list[dict[str, Any]]:
