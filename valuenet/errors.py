@@ -16,7 +16,8 @@ The tree::
     │   └── Neo4jServerError               the local Neo4j server cannot be built, started or stopped
     ├── OutputError (OSError)              a file valuenet writes cannot be written
     ├── AnalysisError (ValueError)         an analysis cannot run on the data given
-    └── ViewError                          a view or report cannot be rendered
+    ├── ViewError                          a view or report cannot be rendered
+    └── ExtraMissingError (ImportError)    an optional extra (pandas) is not installed
 
 Each message says what went wrong, where, and how to fix it. A :class:`ModelError`
 lists every problem found, but shows at most :data:`MAX_PROBLEMS` of them and
@@ -104,3 +105,7 @@ class AnalysisError(ValuenetError, ValueError):
 
 class ViewError(ValuenetError):
     """A view or report cannot be rendered."""
+
+
+class ExtraMissingError(ValuenetError, ImportError):
+    """An optional extra that a call needs is not installed; the message says how to install it."""

@@ -3,9 +3,34 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from valuenet.models import Model
+
+#: What :func:`list_items` lists from a model.
+LISTABLE = ("goals", "respondents", "actors")
+
+
+class Listing(list[dict[str, Any]]):
+    """Rows of a listing, one dict per item: a plain list, with :meth:`to_pandas` for a DataFrame.
+
+    ``what`` names what is listed (``respondents``...).
+
+    >>> rows = Listing("actors", [{"id": "clinic", "flows": 3}])
+    >>> rows == [{"id": "clinic", "flows": 3}], rows.what
+    (True, 'actors')
+    """
+
+    def __init__(self, what: str, rows: Iterable[dict[str, Any]] = ()) -> None:
+        super().__init__(rows)
+        self.what = what
+
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame, one column per key (needs ``pip install "valuenet[pandas]"``)."""
+        from valuenet.frames import frame
+
+        return frame(self, title=self.what)
 
 
 def model_stats(model: Model) -> list[dict[str, Any]]:
@@ -30,8 +55,12 @@ def model_stats(model: Model) -> list[dict[str, Any]]:
     return rows
 
 
-def list_items(model: Model, what: str) -> list[dict[str, Any]]:
-    """Rows describing the model's ``goals``, ``respondents`` or ``actors``."""
+def list_items(model: Model, what: str) -> Listing:
+    """Rows describing the model's ``goals``, ``respondents`` or ``actors`` (a :class:`Listing`)."""
+    return Listing(what, _rows(model, what))
+
+
+def _rows(model: Model, what: str) -> list[dict[str, Any]]:
     if what == "goals":
         return [
             {
@@ -66,7 +95,7 @@ def list_items(model: Model, what: str) -> list[dict[str, Any]]:
             {"id": a.id, "name": a.name, "kind": a.kind, "segment_size": a.segment_size, "flows": degree.get(a.id, 0)}
             for a in model.actors
         ]
-    raise ValueError(f"cannot list {what!r}")
+    raise ValueError(f"cannot list {what!r}; choose one of {', '.join(LISTABLE)}.")
 
 
 def _has_customer(model: Model, goal_id: str) -> bool:
