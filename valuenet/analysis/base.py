@@ -5,7 +5,8 @@ take a scope's network graph first (:mod:`valuenet.analysis.scope`, or
 :func:`valuenet.graph.goal_graph` for a model in memory); the per-respondent
 measures come from the columnar engine (:mod:`valuenet.analysis.measures`). Every
 result is a frozen dataclass keyed by actor with a ``to_dict()`` form made of
-plain JSON types (``None`` where a number is undefined).
+plain JSON types (``None`` where a number is undefined), and a ``to_pandas()``
+DataFrame of its rows when pandas is installed.
 
 The perceived measures use ``magnitude`` only: a flow that carries only
 ``money`` is economic-sheet data (see :mod:`valuenet.analysis.economic`).
@@ -48,6 +49,18 @@ class Result:
             raise TypeError(f"{type(self).__name__} mixes in Result but is not a dataclass instance")
         out: dict[str, Any] = _plain(dataclasses.asdict(self))
         return out
+
+    def to_pandas(self) -> Any:
+        """The result as a pandas DataFrame: its ``rows()`` when it has them, else one row of :meth:`to_dict`.
+
+        Needs pandas (``pip install "valuenet[pandas]"``).
+        """
+        from valuenet.frames import frame
+
+        rows = getattr(self, "rows", None)
+        return frame(rows() if callable(rows) else [self.to_dict()])
+
+
 
 
 @dataclass(frozen=True)

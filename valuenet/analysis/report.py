@@ -122,6 +122,33 @@ class GoalAnalysis(Result):
         data = super().to_dict()
         return {k: v for k, v in data.items() if k not in SECTIONS or (k in sections and v is not None)}
 
+    def to_pandas(self, table: str | None = None) -> Any:
+        """The computed tables as pandas DataFrames (needs ``pip install "valuenet[pandas]"``).
+
+        Without ``table``: a dict of DataFrames by table name (:data:`TABLES`: ``net``,
+        ``destruction``, ``destruction-touchpoints``...), one for each table of the
+        sections computed. With a name: that table's DataFrame. The rows are those of
+        :meth:`named_tables` with every segment measure (as ``--format csv``), and each
+        frame keeps its title in ``attrs["title"]``.
+        """
+        from valuenet.frames import frame, require_pandas
+
+        require_pandas()
+        if table is not None and table not in TABLES:
+            raise AnalysisError(f"there is no table {table!r}; tables: {', '.join(TABLES)}.")
+        sections = SECTIONS if table is None else (TABLES[table],)
+        found = {name: frame(rows, title=title) for name, title, rows in self.named_tables(sections, full=True)}
+        if table is None:
+            return found
+        if table not in found:
+            section = TABLES[table]
+            need = " and compare=SCENARIO" if section == "scenarios" else ""
+            raise AnalysisError(
+                f"table {table!r} is in section {section!r}, which this analysis did not compute; "
+                f"analyze with sections=[{section!r}]{need}."
+            )
+        return found[table]
+
     def tables(self, sections: Sequence[str] = SECTIONS, *, full: bool = False) -> list[Table]:
         """Titled tables of rows for the ``sections`` asked for; ``full`` adds every segment measure."""
         return [(title, rows) for _, title, rows in self.named_tables(sections, full=full)]
