@@ -61,8 +61,6 @@ class Result:
         return frame(rows() if callable(rows) else [self.to_dict()])
 
 
-
-
 @dataclass(frozen=True)
 class Context(Result):
     """What matters to a respondent: normalised ``weights`` (sum 1) and ``thresholds`` per dimension."""
