@@ -5,11 +5,14 @@
 
 :func:`build_view` works out what to show (:mod:`valuenet.views.data`);
 :func:`write_view` draws it as one self-contained HTML file
-(:mod:`valuenet.views.render`). pyvis and Jinja2 load only when a page is rendered.
+(:mod:`valuenet.views.render`). A :class:`View` (what :func:`valuenet.view` gives) is
+the same data that draws itself: ``write(path)``, ``to_html()``, and inline in a
+Jupyter notebook. pyvis and Jinja2 load only when a page is rendered.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +36,39 @@ def write_view(view: ViewData, path: str | Path) -> Path:
     from valuenet.views.render import write_view as _write
 
     return _write(view, path)
+
+
+class View(ViewData):
+    """A view that draws itself: the page as text, as a file, or inline in a Jupyter notebook.
+
+    Inline, the page is the same self-contained offline page as the file, in a
+    sandboxed frame (:func:`valuenet.views.render.inline_frame`): its scripts run
+    but cannot reach the notebook, and nothing is fetched.
+    """
+
+    @classmethod
+    def of(cls, data: ViewData) -> View:
+        """The view of ``data`` (the same fields)."""
+        return cls(**{f.name: getattr(data, f.name) for f in dataclasses.fields(data)})
+
+    def to_html(self) -> str:
+        """The whole HTML page, as text."""
+        return render_view(self)
+
+    def write(self, path: str | Path) -> Path:
+        """Write the page as one self-contained UTF-8 HTML file (atomically) and return its path."""
+        return write_view(self, path)
+
+    def _repr_html_(self) -> str:
+        from valuenet.views.render import inline_frame
+
+        return inline_frame(self.to_html(), f"{self.title} · value network")
+
+    def __repr__(self) -> str:
+        return (
+            f"<View {self.title!r}: {self.subtitle}; {len(self.nodes)} actors, {len(self.edges)} flows; "
+            "write(path) writes it, a notebook shows it>"
+        )
 
 
 def write_model_view(model: Model, spec: ViewSpec, path: str | Path, source: FlowSource | None = None) -> Path:
@@ -62,6 +98,7 @@ def write_example_outputs(model: Model, folder: str | Path) -> dict[str, Path]:
 
 __all__ = [
     "COLOR_MODES",
+    "View",
     "ViewData",
     "ViewEdge",
     "ViewNode",

@@ -14,6 +14,7 @@ writes a ``lib/`` folder into the current directory and does not escape.
 
 from __future__ import annotations
 
+import html
 import json
 from collections import Counter
 from functools import cache
@@ -43,6 +44,8 @@ VIS_FOLDER = ("lib", "vis-9.1.2")
 LARGE_VIEW = 400
 DETAIL_SCALE = 0.4
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:"
+#: Height in CSS pixels of a view shown inline in a notebook.
+INLINE_HEIGHT = 640
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -297,6 +300,27 @@ def page_parts(view: ViewData) -> dict[str, Any]:
         "view_js": asset("view.js"),
         "view_css": asset("view.css"),
     }
+
+
+def inline_frame(page: str, title: str, height: int = INLINE_HEIGHT) -> str:
+    """A whole page shown inside another (a Jupyter cell): an ``<iframe>`` whose ``srcdoc`` holds it.
+
+    The page is escaped as an attribute value (``&``, ``<``, ``>``, both quotes), so
+    nothing in it can end the attribute or the frame; user text inside it was
+    already escaped by the page's own template. ``sandbox="allow-scripts"`` lets
+    the page's scripts run in an opaque origin of their own: they cannot read or
+    change the notebook, its cookies or storage, open windows or submit forms, and
+    the page's Content-Security-Policy still forbids every fetch. (PNG export, a
+    download, is therefore off inline; the written file keeps it.)
+
+    >>> inline_frame('<p title="a">x & y</p>', "T").split(" sandbox=")[0]
+    '<iframe srcdoc="&lt;p title=&quot;a&quot;&gt;x &amp; y&lt;/p&gt;"'
+    """
+    return (
+        f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
+        f'title="{html.escape(title, quote=True)}" referrerpolicy="no-referrer" '
+        f'style="width: 100%; height: {int(height)}px; border: 0"></iframe>'
+    )
 
 
 def write_view(view: ViewData, path: str | Path) -> Path:
