@@ -18,9 +18,11 @@ from valuenet.cli._common import (
     store_option,
 )
 from valuenet.cli.progress import progress_bar
+from valuenet.errors import ModelFileError
 from valuenet.files import check_output
 from valuenet.formats.inputs import FORMATS as TABLE_INPUT_FORMATS
 from valuenet.formats.modelfile import read_model_files
+from valuenet.formats.stdin import check_stdin
 from valuenet.importers import InterviewImportResult, import_files
 from valuenet.store import WriteSummary
 from valuenet.summary import list_items, model_stats
@@ -59,7 +61,7 @@ def validate(files: tuple[str, ...]) -> None:
 
 
 @cli.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--model",
     "model_id",
@@ -70,7 +72,7 @@ def validate(files: tuple[str, ...]) -> None:
     "--format",
     "in_fmt",
     type=click.Choice(TABLE_INPUT_FORMATS),
-    help="Read the interview tables as this format, whatever their extension.",
+    help="Read the interview tables as this format, whatever their extension (required for -, standard input).",
 )
 @click.option(
     "--encoding",
@@ -89,7 +91,7 @@ def validate(files: tuple[str, ...]) -> None:
     type=click.Path(dir_okay=False),
     metavar="FILE",
     help="Where --skip-invalid writes rejected rows, in the format its name gives "
-    "(default: FIRST_TABLE.rejects.EXT, in the first table's format).",
+    "(default: FIRST_TABLE.rejects.EXT, in the first table's format; required when it is standard input).",
 )
 @click.option("--dry-run", is_flag=True, help="Validate and report what would change; write nothing.")
 @click.option(
@@ -126,7 +128,16 @@ def import_(
 
     Every row is checked first: by default any invalid row means nothing is
     written. Importing the same file again changes nothing.
+
+    A FILE of - reads an interview table from standard input, e.g.
+    cat interviews.csv | valuenet import - --format csv --model health;
+    --format is then required, messages call it <stdin>, and --skip-invalid
+    needs --rejects FILE.
     """
+    try:  # before the store is opened: a usage error costs nothing
+        check_stdin(files, in_fmt, TABLE_INPUT_FORMATS, rejects_needed=skip_invalid and rejects is None)
+    except ModelFileError as exc:
+        raise click.UsageError(str(exc)) from None
     if skip_invalid and rejects:
         check_output(rejects)  # before the rows are read, so a mistyped folder costs nothing
     with connect(store_url, database, create=True) as store, progress_bar("Importing") as progress:

@@ -14,6 +14,8 @@ from valuenet.formats.source import SourceTable, check_encoding, check_start, fi
 
 #: Formats the interview importer reads, by name; ``--format`` takes these.
 FORMATS: tuple[str, ...] = ("csv", "tsv", "xlsx", "json", "jsonl")
+#: The extension each format's files have (the first of :data:`SUFFIXES`).
+SUFFIX_OF: dict[str, str] = {"csv": ".csv", "tsv": ".tsv", "xlsx": ".xlsx", "json": ".json", "jsonl": ".jsonl"}
 SUFFIXES: dict[str, str] = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -41,10 +43,12 @@ def detect_format(path: Path, fmt: str | None = None) -> str:
     return fmt_found
 
 
-def read_tables(path: str | Path, *, fmt: str | None = None, encoding: str | None = None) -> list[SourceTable]:
-    """The tables in one input file, ready to stream."""
+def read_tables(
+    path: str | Path, *, fmt: str | None = None, encoding: str | None = None, name: str | None = None
+) -> list[SourceTable]:
+    """The tables in one input file, ready to stream; messages call the file ``name`` (default: its path)."""
     p = Path(path)
-    name = str(path)
+    name = str(path) if name is None else name
     kind = detect_format(p, fmt)
     if not p.exists():
         raise file_error(name, "no such file.", "Check the path.")
@@ -64,4 +68,4 @@ def read_tables(path: str | Path, *, fmt: str | None = None, encoding: str | Non
     return xlsx_tables(p, name=name)
 
 
-__all__ = ["FORMATS", "SUFFIXES", "detect_format", "read_tables"]
+__all__ = ["FORMATS", "SUFFIXES", "SUFFIX_OF", "detect_format", "read_tables"]

@@ -18,17 +18,20 @@ it reads one committed state (:meth:`Store.snapshot`) and never waits.
 
 from __future__ import annotations
 
+import sys
 from collections import ChainMap
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from valuenet.errors import NotFoundError
 from valuenet.formats.aliases import read_aliases
-from valuenet.formats.inputs import read_tables
+from valuenet.formats.inputs import FORMATS, SUFFIX_OF, read_tables
 from valuenet.formats.modelfile import is_model_file, read_model_files
 from valuenet.formats.rejects import rejects_path
+from valuenet.formats.stdin import STDIN_NAME, check_stdin, is_stdin, spooled
 from valuenet.importers.interviews import ImportProgress, InterviewImport, InterviewImportResult, write_import
 from valuenet.importers.target import ImportTarget
 from valuenet.models import Model, Respondent
@@ -92,8 +95,13 @@ def import_files(
     dry_run: bool = False,
     aliases: str | Path | None = None,
     progress: ImportProgress | None = None,
+    stdin: IO[bytes] | None = None,
 ) -> ImportResult:
     """Validate every file, then write model files and interview tables into the store.
+
+    A path ``-`` is an interview table on standard input (``stdin``, default
+    ``sys.stdin``'s bytes), read as ``fmt`` (required then) and named ``<stdin>``
+    in every message (:mod:`valuenet.formats.stdin`); with ``skip_invalid`` it needs ``rejects``.
 
     Model files are upserted whole (``replace`` makes the stored model exactly
     the file). Interview tables go into ``model_id`` (default: the model file
@@ -105,8 +113,66 @@ def import_files(
 
     Another process writing to the store meanwhile is waited for (see the module docstring).
     """
-    model_paths = [p for p in paths if is_model_file(p, fmt)]
-    table_paths = [p for p in paths if p not in model_paths]
+    with ExitStack() as spools:
+        inputs = _spool_stdin(spools, paths, fmt, stdin, skip_invalid=skip_invalid, rejects=rejects)
+        return _import_files(
+            store,
+            inputs,
+            model_id=model_id,
+            fmt=fmt,
+            encoding=encoding,
+            replace=replace,
+            skip_invalid=skip_invalid,
+            rejects=rejects,
+            dry_run=dry_run,
+            aliases=aliases,
+            progress=progress,
+        )
+
+
+@dataclass(frozen=True)
+class _Input:
+    """An input file to read, and the name messages give it (``<stdin>`` for standard input's spooled copy)."""
+
+    path: str | Path
+    name: str
+
+
+def _spool_stdin(
+    spools: ExitStack,
+    paths: Sequence[str | Path],
+    fmt: str | None,
+    stdin: IO[bytes] | None,
+    *,
+    skip_invalid: bool,
+    rejects: str | Path | None,
+) -> list[_Input]:
+    """The inputs, standard input (``-``) copied to a temporary file first: before the store's lock is taken."""
+    if not check_stdin(paths, fmt, FORMATS, rejects_needed=skip_invalid and rejects is None):
+        return [_Input(p, str(p)) for p in paths]
+    assert fmt is not None  # check_stdin makes sure
+    stream = stdin if stdin is not None else sys.stdin.buffer
+    copy = spools.enter_context(spooled(stream, SUFFIX_OF[fmt]))
+    return [_Input(copy, STDIN_NAME) if is_stdin(p) else _Input(p, str(p)) for p in paths]
+
+
+def _import_files(
+    store: Store,
+    inputs: Sequence[_Input],
+    *,
+    model_id: str | None,
+    fmt: str | None,
+    encoding: str | None,
+    replace: bool,
+    skip_invalid: bool,
+    rejects: str | Path | None,
+    dry_run: bool,
+    aliases: str | Path | None,
+    progress: ImportProgress | None,
+) -> ImportResult:
+    model_paths = [i.path for i in inputs if i.name != STDIN_NAME and is_model_file(i.path, fmt)]
+    table_inputs = [i for i in inputs if i.path not in model_paths]
+    table_paths = [i.name for i in table_inputs]
     models = read_model_files(model_paths)  # checked before waiting for the store
     alias_map = read_aliases(aliases) if aliases else {}
     # from the first read of the stored model to the last write: one state, which nobody else changes
@@ -131,7 +197,7 @@ def import_files(
             if from_file:  # the file's respondents over the stored ones
                 people = ChainMap({r.id: r for r in from_file[-1].respondents}, people)  # type: ignore[arg-type]
             target = ImportTarget(base or Model(id=target_id), new=base is None, aliases=alias_map, respondents=people)
-            tables = [t for p in table_paths for t in read_tables(p, fmt=fmt, encoding=encoding)]
+            tables = [t for i in table_inputs for t in read_tables(i.path, fmt=fmt, encoding=encoding, name=i.name)]
             imp = InterviewImport(tables, target, replace=replace, skip_invalid=skip_invalid, progress=progress)
             result.interviews = imp.validate()
             if from_file:
