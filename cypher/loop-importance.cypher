@@ -27,11 +27,9 @@
 //   scenario   the scenario id
 //   segment    a respondent segment; null takes every respondent
 //   maxLength  the longest loop, in flows
-:param model => 'health';
-:param goal => null;
-:param scenario => 'current';
-:param segment => null;
-:param maxLength => 8;
+// Give every parameter in cypher-shell (-P) and Neo4j Browser (:params), starting from these defaults;
+// valuenet cypher fills in those you leave out (docs/neo4j.md, "Parameters and defaults").
+// Defaults: {model: 'health', goal: null, scenario: 'current', segment: null, maxLength: 8}
 
 MATCH (m:Model {id: $model})-[:HAS_GOAL]->(g:Goal)
 WHERE $goal IS NULL OR g.id = $goal

@@ -29,11 +29,9 @@
 //   before     the scenario to compare from
 //   after      the scenario to compare to; null takes the goal's first other scenario
 //   segment    a respondent segment; null takes every respondent
-:param model => 'health';
-:param goal => null;
-:param before => 'current';
-:param after => null;
-:param segment => null;
+// Give every parameter in cypher-shell (-P) and Neo4j Browser (:params), starting from these defaults;
+// valuenet cypher fills in those you leave out (docs/neo4j.md, "Parameters and defaults").
+// Defaults: {model: 'health', goal: null, before: 'current', after: null, segment: null}
 
 MATCH (m:Model {id: $model})-[:HAS_GOAL]->(g:Goal)
 WHERE $goal IS NULL OR g.id = $goal

@@ -21,9 +21,9 @@
 //   model      the model id
 //   goal       the goal id; null takes the model's first goal
 //   scenario   the scenario id
-:param model => 'health';
-:param goal => null;
-:param scenario => 'current';
+// Give every parameter in cypher-shell (-P) and Neo4j Browser (:params), starting from these defaults;
+// valuenet cypher fills in those you leave out (docs/neo4j.md, "Parameters and defaults").
+// Defaults: {model: 'health', goal: null, scenario: 'current'}
 
 MATCH (m:Model {id: $model})-[:HAS_GOAL]->(g:Goal)
 WHERE $goal IS NULL OR g.id = $goal

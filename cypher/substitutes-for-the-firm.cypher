@@ -18,10 +18,9 @@
 //   goal       the goal id; null takes the model's first goal
 //   scenario   the scenario id
 //   segment    a respondent segment; null takes every respondent
-:param model => 'health';
-:param goal => null;
-:param scenario => 'current';
-:param segment => null;
+// Give every parameter in cypher-shell (-P) and Neo4j Browser (:params), starting from these defaults;
+// valuenet cypher fills in those you leave out (docs/neo4j.md, "Parameters and defaults").
+// Defaults: {model: 'health', goal: null, scenario: 'current', segment: null}
 
 MATCH (m:Model {id: $model})-[:HAS_GOAL]->(g:Goal)
 WHERE $goal IS NULL OR g.id = $goal

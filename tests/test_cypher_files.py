@@ -1,4 +1,4 @@
-"""The cypher/ library without a server: headers, :param defaults, statement splitting, typed parameters."""
+"""The cypher/ library without a server: headers, defaults, statement splitting, typed and checked parameters."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from valuenet.cypher_files import (
     CypherFile,
+    bind_params,
     library,
     literal,
     parse_cypher,
@@ -49,13 +50,14 @@ def test_each_file_opens_with_its_question_and_documents_every_parameter(f: Cyph
     text = f.path.read_text(encoding="utf-8")
     assert text.startswith("// ")
     assert f.title and f.description
-    assert list(f.param_help) == list(f.params), "the Parameters block and the :param lines disagree"
+    assert list(f.param_help) == list(f.params), "the Parameters block and the Defaults line disagree"
     used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", " ".join(f.statements)))
-    assert used == set(f.params)
+    assert used == set(f.params) == set(f.uses)
     assert len(f.statements) == 1
-    assert ":param" not in f.statements[0]
-    # Every :param line ends with a semicolon, so Browser's multi-statement editor splits it off.
-    assert all(line.rstrip().endswith(";") for line in text.splitlines() if line.startswith(":param"))
+    # No :param line: cypher-shell and Browser would run it and overwrite the caller's value.
+    assert not [line for line in text.splitlines() if line.lstrip().startswith(":")]
+    defaults = [line for line in text.splitlines() if line.startswith("// Defaults: {")]
+    assert len(defaults) == 1 and parse_literal(defaults[0].removeprefix("// Defaults: ")) == f.params
 
 
 @pytest.mark.parametrize("f", LIBRARY, ids=lambda f: f.name)
@@ -88,6 +90,43 @@ def test_header_params_and_statements_are_read() -> None:
     assert f.params == {"model": "health", "top": 5}
     assert f.param_help == {"model": "the model", "top": "how many rows, at most; more text"}
     assert f.statements == ["MATCH (r:Respondent {model: $model})\nRETURN r.id LIMIT $top"]
+
+
+def test_a_defaults_line_in_the_header_gives_the_defaults() -> None:
+    f = parse_cypher(
+        "// Top respondents\n//\n// Parameters:\n//   model   the model\n//   top     how many\n"
+        "// Defaults: {model: 'health', top: 5}\nMATCH (r:Respondent {model: $model}) RETURN r.id LIMIT $top\n",
+        name="top",
+    )
+    assert f.params == {"model": "health", "top": 5}
+    assert f.param_help == {"model": "the model", "top": "how many"}
+    assert f.statements == ["MATCH (r:Respondent {model: $model}) RETURN r.id LIMIT $top"]
+    assert f.uses == ["model", "top"]
+    # After the header, a Defaults comment is the query's own business.
+    assert parse_cypher("RETURN 1 AS one\n// Defaults: {x: 1}\n").params == {}
+
+
+def test_a_broken_defaults_line_names_the_file_and_line() -> None:
+    with pytest.raises(AnalysisError) as err:
+        parse_cypher("// Q\n// Defaults: {model: 'health', top: }\nRETURN $top", name="q")
+    assert str(err.value).startswith("q line 2: cannot read ")
+    assert str(err.value).endswith(". Fix the Defaults line.")
+
+
+@pytest.mark.parametrize(
+    ("statement", "names"),
+    [
+        ("RETURN $a, $b, $a", ["a", "b"]),
+        ("RETURN '$no', \"$nor\", `$neither`, $yes", ["yes"]),
+        ("RETURN 'it\\'s $no' + $yes", ["yes"]),
+        ("RETURN 1 // $no\n, $yes /* $no; $no */", ["yes"]),
+        ("RETURN $`odd name`, $`a``b`", ["odd name", "a`b"]),
+        ("MATCH (n {id: $ünï}) RETURN n", ["ünï"]),
+        ("RETURN 1", []),
+    ],
+)
+def test_the_parameters_a_query_uses(statement: str, names: list[str]) -> None:
+    assert parse_cypher(statement).uses == names
 
 
 def test_semicolons_in_strings_comments_and_backquotes_do_not_split() -> None:
@@ -179,7 +218,7 @@ def test_resolve_finds_library_names_paths_and_queries(tmp_path: Path) -> None:
     assert resolve("loop-importance.cypher").name == "loop-importance"
     own = tmp_path / "mine.cypher"
     own.write_text(":param x => 1;\nRETURN $x AS x;\n", encoding="utf-8")
-    assert resolve(str(own)).params == {"x": 1}
+    assert resolve(str(own)).params == {"x": 1}  # an analyst's own :param lines are its defaults
     query = resolve("MATCH (n) RETURN count(n)")
     assert (query.path, query.statements) == (None, ["MATCH (n) RETURN count(n)"])
 
@@ -213,12 +252,52 @@ def test_given_params_override_defaults_and_text_is_sent_unchanged() -> None:
     assert result.source.name == "segment-comparison"
 
 
-def test_a_misspelt_parameter_is_refused_before_anything_runs() -> None:
+def test_a_given_parameter_the_query_never_uses_is_one_warning_and_the_query_runs() -> None:
+    runner, warnings = FakeRunner(), []
+    run_cypher(runner, "segment-comparison", {"segmnt": "retirees", "model": "x"}, warn=warnings.append)
+    assert warnings == [
+        "segment-comparison.cypher does not use parameter segmnt (it uses: model, goal, scenario); check the spelling."
+    ]
+    assert len(runner.sent) == 1
+    assert bind_params(resolve("segment-comparison"), {"model": "x"})[1] == []
+
+
+def test_a_parameter_without_a_value_is_refused_before_anything_is_sent(tmp_path: Path) -> None:
     runner = FakeRunner()
     with pytest.raises(AnalysisError) as err:
-        run_cypher(runner, "segment-comparison", {"segmnt": "retirees"})
-    assert str(err.value) == "segment-comparison.cypher has no parameter segmnt (it takes: model, goal, scenario)."
+        run_cypher(runner, "MATCH (r:Respondent {model: $model}) RETURN r LIMIT $top", {"top": 3})
+    assert str(err.value) == "the query uses $model, not given and without a default. Give it with --param NAME=VALUE."
+    own = tmp_path / "q1.cypher"
+    own.write_text("// Mine\nMATCH (r:Respondent {model: $model, segment: $segment}) RETURN r;\n", encoding="utf-8")
+    with pytest.raises(AnalysisError) as err:
+        run_cypher(runner, str(own))
+    assert str(err.value) == (
+        "q1.cypher uses $model, $segment, not given and without a default. Give each with --param NAME=VALUE."
+    )
     assert runner.sent == []
+
+
+def test_an_own_file_without_defaults_takes_any_parameter_it_uses(tmp_path: Path) -> None:
+    own = tmp_path / "q1.cypher"
+    own.write_text("// Mine\nMATCH (r:Respondent {model: $model}) RETURN count(r) AS n;\n", encoding="utf-8")
+    runner, warnings = FakeRunner(), []
+    run_cypher(runner, str(own), {"model": "health"}, warn=warnings.append)
+    assert runner.sent == [("MATCH (r:Respondent {model: $model}) RETURN count(r) AS n", {"model": "health"})]
+    assert warnings == []
+
+
+def test_the_cli_refuses_a_missing_parameter_before_connecting(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from valuenet.cli import cli
+
+    # An address nothing listens on: the command must fail on the parameter, before it tries to connect.
+    env = {"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": "unused-password"}
+    result = CliRunner().invoke(cli, ["cypher", "RETURN $top AS n", "--param", "tpo=3"], env=env)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: the query uses $top, not given and without a default. Give it with --param NAME=VALUE.\n"
+    )
 
 
 def test_the_last_statement_with_columns_gives_the_rows() -> None:

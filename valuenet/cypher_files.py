@@ -1,19 +1,27 @@
 """The analysts' Cypher library (``cypher/``): read a file's header and defaults, and run it.
 
-Each library file answers one question. It opens with a ``//`` comment header
-(the first line is the question; a ``Parameters:`` block describes each
-parameter), then one ``:param name => value;`` line per parameter with its
-default, then the query. The same file runs unchanged in Neo4j Browser and in
-cypher-shell, which both understand ``:param``.
+Each library file answers one question. It is all comment header (the first
+line is the question; a ``Parameters:`` block describes each parameter; a
+``Defaults:`` line holds every parameter's default as one Cypher map), then the
+query. The defaults are a comment, never a ``:param`` line: cypher-shell and Neo4j
+Browser run a ``:param`` line unconditionally, so it would overwrite the value a
+caller set first (``cypher-shell -P``, Browser's ``:param``), and Cypher cannot ask
+whether a parameter is set (a missing one is an error). So a caller's value always
+wins: :func:`run_cypher` fills in the defaults of the parameters not given, and in
+cypher-shell or Browser the caller sets every parameter, starting from the
+``Defaults:`` map (``cypher-shell -P "<defaults>" -P "{segment: 'retirees'}" -f file``).
 
 >>> f = parse_cypher('''// How many flows?
 ... //
 ... // Parameters:
 ... //   model   the model id
-... :param model => 'health';
+... // Defaults: {model: 'health'}
 ... MATCH (f:Flow {model: $model}) RETURN count(f) AS flows;''', name="count")
->>> f.title, f.params, f.statements
-('How many flows?', {'model': 'health'}, ['MATCH (f:Flow {model: $model}) RETURN count(f) AS flows'])
+>>> f.title, f.params, f.statements, f.uses
+('How many flows?', {'model': 'health'}, ['MATCH (f:Flow {model: $model}) RETURN count(f) AS flows'], ['model'])
+
+An analyst's own file may instead hold ``:param name => value`` lines; they are
+read as its defaults too (and, in cypher-shell, overwrite what ``-P`` gave).
 
 Values given on the command line (``--param name=value``) are typed by
 :func:`parse_param_value`: ``null``, ``true``/``false``, integers, decimals,
@@ -27,7 +35,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -37,6 +45,13 @@ from valuenet.resources import cypher_dir
 
 SCHEMA_FILE = "schema.cypher"
 _PARAM_LINE = re.compile(r"^\s*:param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=>\s*(?P<value>.+?)\s*;?\s*$")
+_DEFAULTS_LINE = re.compile(r"^\s*//\s*Defaults:\s*(?P<value>\{.*\})\s*$")
+# What a statement's text holds: strings, backquoted names and comments (skipped), and $parameters.
+_SCAN = re.compile(
+    r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`|//[^\n]*|/\*.*?\*/
+        |\$(?:(?P<name>[^\W\d]\w*)|`(?P<quoted>(?:[^`]|``)*)`)""",
+    re.VERBOSE | re.DOTALL,
+)
 _INT = re.compile(r"^[-+]?\d+$")
 _FLOAT = re.compile(r"^[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?$")
 _TOKEN = re.compile(
@@ -64,6 +79,16 @@ class CypherFile:
     param_help: dict[str, str] = field(default_factory=dict)
     statements: list[str] = field(default_factory=list)
     path: Path | None = None
+
+    @property
+    def uses(self) -> list[str]:
+        """The parameters its statements use (``$name`` outside strings and comments), in order of first use."""
+        return used_params(self.statements)
+
+    @property
+    def shown(self) -> str:
+        """How messages name it: the file's name, or "the query"."""
+        return self.path.name if self.path is not None else "the query"
 
 
 @dataclass(frozen=True)
@@ -258,6 +283,22 @@ def parse_param_option(option: str) -> tuple[str, Any]:
 
 
 # -- files ------------------------------------------------------------------------------------------
+def used_params(statements: Sequence[str]) -> list[str]:
+    """The ``$parameters`` the statements use, in order of first use; those in strings and comments do not count.
+
+    >>> used_params(["MATCH (r {id: $who}) // $not\\nRETURN '$nor', $`odd name`, $who, $top"])
+    ['who', 'odd name', 'top']
+    """
+    names: dict[str, None] = {}
+    for statement in statements:
+        for m in _SCAN.finditer(statement):
+            if m.group("name") is not None:
+                names[m.group("name")] = None
+            elif m.group("quoted") is not None:
+                names[m.group("quoted").replace("``", "`")] = None
+    return list(names)
+
+
 def split_statements(text: str) -> list[str]:
     """Cypher statements separated by ``;`` (not inside strings, comments or backquotes), without ``:`` commands."""
     statements: list[str] = []
@@ -319,12 +360,17 @@ def parse_cypher(text: str, *, name: str = "query", path: Path | None = None) ->
         header.append(stripped[2:].removeprefix(" "))
     params: dict[str, Any] = {}
     for number, line in enumerate(text.splitlines(), 1):
-        m = _PARAM_LINE.match(line)
-        if m:
+        if m := _PARAM_LINE.match(line):
             try:
                 params[m.group("name")] = parse_literal(m.group("value"))
             except ValueError as exc:
                 raise AnalysisError(f"{path or name} line {number}: {exc}. Fix the :param line.") from exc
+        elif (m := _DEFAULTS_LINE.match(line)) and number <= len(header):
+            try:
+                defaults = parse_literal(m.group("value"))
+            except ValueError as exc:
+                raise AnalysisError(f"{path or name} line {number}: {exc}. Fix the Defaults line.") from exc
+            params.update(defaults)
     help_: dict[str, str] = {}
     if "Parameters:" in header:
         base: int | None = None
@@ -383,26 +429,58 @@ def resolve(file_or_query: str) -> CypherFile:
     return parse_cypher(file_or_query, name="query")
 
 
-def run_cypher(
-    store: QueryRunner, file_or_query: str | CypherFile, params: Mapping[str, Any] | None = None
-) -> CypherResult:
-    """Run a library file, a ``.cypher`` file or a query; defaults from its ``:param`` lines fill missing values.
+def bind_params(source: CypherFile, params: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], list[str]]:
+    """The values to send (its defaults, then the given ones, which win) and the given names it never uses.
 
-    A file rejects parameters it does not declare (a misspelt name would otherwise be ignored).
-    Returns the columns and rows of the last statement.
+    A parameter the statements use that was neither given nor has a default is an error, raised before
+    anything is sent: the query cannot run without it, and Neo4j's own message would not say how to give it.
+    A given parameter that the statements never use is returned, for a warning: Neo4j ignores it, so a
+    misspelt name would otherwise pass unseen, yet the answer is right for what the query asks.
+
+    >>> bind_params(parse_cypher("// Defaults: {a: 1}\\nRETURN $a + $b AS n", name="q"), {"b": 2, "c": 3})
+    ({'a': 1, 'b': 2, 'c': 3}, ['c'])
     """
-    source = resolve(file_or_query) if isinstance(file_or_query, str) else file_or_query
     given = dict(params or {})
-    if source.path is not None:
-        unknown = sorted(set(given) - set(source.params))
-        if unknown:
-            takes = ", ".join(source.params) or "none"
-            raise AnalysisError(f"{source.path.name} has no parameter {', '.join(unknown)} (it takes: {takes}).")
+    uses = source.uses
+    missing = [name for name in uses if name not in given and name not in source.params]
+    if missing:
+        names = ", ".join(f"${name}" for name in missing)
+        raise AnalysisError(
+            f"{source.shown} uses {names}, not given and without a default. "
+            f"Give {'it' if len(missing) == 1 else 'each'} with --param NAME=VALUE."
+        )
     values = {**source.params, **given}
     for name, value in values.items():
         check_param(name, value)
+    return values, [name for name in given if name not in uses]
+
+
+def unused_warning(source: CypherFile, unused: Sequence[str]) -> str:
+    """The one line that names given parameters a query never uses (see :func:`bind_params`)."""
+    uses = source.uses  # in the order the file lists its parameters, then any others
+    takes = ", ".join([n for n in source.params if n in uses] + [n for n in uses if n not in source.params]) or "none"
+    names = ", ".join(unused)
+    return f"{source.shown} does not use parameter {names} (it uses: {takes}); check the spelling."
+
+
+def run_cypher(
+    store: QueryRunner,
+    file_or_query: str | CypherFile,
+    params: Mapping[str, Any] | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> CypherResult:
+    """Run a library file, a ``.cypher`` file or a query; its defaults fill the parameters not given.
+
+    Parameters are checked before anything is sent (:func:`bind_params`): one the query needs but has no
+    value for is an error; given ones it never uses go to ``warn`` as one line. Returns the columns and
+    rows of the last statement.
+    """
+    source = resolve(file_or_query) if isinstance(file_or_query, str) else file_or_query
     if not source.statements:
         raise AnalysisError(f"{source.path or 'the query'} holds no Cypher statement.")
+    values, unused = bind_params(source, params)
+    if unused and warn is not None:
+        warn(unused_warning(source, unused))
     columns: list[str] = []
     rows: list[dict[str, Any]] = []
     for statement in source.statements:
@@ -442,6 +520,7 @@ def literal(value: Any) -> str:
 __all__ = [
     "CypherFile",
     "CypherResult",
+    "bind_params",
     "describe",
     "library",
     "literal",
@@ -454,4 +533,6 @@ __all__ = [
     "run_cypher",
     "schema_statements",
     "split_statements",
+    "unused_warning",
+    "used_params",
 ]

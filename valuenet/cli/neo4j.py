@@ -21,7 +21,16 @@ from valuenet.cli._common import (
     store_option,
 )
 from valuenet.cli.models import summary_rows
-from valuenet.cypher_files import QueryRunner, describe, library, parse_param_option, run_cypher
+from valuenet.cypher_files import (
+    QueryRunner,
+    bind_params,
+    describe,
+    library,
+    parse_param_option,
+    resolve,
+    run_cypher,
+    unused_warning,
+)
 from valuenet.errors import AnalysisError
 from valuenet.store import STORE_ENV, is_neo4j_url, shown_url
 from valuenet.store.transfer import copy_model
@@ -278,7 +287,10 @@ def cypher(
 ) -> None:
     """Run a file of the cypher/ library (by name or path), a .cypher file, or a query.
 
-    A library file's :param defaults fill the parameters not given. Examples:
+    --param values always win; a file's defaults (its "// Defaults: {...}" line, or
+    :param lines) fill the parameters not given. A parameter the query uses that has
+    no value is an error, before anything is sent; a --param the query never uses
+    (a misspelling?) gets a warning. Examples:
     valuenet cypher respondents-past-threshold --param segment=retirees;
     valuenet cypher "MATCH (f:Flow {model: $model}) RETURN count(f)" --param model=health.
     """
@@ -287,8 +299,12 @@ def cypher(
         return
     if not file_or_query:
         raise click.UsageError("give a library file name, a .cypher file or a query (or --list).")
+    source = resolve(file_or_query)
+    _, unused = bind_params(source, params)  # before connecting: a missing value fails here, without a prompt
+    if unused:
+        message(f"Warning: {unused_warning(source, unused)}")
     with connect(_neo4j_uri(store_url, "--store"), database) as store:
         if not isinstance(store, QueryRunner):  # _neo4j_uri only lets Neo4j URIs through
             raise click.UsageError(f"{shown_url(store.url)} is not a Neo4j store; Cypher runs on Neo4j.")
-        result = run_cypher(store, file_or_query, params)
+        result = run_cypher(store, source, params)
     echo_data(render_rows(result.rows, fmt, columns=result.columns))
