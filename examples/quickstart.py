@@ -1,4 +1,4 @@
-"""valuenet as a library: load the health example, store it, and ask where the clinic destroys value.
+"""valuenet as a library: import the health example into a store, and ask where the clinic destroys value.
 
 Run it from the repository root:  python examples/quickstart.py
 """
@@ -9,32 +9,34 @@ import tempfile
 from pathlib import Path
 
 import valuenet
-from valuenet.analysis.report import analyze_goal
 
 HERE = Path(__file__).resolve().parent
 
 
 def main() -> None:
-    model = valuenet.read_model_file(HERE / "health" / "model.yaml")
-    with tempfile.TemporaryDirectory() as folder, valuenet.open_store(str(Path(folder) / "valuenet.db")) as store:
-        summary = store.write_model(model)
-        print(f"stored {summary.counts['flows'].added} flows of model {model.id!r}")
-        model = store.read_model("health")
+    with tempfile.TemporaryDirectory() as folder:
+        store = Path(folder) / "valuenet.db"
+        imported = valuenet.import_files(HERE / "health" / "model.yaml", store)  # valuenet import
+        print(f"stored {imported.summary.counts['flows'].added} flows of model {imported.models[0]!r}")
 
-    for segment in ("young-athletes", "working-parents", "retirees"):
-        result = analyze_goal(model, "become-healthy", segment=segment, sections=["net", "destruction"])
-        assert result.net is not None and result.destruction is not None
-        firm = result.net.actors[result.focal]
-        print(
-            f"\n{segment}: the clinic ranks {firm.rank} of {len(result.net.actors)} actors "
-            f"(weighted net {firm.weighted:+.2f})"
-        )
-        for item in result.destruction.items[:2]:
+        for segment in ("young-athletes", "working-parents", "retirees"):
+            # valuenet analyze --segment SEGMENT --section net --section destruction
+            result = valuenet.analyze(store, segment=segment, sections=["net", "destruction"])
+            assert result.net is not None and result.destruction is not None
+            firm = result.net.actors[result.focal]
             print(
-                f"  destroys {item.dimension} value at {item.touchpoint} ({item.kind}, {item.weighted:.2f}, "
-                f"for {item.share:.0%} of them): "
-                f'"{item.quotes[0] if item.quotes else ""}"'
+                f"\n{segment}: the clinic ranks {firm.rank} of {len(result.net.actors)} actors "
+                f"(weighted net {firm.weighted:+.2f})"
             )
+            for item in result.destruction.items[:2]:
+                print(
+                    f"  destroys {item.dimension} value at {item.touchpoint} ({item.kind}, {item.weighted:.2f}, "
+                    f"for {item.share:.0%} of them): "
+                    f'"{item.quotes[0] if item.quotes else ""}"'
+                )
+
+        view = valuenet.view(store, segment="working-parents", color_by="impact")  # valuenet view
+        print(f"\nthe working parents' network: {len(view.nodes)} actors, {len(view.edges)} flows")
 
 
 if __name__ == "__main__":
