@@ -10,9 +10,11 @@ from valuenet.cli._common import (
     connect,
     database_option,
     echo_data,
+    emit,
     format_option,
     message,
     model_option,
+    output_option,
     reading,
     render_rows,
     store_option,
@@ -180,14 +182,21 @@ def import_(
 @store_option
 @database_option
 @format_option
-def list_(what: str, model_id: str | None, store_url: str | None, database: str | None, fmt: str) -> None:
-    """List the models, goals, respondents or actors in the store."""
+@output_option()
+def list_(
+    what: str, model_id: str | None, store_url: str | None, database: str | None, fmt: str, output: str | None
+) -> None:
+    """List the models, goals, respondents or actors in the store.
+
+    --format csv (with --excel for Excel) or jsonl gives a table for a
+    spreadsheet or pandas; -o FILE writes it to a file.
+    """
     with reading(store_url, database) as store:
         if what == "models":
             rows = [vars(m) for m in store.list_models()]
         else:
             rows = list_items(store.read_model(model_id), what)
-    echo_data(render_rows(rows, fmt))
+    emit(render_rows(rows, fmt), output)
 
 
 @cli.command()
@@ -195,12 +204,17 @@ def list_(what: str, model_id: str | None, store_url: str | None, database: str 
 @store_option
 @database_option
 @format_option
-def stats(model_id: str | None, store_url: str | None, database: str | None, fmt: str) -> None:
-    """Count respondents, actors and flows per goal and scenario, and flows per dimension."""
+@output_option()
+def stats(model_id: str | None, store_url: str | None, database: str | None, fmt: str, output: str | None) -> None:
+    """Count respondents, actors and flows per goal and scenario, and flows per dimension.
+
+    --format csv (with --excel for Excel) or jsonl gives a table for a
+    spreadsheet or pandas; -o FILE writes it to a file.
+    """
     with reading(store_url, database) as store:
         ids = [model_id] if model_id else [m.id for m in store.list_models()]
         rows = [row for mid in ids for row in model_stats(store.read_model(mid))]
-    echo_data(render_rows(rows, fmt))
+    emit(render_rows(rows, fmt), output)
 
 
 __all__ = ["summary_rows"]
