@@ -26,7 +26,7 @@ Results turn into pandas DataFrames with ``to_pandas()`` (``pip install
 'become-healthy'
 >>> result = valuenet.analyze(model, segment="retirees", sections="net")
 >>> result.scope, result.respondents, result.net is not None, result.destruction is None
-('segment', 5, True, True)
+('segment', 6, True, True)
 """
 
 from __future__ import annotations

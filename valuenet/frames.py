@@ -58,7 +58,7 @@ def model_rows(model: Model) -> dict[str, list[dict[str, Any]]]:
     >>> from valuenet.models import Actor, Goal
     >>> m = Model(id="m", actors=[Actor(id="c", name="C", kind="customer")], goals=[Goal(id="g", title="G")])
     >>> model_rows(m)["scenarios"]
-    [{'goal': 'g', 'id': 'current', 'name': None, 'description': None, 'based_on': None, 'removes': 0}]
+    [{'goal': 'g', 'id': 'current', 'name': 'Current state', 'description': None, 'based_on': None, 'removes': 0}]
     """
     goals, scenarios = [], []
     for g in model.goals:
