@@ -23,7 +23,7 @@ from typing import Any
 import networkx as nx
 
 from valuenet.errors import AnalysisError
-from valuenet.graph import CUSTOMER, DIMENSION, DIMENSIONS, FOCAL, MAGNITUDE, SCALE_MAX
+from valuenet.graph import CUSTOMER, DIMENSION, DIMENSIONS, FOCAL, MAGNITUDE, SCALE_MAX, split_list
 
 #: Shown for a flow whose touchpoint is not stated.
 NO_TOUCHPOINT = "(unspecified)"
@@ -105,9 +105,9 @@ def customer_of(g: nx.MultiDiGraph) -> str:
 
 def dimensions_of(g: nx.MultiDiGraph) -> list[str]:
     """The graph's dimensions (the model's), else those its flows use, in first-seen order."""
-    dims = g.graph.get(DIMENSIONS)
+    dims = split_list(g.graph.get(DIMENSIONS))
     if dims:
-        return list(dims)
+        return dims
     seen: dict[str, None] = {}
     for _, _, d in g.edges(data=True):
         seen.setdefault(str(d[DIMENSION]), None)
