@@ -1,4 +1,4 @@
-"""The export command: a model as a model file, its interviews as tables."""
+"""The export command: a model file, interview tables, a graph for Gephi, a Cypher script or a Parquet table."""
 
 from __future__ import annotations
 
@@ -8,46 +8,81 @@ import click
 
 from valuenet.cli import cli
 from valuenet.cli._common import database_option, message, model_option, reading, store_option
-from valuenet.files import write_text
-from valuenet.formats.export import TABLE_FORMATS, write_interview_tables, write_interview_text
-from valuenet.formats.modelfile import model_to_json, model_to_yaml
+from valuenet.exports import BINARY_FORMATS, FORMATS, GRAPH_FORMATS, export_model
+from valuenet.models import DEFAULT_SCENARIO
 
 
 @cli.command()
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["json", "yaml", *TABLE_FORMATS]),
+    type=click.Choice(FORMATS),
     default="json",
     show_default=True,
-    help="json/yaml: the whole model file; csv/jsonl/xlsx: interview tables in the long "
-    "layout (docs/interview-layout.md).",
+    help="json/yaml: the whole model file; csv/jsonl/xlsx: interview tables in the long layout "
+    "(docs/interview-layout.md); graphml/gexf: a goal's network for Gephi; cypher: a script that recreates "
+    "the model in Neo4j (cypher-shell -f FILE); parquet: a goal's flows, one row each (docs/exports.md).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE, not stdout.")
+@click.option("--goal", metavar="ID", help="graphml/gexf/parquet: the goal (default: the model's only goal).")
+@click.option(
+    "--scenario",
+    metavar="ID",
+    default=DEFAULT_SCENARIO,
+    show_default=True,
+    help="graphml/gexf/parquet: the scenario (a based_on scenario holds what it inherits).",
+)
+@click.option("--segment", metavar="NAME", help="graphml/gexf/parquet: only this segment's respondents.")
+@click.option(
+    "--per-flow", is_flag=True, help="graphml/gexf: one edge per flow, not one per giver, receiver, dimension."
+)
 @model_option
 @store_option
 @database_option
-def export(fmt: str, output: str | None, model_id: str | None, store_url: str | None, database: str | None) -> None:
-    """Export a model as a model file, or its interview data as tables, that import back exactly."""
+def export(
+    fmt: str,
+    output: str | None,
+    goal: str | None,
+    scenario: str,
+    segment: str | None,
+    per_flow: bool,
+    model_id: str | None,
+    store_url: str | None,
+    database: str | None,
+) -> None:
+    """Export a model as a model file or interview tables (that import back exactly), a graph, a script or a table."""
+    to_file = output is not None and output != "-"
+    if fmt in BINARY_FORMATS and not to_file:
+        raise click.UsageError(f"--format {fmt} needs -o FILE.{fmt}.")
     with reading(store_url, database) as store:
         model = store.read_model(model_id)
-    if fmt in TABLE_FORMATS:
-        if output is None and fmt == "xlsx":
-            raise click.UsageError("--format xlsx needs -o FILE.xlsx.")
-        if output is None or output == "-":
-            tables = write_interview_text(model, sys.stdout, fmt)
-        else:
-            tables = write_interview_tables(model, output, fmt)
-            message(f"Wrote {len(tables.exchange_rows)} rows of {model.id} to {output}.")
-        if tables.skipped:
+    done = export_model(
+        model,
+        output if to_file and output is not None else sys.stdout,
+        fmt,
+        goal=goal,
+        scenario=scenario,
+        segment=segment,
+        per_flow=per_flow,
+    )
+    if to_file:
+        if fmt in ("csv", "jsonl", "xlsx"):
+            message(f"Wrote {done.rows} rows of {model.id} to {output}.")
+        elif fmt in GRAPH_FORMATS:
             message(
-                f"Note: {len(tables.skipped)} flows are not customer exchanges and have no row in this layout; "
-                "export --format yaml keeps them."
+                f"Wrote {done.nodes} actors and {done.edges} edges of {model.id}, goal {done.goal}, scenario "
+                f"{done.scenario}{f', segment {done.segment}' if done.segment else ''} to {output}."
             )
-        return
-    text = model_to_json(model) if fmt == "json" else model_to_yaml(model)
-    if output and output != "-":
-        write_text(output, text)
-        message(f"Wrote {model.id} to {output}.")
-    else:
-        click.echo(text, nl=False)
+        elif fmt == "parquet":
+            message(f"Wrote {done.rows} flows of {model.id}, goal {done.goal}, scenario {done.scenario} to {output}.")
+        elif fmt == "cypher":
+            message(f"Wrote {done.rows} statements recreating {model.id} to {output}: run cypher-shell -f {output}.")
+        else:
+            message(f"Wrote {model.id} to {output}.")
+    if done.skipped:
+        message(
+            f"Note: {done.skipped} flows are not customer exchanges and have no row in this layout; "
+            "export --format yaml keeps them."
+        )
+    for note in done.notes:
+        message(f"Note: {note}")

@@ -1,0 +1,499 @@
+"""Every export format behind one call, :func:`export_model`: model files, interview tables, graphs, Cypher, Parquet.
+
+- ``json`` / ``yaml``: the whole model file (:mod:`valuenet.formats.modelfile`);
+- ``csv`` / ``jsonl`` / ``xlsx``: the interviews in the long layout (:mod:`valuenet.formats.export`);
+- ``graphml`` / ``gexf``: one goal's network in one scenario for Gephi (:func:`network`): actors as
+  nodes with their network metrics and net value for the customer, from the analysis engine
+  (:func:`valuenet.analysis.report.analyze_goal`); flows aggregated per giver, receiver and dimension,
+  or one edge per flow (``per_flow``);
+- ``cypher``: a script that recreates the whole model in Neo4j (:mod:`valuenet.store.neo4j_script`);
+- ``parquet``: one goal's flows in one scenario as a typed table for notebooks (:func:`flow_table`).
+
+A scenario ``based_on`` another holds the flows it inherits (:func:`valuenet.graph.flows_of`). GraphML
+and GEXF hold no ``None``: an attribute without a value is left out. XML 1.0 cannot hold most control
+characters: each is written as U+FFFD (the replacement character) and counted in
+:attr:`ExportSummary.cleaned`; a line break is written as a line feed (``\\r\\n`` and ``\\r`` become
+``\\n``), which is what an XML parser reads back anyway. Everything else (``<``, ``&``, quotes, any
+Unicode) comes back exactly. docs/exports.md documents every attribute and column.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import IO, Any
+
+import networkx as nx
+
+from valuenet.analysis.base import normalise_weights
+from valuenet.analysis.report import analyze_goal
+from valuenet.errors import AnalysisError, OutputError
+from valuenet.files import atomic_path, atomic_write
+from valuenet.flowcolumns import FlowSource
+from valuenet.formats.export import TABLE_FORMATS, write_interview_tables, write_interview_text
+from valuenet.formats.modelfile import model_to_json, model_to_yaml
+from valuenet.graph import flows_of, plain_attributes
+from valuenet.models import DEFAULT_SCENARIO, Flow, Model, Respondent
+
+MODEL_FORMATS = ("json", "yaml")
+GRAPH_FORMATS = ("graphml", "gexf")
+#: Every format :func:`export_model` writes.
+FORMATS = (*MODEL_FORMATS, *TABLE_FORMATS, *GRAPH_FORMATS, "cypher", "parquet")
+#: Formats of one goal and scenario (the others hold the whole model).
+SCOPED_FORMATS = (*GRAPH_FORMATS, "parquet")
+#: Formats that need a file (the others may go to a text stream).
+BINARY_FORMATS = ("xlsx", "parquet")
+
+#: What XML 1.0 cannot hold: control characters other than tab, line feed and carriage return,
+#: surrogate halves, U+FFFE and U+FFFF.
+XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+REPLACEMENT = "\ufffd"
+
+Target = str | os.PathLike[str] | IO[str]
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What an export wrote.
+
+    ``nodes`` and ``edges`` count a graph's; ``rows`` a table's rows (interview exchanges, Parquet flows)
+    or a script's statements; ``skipped`` the flows an interview table has no row for; ``cleaned`` the
+    characters XML could not hold, written as U+FFFD.
+    """
+
+    model: str
+    format: str
+    path: str | None
+    goal: str | None = None
+    scenario: str | None = None
+    segment: str | None = None
+    per_flow: bool = False
+    nodes: int = 0
+    edges: int = 0
+    rows: int = 0
+    skipped: int = 0
+    cleaned: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _path_of(target: Target) -> str | None:
+    return None if hasattr(target, "write") else os.fspath(target)
+
+
+def _write_text(target: Target, text: str) -> None:
+    if hasattr(target, "write"):
+        target.write(text)
+    else:
+        with atomic_write(os.fspath(target), newline="") as fh:
+            fh.write(text)
+
+
+def pick_goal(model: Model, goal: str | None) -> str:
+    """The goal asked for (checked), else the model's only goal; several goals and none asked for is an error."""
+    if goal is not None:
+        model.goal(goal)
+        return goal
+    if len(model.goals) != 1:
+        raise AnalysisError(
+            f"model {model.id!r} has {len(model.goals)} goals "
+            f"({', '.join(g.id for g in model.goals) or 'none'}); name the one to export with --goal."
+        )
+    return model.goals[0].id
+
+
+def _check_scenario(model: Model, goal: str, scenario: str) -> None:
+    scenarios = [s.id for s in model.goal(goal).scenarios]
+    if scenario not in scenarios:
+        raise AnalysisError(f"goal {goal!r} has no scenario {scenario!r}; scenarios: {', '.join(scenarios)}.")
+
+
+def scope_flows(model: Model, goal: str, scenario: str, segment: str | None) -> list[Flow]:
+    """The flows of ``goal`` in ``scenario`` (inherited ones included); with ``segment``, its respondents' and
+    the structural ones."""
+    flows = flows_of(model, goal, scenario)
+    if segment is None:
+        return flows
+    members = {r.id for r in model.respondents if r.segment == segment}
+    return [f for f in flows if f.respondent is None or f.respondent in members]
+
+
+# -- graphs ----------------------------------------------------------------------------------------------------
+
+
+class _Cleaner:
+    """Text made storable in XML 1.0, counting the characters replaced."""
+
+    def __init__(self) -> None:
+        self.replaced = 0
+
+    def text(self, value: str) -> str:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        value, n = XML_INVALID.subn(REPLACEMENT, value)
+        self.replaced += n
+        return value
+
+    def attrs(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        return {self.text(k): self.text(v) if isinstance(v, str) else v for k, v in plain_attributes(data).items()}
+
+
+def network(
+    model: Model,
+    goal: str | None = None,
+    *,
+    scenario: str = DEFAULT_SCENARIO,
+    segment: str | None = None,
+    per_flow: bool = False,
+    source: FlowSource | None = None,
+) -> nx.MultiDiGraph:
+    """A goal's network in a scenario as GraphML and GEXF can hold it (see docs/exports.md for every attribute).
+
+    Nodes are the actors that take part in a flow, plus the focal firm and the customer, with
+    ``label`` (the name), the actor's fields, ``focal`` and ``customer``, the network metrics of
+    :func:`valuenet.analysis.metrics.network_metrics` and the net value of
+    :func:`valuenet.analysis.net.net_from_cube` (both for the scope: everyone, or ``segment``).
+    Edges run from giver to receiver: one per giver, receiver and dimension (``sum``, ``n``,
+    ``mean``, ``flows``, ``money``, ``respondents``), or with ``per_flow`` one per flow with its
+    fields. Edge keys are ``value-N`` (aggregated) or the flow's id (per flow), unique in the file.
+    Text is not yet cleaned for XML (:func:`export_model` does that).
+    """
+    goal_id = pick_goal(model, goal)
+    _check_scenario(model, goal_id, scenario)
+    result = analyze_goal(
+        model, goal_id, scenario=scenario, segment=segment, sections=("net", "metrics"), source=source
+    )
+    flows = scope_flows(model, goal_id, scenario, segment)
+    used = {result.focal, result.customer} | {f.source for f in flows} | {f.target for f in flows}
+    g = nx.MultiDiGraph(
+        **plain_attributes(
+            {
+                "model": model.id,
+                "title": model.title,
+                "goal": goal_id,
+                "scenario": scenario,
+                "segment": segment,
+                "focal": result.focal,
+                "customer": result.customer,
+                "currency": model.currency,
+                "scale_min": float(model.scale.min),
+                "scale_max": float(model.scale.max),
+                "dimensions": model.dimension_ids,
+                "per_flow": per_flow,
+                "respondents": result.respondents,
+            }
+        )
+    )
+    net = result.net.actors if result.net is not None else {}
+    metrics = result.metrics.actors if result.metrics is not None else {}
+    for a in model.actors:
+        if a.id not in used:
+            continue
+        data: dict[str, Any] = {"label": a.name, **a.model_dump(exclude={"id"})}
+        data["focal"] = a.id == result.focal
+        data["customer"] = a.id == result.customer
+        if a.id in metrics:
+            m = metrics[a.id]
+            data.update(
+                degree=m.degree,
+                weighted_degree=m.weighted_degree,
+                betweenness=m.betweenness,
+                closeness=m.closeness,
+                reach=m.reach,
+                community=m.community,
+            )
+        if a.id in net:
+            value = net[a.id]
+            data.update(
+                net=value.weighted,
+                net_gets=value.weighted_gets,
+                net_gives=value.weighted_gives,
+                net_rank=value.rank,
+                net_respondents=value.respondents,
+                share_destroys=value.share_destroys,
+                **{f"net_{d}": x for d, x in value.net.items()},
+            )
+        g.add_node(a.id, **plain_attributes(data))
+    for f in flows:  # an actor a flow names but the model does not declare still gets a node
+        for end in (f.source, f.target):
+            if end not in g:
+                g.add_node(end, label=end)
+    if per_flow:
+        segments = {r.id: r.segment for r in model.respondents}
+        for f in flows:
+            data = {"label": f.dimension, **f.model_dump(exclude={"source", "target"})}
+            data["weight"] = f.magnitude
+            data["segment"] = segments.get(f.respondent) if f.respondent is not None else None
+            data["structural"] = f.respondent is None
+            g.add_edge(f.source, f.target, key=f.id, **plain_attributes(data))
+    else:
+        for i, ((u, v, _dim), data) in enumerate(aggregate(flows).items()):
+            g.add_edge(u, v, key=f"value-{i}", **plain_attributes(data))
+    return g
+
+
+def aggregate(flows: Iterable[Flow]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Flows per giver, receiver and dimension, as the Neo4j ``VALUE`` relationship sums them.
+
+    ``sum`` of the magnitudes, ``n`` how many flows have one, ``mean`` = sum / n (absent when n is 0),
+    ``flows`` how many flows, ``money`` the summed ``money * occurrences`` (absent when no flow has
+    money), ``respondents`` how many distinct respondents; ``weight`` (what Gephi draws) is ``sum``.
+
+    >>> fs = [Flow(id="a", goal="g", source="f", target="c", dimension="economic", magnitude=2, respondent="r1"),
+    ...       Flow(id="b", goal="g", source="f", target="c", dimension="economic", magnitude=4, money=10,
+    ...            occurrences=2, respondent="r2")]
+    >>> row = aggregate(fs)[("f", "c", "economic")]
+    >>> row["sum"], row["n"], row["mean"], row["money"], row["respondents"]
+    (6.0, 2, 3.0, 20.0, 2)
+    """
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    people: dict[tuple[str, str, str], set[str]] = {}
+    for f in flows:
+        key = (f.source, f.target, f.dimension)
+        row = out.get(key)
+        if row is None:
+            row = out[key] = {"label": f.dimension, "dimension": f.dimension, "sum": 0.0, "n": 0, "flows": 0}
+            people[key] = set()
+        row["flows"] += 1
+        if f.magnitude is not None:
+            row["sum"] += float(f.magnitude)
+            row["n"] += 1
+        if f.money is not None:
+            row["money"] = row.get("money", 0.0) + float(f.money) * float(f.occurrences)
+        if f.respondent is not None:
+            people[key].add(f.respondent)
+    for key, row in out.items():
+        row["mean"] = row["sum"] / row["n"] if row["n"] else None
+        row["weight"] = row["sum"]
+        row["respondents"] = len(people[key])
+    return out
+
+
+def clean_graph(g: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, int]:
+    """A copy of ``g`` whose ids, keys and text XML 1.0 can hold, and how many characters were replaced."""
+    c = _Cleaner()
+    out = nx.MultiDiGraph(**c.attrs(g.graph))
+    for n, data in g.nodes(data=True):
+        out.add_node(c.text(str(n)), **c.attrs(data))
+    for u, v, k, data in g.edges(keys=True, data=True):
+        out.add_edge(c.text(str(u)), c.text(str(v)), key=c.text(str(k)), **c.attrs(data))
+    return out, c.replaced
+
+
+def _graph_text(g: nx.MultiDiGraph, fmt: str) -> str:
+    lines = nx.generate_graphml(g, prettyprint=True) if fmt == "graphml" else nx.generate_gexf(g, prettyprint=True)
+    return "<?xml version='1.0' encoding='utf-8'?>\n" + "\n".join(lines) + "\n"
+
+
+# -- Parquet ---------------------------------------------------------------------------------------------------
+
+#: The columns of the Parquet table, in order, with their Arrow types (``weight_<dimension>`` and
+#: ``threshold_<dimension>`` follow, one per model dimension).
+TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("model", "string"),
+    ("goal", "string"),
+    ("scenario", "string"),
+    ("flow", "string"),
+    ("exchange", "string"),
+    ("source", "string"),
+    ("source_name", "string"),
+    ("source_kind", "string"),
+    ("target", "string"),
+    ("target_name", "string"),
+    ("target_kind", "string"),
+    ("dimension", "string"),
+    ("magnitude", "float64"),
+    ("money", "float64"),
+    ("occurrences", "float64"),
+    ("money_total", "float64"),
+    ("tangible", "bool"),
+    ("touchpoint", "string"),
+    ("stage", "string"),
+    ("quote", "string"),
+    ("responsible", "string"),
+    ("note", "string"),
+    ("structural", "bool"),
+    ("respondent", "string"),
+    ("segment", "string"),
+    ("persona", "bool"),
+    ("nps", "int64"),
+    ("churned", "bool"),
+    ("weight", "float64"),
+    ("threshold", "float64"),
+)
+
+
+def flow_table(model: Model, flows: Iterable[Flow], dimensions: Iterable[str] | None = None) -> dict[str, list[Any]]:
+    """The tidy table of ``flows``, one row per flow, as columns (see :data:`TABLE_COLUMNS` and docs/exports.md).
+
+    Each flow's respondent is joined in: ``segment``, ``persona``, ``nps``, ``churned``; ``weight`` is
+    the respondent's weight of the flow's dimension normalised over the model's dimensions (weights sum to
+    1, no weights stated meaning equal weights), as the analysis uses it; ``threshold`` their stated
+    threshold in that dimension; ``weight_<d>`` and ``threshold_<d>`` what they stated for every
+    dimension ``d``, as stated. A structural flow (no respondent) has none of these.
+    """
+    dims = list(dimensions) if dimensions is not None else model.dimension_ids
+    actors = {a.id: a for a in model.actors}
+    people: dict[str, Respondent] = {r.id: r for r in model.respondents}
+    weights = {r.id: normalise_weights(r.weights, dims) for r in model.respondents}
+    cols: dict[str, list[Any]] = {name: [] for name, _ in TABLE_COLUMNS}
+    for d in dims:
+        cols[f"weight_{d}"] = []
+    for d in dims:
+        cols[f"threshold_{d}"] = []
+    for f in flows:
+        src, dst = actors.get(f.source), actors.get(f.target)
+        r = people.get(f.respondent) if f.respondent is not None else None
+        money = None if f.money is None else float(f.money)
+        row: dict[str, Any] = {
+            "model": model.id,
+            "goal": f.goal,
+            "scenario": f.scenario,
+            "flow": f.id,
+            "exchange": f.exchange,
+            "source": f.source,
+            "source_name": src.name if src else None,
+            "source_kind": src.kind if src else None,
+            "target": f.target,
+            "target_name": dst.name if dst else None,
+            "target_kind": dst.kind if dst else None,
+            "dimension": f.dimension,
+            "magnitude": None if f.magnitude is None else float(f.magnitude),
+            "money": money,
+            "occurrences": float(f.occurrences),
+            "money_total": None if money is None else money * float(f.occurrences),
+            "tangible": f.tangible,
+            "touchpoint": f.touchpoint,
+            "stage": f.stage,
+            "quote": f.quote,
+            "responsible": f.responsible,
+            "note": f.note,
+            "structural": f.respondent is None,
+            "respondent": f.respondent,
+            "segment": r.segment if r else None,
+            "persona": r.persona if r else None,
+            "nps": r.nps if r else None,
+            "churned": r.churned if r else None,
+            "weight": weights[r.id].get(f.dimension) if r else None,
+            "threshold": _float(r.thresholds.get(f.dimension)) if r else None,
+        }
+        for d in dims:
+            row[f"weight_{d}"] = _float(r.weights.get(d)) if r else None
+            row[f"threshold_{d}"] = _float(r.thresholds.get(d)) if r else None
+        for name, values in cols.items():
+            values.append(row[name])
+    return cols
+
+
+def _float(x: float | None) -> float | None:
+    return None if x is None else float(x)
+
+
+def _write_parquet(path: str, cols: dict[str, list[Any]], meta: Mapping[str, str]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrow = {"string": pa.string(), "float64": pa.float64(), "int64": pa.int64(), "bool": pa.bool_()}
+    types = dict(TABLE_COLUMNS)
+    table = pa.table(
+        {name: pa.array(values, type=arrow[types.get(name, "float64")]) for name, values in cols.items()},
+        metadata={f"valuenet.{k}": v for k, v in meta.items()},
+    )
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp)
+
+
+# -- the one entry point ---------------------------------------------------------------------------------------
+
+
+def export_model(
+    model: Model,
+    path: Target,
+    fmt: str,
+    *,
+    goal: str | None = None,
+    scenario: str = DEFAULT_SCENARIO,
+    segment: str | None = None,
+    per_flow: bool = False,
+    source: FlowSource | None = None,
+) -> ExportSummary:
+    """Write ``model`` to ``path`` (a file path, or an open text stream) as ``fmt``, one of :data:`FORMATS`.
+
+    ``goal``, ``scenario``, ``segment`` and ``per_flow`` choose what a graph or Parquet table holds
+    (:data:`SCOPED_FORMATS`; the other formats hold the whole model and refuse them). ``source`` is where
+    the analysis reads the flows (a store); by default the model's. Files are written whole or not at all.
+    """
+    if fmt not in FORMATS:
+        raise OutputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    out = _path_of(path)
+    if fmt in BINARY_FORMATS and out is None:
+        raise OutputError(f"--format {fmt} writes a file: name it with -o FILE.{fmt}.")
+    if fmt not in SCOPED_FORMATS:
+        given = [
+            name
+            for name, value in (
+                ("--goal", goal),
+                ("--scenario", None if scenario == DEFAULT_SCENARIO else scenario),
+                ("--segment", segment),
+                ("--per-flow", per_flow or None),
+            )
+            if value is not None
+        ]
+        if given:
+            verb = "chooses" if len(given) == 1 else "choose"
+            raise OutputError(
+                f"{', '.join(given)} {verb} what a graph or table holds; --format {fmt} holds the whole model. "
+                f"Leave them out, or use --format {'|'.join(SCOPED_FORMATS)}."
+            )
+    base = ExportSummary(model.id, fmt, out)
+    if fmt in MODEL_FORMATS:
+        _write_text(path, model_to_json(model) if fmt == "json" else model_to_yaml(model))
+        return base
+    if fmt in TABLE_FORMATS:
+        if out is None:
+            tables = write_interview_text(model, path, fmt)  # type: ignore[arg-type]
+        else:
+            tables = write_interview_tables(model, out, fmt)
+        return replace(base, rows=len(tables.exchange_rows), skipped=len(tables.skipped))
+    if fmt == "cypher":
+        from valuenet.store.neo4j_script import write_script
+
+        if out is None:
+            done = write_script(model, path)  # type: ignore[arg-type]
+        else:
+            with atomic_write(out, newline="") as fh:
+                done = write_script(model, fh)
+        return replace(base, rows=done.statements)
+    goal_id = pick_goal(model, goal)
+    base = replace(base, goal=goal_id, scenario=scenario, segment=segment, per_flow=per_flow)
+    if fmt == "parquet":
+        if per_flow:
+            raise OutputError("--per-flow is for graphml and gexf; a Parquet table has one row per flow already.")
+        _check_scenario(model, goal_id, scenario)
+        if segment is not None and not any(r.segment == segment for r in model.respondents):
+            known = sorted({r.segment for r in model.respondents if r.segment})
+            raise AnalysisError(
+                f"model {model.id!r} has no segment {segment!r}; segments: {', '.join(known) or 'none'}."
+            )
+        cols = flow_table(model, scope_flows(model, goal_id, scenario, segment))
+        meta = {"model": model.id, "goal": goal_id, "scenario": scenario, **({"segment": segment} if segment else {})}
+        assert out is not None
+        _write_parquet(out, cols, meta)
+        return replace(base, rows=len(cols["flow"]))
+    g, cleaned = clean_graph(
+        network(model, goal_id, scenario=scenario, segment=segment, per_flow=per_flow, source=source)
+    )
+    _write_text(path, _graph_text(g, fmt))
+    notes = (f"{cleaned} characters XML cannot hold were written as U+FFFD.",) if cleaned else ()
+    return replace(base, nodes=g.number_of_nodes(), edges=g.number_of_edges(), cleaned=cleaned, notes=notes)
+
+
+__all__ = [
+    "FORMATS",
+    "GRAPH_FORMATS",
+    "ExportSummary",
+    "aggregate",
+    "export_model",
+    "flow_table",
+    "network",
+]
