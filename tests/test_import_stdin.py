@@ -167,3 +167,27 @@ def test_the_library_reads_a_given_stream(tmp_path: Path) -> None:
     assert list(result.files) == ["<stdin>"]
     assert result.interviews is not None and result.interviews.rows == len(ROWS)
     assert len(_flows(db)) > before
+
+
+def test_a_json_model_file_on_stdin_imports_as_its_file_does(tmp_path: Path) -> None:
+    model = read_model_file(HEALTH / "model.yaml")
+    exported = CliRunner().invoke(cli, ["export", "--store", _full_store(tmp_path), "--model", "health"])
+    assert exported.exit_code == 0, exported.output
+    db = str(tmp_path / "copy.db")
+    code, _, err = _import_stdin(exported.stdout, "--format", "json", "--store", db)
+    assert code == 0, err
+    with SQLiteStore(db) as s:
+        assert s.read_model("health") == model
+    assert "Imported health into" in err
+    code, _, err = _import_stdin(
+        '{"valuenet": 1, "id": "x", "actors": [{"id": "a"}]}', "--format", "json", "--store", db
+    )
+    assert code == 1
+    assert err.startswith("Error: <stdin> actors[0].name: Field required.")
+
+
+def _full_store(tmp_path: Path) -> str:
+    db = str(tmp_path / "full.db")
+    with SQLiteStore(db) as s:
+        s.write_model(read_model_file(HEALTH / "model.yaml"))
+    return db

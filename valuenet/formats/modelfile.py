@@ -269,15 +269,16 @@ def parse_model(data: Any, source: str = "") -> Model:
     return model
 
 
-def read_model_file(path: str | Path) -> Model:
+def read_model_file(path: str | Path, *, name: str | None = None) -> Model:
     """Read, parse and check a YAML (``.yaml``/``.yml``) or JSON model file.
 
     The file is loaded by :mod:`valuenet.formats.strict`: a key given twice, a non-finite
     number, a whole number outside 64 bits, nesting deeper than
     :data:`~valuenet.formats.strict.MAX_DEPTH` or a YAML alias bomb is refused, naming the line.
+    Messages call the file ``name`` (default: its file name; ``<stdin>`` for standard input's copy).
     """
     path = Path(path)
-    name = path.name
+    name = path.name if name is None else name
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -346,11 +347,16 @@ def write_model_file(model: Model, path: str | Path) -> None:
         fh.write(text)
 
 
-def read_model_files(paths: Sequence[str | Path]) -> list[tuple[Path, Model]]:
-    """Read and check every model file; raise one :class:`ModelFileError` listing every file's problems."""
+def read_model_files(
+    paths: Sequence[str | Path], names: Sequence[str | None] | None = None
+) -> list[tuple[Path, Model]]:
+    """Read and check every model file; raise one :class:`ModelFileError` listing every file's problems.
+
+    ``names``, one per path, are what messages call the files (``None``: the file's own name).
+    """
     problems: list[Problem] = []
     out = []
-    for raw in paths:
+    for raw, name in zip(paths, names or [None] * len(paths), strict=True):
         path = Path(raw)
         if path.suffix.lower() not in MODEL_SUFFIXES:
             problems.append(
@@ -360,7 +366,7 @@ def read_model_files(paths: Sequence[str | Path]) -> list[tuple[Path, Model]]:
             )
             continue
         try:
-            out.append((path, read_model_file(path)))
+            out.append((path, read_model_file(path, name=name)))
         except ModelError as exc:
             problems.extend(exc.problems)
     if problems:

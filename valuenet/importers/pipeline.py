@@ -170,10 +170,15 @@ def _import_files(
     aliases: str | Path | None,
     progress: ImportProgress | None,
 ) -> ImportResult:
-    model_paths = [i.path for i in inputs if i.name != STDIN_NAME and is_model_file(i.path, fmt)]
-    table_inputs = [i for i in inputs if i.path not in model_paths]
+    model_inputs = [i for i in inputs if is_model_file(i.path, fmt)]
+    table_inputs = [i for i in inputs if i not in model_inputs]
     table_paths = [i.name for i in table_inputs]
-    models = read_model_files(model_paths)  # checked before waiting for the store
+    # checked before waiting for the store
+    read = read_model_files([i.path for i in model_inputs], [i.name for i in model_inputs])
+    models = [
+        (i.name if i.name == STDIN_NAME else str(path), model)
+        for (path, model), i in zip(read, model_inputs, strict=True)
+    ]
     alias_map = read_aliases(aliases) if aliases else {}
     # from the first read of the stored model to the last write: one state, which nobody else changes
     with store.snapshot() if dry_run else write_lock(store):
