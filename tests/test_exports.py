@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import REPO, Neo4jServer, require_neo4j, tiny_model
+from tests.conftest import IN_CI, REPO, Neo4jServer, require_neo4j, tiny_model
 from valuenet.analysis.base import normalise_weights
 from valuenet.analysis.report import analyze_goal
 from valuenet.cli import cli
@@ -432,5 +432,40 @@ def test_cypher_script_recreates_the_model_that_the_store_reads_back(
             _, written_values = store.query(values, {"m": model_id})
             assert scripted.stdout == written.stdout
             assert scripted_values == written_values and scripted_values
+        finally:
+            store.delete_model(model_id)
+
+
+@pytest.mark.neo4j
+def test_cypher_shell_runs_the_script(
+    neo4j_server: Neo4jServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Neo4j's own cypher-shell -f runs the script as it is, and the store then reads the model back exactly."""
+    import os
+    import subprocess
+
+    from valuenet import neo4jserver
+    from valuenet.errors import Neo4jServerError
+    from valuenet.store.neo4j import Neo4jStore
+
+    try:
+        shell = neo4jserver.cypher_shell()
+    except Neo4jServerError as exc:
+        if IN_CI:
+            pytest.fail(f"cypher-shell could not be resolved: {exc}")
+        pytest.skip(f"cypher-shell could not be resolved: {exc}")
+    uri, user, password = require_neo4j(neo4j_server, monkeypatch)
+    model_id = f"test-shell-script-{uuid.uuid4().hex[:8]}"
+    m = _cypher_model(model_id)
+    path = tmp_path / "model.cypher"
+    export_model(m, path, "cypher")
+    args = [*shell, "-a", uri, "-u", user, "--format", "plain", "--non-interactive", "-f", str(path)]
+    with Neo4jStore(uri, password=password) as store:
+        try:
+            done = subprocess.run(
+                args, env={**os.environ, "NEO4J_PASSWORD": password}, capture_output=True, text=True, timeout=300
+            )
+            assert done.returncode == 0, done.stderr
+            assert store.read_model(model_id) == m
         finally:
             store.delete_model(model_id)
