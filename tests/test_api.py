@@ -278,8 +278,9 @@ def test_report_writes_the_folder_s_index(store: str, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["health.yaml", "health.json", "health.csv", "health.jsonl", "health.xlsx"])
 def test_export_writes_what_imports_back_exactly(store: str, health: valuenet.Model, tmp_path: Path, name: str) -> None:
-    path = valuenet.export(store, tmp_path / name)
-    assert path == tmp_path / name
+    done = valuenet.export(store, tmp_path / name)
+    path = tmp_path / name
+    assert done.path == str(path) and done.format == path.suffix[1:] and path.is_file()
     db = tmp_path / "back.db"
     if path.suffix in (".yaml", ".json"):
         valuenet.import_files(path, db)
@@ -290,11 +291,22 @@ def test_export_writes_what_imports_back_exactly(store: str, health: valuenet.Mo
         assert back.read_model("health") == stored.read_model("health")
 
 
+def test_export_writes_a_segment_s_network_for_gephi(store: str, health: valuenet.Model, tmp_path: Path) -> None:
+    import networkx as nx
+
+    done = valuenet.export(store, tmp_path / "parents.graphml", segment="working-parents", scenario="future-a")
+    graph = nx.read_graphml(tmp_path / "parents.graphml")
+    assert (done.segment, done.scenario) == ("working-parents", "future-a")
+    assert graph.number_of_nodes() == done.nodes > 0 and graph.number_of_edges() == done.edges > 0
+    assert set(graph.nodes) <= {a.id for a in health.actors}
+
+
 def test_export_names_the_formats_it_writes(store: str, tmp_path: Path) -> None:
-    with pytest.raises(OutputError, match=r"cannot export to the suffix of '.*health\.txt'; pass format= one of json"):
+    with pytest.raises(
+        OutputError, match=r"cannot tell the export format of '.*health\.txt'; pass format= one of json"
+    ):
         valuenet.export(store, tmp_path / "health.txt")
-    assert (
-        valuenet.export(store, tmp_path / "health.txt", format="yaml")
-        .read_text(encoding="utf-8")
-        .startswith("valuenet: 1")
-    )
+    valuenet.export(store, tmp_path / "health.txt", format="yaml")
+    assert (tmp_path / "health.txt").read_text(encoding="utf-8").startswith("valuenet: 1")
+    valuenet.export(store, tmp_path / "health.yml")
+    assert valuenet.read_model_file(tmp_path / "health.yml").id == "health"

@@ -7,7 +7,7 @@ Each is the library call behind its command, for a notebook or a script::
     valuenet view --segment S -o F       valuenet.view(store, segment=S)           -> View (.write(F))
     valuenet report -o DIR               valuenet.report(store, DIR)               -> the index.html path
     valuenet list respondents            valuenet.list_items(store, "respondents") -> Listing
-    valuenet export --format F -o FILE   valuenet.export(store, FILE, format=F)    -> the path written
+    valuenet export --format F -o FILE   valuenet.export(store, FILE, format=F)    -> ExportSummary
 
 Where a command takes ``--store``, the call takes a store: a URL or path
 (``"valuenet.db"``, ``"bolt://host:7687"``; ``None`` means ``$VALUENET_STORE`` or
@@ -35,7 +35,7 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from valuenet.errors import NotFoundError, OutputError
 from valuenet.models import DEFAULT_SCENARIO, Model
@@ -45,6 +45,7 @@ from valuenet.summary import Listing
 
 if TYPE_CHECKING:
     from valuenet.analysis.report import GoalAnalysis
+    from valuenet.exports import ExportSummary
     from valuenet.flowcolumns import FlowSource
     from valuenet.importers import ImportProgress, ImportResult
     from valuenet.views import View
@@ -55,8 +56,8 @@ StoreRef = str | os.PathLike[str] | Store
 Source = StoreRef | Model
 #: The bundled examples, for the doctests of a source checkout.
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-#: Export formats by file suffix, when ``format`` is not given.
-EXPORT_SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".jsonl": "jsonl", ".xlsx": "xlsx"}
+#: Export formats whose file suffix is not the format's name, for when ``format`` is not given.
+EXPORT_SUFFIXES = {".yml": "yaml", ".cql": "cypher"}
 
 
 @contextmanager
@@ -255,32 +256,38 @@ def list_items(source: Source | None, what: str, *, model: str | None = None, da
 
 def export(
     source: Source | None,
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | IO[str],
     format: str | None = None,
     *,
     model: str | None = None,
+    goal: str | None = None,
+    scenario: str = DEFAULT_SCENARIO,
+    segment: str | None = None,
+    per_flow: bool = False,
     database: str | None = None,
-) -> Path:
-    """``valuenet export -o FILE``: write a model as a model file (json, yaml) or its interviews as tables.
+) -> ExportSummary:
+    """``valuenet export -o FILE``: write a model as ``format`` (:data:`valuenet.exports.FORMATS`) to ``path``.
 
-    The tables (csv, jsonl, xlsx) are in the long layout and import back exactly.
-    ``format`` defaults to the one the file's suffix names.
+    ``json``/``yaml`` are the whole model file and ``csv``/``jsonl``/``xlsx`` its
+    interviews in the long layout, which import back exactly; ``graphml``/``gexf``
+    a goal's network for Gephi, ``cypher`` a script that recreates the model in
+    Neo4j, ``parquet`` a goal's flows (``goal``, ``scenario``, ``segment`` and
+    ``per_flow`` choose what a graph or Parquet table holds). ``format`` defaults
+    to the one the file's suffix names; ``path`` may also be an open text stream.
+    Returns the :class:`~valuenet.exports.ExportSummary` (its ``path``, counts and notes).
     """
-    from valuenet.files import write_text
-    from valuenet.formats.export import write_interview_tables
-    from valuenet.formats.modelfile import model_to_json, model_to_yaml
+    from valuenet.exports import FORMATS, export_model
 
-    target = Path(path)
-    fmt = format or EXPORT_SUFFIXES.get(target.suffix.lower())
-    if fmt is None or fmt not in EXPORT_SUFFIXES.values():
-        known = ", ".join(dict.fromkeys(EXPORT_SUFFIXES.values()))
-        named = f"format {format!r}" if format else f"the suffix of {os.fspath(path)!r}"
-        raise OutputError(f"cannot export to {named}; pass format= one of {known}.")
-    whole = _whole(source, model, database)
-    if fmt in ("json", "yaml"):
-        return write_text(target, model_to_json(whole) if fmt == "json" else model_to_yaml(whole))
-    write_interview_tables(whole, target, fmt)
-    return target
+    fmt = format
+    if fmt is None:
+        suffix = "" if hasattr(path, "write") else Path(os.fspath(path)).suffix.lower()
+        fmt = EXPORT_SUFFIXES.get(suffix, suffix.removeprefix("."))
+        if fmt not in FORMATS:
+            named = "a stream" if hasattr(path, "write") else repr(os.fspath(path))
+            raise OutputError(f"cannot tell the export format of {named}; pass format= one of {', '.join(FORMATS)}.")
+    return export_model(
+        _whole(source, model, database), path, fmt, goal=goal, scenario=scenario, segment=segment, per_flow=per_flow
+    )
 
 
 def dataframes(source: Source | None, *, model: str | None = None, database: str | None = None) -> dict[str, Any]:
