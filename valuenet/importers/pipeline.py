@@ -174,7 +174,8 @@ def _import_files(
     table_inputs = [i for i in inputs if i not in model_inputs]
     table_paths = [i.name for i in table_inputs]
     # checked before waiting for the store
-    read = read_model_files([i.path for i in model_inputs], [i.name for i in model_inputs])
+    names = [STDIN_NAME if i.name == STDIN_NAME else None for i in model_inputs]  # a file keeps its own name
+    read = read_model_files([i.path for i in model_inputs], names)
     models = [
         (i.name if i.name == STDIN_NAME else str(path), model)
         for (path, model), i in zip(read, model_inputs, strict=True)
