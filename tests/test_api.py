@@ -310,3 +310,46 @@ def test_export_names_the_formats_it_writes(store: str, tmp_path: Path) -> None:
     assert (tmp_path / "health.txt").read_text(encoding="utf-8").startswith("valuenet: 1")
     valuenet.export(store, tmp_path / "health.yml")
     assert valuenet.read_model_file(tmp_path / "health.yml").id == "health"
+
+
+@pytest.mark.browser
+def test_inline_view_draws_in_its_sandbox_and_cannot_reach_the_notebook(health: valuenet.Model, tmp_path: Path) -> None:
+    from tests.test_browser_views import ARGS, CHROMIUM, chromium_or_skip
+
+    chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    model = health.model_copy(deep=True)
+    model.actors[1] = Actor(id=model.actors[1].id, name=XSS, kind=model.actors[1].kind)
+    view = valuenet.view(model, segment="retirees")
+    host = tmp_path / "notebook.html"
+    host.write_text(
+        f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><p id="secret">the notebook</p>'
+        f"{view._repr_html_()}</body></html>",
+        encoding="utf-8",
+    )
+    requests: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_page()
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+            page.goto(host.as_uri())
+            (frame,) = [f for f in page.frames if f != page.main_frame]
+            frame.wait_for_function("window.valuenetView && window.valuenetView.ready && window.valuenetView.firstDraw")
+            assert frame.evaluate("window.valuenetView.visibleNodeIds().length") == len(view.nodes)
+            reach = "window.parent.document.getElementById('secret').textContent"
+            reach = f"(() => {{ try {{ return {reach}; }} catch (e) {{ return e.name; }} }})()"
+            assert frame.evaluate(reach) == "SecurityError"
+            assert frame.evaluate("(() => { try { return document.cookie; } catch (e) { return e.name; } })()") in (
+                "SecurityError",
+                "",
+            )
+            assert page.evaluate("document.querySelectorAll('script').length") == 0  # nothing ran in the host
+        finally:
+            browser.close()
+    assert requests == [host.as_uri()]
+    assert errors == []
