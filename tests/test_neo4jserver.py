@@ -309,3 +309,29 @@ def test_the_local_server_serves_neo4j_browser(neo4j_server: Neo4jServer) -> Non
         assert response.headers.get_content_type() == "text/html"
         page = response.read().decode("utf-8")
     assert "<title>Neo4j Browser</title>" in page, page[:300]
+
+
+def test_cypher_shell_without_maven_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from valuenet import neo4jserver
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no mvn, and no jars resolved under this home
+    with pytest.raises(neo4jserver.Neo4jServerError) as err:
+        neo4jserver.cypher_shell(tmp_path)
+    assert str(err.value) == "Maven ('mvn') is not on PATH; it is needed to resolve cypher-shell"
+
+
+def test_cypher_shell_runs_the_shell_from_its_own_jars(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Jars already resolved from the same cypher-shell.xml are used as they are: no Maven run."""
+    import hashlib
+
+    from valuenet import neo4jserver
+
+    lib = tmp_path / "cypher-shell" / "lib"
+    lib.mkdir(parents=True)
+    (lib / "cypher-shell-5.26.30.jar").write_bytes(b"")
+    (lib / ".pom.sha256").write_text(hashlib.sha256(neo4jserver.CYPHER_SHELL_POM.read_bytes()).hexdigest() + "\n")
+    monkeypatch.setattr(neo4jserver, "_java", lambda: "/opt/java/bin/java")
+    monkeypatch.setenv("PATH", str(tmp_path))  # Maven would not be found
+    cmd = neo4jserver.cypher_shell(tmp_path)
+    assert cmd == ["/opt/java/bin/java", "-cp", f"{lib.resolve()}/*", "org.neo4j.shell.Main"]
+    assert "cypher-shell" in neo4jserver.CYPHER_SHELL_POM.read_text()
