@@ -30,7 +30,7 @@ from valuenet.store import STORE_ENV, Store, default_store_url, is_neo4j_url, op
 F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("table", "json", "jsonl", "csv")
 FORMAT_HELP = (
-    "Output format: table (for reading), json (one array), jsonl (one JSON object per line) "
+    "Output format: table (for reading), json (one JSON document), jsonl (one JSON object per line) "
     "or csv (numbers in full, never in scientific notation; lists as 'a; b')."
 )
 EXCEL_HELP = (
@@ -224,9 +224,9 @@ def emit(text: str, output: str | None) -> None:
 
 
 def output_option(
-    help_text: str = "Write the output to FILE (whole or not at all) instead of stdout.",
+    help_text: str = "Write the output to PATH (whole or not at all) instead of stdout.",
 ) -> Callable[[F], F]:
-    """``-o/--output FILE`` (as ``output``)."""
+    """``-o/--output PATH`` (as ``output``)."""
 
     def decorate(f: F) -> F:
         return click.option("-o", "--output", "output", type=click.Path(dir_okay=True), metavar="PATH", help=help_text)(
