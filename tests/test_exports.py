@@ -271,6 +271,25 @@ def test_parquet_has_one_typed_row_per_flow_with_the_respondent_joined(health: M
     assert str(frame["magnitude"].dtype) == "float64"
 
 
+def test_parquet_types_each_respondent_attribute_by_its_values(tmp_path: Path) -> None:
+    m = tiny_model()
+    people = [
+        m.respondents[0].model_copy(update={"attributes": {"age": 30, "city": "Gent", "vip": True, "km": 2}}),
+        m.respondents[1].model_copy(update={"attributes": {"age": 61, "city": 9000, "km": 3.5}}),
+    ]
+    m = m.model_copy(update={"respondents": people})
+    path = tmp_path / "a.parquet"
+    export_model(m, path, "parquet")
+    table = pq.read_table(path)
+    types = {f.name: str(f.type) for f in table.schema}
+    assert [types[f"attr_{k}"] for k in ("age", "city", "vip", "km")] == ["int64", "string", "bool", "double"]
+    by_respondent = {r["respondent"]: r for r in table.to_pylist() if r["respondent"]}
+    assert (by_respondent["r1"]["attr_city"], by_respondent["r2"]["attr_city"]) == ("Gent", "9000")
+    assert (by_respondent["r1"]["attr_vip"], by_respondent["r2"]["attr_vip"]) == (True, None)
+    claims = next(r for r in table.to_pylist() if r["flow"] == "claims")
+    assert claims["structural"] is True and claims["attr_age"] is None and claims["money_total"] == 65.0 * 8
+
+
 def test_parquet_needs_a_file(health: Model) -> None:
     with pytest.raises(OutputError, match=r"-o FILE\.parquet"):
         export_model(health, io.StringIO(), "parquet")

@@ -288,7 +288,7 @@ def _graph_text(g: nx.MultiDiGraph, fmt: str) -> str:
 # -- Parquet ---------------------------------------------------------------------------------------------------
 
 #: The columns of the Parquet table, in order, with their Arrow types (``weight_<dimension>`` and
-#: ``threshold_<dimension>`` follow, one per model dimension).
+#: ``threshold_<dimension>`` follow, one per model dimension, then ``attr_<key>``, one per respondent attribute).
 TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("model", "string"),
     ("goal", "string"),
@@ -323,14 +323,17 @@ TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def flow_table(model: Model, flows: Iterable[Flow], dimensions: Iterable[str] | None = None) -> dict[str, list[Any]]:
-    """The tidy table of ``flows``, one row per flow, as columns (see :data:`TABLE_COLUMNS` and docs/exports.md).
+def flow_table(
+    model: Model, flows: Iterable[Flow], dimensions: Iterable[str] | None = None
+) -> tuple[dict[str, list[Any]], dict[str, str]]:
+    """The tidy table of ``flows``, one row per flow: its columns, and each column's type (see docs/exports.md).
 
     Each flow's respondent is joined in: ``segment``, ``persona``, ``nps``, ``churned``; ``weight`` is
     the respondent's weight of the flow's dimension normalised over the model's dimensions (weights sum to
     1, no weights stated meaning equal weights), as the analysis uses it; ``threshold`` their stated
     threshold in that dimension; ``weight_<d>`` and ``threshold_<d>`` what they stated for every
-    dimension ``d``, as stated. A structural flow (no respondent) has none of these.
+    dimension ``d``, as stated; ``attr_<key>`` each respondent attribute (:func:`attribute_types`). A
+    structural flow (no respondent) has none of these.
     """
     dims = list(dimensions) if dimensions is not None else model.dimension_ids
     actors = {a.id: a for a in model.actors}
@@ -341,6 +344,9 @@ def flow_table(model: Model, flows: Iterable[Flow], dimensions: Iterable[str] | 
         cols[f"weight_{d}"] = []
     for d in dims:
         cols[f"threshold_{d}"] = []
+    attrs = attribute_types(model.respondents)
+    for key in attrs:
+        cols[ATTRIBUTE + key] = []
     for f in flows:
         src, dst = actors.get(f.source), actors.get(f.target)
         r = people.get(f.respondent) if f.respondent is not None else None
@@ -380,23 +386,65 @@ def flow_table(model: Model, flows: Iterable[Flow], dimensions: Iterable[str] | 
         for d in dims:
             row[f"weight_{d}"] = _float(r.weights.get(d)) if r else None
             row[f"threshold_{d}"] = _float(r.thresholds.get(d)) if r else None
+        for key, kind in attrs.items():
+            value = r.attributes.get(key) if r else None
+            row[ATTRIBUTE + key] = value if value is None or kind != "string" else _text(value)
         for name, values in cols.items():
             values.append(row[name])
-    return cols
+    types = dict(TABLE_COLUMNS)
+    types.update({name: "float64" for name in cols if name not in types})
+    types.update({ATTRIBUTE + key: kind for key, kind in attrs.items()})
+    return cols, types
+
+
+#: The prefix of a respondent attribute's column (as on the Neo4j graph's respondent properties).
+ATTRIBUTE = "attr_"
+
+
+def attribute_types(respondents: Iterable[Respondent]) -> dict[str, str]:
+    """Each respondent attribute key, in first-seen order, and its column type.
+
+    ``bool`` when every value is a boolean, ``int64`` when every value is a whole number, ``float64`` when
+    every value is a number, else ``string`` (numbers and booleans written as text: ``1.5``, ``true``).
+
+    >>> attribute_types([Respondent(id="a", attributes={"age": 30, "city": "Gent", "vip": True}),
+    ...                  Respondent(id="b", attributes={"age": 41.5, "city": 9000})])
+    {'age': 'float64', 'city': 'string', 'vip': 'bool'}
+    """
+    seen: dict[str, list[Any]] = {}
+    for r in respondents:
+        for key, value in r.attributes.items():
+            seen.setdefault(key, []).append(value)
+    out: dict[str, str] = {}
+    for key, values in seen.items():
+        if all(isinstance(v, bool) for v in values):
+            out[key] = "bool"
+        elif all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            out[key] = "int64"
+        elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            out[key] = "float64"
+        else:
+            out[key] = "string"
+    return out
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _float(x: float | None) -> float | None:
     return None if x is None else float(x)
 
 
-def _write_parquet(path: str, cols: dict[str, list[Any]], meta: Mapping[str, str]) -> None:
+def _write_parquet(path: str, cols: dict[str, list[Any]], types: Mapping[str, str], meta: Mapping[str, str]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     arrow = {"string": pa.string(), "float64": pa.float64(), "int64": pa.int64(), "bool": pa.bool_()}
-    types = dict(TABLE_COLUMNS)
     table = pa.table(
-        {name: pa.array(values, type=arrow[types.get(name, "float64")]) for name, values in cols.items()},
+        {name: pa.array(values, type=arrow[types[name]]) for name, values in cols.items()},
         metadata={f"valuenet.{k}": v for k, v in meta.items()},
     )
     with atomic_path(path) as tmp:
@@ -475,10 +523,10 @@ def export_model(
             raise AnalysisError(
                 f"model {model.id!r} has no segment {segment!r}; segments: {', '.join(known) or 'none'}."
             )
-        cols = flow_table(model, scope_flows(model, goal_id, scenario, segment))
+        cols, types = flow_table(model, scope_flows(model, goal_id, scenario, segment))
         meta = {"model": model.id, "goal": goal_id, "scenario": scenario, **({"segment": segment} if segment else {})}
         assert out is not None
-        _write_parquet(out, cols, meta)
+        _write_parquet(out, cols, types, meta)
         return replace(base, rows=len(cols["flow"]))
     g, cleaned = clean_graph(
         network(model, goal_id, scenario=scenario, segment=segment, per_flow=per_flow, source=source)
