@@ -161,6 +161,14 @@ def test_jsonl_is_one_object_per_line_as_the_json_array(db: str, args: list[str]
     assert array
 
 
+def test_import_summary_as_jsonl(tmp_path: Path) -> None:
+    result = run("import", str(HEALTH / "model.yaml"), "--store", str(tmp_path / "s.db"), "--summary", "jsonl")
+    assert result.exit_code == 0, result.output
+    rows = {r["items"]: r for r in map(json.loads, result.stdout.splitlines())}
+    model = read_model_file(HEALTH / "model.yaml")
+    assert rows["actors"]["added"] == len(model.actors) and rows["models"]["added"] == 1
+
+
 def test_analyze_jsonl_names_each_rows_table(db: str) -> None:
     lines = run("analyze", "--store", db, "--format", "jsonl", "--section", "net", "--section", "destruction")
     rows = [json.loads(line) for line in lines.stdout.splitlines()]
@@ -286,6 +294,10 @@ def test_cypher_and_push_print_jsonl_and_excel_csv(
         assert pushed.exit_code == 0, pushed.output
         rows = [json.loads(line) for line in pushed.stdout.splitlines()]
         assert {r["items"]: r["added"] for r in rows}["models"] == 1
+        back = tmp_path / "back.db"
+        pulled = run("pull", "--from", uri, "--model", model_id, "--store", str(back), "--format", "jsonl")
+        assert pulled.exit_code == 0, pulled.output
+        assert [json.loads(line) for line in pulled.stdout.splitlines()] == [{**r, "unchanged": 0} for r in rows]
     finally:
         from valuenet.store.neo4j import Neo4jStore
 
