@@ -220,7 +220,7 @@ def test_several_goals_need_goal_and_say_so(tmp_path: Path) -> None:
     m = tiny_model()
     second = Goal(id="other", title="Other", customer="patient")
     m = m.model_copy(update={"goals": [*m.goals, second]})
-    with pytest.raises(AnalysisError, match=r"2 goals \(healthy, other\); name the one to export with --goal"):
+    with pytest.raises(AnalysisError, match=r"2 goals \(healthy, other\); name one with --goal"):
         export_model(m, tmp_path / "x.gexf", "gexf")
     g, _ = _export(m, tmp_path, "gexf", goal="healthy")
     assert g.number_of_edges() == len(aggregate(flows_of(m, "healthy")))
@@ -321,6 +321,22 @@ def test_cli_writes_each_graph_format_and_the_old_formats_unchanged(store_file: 
     assert res.exit_code == 2 and "-o FILE.parquet" in res.output
     res = runner.invoke(cli, ["export", "--store", str(store_file), "--format", "graphml"])
     assert res.exit_code == 0 and res.stdout.startswith("<?xml") and "&lt;script&gt;" in res.stdout
+
+
+def test_cli_takes_the_format_from_the_file_name_and_refuses_a_contradiction(store_file: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    for name, check in (
+        ("m.gexf", lambda p: READ["gexf"](p).number_of_nodes() == len(_hostile().actors)),
+        ("m.graphml", lambda p: READ["graphml"](p).number_of_nodes() == len(_hostile().actors)),
+        ("m.yml", lambda p: p.read_text(encoding="utf-8").startswith("valuenet: 1")),
+        ("m.txt", lambda p: p.read_text(encoding="utf-8") == model_to_json(_hostile())),
+    ):
+        res = runner.invoke(cli, ["export", "--store", str(store_file), "-o", str(tmp_path / name)])
+        assert res.exit_code == 0, res.output
+        assert check(tmp_path / name), name
+    res = runner.invoke(cli, ["export", "--store", str(store_file), "--format", "json", "-o", str(tmp_path / "x.gexf")])
+    assert res.exit_code == 2 and "x.gexf is named as gexf, but --format json was given" in res.output
+    assert not (tmp_path / "x.gexf").exists()
 
 
 def test_every_format_goes_through_export_model(tmp_path: Path) -> None:

@@ -56,8 +56,6 @@ StoreRef = str | os.PathLike[str] | Store
 Source = StoreRef | Model
 #: The bundled examples, for the doctests of a source checkout.
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-#: Export formats whose file suffix is not the format's name, for when ``format`` is not given.
-EXPORT_SUFFIXES = {".yml": "yaml", ".cql": "cypher"}
 
 
 @contextmanager
@@ -276,13 +274,12 @@ def export(
     to the one the file's suffix names; ``path`` may also be an open text stream.
     Returns the :class:`~valuenet.exports.ExportSummary` (its ``path``, counts and notes).
     """
-    from valuenet.exports import FORMATS, export_model
+    from valuenet.exports import FORMATS, export_model, format_of
 
     fmt = format
     if fmt is None:
-        suffix = "" if hasattr(path, "write") else Path(os.fspath(path)).suffix.lower()
-        fmt = EXPORT_SUFFIXES.get(suffix, suffix.removeprefix("."))
-        if fmt not in FORMATS:
+        fmt = None if hasattr(path, "write") else format_of(path)
+        if fmt is None:
             named = "a stream" if hasattr(path, "write") else repr(os.fspath(path))
             raise OutputError(f"cannot tell the export format of {named}; pass format= one of {', '.join(FORMATS)}.")
     return export_model(

@@ -23,12 +23,13 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import IO, Any
 
 import networkx as nx
 
 from valuenet.analysis.base import normalise_weights
-from valuenet.analysis.report import analyze_goal
+from valuenet.analysis.report import analyze_goal, check_scenarios, pick_goal
 from valuenet.errors import AnalysisError, OutputError
 from valuenet.files import atomic_path, atomic_write
 from valuenet.flowcolumns import FlowSource
@@ -90,23 +91,19 @@ def _write_text(target: Target, text: str) -> None:
             fh.write(text)
 
 
-def pick_goal(model: Model, goal: str | None) -> str:
-    """The goal asked for (checked), else the model's only goal; several goals and none asked for is an error."""
-    if goal is not None:
-        model.goal(goal)
-        return goal
-    if len(model.goals) != 1:
-        raise AnalysisError(
-            f"model {model.id!r} has {len(model.goals)} goals "
-            f"({', '.join(g.id for g in model.goals) or 'none'}); name the one to export with --goal."
-        )
-    return model.goals[0].id
+#: File suffixes that are not their format's name.
+SUFFIXES = {".yml": "yaml", ".cql": "cypher"}
 
 
-def _check_scenario(model: Model, goal: str, scenario: str) -> None:
-    scenarios = [s.id for s in model.goal(goal).scenarios]
-    if scenario not in scenarios:
-        raise AnalysisError(f"goal {goal!r} has no scenario {scenario!r}; scenarios: {', '.join(scenarios)}.")
+def format_of(path: str | os.PathLike[str]) -> str | None:
+    """The export format a file name's suffix names, or ``None`` when it names none.
+
+    >>> format_of("health.graphml"), format_of("model.YML"), format_of("notes.txt")
+    ('graphml', 'yaml', None)
+    """
+    suffix = Path(os.fspath(path)).suffix.lower()
+    fmt = SUFFIXES.get(suffix, suffix.removeprefix("."))
+    return fmt if fmt in FORMATS else None
 
 
 def scope_flows(model: Model, goal: str, scenario: str, segment: str | None) -> list[Flow]:
@@ -159,7 +156,7 @@ def network(
     Text is not yet cleaned for XML (:func:`export_model` does that).
     """
     goal_id = pick_goal(model, goal)
-    _check_scenario(model, goal_id, scenario)
+    check_scenarios(model, goal_id, scenario)
     result = analyze_goal(
         model, goal_id, scenario=scenario, segment=segment, sections=("net", "metrics"), source=source
     )
@@ -517,7 +514,7 @@ def export_model(
     if fmt == "parquet":
         if per_flow:
             raise OutputError("--per-flow is for graphml and gexf; a Parquet table has one row per flow already.")
-        _check_scenario(model, goal_id, scenario)
+        check_scenarios(model, goal_id, scenario)
         if segment is not None and not any(r.segment == segment for r in model.respondents):
             known = sorted({r.segment for r in model.respondents if r.segment})
             raise AnalysisError(
@@ -539,9 +536,11 @@ def export_model(
 __all__ = [
     "FORMATS",
     "GRAPH_FORMATS",
+    "SUFFIXES",
     "ExportSummary",
     "aggregate",
     "export_model",
     "flow_table",
+    "format_of",
     "network",
 ]

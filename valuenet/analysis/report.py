@@ -247,7 +247,8 @@ class GoalAnalysis(Result):
         return rows
 
 
-def _pick_goal(model: Model, goal: str | None) -> str:
+def pick_goal(model: Model, goal: str | None) -> str:
+    """The goal asked for (checked), else the model's only goal; several goals and none asked for is an error."""
     if goal is not None:
         model.goal(goal)
         return goal
@@ -257,6 +258,14 @@ def _pick_goal(model: Model, goal: str | None) -> str:
             f"({', '.join(g.id for g in model.goals) or 'none'}); name one with --goal."
         )
     return model.goals[0].id
+
+
+def check_scenarios(model: Model, goal: str, *names: str | None) -> None:
+    """Refuse a scenario the goal does not have (``None`` names are skipped)."""
+    scenarios = [s.id for s in model.goal(goal).scenarios]
+    for name in names:
+        if name is not None and name not in scenarios:
+            raise AnalysisError(f"goal {goal!r} has no scenario {name!r}; scenarios: {', '.join(scenarios)}.")
 
 
 def _scope_rows(t: FlowTable, respondent: str | None, segment: str | None) -> tuple[str, np.ndarray]:
@@ -293,11 +302,8 @@ def analyze_goal(
     ``compare`` names a second scenario to compare with (for example ``future-a``).
     ``source`` is where the flows are read (a store); by default, ``model.flows``.
     """
-    goal_id = _pick_goal(model, goal)
-    scenarios = [s.id for s in model.goal(goal_id).scenarios]
-    for name in (scenario, compare):
-        if name is not None and name not in scenarios:
-            raise AnalysisError(f"goal {goal_id!r} has no scenario {name!r}; scenarios: {', '.join(scenarios)}.")
+    goal_id = pick_goal(model, goal)
+    check_scenarios(model, goal_id, scenario, compare)
     if respondent is not None and segment is not None:
         raise AnalysisError("name a respondent or a segment, not both.")
     unknown = sorted(set(sections) - set(SECTIONS))

@@ -8,7 +8,7 @@ import click
 
 from valuenet.cli import cli
 from valuenet.cli._common import database_option, message, model_option, reading, store_option
-from valuenet.exports import BINARY_FORMATS, FORMATS, GRAPH_FORMATS, export_model
+from valuenet.exports import BINARY_FORMATS, FORMATS, GRAPH_FORMATS, export_model, format_of
 from valuenet.models import DEFAULT_SCENARIO
 
 
@@ -17,11 +17,10 @@ from valuenet.models import DEFAULT_SCENARIO
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
-    default="json",
-    show_default=True,
-    help="json/yaml: the whole model file; csv/jsonl/xlsx: interview tables in the long layout "
-    "(docs/interview-layout.md); graphml/gexf: a goal's network for Gephi; cypher: a script that recreates "
-    "the model in Neo4j (cypher-shell -f FILE); parquet: a goal's flows, one row each (docs/exports.md).",
+    help="Default: the one -o FILE's suffix names, else json. json/yaml: the whole model file; "
+    "csv/jsonl/xlsx: interview tables in the long layout (docs/interview-layout.md); "
+    "graphml/gexf: a goal's network for Gephi; cypher: a script that recreates the model in Neo4j "
+    "(cypher-shell -f FILE); parquet: a goal's flows, one row each (docs/exports.md).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE, not stdout.")
 @click.option("--goal", metavar="ID", help="graphml/gexf/parquet: the goal (default: the model's only goal).")
@@ -40,7 +39,7 @@ from valuenet.models import DEFAULT_SCENARIO
 @store_option
 @database_option
 def export(
-    fmt: str,
+    fmt: str | None,
     output: str | None,
     goal: str | None,
     scenario: str,
@@ -52,6 +51,11 @@ def export(
 ) -> None:
     """Export a model as a model file or interview tables (that import back exactly), a graph, a script or a table."""
     to_file = output is not None and output != "-"
+    named = format_of(output) if to_file and output is not None else None
+    if fmt is None:
+        fmt = named or "json"
+    elif named is not None and named != fmt:
+        raise click.UsageError(f"{output} is named as {named}, but --format {fmt} was given; make them agree.")
     if fmt in BINARY_FORMATS and not to_file:
         raise click.UsageError(f"--format {fmt} needs -o FILE.{fmt}.")
     with reading(store_url, database) as store:
