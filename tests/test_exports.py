@@ -136,6 +136,7 @@ def test_per_flow_network_has_one_edge_per_flow_with_its_fields(health: Model, t
             assert d.get(name) == getattr(f, name), name
         assert d.get("segment") == (segments[f.respondent] if f.respondent else None)
         assert d["structural"] is (f.respondent is None)
+        assert d["weight"] == (f.magnitude if f.magnitude is not None else 0.0)
     assert seen == set(flows)
     _no_none(g)
 

@@ -219,7 +219,7 @@ def network(
         segments = {r.id: r.segment for r in model.respondents}
         for f in flows:
             data = {"label": f.dimension, **f.model_dump(exclude={"source", "target"})}
-            data["weight"] = f.magnitude
+            data["weight"] = f.magnitude if f.magnitude is not None else 0.0  # money alone: drawn thinnest
             data["segment"] = segments.get(f.respondent) if f.respondent is not None else None
             data["structural"] = f.respondent is None
             g.add_edge(f.source, f.target, key=f.id, **plain_attributes(data))
