@@ -24,13 +24,15 @@ from valuenet.analysis.base import normalise_weights
 from valuenet.analysis.report import analyze_goal
 from valuenet.cli import cli
 from valuenet.errors import AnalysisError, OutputError
-from valuenet.exports import FORMATS, aggregate, export_model
+from valuenet.exports import FORMATS, SCOPED_FORMATS, aggregate, export_model, export_store
+from valuenet.flowcolumns import ModelFlows
 from valuenet.formats.modelfile import model_to_json, read_model_file
 from valuenet.graph import DIMENSIONS, RESPONDENT, flows_of, goal_graph, split_list
 from valuenet.models import Actor, Flow, Goal, Model, Removal, Respondent, Scenario, exchange_flows, scenario_flows
 from valuenet.store.sqlite import SQLiteStore
 
 HEALTH = REPO / "examples" / "health" / "model.yaml"
+BROADBAND = REPO / "examples" / "broadband" / "model.yaml"
 READ = {"graphml": nx.read_graphml, "gexf": nx.read_gexf}
 
 
@@ -294,6 +296,81 @@ def test_parquet_types_each_respondent_attribute_by_its_values(tmp_path: Path) -
 def test_parquet_needs_a_file(health: Model) -> None:
     with pytest.raises(OutputError, match=r"-o FILE\.parquet"):
         export_model(health, io.StringIO(), "parquet")
+
+
+# -- from the store's columns, equal to the model in memory -------------------------------------------------
+
+
+def _graph_parts(g: nx.MultiDiGraph) -> tuple[Any, ...]:
+    """Everything a graph file holds, in file order: its data, its nodes and its edges with their attributes."""
+    return dict(g.graph), list(g.nodes(data=True)), list(g.edges(keys=True, data=True))
+
+
+#: (model, export keywords) for every kind of scope: the examples in each scenario, a based_on scenario, a
+#: segment, per-flow graphs and the hostile text.
+SCOPES: list[tuple[str, dict[str, Any]]] = [
+    ("health", {}),
+    ("health", {"scenario": "future-a"}),
+    ("health", {"segment": "young-athletes"}),
+    ("health", {"scenario": "future-a", "segment": "young-athletes"}),
+    ("broadband", {}),
+    ("broadband", {"segment": "families"}),
+    ("scenario", {"scenario": "next"}),
+    ("tiny", {"segment": "young"}),
+    ("hostile", {}),
+]
+
+
+def _scope_model(name: str) -> Model:
+    if name == "health":
+        return read_model_file(HEALTH)
+    if name == "broadband":
+        return read_model_file(BROADBAND)
+    return {"scenario": _scenario_model, "tiny": tiny_model, "hostile": _hostile}[name]()
+
+
+@pytest.mark.parametrize("fmt", SCOPED_FORMATS)
+@pytest.mark.parametrize(("name", "kw"), SCOPES)
+def test_scoped_formats_from_the_store_columns_equal_the_model_path(
+    tmp_path: Path, fmt: str, name: str, kw: dict[str, Any]
+) -> None:
+    m = _scope_model(name)
+    with SQLiteStore(tmp_path / "s.db") as store:
+        store.write_model(m)
+        variants = [{}] if fmt == "parquet" else [{}, {"per_flow": True}]
+        for extra in variants:
+            options = {**kw, **extra}
+            paths = {way: tmp_path / f"{way}-{len(extra)}.{fmt}" for way in ("model", "store", "columns")}
+            want = export_model(m, paths["model"], fmt, **options)
+            got = {
+                "store": export_store(store, paths["store"], fmt, **options),  # SQLite's own detail read
+                "columns": export_model(m, paths["columns"], fmt, source=ModelFlows(m), **options),  # the fallback
+            }
+            for way, summary in got.items():
+                assert summary == want.__class__(**{**vars(want), "path": str(paths[way])}), way
+                if fmt == "parquet":
+                    a, b = pq.read_table(paths["model"]), pq.read_table(paths[way])
+                    assert a.num_rows > 0 and b.equals(a, check_metadata=True), way
+                else:
+                    a_g, b_g = READ[fmt](paths["model"]), READ[fmt](paths[way])
+                    assert a_g.number_of_edges() > 0 and _graph_parts(b_g) == _graph_parts(a_g), way
+                    assert paths[way].read_text(encoding="utf-8") == paths["model"].read_text(encoding="utf-8"), way
+
+
+def test_a_scoped_export_from_the_store_reads_no_whole_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    m = _scenario_model()
+    with SQLiteStore(tmp_path / "s.db") as store:
+        store.write_model(m)
+
+        def refuse(*_: Any, **__: Any) -> Model:
+            raise AssertionError("read_model was called")
+
+        monkeypatch.setattr(store, "read_model", refuse)
+        for fmt in SCOPED_FORMATS:
+            done = export_store(store, tmp_path / f"x.{fmt}", fmt, scenario="next")
+            assert (done.rows or done.edges) > 0
+        with pytest.raises(AssertionError, match="read_model was called"):
+            export_store(store, tmp_path / "x.json", "json")
 
 
 # -- the command -------------------------------------------------------------------------------------------------

@@ -27,16 +27,19 @@ from pathlib import Path
 from typing import IO, Any
 
 import networkx as nx
+import numpy as np
 
 from valuenet.analysis.base import normalise_weights
 from valuenet.analysis.report import analyze_goal, check_scenarios, pick_goal
+from valuenet.analysis.table import FlowTable
 from valuenet.errors import AnalysisError, OutputError
 from valuenet.files import atomic_path, atomic_write
-from valuenet.flowcolumns import FlowSource
+from valuenet.flowcolumns import CachedFlows, FlowSource
 from valuenet.formats.export import TABLE_FORMATS, write_interview_tables, write_interview_text
 from valuenet.formats.modelfile import model_to_json, model_to_yaml
 from valuenet.graph import flows_of, plain_attributes
-from valuenet.models import DEFAULT_SCENARIO, Flow, Model, Respondent
+from valuenet.models import DEFAULT_SCENARIO, Flow, Model, Respondent, scenario_chain
+from valuenet.store.base import Store, read_flow_details, read_structure
 
 MODEL_FORMATS = ("json", "yaml")
 GRAPH_FORMATS = ("graphml", "gexf")
@@ -116,6 +119,47 @@ def scope_flows(model: Model, goal: str, scenario: str, segment: str | None) -> 
     return [f for f in flows if f.respondent is None or f.respondent in members]
 
 
+@dataclass(frozen=True)
+class ColumnScope:
+    """A goal's flows in a scenario (and segment) read as columns: the engine's table and the rows in scope.
+
+    ``rows`` index the table's arrays in the order :func:`scope_flows` lists the same flows (those
+    inherited first, in their scenario's order, then each derived scenario's own, in key order), so
+    that what is written from columns comes out in the order of the model path.
+    """
+
+    table: FlowTable
+    rows: np.ndarray
+    chain: tuple[str, ...]
+
+    @property
+    def keys(self) -> list[int]:
+        """The rows' flow keys (``read_flows_by_key`` finds the flows whole)."""
+        keys: list[int] = self.table.key[self.rows].tolist()
+        return keys
+
+
+def column_scope(model: Model, goal: str, scenario: str, segment: str | None, source: FlowSource) -> ColumnScope:
+    """The flows :func:`scope_flows` gives, read from ``source`` as columns (inheritance resolved by the engine)."""
+    chain = scenario_chain(model.goal(goal), scenario)
+    cols = source.read_flow_columns(model.id, goal, chain, None)
+    t = FlowTable.from_columns(model, goal, scenario, cols)  # sorts the columns by key
+    if "scenario" in cols.columns and len(t.key):
+        at = np.searchsorted(cols.arrays["key"], t.key)
+        level = cols.recode("scenario", chain)[at]
+    else:
+        level = np.zeros(len(t.key), dtype=np.int64)
+    keep = t.resp < 0
+    if segment is None:
+        keep |= True
+    else:
+        member = np.array([s == segment for s in t.segments] + [False], dtype=bool)
+        keep |= member[t.resp]
+    rows = np.flatnonzero(keep)
+    rows = rows[np.lexsort((t.key[rows], level[rows]))]
+    return ColumnScope(t, rows, tuple(chain))
+
+
 # -- graphs ----------------------------------------------------------------------------------------------------
 
 
@@ -154,14 +198,31 @@ def network(
     ``mean``, ``flows``, ``money``, ``respondents``), or with ``per_flow`` one per flow with its
     fields. Edge keys are ``value-N`` (aggregated) or the flow's id (per flow), unique in the file.
     Text is not yet cleaned for XML (:func:`export_model` does that).
+
+    With ``source`` (a store), the flows are read from it as columns, not from ``model``, which may
+    then hold none (:func:`valuenet.store.base.read_structure`): the aggregated edges are summed on the
+    columns (:func:`aggregate_columns`), and with ``per_flow`` only the scope's flows are read whole.
     """
     goal_id = pick_goal(model, goal)
     check_scenarios(model, goal_id, scenario)
+    scope: ColumnScope | None = None
+    if source is not None:
+        source = CachedFlows(source)  # one read of the goal's flows, for the analysis and the edges
     result = analyze_goal(
         model, goal_id, scenario=scenario, segment=segment, sections=("net", "metrics"), source=source
     )
-    flows = scope_flows(model, goal_id, scenario, segment)
-    used = {result.focal, result.customer} | {f.source for f in flows} | {f.target for f in flows}
+    flows: list[Flow] = []
+    if source is not None:
+        scope = column_scope(model, goal_id, scenario, segment, source)
+        t = scope.table
+        used = {result.focal, result.customer} | {t.actors[i] for i in np.unique(t.src[scope.rows]).tolist()}
+        used |= {t.actors[i] for i in np.unique(t.dst[scope.rows]).tolist()}
+        if per_flow:
+            whole = source.read_flows_by_key(model.id, scope.keys)
+            flows = [f if f.scenario == scenario else f.model_copy(update={"scenario": scenario}) for f in whole]
+    else:
+        flows = scope_flows(model, goal_id, scenario, segment)
+        used = {result.focal, result.customer} | {f.source for f in flows} | {f.target for f in flows}
     g = nx.MultiDiGraph(
         **plain_attributes(
             {
@@ -224,7 +285,8 @@ def network(
             data["structural"] = f.respondent is None
             g.add_edge(f.source, f.target, key=f.id, **plain_attributes(data))
     else:
-        for i, ((u, v, _dim), data) in enumerate(aggregate(flows).items()):
+        edges = aggregate(flows) if scope is None else aggregate_columns(scope)
+        for i, ((u, v, _dim), data) in enumerate(edges.items()):
             g.add_edge(u, v, key=f"value-{i}", **plain_attributes(data))
     return g
 
@@ -263,6 +325,44 @@ def aggregate(flows: Iterable[Flow]) -> dict[tuple[str, str, str], dict[str, Any
         row["mean"] = row["sum"] / row["n"] if row["n"] else None
         row["weight"] = row["sum"]
         row["respondents"] = len(people[key])
+    return out
+
+
+def aggregate_columns(scope: ColumnScope) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """:func:`aggregate` of the flows of ``scope``, summed on the columns (equal to it, edge order included).
+
+    Each sum adds the same numbers in the same order as :func:`aggregate` does (``np.bincount`` adds in
+    row order), so the figures are equal to the last bit.
+    """
+    t, rows = scope.table, scope.rows
+    n_a, n_d = len(t.actors), max(len(t.dimensions), 1)
+    src, dst, dim = t.src[rows], t.dst[rows], t.dim[rows]
+    code = (src * n_a + dst) * n_d + dim
+    uniq, first, group = np.unique(code, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # groups in the order their first flow comes
+    n = len(uniq)
+    mag, money, occ = t.mag[rows], t.money[rows], t.occ[rows]
+    has_mag, has_money = ~np.isnan(mag), ~np.isnan(money)
+    sums = np.bincount(group, weights=np.where(has_mag, mag, 0.0), minlength=n)
+    counts = np.bincount(group, weights=has_mag, minlength=n)
+    flows = np.bincount(group, minlength=n)
+    paid = np.bincount(group, weights=np.where(has_money, money * occ, 0.0), minlength=n)
+    any_money = np.bincount(group, weights=has_money, minlength=n) > 0
+    resp = t.resp[rows]
+    people = np.unique(np.stack([group[resp >= 0], resp[resp >= 0]]), axis=1)[0] if (resp >= 0).any() else group[:0]
+    distinct = np.bincount(people, minlength=n)
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for gi in order.tolist():
+        i = int(first[gi])
+        d = t.dimensions[int(dim[i])]
+        row: dict[str, Any] = {"label": d, "dimension": d, "sum": float(sums[gi]), "n": int(counts[gi])}
+        row["flows"] = int(flows[gi])
+        if any_money[gi]:
+            row["money"] = float(paid[gi])
+        row["mean"] = row["sum"] / row["n"] if row["n"] else None
+        row["weight"] = row["sum"]
+        row["respondents"] = int(distinct[gi])
+        out[(t.actors[int(src[i])], t.actors[int(dst[i])], d)] = row
     return out
 
 
@@ -394,6 +494,90 @@ def flow_table(
     return cols, types
 
 
+def column_flow_table(
+    model: Model, scope: ColumnScope, source: FlowSource
+) -> tuple[dict[str, list[Any]], dict[str, str]]:
+    """:func:`flow_table` of the flows of ``scope``, built from the columns (equal to it, row order included).
+
+    The text fields the columns lack (id, exchange, tangible, quote, note) come from
+    :func:`valuenet.store.base.read_flow_details`; the respondents' fields are worked out once per
+    respondent and handed to each of their rows.
+    """
+    t, rows = scope.table, scope.rows
+    dims = model.dimension_ids
+    actors = {a.id: a for a in model.actors}
+    details = read_flow_details(source, model.id, t.goal, scope.chain, t.key[rows])
+    n = len(rows)
+
+    def named(codes: np.ndarray, names: list[str]) -> list[str | None]:
+        return [names[i] if i >= 0 else None for i in codes.tolist()]
+
+    def floats(values: np.ndarray) -> list[float | None]:
+        return [None if x != x else x for x in values.tolist()]  # NaN is None
+
+    src, dst = named(t.src[rows], t.actors), named(t.dst[rows], t.actors)
+    dim_codes = t.dim[rows].tolist()
+    money, occ = floats(t.money[rows]), t.occ[rows].tolist()
+    resp = t.resp[rows].tolist()
+    people = t.people()
+    attrs = attribute_types(model.respondents)
+
+    def per_person(value: Any) -> list[Any]:
+        """Column of ``value(respondent)`` per row: a table per respondent, ``None`` (index -1) for structural."""
+        table = [value(p) for p in people] + [None]
+        return [table[i] for i in resp]
+
+    weights = [normalise_weights(p.weights, dims) for p in people]
+    weight_of = [[w.get(d) for d in dims] for w in weights] + [[None] * len(dims)]
+    threshold_of = [[_float(p.thresholds.get(d)) for d in dims] for p in people] + [[None] * len(dims)]
+    cols: dict[str, list[Any]] = {
+        "model": [model.id] * n,
+        "goal": [t.goal] * n,
+        "scenario": [t.scenario] * n,
+        "flow": details["id"],
+        "exchange": details["exchange"],
+        "source": src,
+        "source_name": [actors[a].name if a in actors else None for a in src],
+        "source_kind": [actors[a].kind if a in actors else None for a in src],
+        "target": dst,
+        "target_name": [actors[a].name if a in actors else None for a in dst],
+        "target_kind": [actors[a].kind if a in actors else None for a in dst],
+        "dimension": [t.dimensions[i] for i in dim_codes],
+        "magnitude": floats(t.mag[rows]),
+        "money": money,
+        "occurrences": occ,
+        "money_total": [None if m is None else m * o for m, o in zip(money, occ, strict=True)],
+        "tangible": details["tangible"],
+        "touchpoint": named(t.tp[rows], t.touchpoints),
+        "stage": named(t.stage[rows], t.stages),
+        "quote": details["quote"],
+        "responsible": named(t.blame[rows], t.actors),
+        "note": details["note"],
+        "structural": [i < 0 for i in resp],
+        "respondent": [t.respondents[i] if i >= 0 else None for i in resp],
+        "segment": per_person(lambda p: p.segment),
+        "persona": per_person(lambda p: p.persona),
+        "nps": per_person(lambda p: p.nps),
+        "churned": per_person(lambda p: p.churned),
+        "weight": [weight_of[i][d] for i, d in zip(resp, dim_codes, strict=True)],
+        "threshold": [threshold_of[i][d] for i, d in zip(resp, dim_codes, strict=True)],
+    }
+    for d in dims:
+        cols[f"weight_{d}"] = per_person(lambda p, d=d: _float(p.weights.get(d)))
+    for d in dims:
+        cols[f"threshold_{d}"] = per_person(lambda p, d=d: _float(p.thresholds.get(d)))
+    for key, kind in attrs.items():
+        cols[ATTRIBUTE + key] = per_person(
+            lambda p, key=key, kind=kind: (
+                p.attributes.get(key) if p.attributes.get(key) is None or kind != "string" else _text(p.attributes[key])
+            )
+        )
+    types = dict(TABLE_COLUMNS)
+    types.update({name: "float64" for name in cols if name not in types})
+    types.update({ATTRIBUTE + key: kind for key, kind in attrs.items()})
+    return cols, types
+
+
 #: The prefix of a respondent attribute's column (as on the Neo4j graph's respondent properties).
 ATTRIBUTE = "attr_"
 
@@ -466,7 +650,8 @@ def export_model(
 
     ``goal``, ``scenario``, ``segment`` and ``per_flow`` choose what a graph or Parquet table holds
     (:data:`SCOPED_FORMATS`; the other formats hold the whole model and refuse them). ``source`` is where
-    the analysis reads the flows (a store); by default the model's. Files are written whole or not at all.
+    a scoped format reads the goal's flows, as columns (a store; ``model`` may then hold no flows, as
+    :func:`export_store` passes it); by default the model's own. Files are written whole or not at all.
     """
     if fmt not in FORMATS:
         raise OutputError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
@@ -520,7 +705,10 @@ def export_model(
             raise AnalysisError(
                 f"model {model.id!r} has no segment {segment!r}; segments: {', '.join(known) or 'none'}."
             )
-        cols, types = flow_table(model, scope_flows(model, goal_id, scenario, segment))
+        if source is None:
+            cols, types = flow_table(model, scope_flows(model, goal_id, scenario, segment))
+        else:
+            cols, types = column_flow_table(model, column_scope(model, goal_id, scenario, segment, source), source)
         meta = {"model": model.id, "goal": goal_id, "scenario": scenario, **({"segment": segment} if segment else {})}
         assert out is not None
         _write_parquet(out, cols, types, meta)
@@ -533,6 +721,33 @@ def export_model(
     return replace(base, nodes=g.number_of_nodes(), edges=g.number_of_edges(), cleaned=cleaned, notes=notes)
 
 
+def export_store(
+    store: Store,
+    path: Target,
+    fmt: str,
+    *,
+    model: str | None = None,
+    goal: str | None = None,
+    scenario: str = DEFAULT_SCENARIO,
+    segment: str | None = None,
+    per_flow: bool = False,
+) -> ExportSummary:
+    """:func:`export_model` of the stored model ``model`` (``None``: the only one), read in one snapshot.
+
+    The formats of one goal (:data:`SCOPED_FORMATS`) read the model without its flows
+    (:func:`~valuenet.store.base.read_structure`) and the goal's flows from the store as columns;
+    the others hold the whole model and read it whole (:meth:`~valuenet.store.base.Store.read_model`).
+    """
+    with store.snapshot():
+        if fmt in SCOPED_FORMATS:
+            structure = read_structure(store, model)
+            return export_model(
+                structure, path, fmt, goal=goal, scenario=scenario, segment=segment, per_flow=per_flow, source=store
+            )
+        whole = store.read_model(model)
+    return export_model(whole, path, fmt, goal=goal, scenario=scenario, segment=segment, per_flow=per_flow)
+
+
 __all__ = [
     "FORMATS",
     "GRAPH_FORMATS",
@@ -540,6 +755,7 @@ __all__ = [
     "ExportSummary",
     "aggregate",
     "export_model",
+    "export_store",
     "flow_table",
     "format_of",
     "network",

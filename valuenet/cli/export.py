@@ -8,7 +8,7 @@ import click
 
 from valuenet.cli import cli
 from valuenet.cli._common import database_option, message, model_option, reading, store_option
-from valuenet.exports import BINARY_FORMATS, FORMATS, GRAPH_FORMATS, export_model, format_of
+from valuenet.exports import BINARY_FORMATS, FORMATS, GRAPH_FORMATS, export_store, format_of
 from valuenet.models import DEFAULT_SCENARIO
 
 
@@ -59,30 +59,30 @@ def export(
     if fmt in BINARY_FORMATS and not to_file:
         raise click.UsageError(f"--format {fmt} needs -o FILE.{fmt}.")
     with reading(store_url, database) as store:
-        model = store.read_model(model_id)
-    done = export_model(
-        model,
-        output if to_file and output is not None else sys.stdout,
-        fmt,
-        goal=goal,
-        scenario=scenario,
-        segment=segment,
-        per_flow=per_flow,
-    )
+        done = export_store(
+            store,
+            output if to_file and output is not None else sys.stdout,
+            fmt,
+            model=model_id,
+            goal=goal,
+            scenario=scenario,
+            segment=segment,
+            per_flow=per_flow,
+        )
     if to_file:
         if fmt in ("csv", "jsonl", "xlsx"):
-            message(f"Wrote {done.rows} rows of {model.id} to {output}.")
+            message(f"Wrote {done.rows} rows of {done.model} to {output}.")
         elif fmt in GRAPH_FORMATS:
             message(
-                f"Wrote {done.nodes} actors and {done.edges} edges of {model.id}, goal {done.goal}, scenario "
+                f"Wrote {done.nodes} actors and {done.edges} edges of {done.model}, goal {done.goal}, scenario "
                 f"{done.scenario}{f', segment {done.segment}' if done.segment else ''} to {output}."
             )
         elif fmt == "parquet":
-            message(f"Wrote {done.rows} flows of {model.id}, goal {done.goal}, scenario {done.scenario} to {output}.")
+            message(f"Wrote {done.rows} flows of {done.model}, goal {done.goal}, scenario {done.scenario} to {output}.")
         elif fmt == "cypher":
-            message(f"Wrote {done.rows} statements recreating {model.id} to {output}: run cypher-shell -f {output}.")
+            message(f"Wrote {done.rows} statements recreating {done.model} to {output}: run cypher-shell -f {output}.")
         else:
-            message(f"Wrote {model.id} to {output}.")
+            message(f"Wrote {done.model} to {output}.")
     if done.skipped:
         message(
             f"Note: {done.skipped} flows are not customer exchanges and have no row in this layout; "

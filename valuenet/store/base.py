@@ -31,6 +31,10 @@ directly):
   respondents by id, each built only when asked for, so that a re-import of a
   large study does not hold every respondent as an object (use
   :func:`read_import_base`);
+- ``read_flow_details(model_id, goal, scenarios) -> Mapping[str, Sequence]``: the text fields of
+  :data:`FLOW_DETAILS` that :class:`~valuenet.flowcolumns.FlowColumns` leaves out, for one goal's flows
+  in ``scenarios``, as columns with their ``key`` (use :func:`read_flow_details`, which falls back to
+  :meth:`Store.read_flows_by_key`), so that an export of a large study builds no object per flow;
 - ``writing()``: a context manager holding the store's write lock across reads
   and writes, so that a read-validate-write sequence (an import) cannot lose
   another process's update; other writers wait for it.
@@ -43,8 +47,10 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+import numpy as np
+
 from valuenet.errors import NotFoundError, SchemaVersionError
-from valuenet.flowcolumns import FlowColumns
+from valuenet.flowcolumns import FlowColumns, FlowSource
 from valuenet.models import Actor, Exchange, Flow, Goal, Model, Respondent
 
 #: The kinds of item a store keeps, in the order they are written.
@@ -175,6 +181,36 @@ def read_structure(store: Store, model_id: str | None) -> Model:
     if not isinstance(model, Model):
         raise TypeError(f"read_structure of {type(store).__name__} must return a Model")
     return model.model_copy(update={"flows": []})
+
+
+#: The fields of a flow that :func:`read_flow_details` reads (what a table of flows needs beyond its columns).
+FLOW_DETAILS: tuple[str, ...] = ("id", "exchange", "tangible", "quote", "note")
+
+
+def read_flow_details(
+    source: FlowSource, model_id: str, goal: str, scenarios: Sequence[str], keys: Sequence[int] | np.ndarray
+) -> dict[str, list[Any]]:
+    """The :data:`FLOW_DETAILS` of the flows ``keys`` names (``read_flow_columns`` keys), as lists in ``keys`` order.
+
+    The source's own ``read_flow_details`` when it has one (every flow of ``goal`` in ``scenarios``,
+    read as columns), else :meth:`~valuenet.flowcolumns.FlowSource.read_flows_by_key`, which builds
+    each flow whole.
+    """
+    wanted = np.asarray(keys, dtype=np.int64)
+    reader = getattr(source, "read_flow_details", None)
+    if not callable(reader):
+        flows = source.read_flows_by_key(model_id, wanted.tolist())
+        return {name: [getattr(f, name) for f in flows] for name in FLOW_DETAILS}
+    cols = reader(model_id, goal, scenarios)
+    have = np.asarray(cols["key"], dtype=np.int64)
+    order = np.argsort(have, kind="stable")
+    at = np.minimum(np.searchsorted(have, wanted, sorter=order), max(len(have) - 1, 0))
+    pos = order[at] if len(have) else at
+    bad = np.flatnonzero(have[pos] != wanted) if len(have) else np.arange(len(wanted))
+    if len(bad):
+        raise NotFoundError(f"the store has no flow with key {int(wanted[bad[0]])} in model {model_id!r}.")
+    picks = pos.tolist()
+    return {name: [values[i] for i in picks] for name, values in ((n, list(cols[n])) for n in FLOW_DETAILS)}
 
 
 class LazyRespondents(Mapping[str, Respondent]):

@@ -66,6 +66,7 @@ from valuenet.errors import NotFoundError, StoreError
 from valuenet.flowcolumns import COLUMNS, FlowColumns, paused_gc
 from valuenet.models import Flow, Model
 from valuenet.store.base import (
+    FLOW_DETAILS,
     Batch,
     Counts,
     LazyRespondents,
@@ -86,6 +87,7 @@ from valuenet.store.sqlite_schema import (
     SCALARS,
     SCHEMA_STATEMENTS,
     SCHEMA_VERSION,
+    SIDES,
     flow_from_row,
     has_side,
     item_from_row,
@@ -447,6 +449,30 @@ class SQLiteStore:
                 while rows := cur.fetchmany(_CHUNK):
                     cols.add(rows)
         return cols.finish()
+
+    def read_flow_details(self, model_id: str, goal: str, scenarios: Sequence[str]) -> dict[str, list[Any]]:
+        """The :data:`~valuenet.store.base.FLOW_DETAILS` of one goal's flows in ``scenarios``, with their ``key``.
+
+        Columns in the order SQLite returns the rows (rows of ``flows``, then each side of
+        ``exchanges``); :func:`valuenet.store.base.read_flow_details` finds them by key.
+        """
+        marks = ", ".join(f":s{i}" for i in range(len(scenarios)))
+        where = f"model = :model AND goal = :goal AND scenario IN ({marks})"
+        parts = [f"SELECT seq * 4, id, exchange, tangible, quote, note FROM flows WHERE {where}"]
+        for side, (name, _, _) in SIDES.items():
+            parts.append(
+                f"SELECT seq * 4 + {side}, id || ':{name}', id, tangible, quote, note FROM exchanges "
+                f"WHERE {where} AND {has_side(side)}"
+            )
+        params: dict[str, Any] = {"model": model_id, "goal": goal, **{f"s{i}": s for i, s in enumerate(scenarios)}}
+        out: dict[str, list[Any]] = {name: [] for name in ("key", *FLOW_DETAILS)}
+        with self.snapshot(), paused_gc():
+            cur = self._db.execute(" UNION ALL ".join(parts), params)
+            while rows := cur.fetchmany(_CHUNK):
+                for name, values in zip(out, zip(*rows, strict=True), strict=True):
+                    out[name].extend(values)
+        out["tangible"] = [None if v is None else bool(v) for v in out["tangible"]]
+        return out
 
     def read_flows_by_key(self, model_id: str, keys: Sequence[int]) -> list[Flow]:
         """Whole flows by key (``seq * 4`` plus 1 for gets, 2 for gives, 0 for a row of ``flows``), in order."""
