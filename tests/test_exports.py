@@ -11,6 +11,7 @@ import json
 import uuid
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -373,6 +374,32 @@ def test_a_scoped_export_from_the_store_reads_no_whole_model(tmp_path: Path, mon
             export_store(store, tmp_path / "x.json", "json")
 
 
+@pytest.mark.neo4j
+@pytest.mark.parametrize("name", ["scenario", "hostile"])
+def test_scoped_formats_from_neo4j_equal_the_model_path(
+    neo4j_server: Neo4jServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str
+) -> None:
+    """Neo4j has no read_flow_details: Parquet's text columns come from read_flows_by_key, and still equal."""
+    from valuenet.store.neo4j import Neo4jStore
+
+    uri, _, password = require_neo4j(neo4j_server, monkeypatch)
+    m = _scope_model(name).model_copy(update={"id": f"test-export-{name}-{uuid.uuid4().hex[:8]}"})
+    kw: dict[str, Any] = {"scenario": "next"} if name == "scenario" else {"segment": "young"}
+    with Neo4jStore(uri, password=password) as store:
+        try:
+            store.write_model(m)
+            for fmt in SCOPED_FORMATS:
+                want, got = tmp_path / f"model.{fmt}", tmp_path / f"neo4j.{fmt}"
+                export_model(m, want, fmt, **kw)
+                export_store(store, got, fmt, model=m.id, **kw)
+                if fmt == "parquet":
+                    assert pq.read_table(got).equals(pq.read_table(want), check_metadata=True)
+                else:
+                    assert got.read_text(encoding="utf-8") == want.read_text(encoding="utf-8")
+        finally:
+            store.delete_model(m.id)
+
+
 # -- the command -------------------------------------------------------------------------------------------------
 
 
@@ -403,12 +430,13 @@ def test_cli_writes_each_graph_format_and_the_old_formats_unchanged(store_file: 
 
 def test_cli_takes_the_format_from_the_file_name_and_refuses_a_contradiction(store_file: Path, tmp_path: Path) -> None:
     runner = CliRunner()
-    for name, check in (
+    checks: list[tuple[str, Callable[[Path], bool]]] = [
         ("m.gexf", lambda p: READ["gexf"](p).number_of_nodes() == len(_hostile().actors)),
         ("m.graphml", lambda p: READ["graphml"](p).number_of_nodes() == len(_hostile().actors)),
         ("m.yml", lambda p: p.read_text(encoding="utf-8").startswith("valuenet: 1")),
         ("m.txt", lambda p: p.read_text(encoding="utf-8") == model_to_json(_hostile())),
-    ):
+    ]
+    for name, check in checks:
         res = runner.invoke(cli, ["export", "--store", str(store_file), "-o", str(tmp_path / name)])
         assert res.exit_code == 0, res.output
         assert check(tmp_path / name), name

@@ -34,7 +34,7 @@ from valuenet.analysis.report import analyze_goal, check_scenarios, pick_goal
 from valuenet.analysis.table import FlowTable
 from valuenet.errors import AnalysisError, OutputError
 from valuenet.files import atomic_path, atomic_write
-from valuenet.flowcolumns import CachedFlows, FlowSource
+from valuenet.flowcolumns import CachedFlows, FlowSource, distinct
 from valuenet.formats.export import TABLE_FORMATS, write_interview_tables, write_interview_text
 from valuenet.formats.modelfile import model_to_json, model_to_yaml
 from valuenet.graph import flows_of, plain_attributes
@@ -349,8 +349,10 @@ def aggregate_columns(scope: ColumnScope) -> dict[tuple[str, str, str], dict[str
     paid = np.bincount(group, weights=np.where(has_money, money * occ, 0.0), minlength=n)
     any_money = np.bincount(group, weights=has_money, minlength=n) > 0
     resp = t.resp[rows]
-    people = np.unique(np.stack([group[resp >= 0], resp[resp >= 0]]), axis=1)[0] if (resp >= 0).any() else group[:0]
-    distinct = np.bincount(people, minlength=n)
+    someone = resp >= 0
+    width = t.n + 1
+    pairs = distinct(group[someone].astype(np.int64) * width + resp[someone])  # each (edge, respondent) once
+    people = np.bincount(pairs // width, minlength=n)
     out: dict[tuple[str, str, str], dict[str, Any]] = {}
     for gi in order.tolist():
         i = int(first[gi])
@@ -361,7 +363,7 @@ def aggregate_columns(scope: ColumnScope) -> dict[tuple[str, str, str], dict[str
             row["money"] = float(paid[gi])
         row["mean"] = row["sum"] / row["n"] if row["n"] else None
         row["weight"] = row["sum"]
-        row["respondents"] = int(distinct[gi])
+        row["respondents"] = int(people[gi])
         out[(t.actors[int(src[i])], t.actors[int(dst[i])], d)] = row
     return out
 
