@@ -18,6 +18,7 @@ from valuenet.cli import cli
 from valuenet.cli._common import render_rows
 from valuenet.formats.modelfile import read_model_file
 from valuenet.formats.tables import csv_number, sheet_names
+from valuenet.formats.xlsx import from_xlsx
 from valuenet.store.sqlite import SQLiteStore
 
 HEALTH = Path(__file__).resolve().parents[1] / "examples" / "health"
@@ -259,6 +260,102 @@ def test_analyze_xlsx_has_an_about_sheet_and_a_sheet_per_table(db: str, tmp_path
     quotes = [c.value for c in goals[1]].index("quotes")
     cell = next(row[quotes].value for row in goals.iter_rows(min_row=2) if row[quotes].value)
     assert isinstance(cell, str) and not cell.startswith("[")
+
+
+def _store_with_quote(tmp_path: Path, model_id: str, quote: str, attribute: str | None = None) -> str:
+    """A store holding the tiny model, r1's waiting-room quote (in the destruction table) replaced by ``quote``.
+
+    ``attribute`` names a respondent attribute r1 gets.
+    """
+    model = tiny_model(model_id)
+    flows = [f.model_copy(update={"quote": quote}) if f.exchange == "r1-wait" else f for f in model.flows]
+    people = [
+        r.model_copy(update={"attributes": {attribute: 1}}) if attribute and r.id == "r1" else r
+        for r in model.respondents
+    ]
+    path = tmp_path / f"{model_id}.db"
+    with SQLiteStore(path) as s:
+        s.write_model(model.model_copy(update={"flows": flows, "respondents": people}))
+    return str(path)
+
+
+def _destruction_examples(path: Path) -> list[str]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path)["destruction"]
+    column = [c.value for c in sheet[1]].index("for_example")
+    return [row[column].value for row in sheet.iter_rows(min_row=2) if row[column].value]
+
+
+LONG_QUOTE = "An hour in the waiting room. " * 1380  # 40,020 characters
+
+
+@pytest.mark.parametrize(
+    ("quote", "written"),
+    [
+        (LONG_QUOTE, LONG_QUOTE[:32_766] + "…"),
+        ("An hour \x07 in the waiting room.", "An hour \ufffd in the waiting room."),
+        ("Ask for _x000D_ at the desk.", "Ask for \ufffdx000D_ at the desk."),
+    ],
+)
+def test_analyze_xlsx_fits_text_xlsx_cannot_hold_and_says_so(tmp_path: Path, quote: str, written: str) -> None:
+    """Results need not import back exactly: the workbook is written, the text made to fit, the change counted."""
+    store = _store_with_quote(tmp_path, "fixa-xlsx-fit", quote)
+    path = tmp_path / "a.xlsx"
+    result = run("analyze", "--store", store, "--format", "xlsx", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.stderr.splitlines() if line.startswith("Note:")]
+    assert notes == [
+        "Note: 1 text cell changed to fit XLSX: text past 32,767 characters cut (ending with …), characters XLSX "
+        "cannot hold written as U+FFFD. --format json, jsonl and csv hold the text whole."
+    ]
+    assert written in _destruction_examples(path) and len(written) <= 32_767
+    lines = run("analyze", "--store", store, "--table", "destruction", "--format", "jsonl").stdout
+    assert quote in [json.loads(line)["for_example"] for line in lines.splitlines()]  # jsonl holds it whole
+
+
+def test_analyze_xlsx_of_text_xlsx_holds_changes_nothing_and_notes_nothing(tmp_path: Path) -> None:
+    quote = "=An hour; -in the waiting room\r\n\t" + "x" * 32_700
+    store = _store_with_quote(tmp_path, "fixa-xlsx-same", quote)
+    path = tmp_path / "a.xlsx"
+    result = run("analyze", "--store", store, "--format", "xlsx", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Note:" not in result.stderr
+    assert quote in [from_xlsx(cell) for cell in _destruction_examples(path)]
+
+
+@pytest.mark.parametrize(
+    ("quote", "attribute", "said", "fix"),
+    [
+        (LONG_QUOTE, None, 'exchange r1-wait as XLSX: its "quote" holds 40,020 characters', "shorten the text."),
+        (
+            "An hour \x07 in the waiting room.",
+            None,
+            'exchange r1-wait as XLSX: its "quote" holds the control character U+0007',
+            "remove the character.",
+        ),
+        (
+            "fine",
+            "k\x07",
+            'respondent r1 as XLSX: its column name "attr_k\\x07" holds the control character U+0007',
+            "remove the character.",
+        ),
+    ],
+)
+def test_export_xlsx_refuses_text_xlsx_cannot_hold_in_one_line(
+    tmp_path: Path, quote: str, attribute: str | None, said: str, fix: str
+) -> None:
+    """Interview tables must import back exactly: text XLSX cannot hold is refused, naming the item and column."""
+    store = _store_with_quote(tmp_path, "fixa-export", quote, attribute)
+    path = tmp_path / "e.xlsx"
+    result = run("export", "--store", store, "--format", "xlsx", "-o", str(path))
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr
+    assert lines[0].startswith(f"Error: cannot export {said}")
+    assert lines[0].endswith("Export as csv or jsonl, which hold it, or " + fix)
+    assert not path.exists()
 
 
 def test_sheet_names_are_ones_a_workbook_accepts() -> None:

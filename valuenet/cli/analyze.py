@@ -27,7 +27,8 @@ from valuenet.cli._common import (
     store_option,
 )
 from valuenet.files import AtomicFile, check_output, make_folder
-from valuenet.formats.tables import columns_of, write_xlsx_tables
+from valuenet.formats.tables import ELLIPSIS, columns_of, write_xlsx_tables
+from valuenet.formats.xlsx import XLSX_MAX_CELL
 from valuenet.models import DEFAULT_SCENARIO
 from valuenet.store.base import read_structure
 
@@ -131,8 +132,16 @@ def analyze(
         emit("\n".join(json_line({"table": name, **row}) for name, _, rows in tables for row in rows), output)
     elif fmt == "xlsx":
         assert output is not None
-        write_xlsx_tables(output, tables, about(result, tuple(dict.fromkeys(TABLES[n] for n, _, _ in tables))))
+        changed = write_xlsx_tables(
+            output, tables, about(result, tuple(dict.fromkeys(TABLES[n] for n, _, _ in tables)))
+        )
         message(f"Wrote {output} ({len(tables)} tables).")
+        if changed:
+            message(
+                f"Note: {changed} text cell{'s' if changed != 1 else ''} changed to fit XLSX: text past "
+                f"{XLSX_MAX_CELL:,} characters cut (ending with {ELLIPSIS}), characters XLSX cannot hold "
+                "written as U+FFFD. --format json, jsonl and csv hold the text whole."
+            )
     else:
         _write_csv(tables, output)
 

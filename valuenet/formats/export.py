@@ -210,16 +210,18 @@ def _csv_cell(value: Any) -> Any:
 
 
 def _check_cells(items: list[str], rows: list[dict[str, Any]], check: Any, fmt: str) -> None:
-    """Stop with one line naming the item and column of the first text ``check`` refuses."""
+    """Stop with one line naming the item and column of the first text, or column name, ``check`` refuses."""
     for item, row in zip(items, rows, strict=True):
         for col, value in row.items():
-            if isinstance(value, str):
-                try:
-                    check(value)
-                except CellError as exc:
-                    raise ModelError(
-                        [Problem(f"cannot export {item} as {fmt}", f'its "{col}" {exc.message}', exc.fix)]
-                    ) from None
+            name = f"column name {cells.show(cells._visible(col))}"  # a respondent attribute's name, any text
+            for what, text in ((name, col), (f'"{col}"', value)):
+                if isinstance(text, str):
+                    try:
+                        check(text)
+                    except CellError as exc:
+                        raise ModelError(
+                            [Problem(f"cannot export {item} as {fmt}", f"its {what} {exc.message}", exc.fix)]
+                        ) from None
 
 
 def _rows(rows: list[dict[str, Any]], cols: list[str], cell: Any) -> Iterator[list[Any]]:
@@ -262,14 +264,15 @@ def write_interview_tables(model: Model, path: str | Path, fmt: str) -> Intervie
     resp_cols = tables.columns(tables.respondent_rows, ("respondent",))
     flow_cols = tables.columns(tables.exchange_rows, ("respondent", "goal", "actor", "dimension", "gets", "gives"))
     actor_cols = tables.columns(tables.actor_rows, ("actor", "actor_name", "actor_kind"))
-    write_workbook(
-        path,
-        [
-            ("actors", actor_cols, _rows(tables.actor_rows, actor_cols, lambda v: v)),
-            ("respondents", resp_cols, _rows(tables.respondent_rows, resp_cols, lambda v: v)),
-            ("flows", flow_cols, _rows(tables.exchange_rows, flow_cols, lambda v: v)),
-        ],
-    )
+    sheets = [
+        ("actors", actor_cols, _rows(tables.actor_rows, actor_cols, lambda v: v)),
+        ("respondents", resp_cols, _rows(tables.respondent_rows, resp_cols, lambda v: v)),
+        ("flows", flow_cols, _rows(tables.exchange_rows, flow_cols, lambda v: v)),
+    ]
+    try:
+        write_workbook(path, sheets)
+    except CellError as exc:  # every cell was checked above; should one slip through, it is still one line
+        raise ModelError([Problem("cannot export as XLSX", exc.message, exc.fix)]) from None
     return tables
 
 

@@ -18,6 +18,12 @@ rows of plain values; this module holds the one rule for showing each value.
 - **Text is neutralised** against formulas by
   :func:`~valuenet.formats.cells.sheet_cell` (CSV) and
   :func:`~valuenet.formats.xlsx.xlsx_text` (XLSX).
+- **A workbook of results holds every text**, changed where XLSX cannot hold it as
+  it is (:func:`xlsx_fit`): text longer than an XLSX cell is cut, ending with
+  ``…``, and each character XLSX cannot hold is written as U+FFFD, the
+  replacement character. Results need not import back exactly; interview tables
+  do, and their export refuses such text instead
+  (:func:`~valuenet.formats.export.write_interview_tables`).
 
 >>> [table_cell(v) for v in (33600.0, 1768095, 1e-7, -0.0, 0.5, 2**70, None, float("nan"))]
 ['33600.00', '1768095', '0.0000001', '0.00', '0.50', '1180591620717411303424', '', '']
@@ -51,6 +57,10 @@ MAX_SHEET_NAME = 31
 _NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 #: The widest a column is made in a workbook (characters); longer text wraps in the cell.
 MAX_WIDTH = 60
+#: What ends text cut to fit an XLSX cell.
+ELLIPSIS = "\u2026"
+#: What a workbook of results holds in place of a character XLSX cannot hold.
+REPLACEMENT = "\ufffd"
 
 
 def _small_decimals(x: float) -> int:
@@ -185,6 +195,30 @@ def _xlsx_value(value: Any) -> tuple[Any, str | None]:
     return table_cell(value) if not isinstance(value, str) else value, None
 
 
+def xlsx_fit(value: str) -> str:
+    """Text an XLSX string cell can hold, for a workbook of results (:func:`~valuenet.formats.xlsx.xlsx_text` takes it).
+
+    Each character XLSX cannot hold becomes :data:`REPLACEMENT`, and so does the
+    ``_`` of the text ``_x000D_``, which XLSX readers take for a carriage return.
+    Text longer than a cell (counting the ``'`` marks that keep spreadsheets from
+    running it) is cut and ends with :data:`ELLIPSIS`. Text XLSX holds comes back
+    unchanged.
+
+    >>> xlsx_fit("ring \x07 bell"), len(xlsx_fit("x" * 40_000)), xlsx_fit("x" * 40_000)[-2:]
+    ('ring \ufffd bell', 32767, 'x…')
+    """
+    from valuenet.formats.cells import sheet_cell
+    from valuenet.formats.xlsx import _CR, _ILLEGAL, XLSX_MAX_CELL
+
+    out = _ILLEGAL.sub(REPLACEMENT, value).replace(_CR, REPLACEMENT + _CR[1:])
+    if len(sheet_cell(out)) <= XLSX_MAX_CELL:
+        return out
+    keep = XLSX_MAX_CELL - len(ELLIPSIS)
+    while len(sheet_cell(cut := out[:keep] + ELLIPSIS)) > XLSX_MAX_CELL:
+        keep -= len(sheet_cell(cut)) - XLSX_MAX_CELL  # the ' marks of the part kept
+    return cut
+
+
 def _width(value: Any) -> int:
     if value is None:
         return 0
@@ -192,16 +226,16 @@ def _width(value: Any) -> int:
     return max((len(line) for line in text.splitlines()), default=0)
 
 
-def write_xlsx_tables(path: str | Path, tables: Sequence[NamedTable], about: Sequence[tuple[str, Any]]) -> None:
-    """Write a workbook: a sheet "About", then a sheet per table.
+def write_xlsx_tables(path: str | Path, tables: Sequence[NamedTable], about: Sequence[tuple[str, Any]]) -> int:
+    """Write a workbook: a sheet "About", then a sheet per table; return how many text cells :func:`xlsx_fit` changed.
 
     "About" holds ``about`` as label/value rows (the scope), then each sheet's name and title.
 
     Each table's header row is frozen and its columns sized to their content
     (at most :data:`MAX_WIDTH`); numbers are numbers with a number format, text is
     a string cell through :func:`~valuenet.formats.xlsx.xlsx_text`, lists and maps
-    readable text. A cell XLSX cannot hold raises :class:`~valuenet.formats.cells.CellError`
-    naming the sheet, row and column. The file is written whole or not at all.
+    readable text. Text XLSX cannot hold as it is, is made to fit (:func:`xlsx_fit`),
+    and counted, so the caller can say so. The file is written whole or not at all.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -213,16 +247,20 @@ def write_xlsx_tables(path: str | Path, tables: Sequence[NamedTable], about: Seq
 
     names = sheet_names(["About", *(name for name, _, _ in tables)])
     bold = Font(bold=True)
+    changed = 0
 
     def cells(
         ws: Any, sheet: str, n: int, header: Sequence[str], values: Sequence[Any], *, head: bool = False
     ) -> list[Any]:
+        nonlocal changed
         out = []
         for col, raw in zip(header, values, strict=True):
             value, number_format = _xlsx_value(raw)
+            if isinstance(value, str) and (fit := xlsx_fit(value)) != value:
+                value, changed = fit, changed + 1
             try:
                 cell = WriteOnlyCell(ws, value=xlsx_text(value) if isinstance(value, str) else value)
-            except CellError as exc:
+            except CellError as exc:  # xlsx_fit made the text fit: a bug if this is reached
                 raise CellError(f'sheet {sheet} row {n}, column "{col}", {exc.message}', exc.fix) from None
             if isinstance(value, str):
                 cell.data_type = "s"
@@ -253,11 +291,14 @@ def write_xlsx_tables(path: str | Path, tables: Sequence[NamedTable], about: Seq
             header = columns_of(rows) or ["(no rows)"]
             sheet(wb, sheet_name, header, [[r.get(c) for c in header] for r in rows])
         wb.save(tmp)
+    return changed
 
 
 __all__ = [
     "BOM",
+    "ELLIPSIS",
     "LIST_SEPARATOR",
+    "REPLACEMENT",
     "NamedTable",
     "columns_of",
     "csv_cell",
@@ -267,4 +308,5 @@ __all__ = [
     "table_cell",
     "write_csv",
     "write_xlsx_tables",
+    "xlsx_fit",
 ]
