@@ -171,7 +171,7 @@ _values = st.recursive(
     | st.text(st.characters(exclude_categories=["Cs"]), max_size=20),
     lambda inner: (
         st.lists(inner, max_size=4)
-        | st.dictionaries(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True), inner, max_size=4)
+        | st.dictionaries(st.text(st.characters(exclude_categories=["Cs"]), max_size=8), inner, max_size=4)
     ),
     max_leaves=10,
 )
@@ -180,6 +180,55 @@ _values = st.recursive(
 @given(_values)
 def test_literal_round_trips(value: Any) -> None:
     assert parse_literal(literal(value)) == value
+
+
+#: Every character a literal must escape or quote, and the ASCII controls one by one.
+HOSTILE = [
+    "with space",
+    "back`quote",
+    "``",
+    "it's",
+    'say "hi"',
+    "back\\slash",
+    "\\u0041",
+    "line\nbreak",
+    "\r\n",
+    "sep\u2028ara\u2029tor",
+    "\x7f\x85\x9f",
+    "",
+    *(f"c{chr(c)}c" for c in range(0x20)),
+]
+HOSTILE_MAP = {**{k: HOSTILE for k in HOSTILE}, "plain": {"a b": [1, -2.5, None, True, "x"]}}
+
+
+def test_a_literal_of_hostile_keys_and_text_is_one_line_and_reads_back() -> None:
+    text = literal(HOSTILE_MAP)
+    assert parse_literal(text) == HOSTILE_MAP
+    assert text.isprintable(), "a literal holds no raw control character or line break"
+    assert "`back``quote`: " in text and "`with space`: " in text and "``````: " in text and "``: " in text
+    assert "`line\\u000abreak`: " in text and "`back\\u005cslash`: " in text
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), {1, 2}, b"bytes"], ids=repr)
+def test_what_has_no_literal_is_refused(value: Any) -> None:
+    with pytest.raises((ValueError, TypeError)):
+        literal(value)
+
+
+def test_the_cypher_export_writes_literals_with_this_writer() -> None:
+    from valuenet.store import neo4j_script
+
+    assert neo4j_script.literal is literal
+
+
+@pytest.mark.neo4j
+def test_neo4j_reads_a_hostile_literal_back_exactly(neo4j_server: Any) -> None:
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(neo4j_server.uri, auth=(neo4j_server.username, neo4j_server.password)) as d:
+        records, _, _ = d.execute_query(f"RETURN {literal(HOSTILE_MAP)} AS v, {literal(HOSTILE)} AS w")
+    assert records[0]["v"] == HOSTILE_MAP
+    assert records[0]["w"] == HOSTILE
 
 
 @pytest.mark.parametrize(
@@ -253,7 +302,7 @@ def test_given_params_override_defaults_and_text_is_sent_unchanged() -> None:
 
 
 def test_a_given_parameter_the_query_never_uses_is_one_warning_and_the_query_runs() -> None:
-    runner, warnings = FakeRunner(), []
+    runner, warnings = FakeRunner(), list[str]()
     run_cypher(runner, "segment-comparison", {"segmnt": "retirees", "model": "x"}, warn=warnings.append)
     assert warnings == [
         "segment-comparison.cypher does not use parameter segmnt (it uses: model, goal, scenario); check the spelling."
@@ -280,7 +329,7 @@ def test_a_parameter_without_a_value_is_refused_before_anything_is_sent(tmp_path
 def test_an_own_file_without_defaults_takes_any_parameter_it_uses(tmp_path: Path) -> None:
     own = tmp_path / "q1.cypher"
     own.write_text("// Mine\nMATCH (r:Respondent {model: $model}) RETURN count(r) AS n;\n", encoding="utf-8")
-    runner, warnings = FakeRunner(), []
+    runner, warnings = FakeRunner(), list[str]()
     run_cypher(runner, str(own), {"model": "health"}, warn=warnings.append)
     assert runner.sent == [("MATCH (r:Respondent {model: $model}) RETURN count(r) AS n", {"model": "health"})]
     assert warnings == []

@@ -57,7 +57,7 @@ _FLOAT = re.compile(r"^[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?$")
 _TOKEN = re.compile(
     r"""\s*(?:(?P<num>[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)
                           |(?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
-                          |(?P<word>[A-Za-z_][A-Za-z0-9_]*|`[^`]+`)
+                          |(?P<word>[A-Za-z_][A-Za-z0-9_]*|`(?:[^`]|``)*`)
                           |(?P<punct>[\[\]{}:,]))""",
     re.VERBOSE | re.DOTALL,
 )
@@ -65,6 +65,11 @@ _TOKEN = re.compile(
 NEO4J_INT_MIN, NEO4J_INT_MAX = -(2**63), 2**63 - 1
 _RANGE = "Neo4j holds whole numbers from -9223372036854775808 to 9223372036854775807 and finite decimals"
 _MAX_DIGITS = 4000  # longer digit strings are not even read as numbers (Python's own limit is 4300)
+#: Characters :func:`string_literal` writes as ``\\uXXXX``: control characters, line and paragraph
+#: separators, and surrogate halves, so a literal is one line of plain text.
+_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_SHORT = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "\\": "\\", "'": "'", '"': '"'}
 
 
@@ -124,6 +129,12 @@ def _unquote(token: str) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+def _unname(token: str) -> str:
+    """A backquoted name's text: ``\\uXXXX`` is that character, a doubled backquote one backquote."""
+    body = token[1:-1].replace("``", "`")
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), body)
 
 
 def unstorable(value: Any, path: str = "") -> tuple[str, Any] | None:
@@ -236,7 +247,10 @@ def _value(tokens: list[tuple[str, str]], i: int, text: str) -> tuple[Any, int]:
             key_kind, key = tokens[i]
             if key_kind not in ("word", "str") or i + 1 >= len(tokens) or tokens[i + 1][1] != ":":
                 raise ValueError(f"cannot read {text!r} as a value (bad map key {key!r})")
-            name = _unquote(key) if key_kind == "str" or key.startswith("`") else key
+            if key_kind == "str":
+                name = _unquote(key)
+            else:  # a backquoted name has no escapes but a doubled backquote
+                name = _unname(key) if key.startswith("`") else key
             out[name], i = _value(tokens, i + 2, text)
             if i < len(tokens) and tokens[i][1] == ",":
                 i += 1
@@ -498,23 +512,67 @@ def describe(files: Sequence[CypherFile]) -> list[dict[str, Any]]:
     ]
 
 
-def literal(value: Any) -> str:
-    """A value written as a Cypher literal, as in a ``:param`` line.
+def string_literal(text: str) -> str:
+    r"""``text`` as a single-quoted Cypher string literal, on one line, that reads back as exactly ``text``.
 
-    >>> literal(None), literal("young"), literal([1, True, 2.5]), literal({"a": "b"})
-    ('null', "'young'", '[1, true, 2.5]', "{a: 'b'}")
+    Backslashes, quotes, line breaks and tabs get their short escapes; other control characters, U+007F to
+    U+009F, the line and paragraph separators and surrogate halves are written ``\uXXXX``.
+
+    >>> print(string_literal("it's a \\ \n'}) DETACH DELETE n //"))
+    'it\'s a \\ \n\'}) DETACH DELETE n //'
+    >>> print(string_literal("bell\x07 and \u2028"))
+    'bell\u0007 and \u2028'
+    """
+    out = re.sub(r"[\\'\n\r\t]", lambda m: _SHORT[m.group()], text)
+    return "'" + _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", out) + "'"
+
+
+def name_literal(name: str) -> str:
+    r"""A map key or property name: as it is when it is a plain name, else backquoted, on one line.
+
+    In a backquoted name Neo4j reads ``\uXXXX`` as that character (and nothing else as an escape), so a
+    backslash is written ``\u005c``, the characters :func:`string_literal` escapes as ``\uXXXX`` too, and a
+    backquote is doubled.
+
+    >>> print(name_literal("weight_functional"), name_literal("attr_age band"), name_literal("a`b"), name_literal(""))
+    weight_functional `attr_age band` `a``b` ``
+    >>> print(name_literal("line\nbreak \\u0041"))
+    `line\u000abreak \u005cu0041`
+    """
+    if _PLAIN_NAME.fullmatch(name):
+        return name
+    out = _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", name.replace("\\", "\\u005c"))
+    return "`" + out.replace("`", "``") + "`"
+
+
+def literal(value: Any) -> str:
+    """A value as a one-line Cypher literal: null, a boolean, an integer, a float, a string, a list or a map.
+
+    The one literal writer of the project (``-P`` maps, ``--list``, the Cypher export script). Strings are
+    escaped by :func:`string_literal`, map keys written by :func:`name_literal`; floats read back exactly
+    (``repr``) and stay floats (``2.0``, not ``2``). An infinite or NaN float, or a value of another type,
+    is refused (``ValueError``, ``TypeError``). :func:`parse_literal` reads every literal back.
+
+    >>> literal(None), literal("young"), literal([1, True, 2.5]), literal({"a": "b", "age band": "x'y"})
+    ('null', "'young'", '[1, true, 2.5]', "{a: 'b', `age band`: 'x\\\\'y'}")
     """
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"Cypher has no literal for {value!r}")
         return repr(value)
     if isinstance(value, str):
-        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return string_literal(value)
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{k}: {literal(v)}" for k, v in value.items()) + "}"
-    return "[" + ", ".join(literal(v) for v in value) + "]"
+        return "{" + ", ".join(f"{name_literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    raise TypeError(f"no Cypher literal for a {type(value).__name__}")
 
 
 __all__ = [
@@ -524,6 +582,7 @@ __all__ = [
     "describe",
     "library",
     "literal",
+    "name_literal",
     "parse_cypher",
     "parse_literal",
     "parse_param_option",
@@ -533,6 +592,7 @@ __all__ = [
     "run_cypher",
     "schema_statements",
     "split_statements",
+    "string_literal",
     "unused_warning",
     "used_params",
 ]

@@ -20,7 +20,6 @@ never holds a raw line break), so a client without a Cypher parser may split on 
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -29,7 +28,7 @@ from typing import IO, Any, cast
 
 import neo4j
 
-from valuenet.cypher_files import schema_statements
+from valuenet.cypher_files import literal, schema_statements, string_literal
 from valuenet.models import Model
 from valuenet.store import neo4j_graph as graph
 from valuenet.store.base import WriteSummary, batches_of
@@ -54,61 +53,6 @@ _PER_ROW = frozenset(
     ]
 )
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-#: Characters a string literal writes as ``\uXXXX``: control characters, line and paragraph
-#: separators, and surrogate halves, so the script is one statement line per line and plain text.
-_ESCAPED = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_SHORT = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def string_literal(text: str) -> str:
-    r"""``text`` as a single-quoted Cypher string literal that reads back as exactly ``text``.
-
-    >>> print(string_literal("it's a \\ \n'}) DETACH DELETE n //"))
-    'it\'s a \\ \n\'}) DETACH DELETE n //'
-    >>> print(string_literal("bell\x07"))
-    'bell\u0007'
-    """
-    out = re.sub(r"[\\'\n\r\t]", lambda m: _SHORT[m.group()], text)
-    return "'" + _ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", out) + "'"
-
-
-def name_literal(name: str) -> str:
-    """A map key or property name: as it is when it is a plain name, else backquoted (backquotes doubled).
-
-    >>> name_literal("weight_functional"), name_literal("attr_age band"), name_literal("a`b")
-    ('weight_functional', '`attr_age band`', '`a``b`')
-    """
-    if _PLAIN_NAME.fullmatch(name):
-        return name
-    return "`" + name.replace("`", "``") + "`"
-
-
-def literal(value: Any) -> str:
-    """A Cypher literal of a parameter value: null, a boolean, an integer, a float, a string, a list or a map.
-
-    Floats are written so they read back exactly (``repr``) and stay floats (``2.0``, not ``2``).
-
-    >>> literal({"a": [1, 2.0, None, True], "b c": "x"})
-    "{a: [1, 2.0, null, true], `b c`: 'x'}"
-    """
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"Cypher has no literal for {value!r}")
-        return repr(value)
-    if isinstance(value, str):
-        return string_literal(value)
-    if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{name_literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(literal(v) for v in value) + "]"
-    raise TypeError(f"no Cypher literal for a {type(value).__name__}")
 
 
 def bind(query: str, params: Mapping[str, Any]) -> str:
