@@ -17,7 +17,7 @@ from valuenet.analysis.report import TABLES
 from valuenet.cli import cli
 from valuenet.cli._common import render_rows
 from valuenet.formats.modelfile import read_model_file
-from valuenet.formats.tables import csv_number, sheet_names
+from valuenet.formats.tables import csv_number, sheet_names, table_cell, write_xlsx_tables
 from valuenet.formats.xlsx import from_xlsx
 from valuenet.store.sqlite import SQLiteStore
 
@@ -74,6 +74,25 @@ def test_json_and_jsonl_write_nan_as_null() -> None:
     rows = [{"x": math.nan, "y": [math.inf, 1.5]}]
     assert json.loads(render_rows(rows, "json")) == [{"x": None, "y": [None, 1.5]}]
     assert json.loads(render_rows(rows, "jsonl")) == {"x": None, "y": [None, 1.5]}
+
+
+def test_numpy_numbers_are_the_python_numbers_they_hold(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    np = pytest.importorskip("numpy")
+    rows = [{"p": np.float32(1e-7), "n": np.int64(5), "ok": np.bool_(True), "xs": [np.float64(0.1) + np.float64(0.2)]}]
+    assert table_cell(np.float32(1e-7)) == "0.0000001"
+    assert render_rows(rows, "table").splitlines()[2].split() == ["0.0000001", "5", "True", "0.30"]
+    assert render_rows(rows, "csv").splitlines()[1] == "0.00000010000000116860974,5,True,0.30000000000000004"
+    expected = {"p": float(np.float32(1e-7)), "n": 5, "ok": True, "xs": [0.30000000000000004]}
+    assert json.loads(render_rows(rows, "jsonl")) == expected
+    assert json.loads(render_rows(rows, "json")) == [expected]
+    path = tmp_path / "n.xlsx"
+    write_xlsx_tables(path, [("t", "numbers", rows)], [("model", "m")])
+    n, p, ok = (load_workbook(path)["t"].cell(2, col) for col in (2, 1, 3))
+    assert (n.value, n.data_type, n.number_format) == (5, "n", "#,##0")
+    assert p.data_type == "n" and math.isclose(p.value, 1e-7, rel_tol=1e-6)
+    assert ok.value is True
 
 
 def test_money_in_the_economic_table_is_in_fixed_notation(db: str) -> None:

@@ -2,7 +2,8 @@
 
 Data goes to stdout (or to the file ``-o`` names) as ``table``, ``json``, ``jsonl`` or
 ``csv``; messages go to stderr. The cells follow :mod:`valuenet.formats.tables`: numbers in fixed
-notation (two decimals in a table, every digit in CSV), lists and maps as readable
+notation (two decimals in a table, every digit in CSV), numpy scalars as the
+Python numbers they hold, lists and maps as readable
 ``a; b`` and ``key=value`` text, and CSV text cells through
 :func:`~valuenet.formats.cells.sheet_cell`, so no spreadsheet runs one as a formula.
 ``--excel`` (added by :func:`format_option`) makes CSV output start with the UTF-8
@@ -24,7 +25,7 @@ from typing import Any, TypeVar
 import click
 
 from valuenet.files import atomic_write
-from valuenet.formats.tables import BOM, table_cell, write_csv
+from valuenet.formats.tables import BOM, plain, table_cell, write_csv
 from valuenet.store import STORE_ENV, Store, default_store_url, is_neo4j_url, open_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -139,7 +140,11 @@ def reading(store_url: str | None, database: str | None = None) -> Iterator[Stor
 
 
 def json_safe(value: Any) -> Any:
-    """A value JSON can hold: NaN and infinity (which ``json.dumps`` would write as invalid JSON) become null."""
+    """A value JSON can hold: NaN and infinity (which ``json.dumps`` would write as invalid JSON) become null.
+
+    A numpy scalar is the Python value it holds, so ``numpy.int64(5)`` is the number 5, not the text ``"5"``.
+    """
+    value = plain(value)
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, Mapping):

@@ -11,7 +11,8 @@ rows of plain values; this module holds the one rule for showing each value.
   positionally (``33600``, ``0.0000001``). XLSX cells hold the numbers themselves,
   with a number format of two decimals (or the small number's own digits).
   Whole numbers are written exactly, however large; ``-0.0`` is ``0``; NaN is an
-  empty cell; infinity is ``inf``.
+  empty cell; infinity is ``inf``. A numpy scalar is the Python number it holds
+  (:func:`plain`).
 - **Lists and maps are readable text**: ``a; b; c`` and ``key=value; key=value``
   (the ``;`` is the interview layout's list separator, so
   :func:`~valuenet.formats.cells.items` reads a list column back).
@@ -39,6 +40,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -61,6 +63,17 @@ MAX_WIDTH = 60
 ELLIPSIS = "\u2026"
 #: What a workbook of results holds in place of a character XLSX cannot hold.
 REPLACEMENT = "\ufffd"
+
+
+def plain(value: Any) -> Any:
+    """A numpy scalar (``numpy.generic``) as the Python value it holds (``.item()``); any other value as it is.
+
+    numpy is looked for among the modules already imported: if it is not, no value can be one of its scalars.
+    """
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(value, numpy.generic):
+        return value.item()
+    return value
 
 
 def _small_decimals(x: float) -> int:
@@ -87,6 +100,7 @@ def fixed(x: float) -> str:
 
 def csv_number(x: float) -> str:
     """A float with every digit that identifies it (Python's shortest repr), never in scientific notation."""
+    x = float(plain(x))
     if math.isnan(x):
         return ""
     if math.isinf(x):
@@ -98,6 +112,7 @@ def csv_number(x: float) -> str:
 
 def _text(value: Any, number: Any) -> str:
     """``value`` as text, numbers through ``number``, lists and maps joined by :data:`LIST_SEPARATOR`."""
+    value = plain(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -130,6 +145,7 @@ class _Number:
 
 def csv_cell(value: Any) -> Any:
     """What a CSV writer gets for a value: numbers as their CSV text, lists and maps as readable text."""
+    value = plain(value)
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -178,6 +194,7 @@ def sheet_names(names: Sequence[str]) -> list[str]:
 
 def _xlsx_value(value: Any) -> tuple[Any, str | None]:
     """A cell's value and number format: numbers stay numbers, everything else is text (or empty)."""
+    value = plain(value)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None, None
     if isinstance(value, bool):
@@ -220,6 +237,7 @@ def xlsx_fit(value: str) -> str:
 
 
 def _width(value: Any) -> int:
+    value = plain(value)
     if value is None:
         return 0
     text = table_cell(value) if not isinstance(value, str) else value
@@ -304,6 +322,7 @@ __all__ = [
     "csv_cell",
     "csv_number",
     "fixed",
+    "plain",
     "sheet_names",
     "table_cell",
     "write_csv",
