@@ -2,7 +2,7 @@
 
 Data goes to stdout (or to the file ``-o`` names) as ``table``, ``json``, ``jsonl`` or
 ``csv``; messages go to stderr. The cells follow :mod:`valuenet.formats.tables`: numbers in fixed
-notation (two decimals in a table, every digit in CSV), numpy scalars as the
+notation (two decimals in a table, up to 12 significant digits in CSV), numpy scalars as the
 Python numbers they hold, lists and maps as readable
 ``a; b`` and ``key=value`` text, and CSV text cells through
 :func:`~valuenet.formats.cells.sheet_cell`, so no spreadsheet runs one as a formula.
@@ -32,7 +32,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("table", "json", "jsonl", "csv")
 FORMAT_HELP = (
     "Output format: table (for reading), json (one JSON document), jsonl (one JSON object per line) "
-    "or csv (numbers in full, never in scientific notation; lists as 'a; b')."
+    "or csv (numbers to 12 significant digits, never in scientific notation; lists as 'a; b')."
 )
 EXCEL_HELP = (
     "With --format csv: start the output with the UTF-8 byte-order mark and end lines with CRLF, "

@@ -7,12 +7,13 @@ rows of plain values; this module holds the one rule for showing each value.
   (:func:`table_cell`) a float has two decimals (``33600.00``, ``0.50``), and a
   number closer to zero than 0.01 keeps two significant digits
   (``0.0000001``), so a small p-value does not read as ``0.00``. CSV
-  (:func:`csv_number`) keeps every digit that identifies the float, written
-  positionally (``33600``, ``0.0000001``). XLSX cells hold the numbers themselves,
-  with a number format of two decimals (or the small number's own digits).
-  Whole numbers are written exactly, however large; ``-0.0`` is ``0``; NaN is an
-  empty cell; infinity is ``inf``. A numpy scalar is the Python number it holds
-  (:func:`plain`).
+  (:func:`csv_number`) keeps at most 12 significant digits, written positionally
+  (``33600``, ``0.0000001``, ``4.075``): enough for any measure, and the last
+  digits of float arithmetic (``0.30000000000000004``) are noise, not data. XLSX
+  cells hold the numbers themselves, with a number format of two decimals (or the
+  small number's own digits). Whole numbers are written exactly, however large;
+  ``-0.0`` is ``0``; NaN is an empty cell; infinity is ``inf``. A numpy scalar is
+  the Python number it holds (:func:`plain`).
 - **Lists and maps are readable text**: ``a; b; c`` and ``key=value; key=value``
   (the ``;`` is the interview layout's list separator, so
   :func:`~valuenet.formats.cells.items` reads a list column back).
@@ -28,8 +29,8 @@ rows of plain values; this module holds the one rule for showing each value.
 
 >>> [table_cell(v) for v in (33600.0, 1768095, 1e-7, -0.0, 0.5, 2**70, None, float("nan"))]
 ['33600.00', '1768095', '0.0000001', '0.00', '0.50', '1180591620717411303424', '', '']
->>> [csv_number(v) for v in (33600.0, 1e-7, -0.0, 0.1 + 0.2, 1e22)]
-['33600', '0.0000001', '0', '0.30000000000000004', '10000000000000000000000']
+>>> [csv_number(v) for v in (33600.0, 1e-7, -0.0, 0.1 + 0.2, 4.074999999999999, 123456789.123456789, 1e22)]
+['33600', '0.0000001', '0', '0.3', '4.075', '123456789.123', '10000000000000000000000']
 >>> table_cell(["a", "b"]), table_cell({"functional": 0.5, "economic": 1})
 ('a; b', 'functional=0.50; economic=1')
 >>> sheet_names(["net", "a/b:c", "x" * 40, "net"])
@@ -59,6 +60,8 @@ MAX_SHEET_NAME = 31
 _NOT_IN_SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 #: The widest a column is made in a workbook (characters); longer text wraps in the cell.
 MAX_WIDTH = 60
+#: Significant digits a CSV number keeps.
+CSV_DIGITS = 12
 #: What ends text cut to fit an XLSX cell.
 ELLIPSIS = "\u2026"
 #: What a workbook of results holds in place of a character XLSX cannot hold.
@@ -99,7 +102,7 @@ def fixed(x: float) -> str:
 
 
 def csv_number(x: float) -> str:
-    """A float with every digit that identifies it (Python's shortest repr), never in scientific notation."""
+    """A float with at most :data:`CSV_DIGITS` significant digits, never in scientific notation."""
     x = float(plain(x))
     if math.isnan(x):
         return ""
@@ -107,7 +110,7 @@ def csv_number(x: float) -> str:
         return "inf" if x > 0 else "-inf"
     if x == 0:
         return "0"
-    return _trim(format(Decimal(repr(x)), "f"))
+    return _trim(format(Decimal(f"{x:.{CSV_DIGITS}g}"), "f"))
 
 
 def _text(value: Any, number: Any) -> str:
@@ -314,6 +317,7 @@ def write_xlsx_tables(path: str | Path, tables: Sequence[NamedTable], about: Seq
 
 __all__ = [
     "BOM",
+    "CSV_DIGITS",
     "ELLIPSIS",
     "LIST_SEPARATOR",
     "REPLACEMENT",
