@@ -27,8 +27,9 @@
 //   scenario   the scenario id
 //   segment    a respondent segment; null takes every respondent
 //   maxLength  the longest loop, in flows
-// Give every parameter in cypher-shell (-P) and Neo4j Browser (:params), starting from these defaults;
-// valuenet cypher fills in those you leave out (docs/neo4j.md, "Parameters and defaults").
+// cypher-shell and Neo4j Browser need every parameter: pass the map that
+// `valuenet cypher loop-importance --param NAME=VALUE --params-map` prints, as
+// -P "$(...)" or :params (docs/neo4j.md, "Parameters and defaults").
 // Defaults: {model: 'health', goal: null, scenario: 'current', segment: null, maxLength: 8}
 
 MATCH (m:Model {id: $model})-[:HAS_GOAL]->(g:Goal)

@@ -25,8 +25,9 @@
 //   scenario   the scenario id
 //   segment    a respondent segment; null takes every respondent
 //   actor      only breaches laid at this actor's door; null lists every actor
-// Give every parameter in cypher-shell (-P) and Neo4j Browser (:params), starting from these defaults;
-// valuenet cypher fills in those you leave out (docs/neo4j.md, "Parameters and defaults").
+// cypher-shell and Neo4j Browser need every parameter: pass the map that
+// `valuenet cypher respondents-past-threshold --param NAME=VALUE --params-map` prints, as
+// -P "$(...)" or :params (docs/neo4j.md, "Parameters and defaults").
 // Defaults: {model: 'health', goal: null, scenario: 'current', segment: null, actor: null}
 
 MATCH (m:Model {id: $model})-[:HAS_GOAL]->(g:Goal)

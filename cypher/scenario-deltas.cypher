@@ -29,8 +29,9 @@
 //   before     the scenario to compare from
 //   after      the scenario to compare to; null takes the goal's first other scenario
 //   segment    a respondent segment; null takes every respondent
-// Give every parameter in cypher-shell (-P) and Neo4j Browser (:params), starting from these defaults;
-// valuenet cypher fills in those you leave out (docs/neo4j.md, "Parameters and defaults").
+// cypher-shell and Neo4j Browser need every parameter: pass the map that
+// `valuenet cypher scenario-deltas --param NAME=VALUE --params-map` prints, as
+// -P "$(...)" or :params (docs/neo4j.md, "Parameters and defaults").
 // Defaults: {model: 'health', goal: null, before: 'current', after: null, segment: null}
 
 MATCH (m:Model {id: $model})-[:HAS_GOAL]->(g:Goal)

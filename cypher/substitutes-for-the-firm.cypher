@@ -18,8 +18,9 @@
 //   goal       the goal id; null takes the model's first goal
 //   scenario   the scenario id
 //   segment    a respondent segment; null takes every respondent
-// Give every parameter in cypher-shell (-P) and Neo4j Browser (:params), starting from these defaults;
-// valuenet cypher fills in those you leave out (docs/neo4j.md, "Parameters and defaults").
+// cypher-shell and Neo4j Browser need every parameter: pass the map that
+// `valuenet cypher substitutes-for-the-firm --param NAME=VALUE --params-map` prints, as
+// -P "$(...)" or :params (docs/neo4j.md, "Parameters and defaults").
 // Defaults: {model: 'health', goal: null, scenario: 'current', segment: null}
 
 MATCH (m:Model {id: $model})-[:HAS_GOAL]->(g:Goal)

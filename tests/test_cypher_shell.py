@@ -66,13 +66,14 @@ def server(neo4j_server: Neo4jServer) -> Iterator[tuple[Neo4jServer, dict[str, s
 
 
 def run_shell(
-    shell: list[str], target: Neo4jServer, f: CypherFile, *maps: dict[str, Any]
+    shell: list[str], target: Neo4jServer, f: CypherFile, *maps: dict[str, Any] | str
 ) -> subprocess.CompletedProcess[str]:
-    """``cypher-shell [-P MAP]... -f FILE``, the password in its environment as cypher-shell reads it."""
+    """``cypher-shell [-P MAP]... -f FILE`` (a map given as values or as Cypher text), the password in its
+    environment as cypher-shell reads it."""
     assert f.path is not None
     args = [*shell, "-a", target.uri, "-u", target.username, "--format", "plain", "--non-interactive"]
     for values in maps:
-        args += ["-P", literal(values)]
+        args += ["-P", values if isinstance(values, str) else literal(values)]
     env = {**os.environ, "NEO4J_PASSWORD": target.password}
     return subprocess.run([*args, "-f", str(f.path)], env=env, capture_output=True, text=True, timeout=120)
 
@@ -89,6 +90,18 @@ def shell_rows(out: str) -> list[dict[str, Any]]:
         assert len(values) == len(columns), line
         rows.append(dict(zip(columns, values, strict=True)))
     return rows
+
+
+def params_map(f: CypherFile, values: dict[str, Any]) -> str:
+    """What ``valuenet cypher FILE --param NAME=VALUE ... --params-map`` prints, with no Neo4j to reach."""
+    args = ["cypher", f.name, "--params-map"]
+    for name, value in values.items():
+        args += ["--param", f"{name}={json.dumps(value)}"]
+    result = CliRunner().invoke(cli, args, env={"NEO4J_URI": "bolt://127.0.0.1:9", "NEO4J_PASSWORD": None})
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "", result.stderr
+    assert result.stdout.endswith("\n") and "\n" not in result.stdout[:-1]
+    return result.stdout.strip()
 
 
 def valuenet_rows(target: Neo4jServer, f: CypherFile, values: dict[str, Any]) -> list[dict[str, Any]]:
@@ -146,3 +159,36 @@ def test_with_no_parameter_cypher_shell_refuses_and_names_them_all(
     expected = [line for line in done.stderr.splitlines() if line.startswith("Expected parameter(s): ")]
     assert len(expected) == 1, done.stderr
     assert set(expected[0].removeprefix("Expected parameter(s): ").split(", ")) == set(f.params)
+
+
+@pytest.mark.parametrize("f", LIBRARY, ids=lambda f: f.name)
+def test_the_printed_params_map_gives_cypher_shell_the_answer_of_valuenet(
+    shell: list[str], server: tuple[Neo4jServer, dict[str, str]], f: CypherFile
+) -> None:
+    """The recipe of docs/neo4j.md: cypher-shell -P "$(valuenet cypher FILE --param ... --params-map)" -f FILE."""
+    target, ids = server
+    name = next(n for n in CHANGES if n in f.params)
+    mine = {"model": ids["health"], name: CHANGES[name]}
+    printed = params_map(f, mine)
+    assert parse_literal(printed) == {**f.params, **mine}
+    assert list(parse_literal(printed)) == list(f.params)  # every parameter, in the file's order
+    done = run_shell(shell, target, f, printed)
+    assert done.returncode == 0, done.stderr
+    got = shell_rows(done.stdout)
+    assert got == valuenet_rows(target, f, mine)
+    assert got != shell_rows(run_shell(shell, target, f, params_map(f, {"model": ids["health"]})).stdout)
+
+
+def test_hand_written_maps_in_the_wrong_order_give_the_default_answer(
+    shell: list[str], server: tuple[Neo4jServer, dict[str, str]]
+) -> None:
+    """Why the recipe prints one map: a later -P overwrites an earlier one, silently."""
+    target, ids = server
+    f = next(f for f in LIBRARY if f.name == "respondents-past-threshold")
+    mine = {"model": ids["health"], "segment": "retirees"}
+    defaults = {**f.params, "model": ids["health"]}  # the Defaults map, the model filled in
+    plain = shell_rows(run_shell(shell, target, f, defaults).stdout)
+    reversed_ = run_shell(shell, target, f, mine, defaults)
+    assert reversed_.returncode == 0, reversed_.stderr
+    assert shell_rows(reversed_.stdout) == plain  # segment: null won, and nothing said so
+    assert shell_rows(run_shell(shell, target, f, defaults, mine).stdout) == valuenet_rows(target, f, mine) != plain

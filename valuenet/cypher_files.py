@@ -8,8 +8,9 @@ Browser run a ``:param`` line unconditionally, so it would overwrite the value a
 caller set first (``cypher-shell -P``, Browser's ``:param``), and Cypher cannot ask
 whether a parameter is set (a missing one is an error). So a caller's value always
 wins: :func:`run_cypher` fills in the defaults of the parameters not given, and in
-cypher-shell or Browser the caller sets every parameter, starting from the
-``Defaults:`` map (``cypher-shell -P "<defaults>" -P "{segment: 'retirees'}" -f file``).
+cypher-shell or Browser the caller sets every parameter, with the one map that
+``valuenet cypher FILE --param ... --params-map`` prints (:func:`bind_params`, then
+:func:`literal`): ``cypher-shell -P "$(valuenet cypher FILE ... --params-map)" -f FILE``.
 
 >>> f = parse_cypher('''// How many flows?
 ... //

@@ -26,6 +26,7 @@ from valuenet.cypher_files import (
     bind_params,
     describe,
     library,
+    literal,
     parse_param_option,
     resolve,
     run_cypher,
@@ -270,6 +271,13 @@ def _params(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...
 )
 @click.option("--list", "show_list", is_flag=True, help="List the library's questions and their parameters.")
 @click.option(
+    "--params-map",
+    "params_map",
+    is_flag=True,
+    help="Print, instead of running it, the one map of every parameter (--param values over the file's "
+    'defaults) for cypher-shell -P "$(...)" or Browser\'s :params; needs no Neo4j.',
+)
+@click.option(
     "--store",
     "store_url",
     metavar="URI",
@@ -281,6 +289,7 @@ def cypher(
     file_or_query: str | None,
     params: dict[str, Any],
     show_list: bool,
+    params_map: bool,
     store_url: str | None,
     database: str | None,
     fmt: str,
@@ -293,6 +302,10 @@ def cypher(
     (a misspelling?) gets a warning. Examples:
     valuenet cypher respondents-past-threshold --param segment=retirees;
     valuenet cypher "MATCH (f:Flow {model: $model}) RETURN count(f)" --param model=health.
+
+    For cypher-shell, --params-map prints the complete map to give it, so no default can
+    overwrite your value: cypher-shell -P "$(valuenet cypher respondents-past-threshold
+    --param segment=retirees --params-map)" -f cypher/respondents-past-threshold.cypher.
     """
     if show_list:
         echo_data(render_rows(describe(library()), fmt))
@@ -300,9 +313,12 @@ def cypher(
     if not file_or_query:
         raise click.UsageError("give a library file name, a .cypher file or a query (or --list).")
     source = resolve(file_or_query)
-    _, unused = bind_params(source, params)  # before connecting: a missing value fails here, without a prompt
+    values, unused = bind_params(source, params)  # before connecting: a missing value fails here, without a prompt
     if unused:
         message(f"Warning: {unused_warning(source, unused)}")
+    if params_map:  # the file's defaults with the given values over them, as one Cypher map
+        echo_data(literal(values))
+        return
     with connect(_neo4j_uri(store_url, "--store"), database) as store:
         if not isinstance(store, QueryRunner):  # _neo4j_uri only lets Neo4j URIs through
             raise click.UsageError(f"{shown_url(store.url)} is not a Neo4j store; Cypher runs on Neo4j.")
