@@ -11,11 +11,11 @@ import shutil
 import stat
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
-from tests.conftest import Neo4jServer, _free_port
+from tests.conftest import IN_CI, Neo4jServer, _free_port
 
 
 def _driver(target: Neo4jServer, password: str | None = None) -> Any:
@@ -290,20 +290,25 @@ def test_the_server_pom_lists_neo4j_browser() -> None:
     assert "<groupId>org.neo4j.client</groupId>" in pom and "<artifactId>neo4j-browser</artifactId>" in pom
 
 
+def _not_here(reason: str) -> NoReturn:
+    """Skip, except under ``CI=true``: there the server is the project's own (tools/test starts it), so fail."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: tools/test starts the project's own server, so this is a failure)")
+    pytest.skip(reason)
+
+
 @pytest.mark.neo4j
 def test_the_local_server_serves_neo4j_browser(neo4j_server: Neo4jServer) -> None:
-    import hashlib
     import urllib.request
 
     from valuenet import neo4jserver
 
     info = neo4jserver.status()
-    if not neo4j_server.own or info is None or info.uri != neo4j_server.uri or info.http_port is None:
-        pytest.skip("the test server was not started by the project (valuenet neo4j start) under this home")
-    stamp = info.home / "lib" / ".pom.sha256"
-    if stamp.read_text().strip() != hashlib.sha256(neo4jserver.POM.read_bytes()).hexdigest():
-        pytest.skip(f"the server under {info.home} runs jars of an older pom.xml; restart it to get Neo4j Browser")
-    url = f"http://{neo4jserver.HOST}:{info.http_port}/browser/"
+    if not neo4j_server.own or info is None or info.uri != neo4j_server.uri:
+        _not_here("the test server was not started by the project (valuenet neo4j start) under this home")
+    url = neo4jserver.browser_url(info)
+    if url is None:
+        _not_here(f"the server under {info.home} runs jars without Neo4j Browser; restart it with --fresh")
     with urllib.request.urlopen(url, timeout=10) as response:
         assert response.status == 200
         assert response.headers.get_content_type() == "text/html"
@@ -311,11 +316,53 @@ def test_the_local_server_serves_neo4j_browser(neo4j_server: Neo4jServer) -> Non
     assert "<title>Neo4j Browser</title>" in page, page[:300]
 
 
+def test_under_ci_a_browser_test_that_cannot_run_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tests.test_neo4jserver as me
+
+    monkeypatch.setattr(me, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        _not_here("no Browser")
+    monkeypatch.setattr(me, "IN_CI", False)
+    with pytest.raises(pytest.skip.Exception):
+        _not_here("no Browser")
+
+
+def _fake_server(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    from valuenet import neo4jserver
+
+    info = neo4jserver.ServerInfo("bolt://127.0.0.1:7699", "neo4j", "x" * 20, 4242, home, 7475, True)
+    monkeypatch.setattr(neo4jserver, "start", lambda *a, **k: info)
+    monkeypatch.setattr(neo4jserver, "status", lambda *a, **k: info)
+
+
+@pytest.mark.parametrize("jars", [[], ["neo4j-5.26.0.jar"], ["neo4j-5.26.0.jar", "neo4j-browser-5.24.0.jar"]])
+def test_start_and_status_name_the_browser_only_when_its_jar_is_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jars: list[str]
+) -> None:
+    from click.testing import CliRunner
+
+    from valuenet.cli import cli
+
+    (tmp_path / "lib").mkdir()
+    for jar in jars:
+        (tmp_path / "lib" / jar).write_bytes(b"")
+    _fake_server(monkeypatch, tmp_path)
+    status = CliRunner().invoke(cli, ["neo4j", "status"], env={"NEO4J_PASSWORD": None})
+    start = CliRunner().invoke(cli, ["neo4j", "start"], env={"NEO4J_PASSWORD": None})
+    assert status.exit_code == 0 and start.exit_code == 0, status.output + start.output
+    url = "Neo4j Browser at http://127.0.0.1:7475/browser/"
+    has = any(j.startswith("neo4j-browser-") for j in jars)
+    assert (url in status.stdout) is has and (url in start.stderr) is has
+    assert "Browser" not in start.stdout  # stdout stays the export lines
+
+
 def test_cypher_shell_without_maven_is_one_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from valuenet import neo4jserver
 
     monkeypatch.setenv("PATH", str(tmp_path))  # no mvn, and no jars resolved under this home
-    with pytest.raises(neo4jserver.Neo4jServerError) as err:
+    from valuenet.errors import Neo4jServerError
+
+    with pytest.raises(Neo4jServerError) as err:
         neo4jserver.cypher_shell(tmp_path)
     assert str(err.value) == "Maven ('mvn') is not on PATH; it is needed to resolve cypher-shell"
 

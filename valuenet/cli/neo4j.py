@@ -63,7 +63,8 @@ def neo4j_group() -> None:
     makes a random one, keeps it in the server folder (readable by you only) and
     'start' prints it as an export line: eval "$(valuenet neo4j start)" sets
     NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD. A password from your
-    environment is never printed. Neo4j Browser: http://127.0.0.1:HTTP-PORT/browser/.
+    environment is never printed. Neo4j Browser: http://127.0.0.1:HTTP-PORT/browser/
+    ('start' and 'status' name it when the server's jars include it).
     """
 
 
@@ -85,17 +86,13 @@ def start(home: str | None, bolt_port: int, http_port: int, fresh: bool, timeout
     from valuenet import neo4jserver
 
     info = neo4jserver.start(_home(home), bolt_port, http_port, timeout=timeout, fresh=fresh)
-    message(f"Neo4j is running at {info.uri} (pid {info.pid}, home {info.home}).")
+    url = neo4jserver.browser_url(info)  # only when its jars include the Browser
+    browser = f", Neo4j Browser at {url}" if url else ""
+    message(f"Neo4j is running at {info.uri} (pid {info.pid}, home {info.home}{browser}).")
     lines = [f"export {URI_ENV}={shlex.quote(info.uri)}", f"export NEO4J_USERNAME={shlex.quote(info.username)}"]
     if info.generated:  # only the password made here, never one the caller gave
         lines.append(f"export {PASSWORD_ENV}={shlex.quote(info.password)}")
     echo_data("\n".join(lines))
-
-
-def _browser_url(http_port: int) -> str:
-    from valuenet import neo4jserver
-
-    return f"http://{neo4jserver.HOST}:{http_port}/browser/"
 
 
 @neo4j_group.command()
@@ -119,7 +116,8 @@ def status(ctx: click.Context, home: str | None) -> None:
     if info is None:
         message("Neo4j is not running. Start it with 'valuenet neo4j start'.")
         ctx.exit(1)
-    browser = f", Neo4j Browser at {_browser_url(info.http_port)}" if info.http_port else ""
+    url = neo4jserver.browser_url(info)  # only when its jars include the Browser
+    browser = f", Neo4j Browser at {url}" if url else ""
     echo_data(f"{info.uri} (pid {info.pid}, home {info.home}{browser})")
 
 

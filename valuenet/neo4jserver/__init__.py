@@ -107,6 +107,17 @@ class ServerInfo:
     generated: bool = False
 
 
+#: Neo4j Browser's jar in ``HOME/lib`` (from ``pom.xml``; a home resolved from an older one has none).
+BROWSER_JAR = "neo4j-browser-*.jar"
+
+
+def browser_url(info: ServerInfo) -> str | None:
+    """Where the server serves Neo4j Browser; ``None`` when it has no HTTP port or its jars lack the Browser."""
+    if info.http_port is None or not any((info.home / "lib").glob(BROWSER_JAR)):
+        return None
+    return f"http://{HOST}:{info.http_port}/browser/"
+
+
 def default_home() -> Path:
     """Return ``$VALUENET_NEO4J_HOME`` or ``~/.cache/valuenet/neo4j``."""
     env = os.environ.get("VALUENET_NEO4J_HOME")
