@@ -201,8 +201,8 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
     running = neo4jserver.status()
     if uri := os.environ.get("NEO4J_URI"):
         own = running is not None and running.uri == uri
-        # The project's server knows its own password (given, or generated and kept in its home).
-        password = given or (running.password if running is not None and own else neo4jserver.DEFAULT_PASSWORD)
+        # The project's server knows its own password (kept in its home when generated, else the given one).
+        password = running.password if running is not None and own else given or neo4jserver.DEFAULT_PASSWORD
         yield Neo4jServer(uri, os.environ.get("NEO4J_USERNAME") or "neo4j", password, own)
         return
     if running is not None:
@@ -239,15 +239,15 @@ def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Mo
     uri, _, password = require_neo4j(request.getfixturevalue("neo4j_server"), monkeypatch)
     from valuenet.store.neo4j import Neo4jStore
 
-    s = Neo4jStore(uri, password=password)
-    before = {info.id for info in s.list_models()}
+    neo = Neo4jStore(uri, password=password)
+    before = {info.id for info in neo.list_models()}
     try:
-        yield s
+        yield neo
     finally:  # remove only what this test wrote: the server may hold someone's data
-        for info in s.list_models():
+        for info in neo.list_models():
             if info.id not in before:
-                s.delete_model(info.id)
-        s.close()
+                neo.delete_model(info.id)
+        neo.close()
 
 
 @pytest.fixture

@@ -158,6 +158,18 @@ def test_a_password_from_the_environment_reaches_only_the_auth_file(
 
         with _driver(target, password="valuenet-dev-password") as driver, pytest.raises(AuthError):
             driver.verify_connectivity()
+        # Started again with another $NEO4J_PASSWORD: the error names its source, not a value, and keeps the data.
+        neo4jserver.stop(home)
+        other = "another-password-" + uuid.uuid4().hex[:8]
+        monkeypatch.setenv("NEO4J_PASSWORD", other)
+        from valuenet.errors import Neo4jServerError
+
+        with pytest.raises(Neo4jServerError) as err:
+            neo4jserver.start(home, _free_port(), _free_port(), heap="256m", pagecache="32m", timeout=180)
+        text = str(err.value)
+        assert text.startswith(f"Neo4j under {home.resolve()} rejected $NEO4J_PASSWORD: export the password")
+        assert other not in text and HOSTILE_PASSWORD not in text
+        assert (home / "data" / "databases" / "system").is_dir()  # nothing wiped
     finally:
         neo4jserver.stop(home)
 
@@ -178,9 +190,40 @@ def test_a_generated_password_is_kept_for_the_user_only_and_read_back(
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert neo4jserver._known_password(tmp_path, None) == (second, True)
     assert [p.name for p in tmp_path.iterdir()] == ["password"]  # no temporary file left behind
-    monkeypatch.setenv("NEO4J_PASSWORD", HOSTILE_PASSWORD)
-    assert neo4jserver._known_password(tmp_path, None) == (HOSTILE_PASSWORD, False)
+    monkeypatch.setenv("NEO4J_PASSWORD", HOSTILE_PASSWORD)  # exported for another server: the kept one wins
+    assert neo4jserver._known_password(tmp_path, None) == (second, True)
     assert neo4jserver._known_password(tmp_path, "from-the-caller") == ("from-the-caller", False)
+    kept.unlink()  # data set up with $NEO4J_PASSWORD keeps no file
+    assert neo4jserver._known_password(tmp_path, None) == (HOSTILE_PASSWORD, False)
+
+
+@pytest.mark.parametrize(
+    ("kept", "env", "argument", "tried"),
+    [
+        (True, True, None, "the generated password kept in {home}/password"),
+        (False, True, None, "$NEO4J_PASSWORD"),
+        (False, False, None, "valuenet's old default password"),
+        (True, True, HOSTILE_PASSWORD, "the password given to start()"),
+    ],
+)
+def test_a_rejected_password_is_named_by_its_source_and_the_fix_keeps_the_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kept: bool, env: bool, argument: str | None, tried: str
+) -> None:
+    from valuenet import neo4jserver
+
+    if kept:
+        neo4jserver._new_password(tmp_path)
+    if env:
+        monkeypatch.setenv("NEO4J_PASSWORD", HOSTILE_PASSWORD)
+    else:
+        monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    text = neo4jserver._rejected(tmp_path, argument)
+    assert f"rejected {tried.format(home=tmp_path)}" in text and "\n" not in text
+    assert HOSTILE_PASSWORD not in text
+    if kept:
+        assert (tmp_path / "password").read_text().strip() not in text
+    fix, wipe = text.split("; only if that password is lost, ")
+    assert "--fresh" not in fix and "--fresh" in wipe
 
 
 def _fake_start(monkeypatch: pytest.MonkeyPatch, home: Path, password: str, generated: bool) -> None:
@@ -272,10 +315,14 @@ def test_a_fresh_server_without_a_password_gets_one_that_start_prints_and_neo4j_
         again = CliRunner().invoke(cli, args, env={"NEO4J_PASSWORD": None})
         assert again.exit_code == 0, again.output
         assert again.stdout == result.stdout
+        # A $NEO4J_PASSWORD exported for another server does not override the password kept for this data.
         mine = CliRunner().invoke(cli, args, env={"NEO4J_PASSWORD": HOSTILE_PASSWORD})
         assert mine.exit_code == 0, mine.output
-        assert "NEO4J_PASSWORD" not in mine.stdout and password not in mine.output
-        assert HOSTILE_PASSWORD not in mine.output
+        assert mine.stdout == result.stdout and HOSTILE_PASSWORD not in mine.output
+        neo4jserver.stop(home)
+        restarted = CliRunner().invoke(cli, args, env={"NEO4J_PASSWORD": HOSTILE_PASSWORD})
+        assert restarted.exit_code == 0, restarted.output
+        assert restarted.stdout == result.stdout and HOSTILE_PASSWORD not in restarted.output
     finally:
         neo4jserver.stop(home)
 

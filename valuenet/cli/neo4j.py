@@ -62,7 +62,8 @@ def neo4j_group() -> None:
     $NEO4J_PASSWORD when the data folder is first created; without it, valuenet
     makes a random one, keeps it in the server folder (readable by you only) and
     'start' prints it as an export line: eval "$(valuenet neo4j start)" sets
-    NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD. A password from your
+    NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD. A kept password is used for its
+    data even when $NEO4J_PASSWORD is set (for Aura, say). A password from your
     environment is never printed. Neo4j Browser: http://127.0.0.1:HTTP-PORT/browser/
     ('start' and 'status' name it when the server's jars include it).
     """

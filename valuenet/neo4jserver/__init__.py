@@ -8,12 +8,14 @@ Maven resolves the jars listed in ``pom.xml`` (beside this file) into ``HOME/lib
 User ``neo4j``'s password is the ``password`` argument, else ``$NEO4J_PASSWORD``. With neither, an empty data
 folder gets a random password made here (:mod:`secrets`), kept in ``HOME/password`` (mode 0600) for later
 starts, :func:`status` and the tests; :attr:`ServerInfo.generated` says a password is that one, the only kind
-the CLI ever prints. (A data folder set up by an older valuenet, with no such file, has
-:data:`DEFAULT_PASSWORD`.) Before the first start of an empty data folder the password goes, as a salted hash,
-into Neo4j's own file of initial credentials, ``data/dbms/auth.ini`` (mode 0600), which is where the server
-reads it from. The server process never gets it: its environment holds only :data:`SERVER_ENV` (never
-``NEO4J_PASSWORD`` or another secret), and its arguments hold no credentials. The password is never printed
-or logged by this module.
+the CLI ever prints. For existing data with a kept password, that one is used even when ``$NEO4J_PASSWORD`` is
+set (for another server, say): :func:`_known_password`. When Neo4j rejects a password, the error names where it
+came from, never its value, and how to fix it without wiping the data. (A data folder set up by an older
+valuenet, with no such file, has :data:`DEFAULT_PASSWORD`.) Before the first start of an empty data folder the
+password goes, as a salted hash, into Neo4j's own file of initial credentials, ``data/dbms/auth.ini`` (mode
+0600), which is where the server reads it from. The server process never gets it: its environment holds only
+:data:`SERVER_ENV` (never ``NEO4J_PASSWORD`` or another secret), and its arguments hold no credentials. The
+password is never printed or logged by this module.
 
 :func:`cypher_shell` resolves Neo4j's own client, cypher-shell (``cypher-shell.xml``), into ``HOME/cypher-shell/lib``
 and returns the command that runs it.
@@ -193,18 +195,45 @@ def _given_password(password: str | None) -> str | None:
     return password or os.environ.get("NEO4J_PASSWORD") or None
 
 
-def _known_password(home: Path, password: str | None) -> tuple[str, bool]:
-    """The password of the data under ``home`` and whether it is a generated one; never makes one up."""
-    given = _given_password(password)
-    if given is not None:
-        return given, False
+def _kept_password(home: Path) -> str:
+    """The password generated for the data under ``home`` and kept in ``home/password``; empty without one."""
     try:
-        kept = (home / PASSWORD_FILE).read_text(encoding="utf-8").strip()
+        return (home / PASSWORD_FILE).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
-        kept = ""
+        return ""
     except OSError as exc:
         raise Neo4jServerError(f"cannot read the server's password file {home / PASSWORD_FILE}: {exc}") from exc
-    return (kept, True) if kept else (DEFAULT_PASSWORD, False)
+
+
+def _known_password(home: Path, password: str | None) -> tuple[str, bool]:
+    """The password of the existing data under ``home`` and whether it is a generated one; never makes one up.
+
+    The ``password`` argument wins; then the generated password kept in ``home/password`` (that data was set
+    up with it, so a ``$NEO4J_PASSWORD`` exported for another server, Aura say, does not override it); then
+    ``$NEO4J_PASSWORD`` (the data was set up with it: no kept file); then :data:`DEFAULT_PASSWORD`.
+    """
+    if password:
+        return password, False
+    if kept := _kept_password(home):
+        return kept, True
+    given = _given_password(None)
+    return (given, False) if given is not None else (DEFAULT_PASSWORD, False)
+
+
+def _rejected(home: Path, password: str | None) -> str:
+    """The one line that says which password Neo4j rejected (by its source, never its value) and how to fix it."""
+    keep = "only if that password is lost, start with --fresh, which wipes the data and sets a new one"
+    if password:
+        tried, fix = "the password given to start()", "give the password this data was set up with"
+    elif _kept_password(home):
+        tried = f"the generated password kept in {home / PASSWORD_FILE}"
+        fix = "put this data's password in that file (or remove the file and export it as NEO4J_PASSWORD)"
+    elif _given_password(None) is not None:
+        tried, fix = "$NEO4J_PASSWORD", "export the password this data was set up with as NEO4J_PASSWORD"
+    else:
+        tried = f"valuenet's old default password (no $NEO4J_PASSWORD, no {home / PASSWORD_FILE})"
+        fix = "export the password this data was set up with as NEO4J_PASSWORD"
+    return f"Neo4j under {home} rejected {tried}: {fix} and start again; {keep}"
 
 
 def _new_password(home: Path) -> str:
@@ -264,8 +293,8 @@ def _bolt_handshake(port: int, timeout: float = 2.0) -> bool:
         return False
 
 
-def _query_ok(uri: str, password: str) -> bool:
-    """Run ``RETURN 1`` through the official driver when it is installed."""
+def _query_ok(uri: str, password: str, rejected: str = "Neo4j rejected the password") -> bool:
+    """Run ``RETURN 1`` through the official driver when it is installed; ``rejected`` is the error if it refuses."""
     try:
         import neo4j  # optional dependency
         from neo4j.exceptions import AuthError
@@ -276,8 +305,7 @@ def _query_ok(uri: str, password: str) -> bool:
             with driver.session() as session:  # auto-commit: one try, no driver-side retries
                 return bool(session.run("RETURN 1 AS one").single(strict=True)["one"] == 1)
     except AuthError as exc:
-        msg = "Neo4j rejected the password: the data was set up with another one (reset with --fresh)"
-        raise Neo4jServerError(msg) from exc
+        raise Neo4jServerError(rejected) from exc
     except Exception:  # still starting up
         return False
 
@@ -394,6 +422,7 @@ def _launch(
     conf.mkdir(parents=True, exist_ok=True)
     settings = {"host": HOST, "home": home, "bolt_port": bolt_port, "http_port": http_port}
     (conf / "neo4j.conf").write_text(CONF.format(**settings, heap=heap, pagecache=pagecache))
+    caller = password
     if not (home / "data" / "databases" / "system").exists():  # a fresh data folder: set its password
         given = _given_password(password)
         if given is None:
@@ -404,6 +433,7 @@ def _launch(
         _set_initial_password(home, password)
     else:
         password, generated = _known_password(home, password)
+    rejected = _rejected(home, caller)
     with suppress(FileNotFoundError):  # written by an older valuenet (through neo4j-admin), readable by all
         (home / "data" / "dbms" / AUTH_FILE).chmod(0o600)
     cmd = [java, "-cp", str(home / "lib" / "*"), f"-Xms{heap}", f"-Xmx{heap}", *JVM_FLAGS, ENTRY_POINT]
@@ -423,7 +453,7 @@ def _launch(
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise Neo4jServerError(f"Neo4j exited with code {proc.returncode}:\n{_logs(logs)}")
-            if _bolt_handshake(bolt_port) and _port_open(http_port) and _query_ok(uri, password):
+            if _bolt_handshake(bolt_port) and _port_open(http_port) and _query_ok(uri, password, rejected):
                 return ServerInfo(uri, USERNAME, password, proc.pid, home, http_port, generated)
             time.sleep(0.5)
         raise Neo4jServerError(f"Neo4j did not answer on {uri} within {timeout:.0f}s:\n{_logs(logs)}")
