@@ -355,7 +355,7 @@ def test_the_local_server_serves_neo4j_browser(neo4j_server: Neo4jServer) -> Non
         _not_here("the test server was not started by the project (valuenet neo4j start) under this home")
     url = neo4jserver.browser_url(info)
     if url is None:
-        _not_here(f"the server under {info.home} runs jars without Neo4j Browser; restart it with --fresh")
+        _not_here(f"the server under {info.home} runs jars without Neo4j Browser; stop and start it to get them")
     with urllib.request.urlopen(url, timeout=10) as response:
         assert response.status == 200
         assert response.headers.get_content_type() == "text/html"
