@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
@@ -496,88 +496,103 @@ def flow_table(
     return cols, types
 
 
-def column_flow_table(
-    model: Model, scope: ColumnScope, source: FlowSource
-) -> tuple[dict[str, list[Any]], dict[str, str]]:
+def column_flow_table(model: Model, scope: ColumnScope, source: FlowSource) -> tuple[dict[str, Any], dict[str, str]]:
     """:func:`flow_table` of the flows of ``scope``, built from the columns (equal to it, row order included).
 
+    Each column comes back as a pyarrow array, built from the engine's integer codes and float
+    arrays (a string column is its names taken by code; a respondent's field is a value per
+    respondent taken by each row's respondent), so no Python object is made per flow and value.
     The text fields the columns lack (id, exchange, tangible, quote, note) come from
-    :func:`valuenet.store.base.read_flow_details`; the respondents' fields are worked out once per
-    respondent and handed to each of their rows.
+    :func:`valuenet.store.base.read_flow_details`, as lists.
     """
+    import pyarrow as pa
+
     t, rows = scope.table, scope.rows
     dims = model.dimension_ids
     actors = {a.id: a for a in model.actors}
     details = read_flow_details(source, model.id, t.goal, scope.chain, t.key[rows])
     n = len(rows)
+    arrow = {"string": pa.string(), "float64": pa.float64(), "int64": pa.int64(), "bool": pa.bool_()}
 
-    def named(codes: np.ndarray, names: list[str]) -> list[str | None]:
-        return [names[i] if i >= 0 else None for i in codes.tolist()]
+    def take(values: list[Any], kind: str, codes: np.ndarray) -> Any:
+        """``values[code]`` per row as an Arrow array of ``kind``; a code of -1 is null."""
+        return pa.array(values, type=arrow[kind]).take(pa.array(codes, type=pa.int64(), mask=codes < 0))
 
-    def floats(values: np.ndarray) -> list[float | None]:
-        return [None if x != x else x for x in values.tolist()]  # NaN is None
+    def floats(values: np.ndarray) -> Any:
+        return pa.array(values, type=pa.float64(), mask=np.isnan(values))  # NaN is null
 
-    src, dst = named(t.src[rows], t.actors), named(t.dst[rows], t.actors)
-    dim_codes = t.dim[rows].tolist()
-    money, occ = floats(t.money[rows]), t.occ[rows].tolist()
-    resp = t.resp[rows].tolist()
+    src, dst, dim, resp = t.src[rows], t.dst[rows], t.dim[rows], t.resp[rows]
+    money, occ = t.money[rows], t.occ[rows]
     people = t.people()
     attrs = attribute_types(model.respondents)
+    names = [actors[a].name if a in actors else None for a in t.actors]
+    kinds = [actors[a].kind if a in actors else None for a in t.actors]
 
-    def per_person(value: Any) -> list[Any]:
-        """Column of ``value(respondent)`` per row: a table per respondent, ``None`` (index -1) for structural."""
-        table = [value(p) for p in people] + [None]
-        return [table[i] for i in resp]
+    def per_person(kind: str, value: Callable[[Respondent], Any]) -> Any:
+        """A respondent's field on each of their rows (null on structural rows)."""
+        return take([value(p) for p in people], kind, resp)
+
+    def per_dimension(table: np.ndarray) -> Any:
+        """``table[respondent, dimension]`` per row (NaN, or a structural row, is null)."""
+        ok = resp >= 0
+        values = np.full(n, np.nan)
+        values[ok] = table[resp[ok], dim[ok]] if len(table) else np.nan
+        return floats(values)
+
+    def stated(x: float | None) -> float:
+        return np.nan if x is None else float(x)
 
     weights = [normalise_weights(p.weights, dims) for p in people]
-    weight_of = [[w.get(d) for d in dims] for w in weights] + [[None] * len(dims)]
-    threshold_of = [[_float(p.thresholds.get(d)) for d in dims] for p in people] + [[None] * len(dims)]
-    cols: dict[str, list[Any]] = {
+    weight = np.array([[stated(w.get(d)) for d in dims] for w in weights]).reshape(-1, len(dims))
+    threshold = np.array([[stated(p.thresholds.get(d)) for d in dims] for p in people]).reshape(-1, len(dims))
+    cols: dict[str, Any] = {
         "model": [model.id] * n,
         "goal": [t.goal] * n,
         "scenario": [t.scenario] * n,
         "flow": details["id"],
         "exchange": details["exchange"],
-        "source": src,
-        "source_name": [actors[a].name if a in actors else None for a in src],
-        "source_kind": [actors[a].kind if a in actors else None for a in src],
-        "target": dst,
-        "target_name": [actors[a].name if a in actors else None for a in dst],
-        "target_kind": [actors[a].kind if a in actors else None for a in dst],
-        "dimension": [t.dimensions[i] for i in dim_codes],
+        "source": take(t.actors, "string", src),
+        "source_name": take(names, "string", src),
+        "source_kind": take(kinds, "string", src),
+        "target": take(t.actors, "string", dst),
+        "target_name": take(names, "string", dst),
+        "target_kind": take(kinds, "string", dst),
+        "dimension": take(t.dimensions, "string", dim),
         "magnitude": floats(t.mag[rows]),
-        "money": money,
-        "occurrences": occ,
-        "money_total": [None if m is None else m * o for m, o in zip(money, occ, strict=True)],
+        "money": floats(money),
+        "occurrences": pa.array(occ, type=pa.float64()),
+        "money_total": floats(money * occ),
         "tangible": details["tangible"],
-        "touchpoint": named(t.tp[rows], t.touchpoints),
-        "stage": named(t.stage[rows], t.stages),
+        "touchpoint": take(t.touchpoints, "string", t.tp[rows]),
+        "stage": take(t.stages, "string", t.stage[rows]),
         "quote": details["quote"],
-        "responsible": named(t.blame[rows], t.actors),
+        "responsible": take(t.actors, "string", t.blame[rows]),
         "note": details["note"],
-        "structural": [i < 0 for i in resp],
-        "respondent": [t.respondents[i] if i >= 0 else None for i in resp],
-        "segment": per_person(lambda p: p.segment),
-        "persona": per_person(lambda p: p.persona),
-        "nps": per_person(lambda p: p.nps),
-        "churned": per_person(lambda p: p.churned),
-        "weight": [weight_of[i][d] for i, d in zip(resp, dim_codes, strict=True)],
-        "threshold": [threshold_of[i][d] for i, d in zip(resp, dim_codes, strict=True)],
+        "structural": pa.array(resp < 0, type=pa.bool_()),
+        "respondent": take(t.respondents, "string", resp),
+        "segment": per_person("string", lambda p: p.segment),
+        "persona": per_person("bool", lambda p: p.persona),
+        "nps": per_person("int64", lambda p: p.nps),
+        "churned": per_person("bool", lambda p: p.churned),
+        "weight": per_dimension(weight),
+        "threshold": per_dimension(threshold),
     }
     for d in dims:
-        cols[f"weight_{d}"] = per_person(lambda p, d=d: _float(p.weights.get(d)))
+        cols[f"weight_{d}"] = take([_float(p.weights.get(d)) for p in people], "float64", resp)
     for d in dims:
-        cols[f"threshold_{d}"] = per_person(lambda p, d=d: _float(p.thresholds.get(d)))
+        cols[f"threshold_{d}"] = take([_float(p.thresholds.get(d)) for p in people], "float64", resp)
     for key, kind in attrs.items():
-        cols[ATTRIBUTE + key] = per_person(
-            lambda p, key=key, kind=kind: (
-                p.attributes.get(key) if p.attributes.get(key) is None or kind != "string" else _text(p.attributes[key])
-            )
-        )
+        cols[ATTRIBUTE + key] = take([_attribute(p, key, kind) for p in people], kind, resp)
     types = dict(TABLE_COLUMNS)
     types.update({name: "float64" for name in cols if name not in types})
     types.update({ATTRIBUTE + key: kind for key, kind in attrs.items()})
     return cols, types
+
+
+def _attribute(r: Respondent, key: str, kind: str) -> Any:
+    """A respondent attribute as its column holds it (text for a ``string`` column)."""
+    value = r.attributes.get(key)
+    return value if value is None or kind != "string" else _text(value)
 
 
 #: The prefix of a respondent attribute's column (as on the Neo4j graph's respondent properties).
@@ -621,13 +636,17 @@ def _float(x: float | None) -> float | None:
     return None if x is None else float(x)
 
 
-def _write_parquet(path: str, cols: dict[str, list[Any]], types: Mapping[str, str], meta: Mapping[str, str]) -> None:
+def _write_parquet(path: str, cols: Mapping[str, Any], types: Mapping[str, str], meta: Mapping[str, str]) -> None:
+    """Write the table of ``cols`` (lists, or pyarrow arrays already of their type) with ``types``."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     arrow = {"string": pa.string(), "float64": pa.float64(), "int64": pa.int64(), "bool": pa.bool_()}
     table = pa.table(
-        {name: pa.array(values, type=arrow[types[name]]) for name, values in cols.items()},
+        {
+            name: values if isinstance(values, pa.Array) else pa.array(values, type=arrow[types[name]])
+            for name, values in cols.items()
+        },
         metadata={f"valuenet.{k}": v for k, v in meta.items()},
     )
     with atomic_path(path) as tmp:
