@@ -301,6 +301,24 @@ def test_export_writes_a_segment_s_network_for_gephi(store: str, health: valuene
     assert set(graph.nodes) <= {a.id for a in health.actors}
 
 
+def test_export_of_a_stored_goal_reads_its_flows_as_columns(
+    store: str, health: valuenet.Model, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a store, a goal's graph never builds the whole model, and equals the export of the model in memory."""
+    from valuenet.store.sqlite import SQLiteStore
+
+    expected = valuenet.export(health, tmp_path / "memory.graphml", segment="retirees")
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("read_model was called")
+
+    monkeypatch.setattr(SQLiteStore, "read_model", refuse)
+    done = valuenet.export(store, tmp_path / "stored.graphml", segment="retirees")
+    assert (done.nodes, done.edges) == (expected.nodes, expected.edges)
+    stored = (tmp_path / "stored.graphml").read_bytes()
+    assert stored == (tmp_path / "memory.graphml").read_bytes()
+
+
 def test_export_names_the_formats_it_writes(store: str, tmp_path: Path) -> None:
     with pytest.raises(
         OutputError, match=r"cannot tell the export format of '.*health\.txt'; pass format= one of json"

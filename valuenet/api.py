@@ -274,7 +274,7 @@ def export(
     to the one the file's suffix names; ``path`` may also be an open text stream.
     Returns the :class:`~valuenet.exports.ExportSummary` (its ``path``, counts and notes).
     """
-    from valuenet.exports import FORMATS, export_model, format_of
+    from valuenet.exports import FORMATS, export_model, export_store, format_of
 
     fmt = format
     if fmt is None:
@@ -282,9 +282,14 @@ def export(
         if fmt is None:
             named = "a stream" if hasattr(path, "write") else repr(os.fspath(path))
             raise OutputError(f"cannot tell the export format of {named}; pass format= one of {', '.join(FORMATS)}.")
-    return export_model(
-        _whole(source, model, database), path, fmt, goal=goal, scenario=scenario, segment=segment, per_flow=per_flow
-    )
+    if isinstance(source, Model):
+        return export_model(
+            _check_id(source, model), path, fmt, goal=goal, scenario=scenario, segment=segment, per_flow=per_flow
+        )
+    with _opened(source, database=database) as store:  # a goal's graph or table reads the store as columns
+        return export_store(
+            store, path, fmt, model=model, goal=goal, scenario=scenario, segment=segment, per_flow=per_flow
+        )
 
 
 def dataframes(source: Source | None, *, model: str | None = None, database: str | None = None) -> dict[str, Any]:
