@@ -299,6 +299,8 @@ def page_parts(view: ViewData) -> dict[str, Any]:
         "vis_css": asset("vis-network.css"),
         "view_js": asset("view.js"),
         "view_css": asset("view.css"),
+        "output_js": asset("output.js"),
+        "output_css": asset("output.css"),
     }
 
 
