@@ -288,13 +288,16 @@ def test_analyze_xlsx_has_an_about_sheet_and_a_sheet_per_table(db: str, tmp_path
     assert isinstance(cell, str) and not cell.startswith("[")
 
 
-def _store_with_quote(tmp_path: Path, model_id: str, quote: str, attribute: str | None = None) -> str:
-    """A store holding the tiny model, r1's waiting-room quote (in the destruction table) replaced by ``quote``.
+def _store_with_quote(
+    tmp_path: Path, model_id: str, quote: str, attribute: str | None = None, exchange: str = "r1-wait"
+) -> str:
+    """A store holding the tiny model, the quote of ``exchange`` replaced by ``quote``.
 
-    ``attribute`` names a respondent attribute r1 gets.
+    ``attribute`` names a respondent attribute r1 gets. r2's waiting-room quote (``r2-wait``) is the strongest
+    evidence of the destruction table (r2 loses the most there) and of r2's deal-breaker there.
     """
     model = tiny_model(model_id)
-    flows = [f.model_copy(update={"quote": quote}) if f.exchange == "r1-wait" else f for f in model.flows]
+    flows = [f.model_copy(update={"quote": quote}) if f.exchange == exchange else f for f in model.flows]
     people = [
         r.model_copy(update={"attributes": {attribute: 1}}) if attribute and r.id == "r1" else r
         for r in model.respondents
@@ -326,13 +329,13 @@ LONG_QUOTE = "An hour in the waiting room. " * 1380  # 40,020 characters
 )
 def test_analyze_xlsx_fits_text_xlsx_cannot_hold_and_says_so(tmp_path: Path, quote: str, written: str) -> None:
     """Results need not import back exactly: the workbook is written, the text made to fit, the change counted."""
-    store = _store_with_quote(tmp_path, "fixa-xlsx-fit", quote)
+    store = _store_with_quote(tmp_path, "fixa-xlsx-fit", quote, exchange="r2-wait")
     path = tmp_path / "a.xlsx"
     result = run("analyze", "--store", store, "--format", "xlsx", "-o", str(path))
     assert result.exit_code == 0, result.output
     notes = [line for line in result.stderr.splitlines() if line.startswith("Note:")]
-    assert notes == [
-        "Note: 1 text cell changed to fit XLSX: text past 32,767 characters cut (ending with …), characters XLSX "
+    assert notes == [  # the destruction table's example and the deal-breaker's quotes
+        "Note: 2 text cells changed to fit XLSX: text past 32,767 characters cut (ending with …), characters XLSX "
         "cannot hold written as U+FFFD. --format json, jsonl and csv hold the text whole."
     ]
     assert written in _destruction_examples(path) and len(written) <= 32_767
@@ -342,7 +345,7 @@ def test_analyze_xlsx_fits_text_xlsx_cannot_hold_and_says_so(tmp_path: Path, quo
 
 def test_analyze_xlsx_of_text_xlsx_holds_changes_nothing_and_notes_nothing(tmp_path: Path) -> None:
     quote = "=An hour; -in the waiting room\r\n\t" + "x" * 32_700
-    store = _store_with_quote(tmp_path, "fixa-xlsx-same", quote)
+    store = _store_with_quote(tmp_path, "fixa-xlsx-same", quote, exchange="r2-wait")
     path = tmp_path / "a.xlsx"
     result = run("analyze", "--store", store, "--format", "xlsx", "-o", str(path))
     assert result.exit_code == 0, result.output

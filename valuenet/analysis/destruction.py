@@ -20,24 +20,34 @@ rows, or adding rows that give up nothing, never changes whether a respondent
 breaches, and a respondent whose interview was coded in more touchpoints is not
 more likely to breach for that reason alone (a sum over all touchpoints was). A
 breach is flagged even when the actor's weighted net value is positive.
+
+The quotes of an item or a deal-breaker are its evidence, ranked by
+:func:`valuenet.analysis.evidence.rank_quotes`: among the ``QUOTE_POOL``
+respondents who lose the most there (or go furthest past their threshold), the
+strongest first, identical words folded with how many said them. ``quotes`` holds
+the texts of the first ``EXAMPLES``, ``evidence`` the same with counts and sizes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from valuenet.analysis.base import NO_TOUCHPOINT, Result, unique
+from valuenet.analysis.evidence import Evidence, rank_quotes
 from valuenet.analysis.measures import DIRECT, TOLERANCE, Cube, Groups, breach_groups, destruction_groups, losses
 from valuenet.flowcolumns import Fetch
+from valuenet.models import Flow
 
 DIRECT_KIND, INDIRECT_KIND = "direct", "indirect"
 TOUCHPOINT_LEVEL, OVERALL = "touchpoint", "overall"
 #: Example quotes kept per item.
 EXAMPLES = 3
+#: Respondents per item whose quotes are weighed (those who lose the most there).
+QUOTE_POOL = 60
 
 
 @dataclass(frozen=True)
@@ -57,6 +67,7 @@ class DestructionItem(Result):
     share: float
     quotes: tuple[str, ...]
     flows: tuple[str, ...]
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -129,6 +140,7 @@ class DealBreaker(Result):
     weighted_net: float
     net_positive: float
     quotes: tuple[str, ...]
+    evidence: tuple[Evidence, ...] = ()
 
 
 def _scope(c: Cube, rows: Sequence[int] | np.ndarray | None) -> np.ndarray:
@@ -137,17 +149,27 @@ def _scope(c: Cube, rows: Sequence[int] | np.ndarray | None) -> np.ndarray:
     return member
 
 
-def _merge(g: Groups, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
-    """Scope groups of the respondent groups ``sel``: (a representative row of each in ``g``, inverse, example keys)."""
+def _merge(
+    g: Groups, sel: np.ndarray, size: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[list[int]], list[list[float]]]:
+    """Scope groups of the respondent groups ``sel``.
+
+    Gives a representative row of each in ``g``, the inverse, and per scope group the
+    flow keys of up to :data:`QUOTE_POOL` respondent groups, largest ``size`` first, with those sizes.
+    """
     rows = np.flatnonzero(sel)
     code = ((g.kind[rows] * 100_003 + g.actor[rows]) * 100_003 + g.tp[rows] + 1) * 1_009 + g.dim[rows]
     _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
-    order = np.argsort(inverse, kind="stable")
+    order = np.lexsort((-size[rows], inverse))  # by scope group, then largest first (stable: ties in row order)
     starts = np.searchsorted(inverse[order], np.arange(len(first)))
-    keys = g.key[rows][order]
+    keys, sizes = g.key[rows][order], size[rows][order]
     ends = np.append(starts[1:], len(order))[: len(starts)]
-    examples = [keys[s : min(e, s + EXAMPLES)].tolist() for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
-    return rows[first], inverse, examples
+    cut = [(s, min(e, s + QUOTE_POOL)) for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    return rows[first], inverse, [keys[s:e].tolist() for s, e in cut], [sizes[s:e].tolist() for s, e in cut]
+
+
+def _evidence(keys: list[int], sizes: list[float], flows: Mapping[int, Flow]) -> tuple[Evidence, ...]:
+    return rank_quotes((flows[k].quote, flows[k].respondent, z) for k, z in zip(keys, sizes, strict=True) if k in flows)
 
 
 def _tp_name(t: Any, tp: int) -> str:
@@ -162,7 +184,7 @@ def value_destruction(c: Cube, fetch: Fetch, rows: Sequence[int] | np.ndarray | 
     g = destruction_groups(c)
     loss = losses(c, g)
     sel = member[g.r] & (loss > 0)
-    reps, inverse, examples = _merge(g, sel)
+    reps, inverse, examples, sizes = _merge(g, sel, loss)
     flows = fetch(sorted({k for ex in examples for k in ex}))
     m = len(reps)
     sums = [np.bincount(inverse, weights=v[sel], minlength=m) for v in (g.gets, g.gives, loss)]
@@ -171,6 +193,7 @@ def value_destruction(c: Cube, fetch: Fetch, rows: Sequence[int] | np.ndarray | 
     for i, j in enumerate(reps.tolist()):
         gets, gives = float(sums[0][i]) / n, float(sums[1][i]) / n
         found = [flows[k] for k in examples[i] if k in flows]
+        evidence = _evidence(examples[i], sizes[i], flows)
         items.append(
             DestructionItem(
                 DIRECT_KIND if g.kind[j] == DIRECT else INDIRECT_KIND,
@@ -184,8 +207,9 @@ def value_destruction(c: Cube, fetch: Fetch, rows: Sequence[int] | np.ndarray | 
                 float(sums[2][i]) / n,
                 int(losing[i]),
                 float(losing[i]) / n,
-                unique(f.quote for f in found),
-                unique(f.id for f in found),
+                tuple(e.text for e in evidence[:EXAMPLES]),
+                unique(f.id for f in found[:EXAMPLES]),
+                evidence[:EXAMPLES],
             )
         )
     items.sort(key=lambda i: (-i.weighted, i.net, i.kind, i.actor, i.touchpoint, i.dimension))
@@ -243,10 +267,10 @@ def deal_breakers(c: Cube, fetch: Fetch, rows: Sequence[int] | np.ndarray | None
     n = max(int(member.sum()), 1)
     b, threshold, breach = breach_groups(c)
     sel = member[b.r] & breach
-    reps, inverse, examples = _merge(b, sel)
+    excess = b.gives - threshold
+    reps, inverse, examples, sizes = _merge(b, sel, np.nan_to_num(excess))
     flows = fetch(sorted({k for ex in examples for k in ex}))
     m = len(reps)
-    excess = b.gives - threshold
 
     def mean(v: np.ndarray) -> np.ndarray:
         return np.bincount(inverse, weights=v[sel], minlength=m) / np.maximum(np.bincount(inverse, minlength=m), 1)
@@ -258,6 +282,7 @@ def deal_breakers(c: Cube, fetch: Fetch, rows: Sequence[int] | np.ndarray | None
     found = []
     for i, j in enumerate(reps.tolist()):
         tp = int(b.tp[j])
+        evidence = _evidence(examples[i], sizes[i], flows)
         found.append(
             DealBreaker(
                 OVERALL if tp < 0 else TOUCHPOINT_LEVEL,
@@ -273,7 +298,8 @@ def deal_breakers(c: Cube, fetch: Fetch, rows: Sequence[int] | np.ndarray | None
                 float(given[i] - direct[i]),
                 float(net[i]),
                 float(positive[i]),
-                unique(flows[k].quote for k in examples[i] if k in flows),
+                tuple(e.text for e in evidence[:EXAMPLES]),
+                evidence[:EXAMPLES],
             )
         )
     weight = {d: float(t.weights[member].mean(axis=0)[j]) if member.any() else 0.0 for j, d in enumerate(t.dimensions)}

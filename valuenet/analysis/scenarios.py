@@ -8,9 +8,12 @@ For the respondents of the scope present in both scenarios (a model without
 respondents compares its structural network): per actor and dimension (and
 weighted), the mean net value before and after, the mean change and the shares of
 respondents better and worse off; the deal-breakers that appear or go away; every
-measure's change summarised per segment (n, mean, median, sd, 95% interval); and
+measure's change summarised per segment (n, mean, median, sd, 95% interval);
 each actor's economic sheet (net value flow per member and for its whole
-segment) before and after.
+segment) before and after; and, per respondent, the thresholds they stop or start
+breaching, with their likelihood to recommend and whether they churned
+(:class:`BreachShift`; :meth:`ScenarioComparison.return_on_change` sums them up for
+one actor: the return-on-change argument of a to-be design).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from valuenet.analysis.measures import TOLERANCE, Cube, breach_groups, responden
 from valuenet.analysis.segments import SegmentSummary, aggregate
 
 WEIGHTED = "weighted"
+#: The highest likelihood to recommend (0-10) of a detractor.
+DETRACTOR = 6
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,55 @@ class BreakChange(Result):
 
 
 @dataclass(frozen=True)
+class BreachShift(Result):
+    """One respondent whose deal-breakers change: ``before`` and ``after`` are ``actor:dimension`` breaches."""
+
+    respondent: str
+    segment: str | None
+    nps: int | None
+    churned: bool | None
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+    def stops(self, actor: str) -> bool:
+        """Breached a threshold with ``actor`` before and no longer does."""
+        return _with(self.before, actor) and not _with(self.after, actor)
+
+    def starts(self, actor: str) -> bool:
+        """Breaches a threshold with ``actor`` now and did not before."""
+        return _with(self.after, actor) and not _with(self.before, actor)
+
+
+def _with(breaches: Sequence[str], actor: str) -> bool:
+    return any(b.rsplit(":", 1)[0] == actor for b in breaches)
+
+
+@dataclass(frozen=True)
+class ReturnOnChange(Result):
+    """Respondents who stop and start breaching a threshold with one actor, and the loyalty they carry.
+
+    ``*_detractors`` gave a likelihood to recommend of 0-6, ``*_churned`` have
+    churned; ``*_nps`` is the mean score of those who gave one (``None``: nobody did).
+    """
+
+    actor: str
+    respondents: int
+    stop: tuple[str, ...]
+    start: tuple[str, ...]
+    stop_detractors: int
+    stop_churned: int
+    stop_nps: float | None
+    start_detractors: int
+    start_churned: int
+    start_nps: float | None
+
+
+def _mean(values: Sequence[int | None]) -> float | None:
+    given = [v for v in values if v is not None]
+    return sum(given) / len(given) if given else None
+
+
+@dataclass(frozen=True)
 class SheetChange(Result):
     """An actor's economic net value flow before and after (per member, and for its whole segment)."""
 
@@ -76,6 +130,28 @@ class ScenarioComparison(Result):
     dealbreakers: tuple[BreakChange, ...]
     economic: tuple[SheetChange, ...]
     segments: Mapping[str, SegmentSummary]
+    shifts: tuple[BreachShift, ...] = ()
+
+    def return_on_change(self, actor: str) -> ReturnOnChange:
+        """Who stops and who starts breaching a threshold with ``actor``, with their NPS and churn."""
+        stop = [s for s in self.shifts if s.stops(actor)]
+        start = [s for s in self.shifts if s.starts(actor)]
+
+        def detractors(group: list[BreachShift]) -> int:
+            return sum(1 for s in group if s.nps is not None and s.nps <= DETRACTOR)
+
+        return ReturnOnChange(
+            actor,
+            self.respondents,
+            tuple(s.respondent for s in stop),
+            tuple(s.respondent for s in start),
+            detractors(stop),
+            sum(1 for s in stop if s.churned),
+            _mean([s.nps for s in stop]),
+            detractors(start),
+            sum(1 for s in start if s.churned),
+            _mean([s.nps for s in start]),
+        )
 
     def rows(self) -> list[dict[str, Any]]:
         return [c.to_dict() for c in self.changes if c.dimension == WEIGHTED]
@@ -158,6 +234,7 @@ def compare(
     breaks = [BreakChange(a, d, gained[(a, d)], lost[(a, d)]) for a, d in sorted(set(gained) | set(lost))]
     segment = dict(zip(before.t.respondents, before.t.segments, strict=True))
     segs = [segment[r] for r in both]
+    shifts = _shifts(before, both, old, new)
     return ScenarioComparison(
         before.t.scenario,
         after.t.scenario,
@@ -166,7 +243,26 @@ def compare(
         tuple(breaks),
         _sheet_changes(*sheets) if sheets is not None else (),
         aggregate(keys, delta, segs) if both else {},
+        shifts,
     )
+
+
+def _shifts(
+    c: Cube, ids: Sequence[str], old: set[tuple[str, str, str]], new: set[tuple[str, str, str]]
+) -> tuple[BreachShift, ...]:
+    """The respondents ``ids`` whose breaches differ between ``old`` and ``new``, in respondent order."""
+    people = {p.id: p for p in c.t.people()}
+    held: dict[tuple[str, bool], list[str]] = {}
+    for is_new, found in ((False, old), (True, new)):
+        for x, a, d in found:
+            held.setdefault((x, is_new), []).append(f"{a}:{d}")
+    out = []
+    for r in ids:
+        before, after = tuple(sorted(held.get((r, False), ()))), tuple(sorted(held.get((r, True), ())))
+        if before != after:
+            p = people[r]
+            out.append(BreachShift(r, p.segment, p.nps, p.churned, before, after))
+    return tuple(out)
 
 
 def _sheet_changes(before: Economic, after: Economic) -> tuple[SheetChange, ...]:
