@@ -89,7 +89,7 @@ def test_firm_view_keeps_the_firms_flows_and_those_it_causes() -> None:
     assert {n.id for n in view.nodes} == {"patient", "clinic", "insurer"}
 
 
-def test_scenario_diff_marks_what_changes() -> None:
+def test_scenario_diff_marks_what_changes_for_the_customer() -> None:
     model = tiny_model()
     # "future" inherits current; in this design the waiting room, the insurer and the family leave it
     model.goals[0].scenarios[1].removes = [
@@ -98,18 +98,26 @@ def test_scenario_diff_marks_what_changes() -> None:
         Removal(actor="family"),
     ]
     view = build_view(model, ViewSpec(compare="future"))
-    changes = {(e.source, e.target, e.dimension): (e.change, e.before, e.value) for e in view.edges}
-    assert changes[("clinic", "patient", "experiential")] == ("added", None, 1.0)
-    assert changes[("patient", "clinic", "experiential")] == ("down", 2.0, 1.0)
-    assert changes[("patient", "family", "symbolic")] == ("removed", 1.0, 1.0)
-    nodes = {n.id: n.change for n in view.nodes}
-    assert nodes == {"patient": "same", "clinic": "same", "insurer": "removed", "family": "removed"}
+    changes = {(e.source, e.target, e.dimension): (e.change, e.presence, e.before, e.value) for e in view.edges}
+    assert changes[("clinic", "patient", "experiential")] == ("better", "new", None, 1.0)  # the booking gives 1
+    assert changes[("patient", "clinic", "experiential")] == ("better", None, 2.0, 1.0)  # waits (1+3)/2 -> booking 1
+    assert changes[("patient", "family", "symbolic")] == ("better", "gone", 1.0, None)  # a give-up that is gone
+    assert changes[("family", "patient", "symbolic")] == ("worse", "gone", 3.0, None)  # what they got is gone
+    assert changes[("clinic", "insurer", "economic")] == ("other", "gone", None, None)
+    nodes = {n.id: (n.change, n.presence, n.before, n.net) for n in view.nodes}
+    # patient: 3.5 + 1 + 3 - (2 + 0 + 2 + 1) = 2.5 before; 3.5 + 1 - (1 + 0) = 3.5 after
+    assert nodes == {
+        "patient": ("better", None, 2.5, 3.5),
+        "clinic": ("better", None, 1.5, 3.5),
+        "insurer": ("better", "gone", -1.0, 0.0),
+        "family": ("worse", "gone", 2.0, 0.0),
+    }
     assert view.color_by == "change"
     # without the removals, everything current holds is still there and the booking adds to it
     kept = {
         (e.source, e.target, e.dimension): e.change for e in build_view(tiny_model(), ViewSpec(compare="future")).edges
     }
-    assert kept[("patient", "clinic", "experiential")] == "up"
+    assert kept[("patient", "clinic", "experiential")] == "worse"  # waits 2 + booking 1
     assert kept[("patient", "family", "symbolic")] == "same"
 
 

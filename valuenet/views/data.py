@@ -26,8 +26,8 @@ they give up more. Edges between two other actors are *neutral* here.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -36,13 +36,18 @@ from valuenet.analysis.scope import one_customer
 from valuenet.analysis.table import FlowTable
 from valuenet.errors import ViewError
 from valuenet.flowcolumns import Fetch, FlowSource, ModelFlows, distinct, fetcher
-from valuenet.models import DEFAULT_SCENARIO, Model
+from valuenet.models import DEFAULT_SCENARIO, Flow, Model
+from valuenet.views.compare import CHANGES as CHANGES  # re-exported: the words a comparison uses
+from valuenet.views.compare import PRESENCES as PRESENCES
+from valuenet.views.compare import change_for_customer, check_against, net_change, scenario_label
 
 COLOR_MODES = ("dimension", "impact", "change")
 IMPACTS = ("adds", "destroys", "neutral")
-CHANGES = ("added", "removed", "up", "down", "same")
-#: Quotes kept per edge; the side panel says how many more there were.
+#: Distinct quotes kept per edge; the side panel says how many more quoted flows there were.
 MAX_QUOTES = 25
+#: Quoted flows read per edge, largest magnitude first, to fold and count identical quotes; counts are exact
+#: for edges with at most this many quoted flows (past it, the smallest are not read and count as "more").
+QUOTE_POOL = 1000
 _EPS = 1e-9
 
 
@@ -54,6 +59,8 @@ class ViewSpec:
     respondent. ``firm`` centres the view on the focal firm and keeps only its
     flows and the flows it is responsible for. ``compare`` names a second
     scenario: the view then shows the change from ``scenario`` to ``compare``.
+    ``against`` names a second segment: the view then shows the change from
+    ``segment`` to ``against`` in ``scenario`` (see :func:`change_for_customer`).
     """
 
     goal: str | None = None
@@ -63,6 +70,7 @@ class ViewSpec:
     firm: bool = False
     compare: str | None = None
     color_by: str | None = None
+    against: str | None = None
 
 
 @dataclass
@@ -81,16 +89,23 @@ class ViewEdge:
     touchpoints: list[str] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)
     responsible: list[str] = field(default_factory=list)
-    quotes: list[dict[str, str]] = field(default_factory=list)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
     more_quotes: int = 0
     flows: int = 0
     change: str | None = None
     before: float | None = None
+    before_n: int | None = None
+    presence: str | None = None
 
 
 @dataclass
 class ViewNode:
-    """An actor, with what the customer gets from it and gives up to it, by dimension."""
+    """An actor, with what the customer gets from it and gives up to it, by dimension.
+
+    In a comparison ``before`` is :attr:`net` on the first side and ``change`` says
+    whether the net is ``better``, ``worse`` or the ``same`` for the customer on the
+    second; ``presence`` is ``new`` or ``gone`` for an actor only one side has.
+    """
 
     id: str
     name: str
@@ -101,6 +116,8 @@ class ViewNode:
     gives: dict[str, float] = field(default_factory=dict)
     n: int = 0
     change: str | None = None
+    before: float | None = None
+    presence: str | None = None
 
     @property
     def net(self) -> float:
@@ -110,7 +127,12 @@ class ViewNode:
 
 @dataclass
 class ViewData:
-    """Everything a view shows; positions are added by :mod:`valuenet.views.layout`."""
+    """Everything a view shows; positions are added by :mod:`valuenet.views.layout`.
+
+    ``scenario`` and ``compare`` name the two sides of a comparison as the page labels
+    them: scenario ids, or in a segment-against-segment view (``against`` set, ``kind``
+    ``segments``) the two segments, both in the scenario the subtitle names.
+    """
 
     title: str
     subtitle: str
@@ -130,6 +152,7 @@ class ViewData:
     respondents: int
     nodes: list[ViewNode]
     edges: list[ViewEdge]
+    against: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (used for golden files and the page's data block)."""
@@ -154,7 +177,7 @@ class _Acc:
     touchpoints: list[str]
     stages: list[str]
     responsible: list[str]
-    quotes: list[dict[str, str]]
+    quotes: list[dict[str, Any]]
     more_quotes: int
     flows: int
     people: np.ndarray
@@ -199,12 +222,13 @@ def aggregate(t: FlowTable, rows: np.ndarray, fetch: Fetch, *, merge_customers: 
     stages = _in_order(inverse, t.stage[rows], t.stages, m)
     blamed = _in_order(inverse, t.blame[rows], t.actors, m)
     quoted = t.quoted[rows]
-    order = np.argsort(inverse[quoted], kind="stable")
+    # per edge, largest magnitude first (money-only flows last), table order among equals
+    order = np.lexsort((-np.nan_to_num(mag[quoted], nan=-1.0), inverse[quoted]))
     q_group, q_key = inverse[quoted][order], t.key[rows][quoted][order]
     starts = np.searchsorted(q_group, np.arange(m))
     ends = np.searchsorted(q_group, np.arange(m), side="right")
-    shown = [q_key[s : min(e, s + MAX_QUOTES)].tolist() for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
-    flows = fetch([k for keys in shown for k in keys])
+    pooled = [q_key[s : min(e, s + QUOTE_POOL)].tolist() for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+    flows = fetch([k for keys in pooled for k in keys])
     index = {r: i for i, r in enumerate(r.id for r in t.model.respondents)}
     position = np.array([index.get(r, -1) for r in t.respondents] + [-1], dtype=np.int64)
     person = position[resp]
@@ -216,10 +240,7 @@ def aggregate(t: FlowTable, rows: np.ndarray, fetch: Fetch, *, merge_customers: 
         rest, is_structural = divmod(c, 2)
         rest, dim = divmod(rest, n_d)
         src, dst = divmod(rest, n_a)
-        quotes: dict[tuple[str, str, str], None] = {}
-        for k in shown[i]:
-            f = flows[k]
-            quotes[(str(f.quote), f.respondent or "", f.touchpoint or "")] = None
+        quotes, more = fold_quotes([flows[k] for k in pooled[i]], int(ends[i] - starts[i]))
         members = person[order_all[bounds[i] : bounds[i + 1]]]
         out[(t.actors[src], t.actors[dst], t.dimensions[dim], bool(is_structural))] = _Acc(
             float(mag_sum[i] / mag_n[i]) if mag_n[i] else None,
@@ -229,12 +250,50 @@ def aggregate(t: FlowTable, rows: np.ndarray, fetch: Fetch, *, merge_customers: 
             tps[i],
             stages[i],
             blamed[i],
-            [{"text": q, "respondent": r, "touchpoint": tp} for q, r, tp in quotes],
-            max(0, int(ends[i] - starts[i]) - len(shown[i])),
+            quotes,
+            more,
             int(counts[i]),
             distinct(members[members >= 0]),
         )
     return out
+
+
+def fold_quotes(flows: Sequence[Flow], quoted: int) -> tuple[list[dict[str, Any]], int]:
+    """The quotes an edge shows, from its quoted ``flows`` ranked largest magnitude first, and how many more.
+
+    Identical texts (ignoring runs of whitespace) fold into one, with ``count``, the
+    number of respondents who said it; the quote keeps the respondent and touchpoint of
+    its largest flow. Quotes rank by the largest magnitude behind them, then by count,
+    and the first :data:`MAX_QUOTES` are kept. ``quoted`` is how many quoted flows the
+    edge has (``flows`` may be only the first :data:`QUOTE_POOL`): the second number is
+    how many of them are not behind a quote shown.
+
+    >>> from valuenet.models import Flow
+    >>> said = [Flow(id=f"f{i}", goal="g", source="c", target="f", dimension="economic", magnitude=m,
+    ...              respondent=r, quote=q) for i, (m, r, q) in enumerate([(4, "a", "Too dear."), (3, "b", "Fine."),
+    ...                                                                  (2, "c", "Too  dear.")])]
+    >>> fold_quotes(said, 5)
+    ([{'text': 'Too dear.', 'respondent': 'a', 'touchpoint': '', 'count': 2}, \
+{'text': 'Fine.', 'respondent': 'b', 'touchpoint': '', 'count': 1}], 2)
+    """
+    folded: dict[str, dict[str, Any]] = {}
+    top: dict[str, float] = {}
+    who: dict[str, set[str]] = defaultdict(set)
+    behind: dict[str, int] = defaultdict(int)
+    for f in flows:
+        text = " ".join(str(f.quote).split())
+        if text not in folded:
+            folded[text] = {
+                "text": str(f.quote).strip(),
+                "respondent": f.respondent or "",
+                "touchpoint": f.touchpoint or "",
+            }
+            top[text] = -1.0 if f.magnitude is None else f.magnitude
+        who[text].add(f.respondent or f.id)
+        behind[text] += 1
+    ranked = sorted(folded, key=lambda q: (-top[q], -len(who[q])))[:MAX_QUOTES]
+    shown = [{**folded[q], "count": len(who[q])} for q in ranked]
+    return shown, quoted - sum(behind[q] for q in ranked)
 
 
 def _edge(edge_id: str, key: _Key, acc: _Acc) -> ViewEdge:
@@ -274,9 +333,17 @@ def _impacts(edges: Iterable[ViewEdge], customer: str) -> None:
         e.impact = "adds" if value > _EPS else "destroys" if value < -_EPS else "neutral"
 
 
-def _change(before: float | None, after: float | None) -> str:
-    b, a = before or 0.0, after or 0.0
-    return "up" if a > b + _EPS else "down" if a < b - _EPS else "same"
+def _nets(accs: dict[_Key, _Acc], keep: Callable[[_Key, _Acc], bool], customer: str, people: int) -> dict[str, float]:
+    """Per actor, the net value the mean respondent gets from it (the customer: from everyone), as in :func:`_nodes`."""
+    net: dict[str, float] = defaultdict(float)
+    for key, acc in accs.items():
+        src, dst, _dim, structural = key
+        if acc.value is None or customer not in (src, dst) or not keep(key, acc):
+            continue
+        share = (acc.value if structural else acc.total / max(people, 1)) * (1.0 if dst == customer else -1.0)
+        net[src if dst == customer else dst] += share
+        net[customer] += share
+    return net
 
 
 # -- building a view --------------------------------------------------------------------------
@@ -356,28 +423,45 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
     never builds an object per flow. Raises :class:`~valuenet.errors.ViewError` (or
     :class:`~valuenet.errors.ModelError` for an unknown goal or respondent) when the
     spec does not fit the model.
+
+    A comparison (``compare`` or ``against``) builds both sides and marks each flow
+    with ``before`` (its value on the first side), ``change`` (better or worse for the
+    customer, :func:`change_for_customer`) and ``presence`` (``new``, ``gone``); a gone
+    flow keeps its first side's numbers in ``before`` and ``before_n`` and has no
+    ``value``, ``money`` or ``n``.
     """
     goal = _pick_goal(model, spec.goal)
     _check_scenario(model, goal, spec.scenario)
     if spec.compare is not None:
         _check_scenario(model, goal, spec.compare)
-    color_by = spec.color_by or ("change" if spec.compare else "dimension")
-    if color_by not in COLOR_MODES or (color_by == "change" and not spec.compare):
-        modes = COLOR_MODES if spec.compare else COLOR_MODES[:2]
+    check_against(spec.segment, spec.against, spec.compare)
+    diff = spec.compare is not None or spec.against is not None
+    color_by = spec.color_by or ("change" if diff else "dimension")
+    if color_by not in COLOR_MODES or (color_by == "change" and not diff):
+        modes = COLOR_MODES if diff else COLOR_MODES[:2]
         raise ViewError(f"cannot colour flows by {color_by!r}; choose {', '.join(modes)}.")
     members, kind, scope = _members(model, spec)
+    first = members
+    if spec.against is not None:
+        members = _members(model, replace(spec, segment=spec.against))[0]
+        kind = "segments"
+        scope = (
+            f"Segment {spec.segment} (n={len(first or ())}) against segment {spec.against} "
+            f"(n={len(members or ())}), mean values"
+        )
     src = source if source is not None else ModelFlows(model)
     fetch = fetcher(src, model.id)
 
     after_t = FlowTable.read(model, goal, spec.compare or spec.scenario, src)
-    before_t = FlowTable.read(model, goal, spec.scenario, src) if spec.compare else None
-    if before_t is not None and spec.respondent is None:
+    before_t = FlowTable.read(model, goal, spec.scenario, src) if spec.compare else after_t if spec.against else None
+    if spec.compare and before_t is not None and spec.respondent is None:
         members, scope = _in_both(before_t, after_t, members, scope)
+        first = members
     merge = spec.respondent is None
     after = aggregate(after_t, _rows(after_t, members, spec.respondent), fetch, merge_customers=merge)
     before: dict[_Key, _Acc] = {}
     if before_t is not None:
-        before = aggregate(before_t, _rows(before_t, members, spec.respondent), fetch, merge_customers=merge)
+        before = aggregate(before_t, _rows(before_t, first, spec.respondent), fetch, merge_customers=merge)
     focal = after_t.actors[after_t.focal]
     customer = model.customer_of(goal, model.respondent(spec.respondent) if spec.respondent else None)
 
@@ -387,33 +471,58 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
     for i, key in enumerate(sorted(set(after) | set(before))):
         acc = after[key] if key in after else before[key]
         edge = _edge(f"e{i}", key, acc)
-        who[edge.id] = acc.people
+        who[edge.id] = acc.people if key in after else np.zeros(0, dtype=np.int64)
         totals[edge.id] = acc.total
-        if spec.compare:
-            old = before[key].value if key in before else None
-            edge.before = old
-            edge.change = "added" if key not in before else "removed" if key not in after else _change(old, edge.value)
+        if diff:
+            old = before.get(key)
+            edge.before, edge.before_n = (old.value, old.n) if old is not None else (None, 0)
+            edge.presence = "new" if old is None else "gone" if key not in after else None
+            edge.change = (
+                "other"  # a flow between two other actors that comes or goes, even one of money only
+                if edge.presence and customer not in key[:2]
+                else change_for_customer(key[0], key[1], customer, edge.before, edge.value if key in after else None)
+            )
         edges.append(edge)
     if spec.firm:
         edges = [e for e in edges if focal in (e.source, e.target) or focal in e.responsible]
         kind = "firm"
-    _impacts([e for e in edges if e.change != "removed"], customer)
-    _impacts([e for e in edges if e.change == "removed"], customer)
+    _impacts([e for e in edges if e.presence != "gone"], customer)
+    _impacts([e for e in edges if e.presence == "gone"], customer)  # as they were on the first side
+    for e in edges:
+        if e.presence == "gone":
+            e.value, e.money, e.n = None, None, 0
 
-    covered = len(distinct(np.concatenate([acc.people for acc in after.values()]))) if after else 0
-    nodes = _nodes(model, edges, who, totals, customer, focal, bool(spec.compare), covered)
-    goal_obj = model.goal(goal)
-    scen = f"scenario {spec.scenario}" + (f" compared with {spec.compare}" if spec.compare else "")
+    def people_of(accs: dict[_Key, _Acc]) -> int:
+        return len(distinct(np.concatenate([acc.people for acc in accs.values()]))) if accs else 0
+
+    covered = people_of(after)
+    nodes = _nodes(model, edges, who, totals, customer, focal, diff, covered)
+    if diff:
+        then = _nets(
+            before, lambda k, a: not spec.firm or focal in k[:2] or focal in a.responsible, customer, people_of(before)
+        )
+        for node in nodes:
+            node.before = then.get(node.id, 0.0)
+            node.change = net_change(node.before, node.net)
+    title, scen = model.goal(goal).title, scenario_label(model, goal, spec.scenario, described=not spec.compare)
+    if spec.compare:
+        title += f": {scenario_label(model, goal, spec.scenario)} → {scenario_label(model, goal, spec.compare)}"
+        scen = f"from {scen} to {scenario_label(model, goal, spec.compare, described=True)}"
+    elif spec.against:
+        title += f": segment {spec.segment} → segment {spec.against}"
+        scen = f"scenario {scen}"
+    else:
+        scen = f"scenario {scen}"
     if spec.firm:
         scope = f"Focal firm {model.actor(focal).name}: its flows and the flows it causes. {scope}"
     return ViewData(
-        title=goal_obj.title,
+        title=title,
         subtitle=f"{scope} · {scen}",
         kind="diff" if spec.compare else kind,
         model=model.id,
         goal=goal,
-        scenario=spec.scenario,
-        compare=spec.compare,
+        scenario=spec.segment if spec.against and spec.segment else spec.scenario,
+        compare=spec.against or spec.compare,
         centre=focal if spec.firm else customer,
         customer=customer,
         focal=focal,
@@ -425,6 +534,7 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
         respondents=covered,
         nodes=nodes,
         edges=edges,
+        against=spec.against,
     )
 
 
@@ -444,23 +554,23 @@ def _nodes(
     analysis): a flow that 2 of 20 respondents reported at 4 adds 0.4. An edge keeps the mean of those
     who reported it, with its ``n``.
     """
-    changes: dict[str, set[str]] = defaultdict(set)
+    presence: dict[str, set[str | None]] = defaultdict(set)
     for e in edges:
         for end in (e.source, e.target):
-            changes[end].add("added" if e.change == "added" else "removed" if e.change == "removed" else "same")
+            presence[end].add(e.presence)
     nodes: dict[str, ViewNode] = {}
     for a in model.actors:
-        if a.id not in changes and a.id not in (customer, focal):
+        if a.id not in presence and a.id not in (customer, focal):
             continue
         role = "customer" if a.id == customer else "focal" if a.id == focal else ""
-        seen = changes.get(a.id, set())
-        change = (next(iter(seen)) if len(seen) == 1 and role == "" else "same") if diff else None
-        nodes[a.id] = ViewNode(id=a.id, name=a.name, kind=a.kind, role=role, description=a.description, change=change)
+        seen = presence.get(a.id, set())
+        only = next(iter(seen)) if diff and len(seen) == 1 and role == "" else None
+        nodes[a.id] = ViewNode(id=a.id, name=a.name, kind=a.kind, role=role, description=a.description, presence=only)
     reached: dict[str, list[np.ndarray]] = defaultdict(list)
     for e in edges:
         for end in (e.source, e.target):
             reached[end].append(who.get(e.id, np.zeros(0, dtype=np.int64)))
-        if e.change == "removed" or e.value is None or customer not in (e.source, e.target):
+        if e.value is None or customer not in (e.source, e.target):
             continue
         other = e.source if e.target == customer else e.target
         side = "gets" if e.target == customer else "gives"

@@ -34,22 +34,25 @@ DIMENSION_COLOURS: dict[str, str] = {
 EXTRA_COLOURS = ("#6b4f2a", "#c2185b", "#546e7a", "#7cb342", "#00838f")
 
 IMPACT_COLOURS: dict[str, str] = {"adds": "#1a9850", "destroys": "#d73027", "neutral": "#9aa3ad"}
+#: Change for the customer in a comparison, in the legend's order: blue better, orange worse (apart for every
+#: common colour blindness), dark grey for changes between other actors, light grey for none. The second
+#: cue is the label, and flows gone on the second side are dashed.
 CHANGE_COLOURS: dict[str, str] = {
-    "added": "#1a9850",
-    "removed": "#d73027",
-    "up": "#2f6db5",
-    "down": "#e08214",
-    "same": "#b7bec6",
+    "better": "#2166ac",
+    "worse": "#e66101",
+    "other": "#5f6b7a",
+    "same": "#c3c9d0",
 }
 LABELS: dict[str, str] = {
     "adds": "adds value",
     "destroys": "destroys value",
     "neutral": "neutral / between actors",
-    "added": "new in the future",
-    "removed": "gone in the future",
-    "up": "larger",
-    "down": "smaller",
+    "better": "better for the customer",
+    "worse": "worse for the customer",
+    "other": "changed between other actors",
     "same": "unchanged",
+    "new": "new: only the second side has it",
+    "gone": "gone: only the first side has it",
 }
 
 #: Outline of the focal firm, drawn thicker than any other node's.

@@ -1,0 +1,62 @@
+"""What a comparison says: better or worse for the customer, between two scenarios or two segments.
+
+:func:`valuenet.views.data.build_view` builds both sides of a comparison (two
+scenarios, or two segments in one scenario) and marks each flow and actor with
+these words, so a strategist reads what the change means for the customer, not
+only whether a number grew.
+"""
+
+from __future__ import annotations
+
+from valuenet.errors import ViewError
+from valuenet.models import Model
+
+#: How a flow or actor changes for the customer between the two sides of a comparison.
+CHANGES = ("better", "worse", "other", "same")
+#: A flow or actor only one side of a comparison has (``presence``).
+PRESENCES = ("new", "gone")
+_EPS = 1e-9
+
+
+def change_for_customer(source: str, target: str, customer: str, before: float | None, after: float | None) -> str:
+    """Whether a flow's change from ``before`` to ``after`` (None: no such flow) is better or worse for ``customer``.
+
+    More of what the customer gets is ``better``, more of what they give up is
+    ``worse`` (a new flow counts from 0, a gone one to 0). A flow between two other
+    actors that changes is ``other``: it matters to the customer only through the
+    flows they have with those actors, which are judged themselves. No change is ``same``.
+
+    >>> [change_for_customer(*ends, "c", 2, 3) for ends in (("f", "c"), ("c", "f"), ("f", "g"))]
+    ['better', 'worse', 'other']
+    >>> change_for_customer("c", "f", "c", 2, None), change_for_customer("f", "c", "c", None, 0)
+    ('better', 'same')
+    """
+    b, a = before or 0.0, after or 0.0
+    if abs(a - b) <= _EPS:
+        return "same"
+    if customer not in (source, target):
+        return "other"
+    return "better" if (a > b) == (target == customer) else "worse"
+
+
+def net_change(before: float, after: float) -> str:
+    """An actor's (or the customer's whole) net value from ``before`` to ``after``: better, worse or the same."""
+    return "better" if after > before + _EPS else "worse" if after < before - _EPS else "same"
+
+
+def check_against(segment: str | None, against: str | None, compare: str | None) -> None:
+    """Refuse a segment-against-segment view that cannot be drawn: no first segment, a scenario too, or itself."""
+    if against is None:
+        return
+    if segment is None:
+        raise ViewError(f"a view against segment {against!r} needs a first segment; name it with segment.")
+    if compare is not None:
+        raise ViewError("a view compares two scenarios or two segments, not both; drop compare or against.")
+    if against == segment:
+        raise ViewError(f"segment {segment!r} against itself shows no change; name another segment.")
+
+
+def scenario_label(model: Model, goal: str, scenario: str, *, described: bool = False) -> str:
+    """A scenario's name (its id when it has none), with its description when ``described``."""
+    s = next(s for s in model.goal(goal).scenarios if s.id == scenario)
+    return (s.name or s.id) + (f": {s.description}" if described and s.description else "")
