@@ -185,14 +185,16 @@ def view(
     scenario: str = DEFAULT_SCENARIO,
     compare: str | None = None,
     color_by: str | None = None,
+    against: str | None = None,
     path: str | os.PathLike[str] | None = None,
     database: str | None = None,
 ) -> View:
     """``valuenet view``: a network view, which shows inline in Jupyter; ``path`` also writes it there.
 
     The keywords are the command's options (``color_by`` is ``dimension``, ``impact``
-    or ``change``). The view's ``write(path)`` writes the self-contained HTML file
-    later; ``to_html()`` gives its text.
+    or ``change``; ``against`` is a second segment, compared with ``segment``). The
+    view's ``write(path)`` writes the self-contained HTML file later; ``to_html()``
+    gives its text.
     """
     from valuenet.views import View, ViewSpec, build_view
 
@@ -204,6 +206,7 @@ def view(
         firm=firm,
         compare=compare,
         color_by=color_by,
+        against=against,
     )
     with _structure(source, model, database) as (structure, flows):
         built = View.of(build_view(structure, spec, flows))

@@ -20,11 +20,16 @@ from valuenet.store.base import read_structure
 @click.option("--scenario", default="current", show_default=True, metavar="ID", help="Scenario to show.")
 @click.option("--compare", metavar="ID", help="Show what changes from --scenario to this scenario.")
 @click.option(
+    "--against",
+    metavar="NAME",
+    help="Show what changes from --segment to this segment (same scenario), better or worse for the customer.",
+)
+@click.option(
     "--color-by",
     "color_by",
     type=click.Choice(["dimension", "impact", "change"]),
     help="Colour flows by dimension, by whether they add or destroy value, or by change "
-    "(default: dimension; change with --compare).",
+    "(default: dimension; change with --compare or --against).",
 )
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="HTML file to write."
@@ -39,6 +44,7 @@ def view(
     firm: bool,
     scenario: str,
     compare: str | None,
+    against: str | None,
     color_by: str | None,
     output: str,
     store_url: str | None,
@@ -47,6 +53,12 @@ def view(
     """Write an interactive network view as one HTML file that opens from disk, offline."""
     if respondent and segment:
         raise click.UsageError("use --respondent or --segment, not both.")
+    if against and not segment:
+        raise click.UsageError("--against compares two segments: name the first with --segment.")
+    if against and compare:
+        raise click.UsageError(
+            "use --compare (scenario against scenario) or --against (segment against segment), not both."
+        )
     from valuenet.views import ViewSpec, write_model_view
 
     with reading(store_url, database) as store:
@@ -59,6 +71,7 @@ def view(
             firm=firm,
             compare=compare,
             color_by=color_by,
+            against=against,
         )
         path = write_model_view(model, spec, output, store)
     message(f"Wrote {path}. Open it in a browser; it needs no network.")
