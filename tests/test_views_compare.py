@@ -1,0 +1,254 @@
+"""Comparison views without a browser: better or worse for the customer, segment against segment, quotes.
+
+Every number is worked out by hand on the tiny model (tests/conftest.py): r1 is
+"young", r2 "old"; the clinic treats (gets 4 / 3), keeps them waiting (gives 1 / 3),
+its billing spoils the insurer claim (gets 1, gives 2) and the family gives 3 for 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import valuenet
+from tests.conftest import tiny_model
+from valuenet.cli import cli
+from valuenet.errors import ViewError
+from valuenet.models import Flow, Model, Respondent, exchange_flows
+from valuenet.store.sqlite import SQLiteStore
+from valuenet.views import ViewSpec, build_view, data
+from valuenet.views.style import CHANGE_COLOURS, LABELS, palette
+
+
+def changes(spec: ViewSpec, model: Model | None = None) -> dict[tuple[str, str, str], tuple[str | None, ...]]:
+    view = build_view(model or tiny_model(), spec)
+    return {(e.source, e.target, e.dimension): (e.change, e.presence) for e in view.edges}
+
+
+def with_booking(gets: float, gives: float) -> Model:
+    """The tiny model whose future scenario replaces the waiting room with an online booking."""
+    m = tiny_model()
+    m.goals[0].scenarios[1].name = "Online booking"
+    m.goals[0].scenarios[1].description = "Patients book a slot online."
+    for f in m.flows:
+        if f.scenario == "future" and f.dimension == "experiential":
+            f.magnitude = gets if f.target == "patient" else gives
+    return m
+
+
+def test_what_the_customer_gets_growing_is_better_what_they_give_up_growing_is_worse() -> None:
+    # future keeps every current flow; the booking adds gets 1 and gives 1 (experiential) with the clinic
+    got = changes(ViewSpec(compare="future"))
+    assert got[("clinic", "patient", "experiential")] == ("better", "new")  # 0 -> 1 that the patient gets
+    assert got[("patient", "clinic", "experiential")] == ("worse", None)  # waits (1 + 3) / 2 = 2 -> 2 + 1 = 3
+    assert got[("clinic", "patient", "functional")] == ("same", None)
+    assert got[("clinic", "insurer", "economic")] == ("same", None)  # structural, in both
+    # an easier booking: the patient gives up 0 at it and gets 2
+    easy = changes(ViewSpec(compare="future"), with_booking(gets=2, gives=0))
+    assert easy[("patient", "clinic", "experiential")] == ("same", None)  # waits 2 + 0
+    assert easy[("clinic", "patient", "experiential")] == ("better", "new")
+
+
+def test_a_flow_between_other_actors_is_neither_better_nor_worse() -> None:
+    m = tiny_model()
+    claims = next(f for f in m.flows if f.id == "claims")
+    m.flows.append(claims.model_copy(update={"id": "claims-f", "scenario": "future", "magnitude": 2.0}))
+    got = changes(ViewSpec(compare="future"), m)
+    assert got[("clinic", "insurer", "economic")] == ("other", None)  # magnitude none -> 2, between others
+    assert LABELS["other"] == "changed between other actors"
+
+
+def test_actors_carry_their_net_for_the_customer_before_and_after() -> None:
+    view = build_view(with_booking(gets=2, gives=0), ViewSpec(compare="future"))
+    nodes = {n.id: (n.before, n.net, n.change) for n in view.nodes}
+    assert nodes["clinic"] == (1.5, 3.5, "better")  # 3.5 - 2 before; 3.5 + 2 - 2 after
+    assert nodes["patient"] == (2.5, 4.5, "better")  # 7.5 - 5 before; 9.5 - 5 after
+    assert nodes["insurer"] == (-1.0, -1.0, "same")
+    worse = build_view(with_booking(gets=0, gives=3), ViewSpec(compare="future"))
+    assert {n.id: n.change for n in worse.nodes}["clinic"] == "worse"  # 3.5 - (2 + 3) = -1.5 after
+
+
+def test_scenario_names_and_descriptions_title_the_comparison() -> None:
+    view = build_view(with_booking(1, 1), ViewSpec(compare="future"))
+    assert view.title == "Become healthy: current → Online booking"
+    assert view.subtitle == (
+        "All respondents: 2 respondents in both scenarios, mean values · "
+        "from current to Online booking: Patients book a slot online."
+    )
+    plain = build_view(with_booking(1, 1), ViewSpec(scenario="future"))
+    assert plain.title == "Become healthy"
+    assert plain.subtitle.endswith(" · scenario Online booking: Patients book a slot online.")
+
+
+def test_style_colours_every_change_and_labels_it_in_words() -> None:
+    assert tuple(CHANGE_COLOURS) == data.CHANGES == ("better", "worse", "other", "same")
+    assert all(" " in LABELS[c] or c == "same" for c in (*data.CHANGES, *data.PRESENCES))
+    assert list(palette(["functional"], ["customer"])["change"]) == list(data.CHANGES)  # the legend's order
+    assert CHANGE_COLOURS["better"] != CHANGE_COLOURS["worse"]
+
+
+# -- segment against segment ------------------------------------------------------------------
+
+
+def three_people() -> Model:
+    """tiny, plus r3 in segment "old": treated well (gets 5), waits little (gives 1), no claim, no family."""
+    m = tiny_model()
+    m.respondents.append(Respondent(id="r3", segment="old"))
+    for side, dim, gets, gives, tp in (
+        ("care", "functional", 5, 0, "treatment"),
+        ("wait", "experiential", None, 1, "x"),
+    ):
+        m.flows += exchange_flows(
+            f"r3-{side}", goal="healthy", customer="patient", actor="clinic", dimension=dim, gets=gets, gives=gives,
+            respondent="r3", touchpoint=tp,
+        )  # fmt: skip
+    return m
+
+
+def test_segment_against_segment_compares_the_means_of_each_side() -> None:
+    view = build_view(three_people(), ViewSpec(segment="young", against="old"))
+    edges = {(e.source, e.target, e.dimension): (e.before, e.before_n, e.value, e.n, e.change) for e in view.edges}
+    assert edges[("clinic", "patient", "functional")] == (4.0, 1, 4.0, 2, "same")  # young 4; old (3 + 5) / 2
+    assert edges[("patient", "clinic", "experiential")] == (1.0, 1, 2.0, 2, "worse")  # young 1; old (3 + 1) / 2
+    assert edges[("insurer", "patient", "experiential")] == (1.0, 1, 1.0, 1, "same")  # only r2 of "old" claims
+    nodes = {n.id: (n.before, n.net, n.change) for n in view.nodes}
+    assert nodes["clinic"] == (3.0, 2.0, "worse")  # 4 - 1; (8 - 4) / 2
+    assert nodes["insurer"] == (-1.0, -0.5, "better")  # the mean respondent of "old": half of them claim
+    assert (view.kind, view.scenario, view.compare, view.against) == ("segments", "young", "old", "old")
+    assert view.title == "Become healthy: segment young → segment old"
+    assert view.subtitle == "Segment young (n=1) against segment old (n=2), mean values · scenario current"
+    assert view.respondents == 2 and view.color_by == "change"
+
+
+def test_segment_against_segment_from_python() -> None:
+    view = valuenet.view(three_people(), segment="old", against="young")
+    edge = next(e for e in view.edges if (e.source, e.target, e.dimension) == ("patient", "clinic", "experiential"))
+    assert (edge.before, edge.value, edge.change) == (2.0, 1.0, "better")  # old waits 2, young 1
+    assert "Segment old (n=2) against segment young (n=1)" in view.to_html()
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        (ViewSpec(against="old"), "a view against segment 'old' needs a first segment; name it with segment."),
+        (
+            ViewSpec(segment="young", against="old", compare="future"),
+            "a view compares two scenarios or two segments, not both; drop compare or against.",
+        ),
+        (ViewSpec(segment="old", against="old"), "segment 'old' against itself shows no change; name another segment."),
+        (
+            ViewSpec(segment="young", against="middle"),
+            "model 'tiny' has no respondent in segment 'middle'; segments: old, young.",
+        ),
+    ],
+)
+def test_segment_views_that_cannot_be_drawn_say_why(spec: ViewSpec, message: str) -> None:
+    with pytest.raises(ViewError) as info:
+        build_view(tiny_model(), spec)
+    assert str(info.value) == message
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    path = tmp_path / "v.db"
+    with SQLiteStore(path) as store:
+        store.write_model(three_people())
+    return path
+
+
+def run(store_path: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["view", *args, "--store", str(store_path)])
+    return result.exit_code, result.stderr
+
+
+def test_view_command_draws_segment_against_segment(tmp_path: Path, store_path: Path) -> None:
+    out = tmp_path / "seg.html"
+    code, err = run(store_path, "--segment", "young", "--against", "old", "-o", str(out))
+    assert code == 0, err
+    assert "Segment young (n=1) against segment old (n=2)" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--against", "old"], (2, "--against compares two segments: name the first with --segment.")),
+        (
+            ["--segment", "young", "--against", "old", "--compare", "future"],
+            (2, "use --compare (scenario against scenario) or --against (segment against segment), not both."),
+        ),
+        (
+            ["--segment", "young", "--against", "middle"],
+            (1, "Error: model 'tiny' has no respondent in segment 'middle'; segments: old, young.\n"),
+        ),
+    ],
+)
+def test_view_command_refuses_segment_views_it_cannot_draw(
+    tmp_path: Path, store_path: Path, args: list[str], expected: tuple[int, str]
+) -> None:
+    out = tmp_path / "x.html"
+    code, err = run(store_path, *args, "-o", str(out))
+    assert code == expected[0]
+    assert expected[1] in err if code == 2 else err == expected[1]
+    assert not out.exists()
+
+
+# -- quotes -----------------------------------------------------------------------------------
+
+
+def priced(said: list[tuple[str, float | None, str]]) -> Model:
+    """tiny, plus one price flow per respondent (patient gives economic value to the clinic), each quoted."""
+    m = tiny_model()
+    m.respondents = [Respondent(id=r) for r, _, _ in said]
+    m.flows = [f for f in m.flows if f.respondent is None]
+    m.flows += [
+        Flow(id=f"p-{r}", goal="healthy", source="patient", target="clinic", dimension="economic", magnitude=mag,
+             respondent=r, touchpoint="desk", quote=q)
+        for r, mag, q in said
+    ]  # fmt: skip
+    return m
+
+
+SAID = [
+    ("r1", 2.0, "Too dear."),
+    ("r2", 5.0, "Far too expensive."),
+    ("r3", 4.0, "Too dear."),
+    ("r4", 1.0, "Fine."),
+    ("r5", None, "Too  dear. "),
+    ("r6", 1.0, "Okay."),
+]
+
+
+def price_edge(m: Model) -> data.ViewEdge:
+    return next(e for e in build_view(m, ViewSpec()).edges if e.dimension == "economic" and e.source == "patient")
+
+
+def test_quotes_rank_by_what_they_evidence_and_identical_ones_fold() -> None:
+    edge = price_edge(priced(SAID))
+    assert [(q["text"], q["count"], q["respondent"]) for q in edge.quotes] == [
+        ("Far too expensive.", 1, "r2"),  # gives up 5
+        ("Too dear.", 3, "r3"),  # r3 gives up 4, r1 2, r5 states no magnitude: one quote, said by 3
+        ("Fine.", 1, "r4"),  # 1, before "Okay." (1, later in the table)
+        ("Okay.", 1, "r6"),
+    ]
+    assert edge.more_quotes == 0
+
+
+def test_max_quotes_counts_distinct_quotes_and_more_quotes_the_flows_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(data, "MAX_QUOTES", 2)
+    edge = price_edge(priced(SAID))
+    assert [(q["text"], q["count"]) for q in edge.quotes] == [("Far too expensive.", 1), ("Too dear.", 3)]
+    assert edge.more_quotes == 2  # "Fine." and "Okay."
+    monkeypatch.setattr(data, "QUOTE_POOL", 3)  # read only the three largest: 5, 4, 2
+    edge = price_edge(priced(SAID))
+    assert [(q["text"], q["count"]) for q in edge.quotes] == [("Far too expensive.", 1), ("Too dear.", 2)]
+    assert edge.more_quotes == 3  # six quoted flows, three behind the quotes shown
+
+
+def test_a_respondent_saying_the_same_twice_counts_once() -> None:
+    m = priced(SAID[:2])
+    twice = next(f for f in m.flows if f.id == "p-r1").model_copy(update={"id": "p-r1b", "touchpoint": "phone"})
+    m.flows.append(twice)
+    edge = price_edge(m)
+    assert [(q["text"], q["count"]) for q in edge.quotes] == [("Far too expensive.", 1), ("Too dear.", 1)]
