@@ -252,3 +252,21 @@ def test_a_respondent_saying_the_same_twice_counts_once() -> None:
     m.flows.append(twice)
     edge = price_edge(m)
     assert [(q["text"], q["count"]) for q in edge.quotes] == [("Far too expensive.", 1), ("Too dear.", 1)]
+
+
+def test_a_store_that_reads_texts_as_columns_counts_every_quote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(data, "QUOTE_POOL", 3)  # fewer than the six quoted flows: SQLite reads every text
+    m = priced(SAID)
+    with SQLiteStore(tmp_path / "q.db") as store:
+        store.write_model(m)
+        view = build_view(m, ViewSpec(), store)
+    edge = next(e for e in view.edges if e.dimension == "economic" and e.source == "patient")
+    assert [(q["text"], q["count"]) for q in edge.quotes] == [
+        ("Far too expensive.", 1),
+        ("Too dear.", 3),
+        ("Fine.", 1),
+        ("Okay.", 1),
+    ]
+    assert edge.more_quotes == 0

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -36,7 +36,7 @@ from valuenet.analysis.scope import one_customer
 from valuenet.analysis.table import FlowTable
 from valuenet.errors import ViewError
 from valuenet.flowcolumns import Fetch, FlowSource, ModelFlows, distinct, fetcher
-from valuenet.models import DEFAULT_SCENARIO, Flow, Model
+from valuenet.models import DEFAULT_SCENARIO, Model, scenario_chain
 from valuenet.views.compare import CHANGES as CHANGES  # re-exported: the words a comparison uses
 from valuenet.views.compare import PRESENCES as PRESENCES
 from valuenet.views.compare import change_for_customer, check_against, net_change, scenario_label
@@ -200,10 +200,11 @@ def _distinct(group: np.ndarray, who: np.ndarray, m: int) -> np.ndarray:
     return out
 
 
-def aggregate(t: FlowTable, rows: np.ndarray, fetch: Fetch, *, merge_customers: bool = True) -> dict[_Key, _Acc]:
+def aggregate(t: FlowTable, rows: np.ndarray, texts: QuoteTexts, *, merge_customers: bool = True) -> dict[_Key, _Acc]:
     """Group the table's ``rows`` (a mask) by (source, target, dimension, structural), one :class:`_Acc` each.
 
-    ``merge_customers`` shows every respondent's customer actor as the goal's customer.
+    ``merge_customers`` shows every respondent's customer actor as the goal's customer;
+    ``texts`` reads the quotes (:func:`quote_texts`).
     """
     n_a, n_d = len(t.actors), len(t.dimensions)
     structural = t.resp[rows] < 0
@@ -218,17 +219,19 @@ def aggregate(t: FlowTable, rows: np.ndarray, fetch: Fetch, *, merge_customers: 
     mag_n = _distinct(inverse[has_mag], resp[has_mag], m)
     money_n = _distinct(inverse[has_money], resp[has_money], m)
     people_n = _distinct(inverse[resp >= 0], resp[resp >= 0], m)
-    tps = _in_order(inverse, t.tp[rows], t.touchpoints, m)
+    touchpoints = _in_order(inverse, t.tp[rows], t.touchpoints, m)
     stages = _in_order(inverse, t.stage[rows], t.stages, m)
     blamed = _in_order(inverse, t.blame[rows], t.actors, m)
     quoted = t.quoted[rows]
     # per edge, largest magnitude first (money-only flows last), table order among equals
     order = np.lexsort((-np.nan_to_num(mag[quoted], nan=-1.0), inverse[quoted]))
     q_group, q_key = inverse[quoted][order], t.key[rows][quoted][order]
+    q_resp, q_tp, q_mag = resp[quoted][order], t.tp[rows][quoted][order], mag[quoted][order]
     starts = np.searchsorted(q_group, np.arange(m))
     ends = np.searchsorted(q_group, np.arange(m), side="right")
-    pooled = [q_key[s : min(e, s + QUOTE_POOL)].tolist() for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
-    flows = fetch([k for keys in pooled for k in keys])
+    said = texts([q_key[s:e].tolist() for s, e in zip(starts.tolist(), ends.tolist(), strict=True)])
+    names = [*t.respondents, ""]
+    tps = [*t.touchpoints, ""]
     index = {r: i for i, r in enumerate(r.id for r in t.model.respondents)}
     position = np.array([index.get(r, -1) for r in t.respondents] + [-1], dtype=np.int64)
     person = position[resp]
@@ -240,14 +243,27 @@ def aggregate(t: FlowTable, rows: np.ndarray, fetch: Fetch, *, merge_customers: 
         rest, is_structural = divmod(c, 2)
         rest, dim = divmod(rest, n_d)
         src, dst = divmod(rest, n_a)
-        quotes, more = fold_quotes([flows[k] for k in pooled[i]], int(ends[i] - starts[i]))
+        quotes, more = fold_quotes(
+            (
+                Said(said[k], names[r], tps[tp], None if np.isnan(v) else float(v), names[r] or f"#{k}")
+                for k, r, tp, v in zip(
+                    q_key[starts[i] : ends[i]].tolist(),
+                    q_resp[starts[i] : ends[i]].tolist(),
+                    q_tp[starts[i] : ends[i]].tolist(),
+                    q_mag[starts[i] : ends[i]],
+                    strict=True,
+                )
+                if k in said
+            ),
+            int(ends[i] - starts[i]),
+        )
         members = person[order_all[bounds[i] : bounds[i + 1]]]
         out[(t.actors[src], t.actors[dst], t.dimensions[dim], bool(is_structural))] = _Acc(
             float(mag_sum[i] / mag_n[i]) if mag_n[i] else None,
             float(mag_sum[i]),
             float(money_sum[i] / money_n[i]) if money_n[i] else None,
             int(people_n[i]),
-            tps[i],
+            touchpoints[i],
             stages[i],
             blamed[i],
             quotes,
@@ -258,42 +274,70 @@ def aggregate(t: FlowTable, rows: np.ndarray, fetch: Fetch, *, merge_customers: 
     return out
 
 
-def fold_quotes(flows: Sequence[Flow], quoted: int) -> tuple[list[dict[str, Any]], int]:
-    """The quotes an edge shows, from its quoted ``flows`` ranked largest magnitude first, and how many more.
+class Said(NamedTuple):
+    """One quoted flow: its text, respondent ("" for none), touchpoint, magnitude and who said it."""
+
+    text: str
+    respondent: str
+    touchpoint: str
+    magnitude: float | None
+    speaker: str
+
+
+#: Reads quote texts: given each edge's quoted flow keys (largest first), the texts by key it read.
+QuoteTexts = Callable[[list[list[int]]], dict[int, str]]
+
+
+def quote_texts(source: FlowSource, fetch: Fetch, model_id: str, goal: str, scenarios: Sequence[str]) -> QuoteTexts:
+    """How a view reads its quotes: every text, or for each edge its first :data:`QUOTE_POOL`.
+
+    A source that reads the goal's texts as columns (``read_flow_details``, as the
+    SQLite store does) gives every text once the edges quote more than
+    :data:`QUOTE_POOL` flows in all; otherwise whole flows are fetched by key, at most
+    :data:`QUOTE_POOL` per edge.
+    """
+    reader = getattr(source, "read_flow_details", None)
+    every: dict[int, str] = {}
+
+    def read(ranked: list[list[int]]) -> dict[int, str]:
+        if callable(reader) and sum(map(len, ranked)) > QUOTE_POOL:
+            if not every:  # both sides of a comparison read the texts once
+                cols = reader(model_id, goal, scenarios)
+                every.update((int(k), str(q)) for k, q in zip(cols["key"], cols["quote"], strict=True) if q is not None)
+            return every
+        return {k: str(f.quote) for k, f in fetch([k for keys in ranked for k in keys[:QUOTE_POOL]]).items()}
+
+    return read
+
+
+def fold_quotes(said: Iterable[Said], quoted: int) -> tuple[list[dict[str, Any]], int]:
+    """The quotes an edge shows, from its quoted flows ranked largest magnitude first, and how many more.
 
     Identical texts (ignoring runs of whitespace) fold into one, with ``count``, the
     number of respondents who said it; the quote keeps the respondent and touchpoint of
     its largest flow. Quotes rank by the largest magnitude behind them, then by count,
     and the first :data:`MAX_QUOTES` are kept. ``quoted`` is how many quoted flows the
-    edge has (``flows`` may be only the first :data:`QUOTE_POOL`): the second number is
-    how many of them are not behind a quote shown.
+    edge has (``said`` may hold only some of them, see :func:`quote_texts`): the
+    second number is how many of those are not behind a quote shown.
 
-    >>> from valuenet.models import Flow
-    >>> said = [Flow(id=f"f{i}", goal="g", source="c", target="f", dimension="economic", magnitude=m,
-    ...              respondent=r, quote=q) for i, (m, r, q) in enumerate([(4, "a", "Too dear."), (3, "b", "Fine."),
-    ...                                                                  (2, "c", "Too  dear.")])]
-    >>> fold_quotes(said, 5)
+    >>> said = [Said("Too dear.", "a", "", 4, "a"), Said("Fine.", "b", "desk", 3, "b")]
+    >>> fold_quotes([*said, Said("Too  dear.", "c", "", 2, "c")], 5)
     ([{'text': 'Too dear.', 'respondent': 'a', 'touchpoint': '', 'count': 2}, \
-{'text': 'Fine.', 'respondent': 'b', 'touchpoint': '', 'count': 1}], 2)
+{'text': 'Fine.', 'respondent': 'b', 'touchpoint': 'desk', 'count': 1}], 2)
     """
     folded: dict[str, dict[str, Any]] = {}
     top: dict[str, float] = {}
     who: dict[str, set[str]] = defaultdict(set)
     behind: dict[str, int] = defaultdict(int)
-    for f in flows:
-        text = " ".join(str(f.quote).split())
+    for q in said:
+        text = " ".join(q.text.split())
         if text not in folded:
-            folded[text] = {
-                "text": str(f.quote).strip(),
-                "respondent": f.respondent or "",
-                "touchpoint": f.touchpoint or "",
-            }
-            top[text] = -1.0 if f.magnitude is None else f.magnitude
-        who[text].add(f.respondent or f.id)
+            folded[text] = {"text": q.text.strip(), "respondent": q.respondent, "touchpoint": q.touchpoint}
+            top[text] = -1.0 if q.magnitude is None else q.magnitude
+        who[text].add(q.speaker)
         behind[text] += 1
     ranked = sorted(folded, key=lambda q: (-top[q], -len(who[q])))[:MAX_QUOTES]
-    shown = [{**folded[q], "count": len(who[q])} for q in ranked]
-    return shown, quoted - sum(behind[q] for q in ranked)
+    return [{**folded[q], "count": len(who[q])} for q in ranked], quoted - sum(behind[q] for q in ranked)
 
 
 def _edge(edge_id: str, key: _Key, acc: _Acc) -> ViewEdge:
@@ -451,6 +495,10 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
         )
     src = source if source is not None else ModelFlows(model)
     fetch = fetcher(src, model.id)
+    chain = scenario_chain(model.goal(goal), spec.compare or spec.scenario)
+    if spec.compare:  # both sides' texts, read at most once
+        chain = list(dict.fromkeys([*scenario_chain(model.goal(goal), spec.scenario), *chain]))
+    texts = quote_texts(src, fetch, model.id, goal, chain)
 
     after_t = FlowTable.read(model, goal, spec.compare or spec.scenario, src)
     before_t = FlowTable.read(model, goal, spec.scenario, src) if spec.compare else after_t if spec.against else None
@@ -458,10 +506,10 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
         members, scope = _in_both(before_t, after_t, members, scope)
         first = members
     merge = spec.respondent is None
-    after = aggregate(after_t, _rows(after_t, members, spec.respondent), fetch, merge_customers=merge)
+    after = aggregate(after_t, _rows(after_t, members, spec.respondent), texts, merge_customers=merge)
     before: dict[_Key, _Acc] = {}
     if before_t is not None:
-        before = aggregate(before_t, _rows(before_t, first, spec.respondent), fetch, merge_customers=merge)
+        before = aggregate(before_t, _rows(before_t, first, spec.respondent), texts, merge_customers=merge)
     focal = after_t.actors[after_t.focal]
     customer = model.customer_of(goal, model.respondent(spec.respondent) if spec.respondent else None)
 
