@@ -44,6 +44,8 @@ from valuenet.models import Flow
 
 DIRECT_KIND, INDIRECT_KIND = "direct", "indirect"
 TOUCHPOINT_LEVEL, OVERALL = "touchpoint", "overall"
+#: The highest likelihood to recommend (0-10) of a detractor.
+DETRACTOR = 6
 #: Example quotes kept per item.
 EXAMPLES = 3
 #: Respondents per item whose quotes are weighed (those who lose the most there).
@@ -335,3 +337,69 @@ def dealbreaker_rows(found: Sequence[DealBreaker], focal: str) -> list[dict[str,
         }
         for b in found
     ]
+
+
+def who_causes(c: Cube, rows: Sequence[int] | np.ndarray | None = None) -> dict[str, dict[str, float]]:
+    """Net perceived value per actor and dimension (scope mean) with each knock-on effect moved to its cause.
+
+    The customer's exchanges with an actor that name another actor ``responsible``
+    (the insurer's claim that the clinic's billing errors spoil) count for the
+    responsible actor instead of the counterpart: the "who causes it" reading of
+    the net value table, next to the "where it happens" one of
+    :func:`valuenet.analysis.net.net_from_cube`. Only actors the customer
+    exchanges with or that cause something are listed.
+    """
+    t = c.t
+    member = _scope(c, rows)
+    n = max(int(member.sum()), 1)
+    n_a, n_d = len(t.actors), len(t.dimensions)
+    net = (c.gets - c.gives)[member].sum(axis=0) / n if t.n else np.zeros((n_a, n_d))
+    moved = (c.get | c.give) & (c.eblame >= 0) & (c.eblame != c.cp) & member[c.er]
+    signed = np.where(c.get, c.emag, -c.emag)[moved]
+    shift = np.zeros((n_a, n_d))
+    np.add.at(shift, (c.cp[moved], c.edim[moved]), -signed / n)
+    np.add.at(shift, (c.eblame[moved], c.edim[moved]), signed / n)
+    listed = c.exchanged[member].any(axis=0) if t.n else np.zeros(n_a, dtype=bool)
+    listed[np.unique(c.eblame[moved])] = True
+    listed[t.focal] = True
+    listed[t.customer] = False
+    total = net + shift
+    return {t.actors[a]: {d: float(total[a, j]) for j, d in enumerate(t.dimensions)} for a in np.flatnonzero(listed)}
+
+
+@dataclass(frozen=True)
+class LoyaltyGroup(Result):
+    """How many respondents a group holds, how many are detractors (score 0-6) or churned, and their mean score."""
+
+    respondents: int
+    detractors: int
+    churned: int
+    nps: float | None
+
+
+def loyalty_group(people: Sequence[Any]) -> LoyaltyGroup:
+    """The :class:`LoyaltyGroup` of some :class:`~valuenet.models.Respondent` objects."""
+    scores = [p.nps for p in people if p.nps is not None]
+    return LoyaltyGroup(
+        len(people),
+        sum(1 for s in scores if s <= DETRACTOR),
+        sum(1 for p in people if p.churned),
+        sum(scores) / len(scores) if scores else None,
+    )
+
+
+def breach_loyalty(
+    c: Cube, rows: Sequence[int] | np.ndarray | None = None, actor: str | None = None
+) -> tuple[LoyaltyGroup, LoyaltyGroup]:
+    """The respondents ``rows`` past a threshold with ``actor`` (default: the firm) at least once, and the others."""
+    t = c.t
+    member = _scope(c, rows)
+    a = t.focal if actor is None else t.actors.index(actor)
+    b, _, breach = breach_groups(c)
+    past = np.zeros(t.n, dtype=bool)
+    past[b.r[breach & (b.actor == a)]] = True
+    people = t.people()
+    return (
+        loyalty_group([p for i, p in enumerate(people) if member[i] and past[i]]),
+        loyalty_group([p for i, p in enumerate(people) if member[i] and not past[i]]),
+    )

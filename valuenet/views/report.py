@@ -1,15 +1,20 @@
-"""An HTML report on one goal, for strategists: one self-contained file that opens offline.
+"""An HTML report on one goal, for strategists: self-contained files that open offline.
 
 The numbers come from :func:`valuenet.analysis.report.analyze_goal`; this module
-only lays them out. The report holds the interactive network (the same view as
-``valuenet view``), a heatmap of net perceived value by actor and dimension,
-where the focal firm destroys value (with what respondents said), deal-breakers,
-dependency on the firm, opportunities, a segment comparison, loyalty drivers
-and, when the goal has a second scenario, what changes between them.
+only lays them out, and :mod:`valuenet.views.story` puts them in words. The report
+opens with an executive summary (sentences built from the figures, each linking
+to its evidence), then the interactive network (the same view as ``valuenet
+view``), a heatmap of net perceived value by actor and dimension (where the value
+is exchanged, or who causes it), the evidence pack (a card per place the focal
+firm destroys value, with the strongest quotes), deal-breakers, the journey,
+dependency on the firm, opportunities, a segment comparison, loyalty and, when the
+goal has a second scenario, what it changes for the customer and who stops being
+pushed past a threshold. :func:`write_report` writes ``index.html`` and the
+evidence pack alone as ``evidence.html``.
 
-The heatmap is an inline SVG drawn here from the analysis figures: a few dozen
-rectangles need no plotting library, stay sharp at any zoom, print well, and
-their labels go through the same autoescaping template as every other text.
+The heatmap and the journey are inline SVG drawn here from the analysis figures: a
+few dozen rectangles need no plotting library, stay sharp at any zoom, print well,
+and their labels are escaped like every other text.
 """
 
 from __future__ import annotations
@@ -23,10 +28,14 @@ from valuenet.files import make_folder, write_text
 from valuenet.flowcolumns import CachedFlows, FlowSource, ModelFlows
 from valuenet.models import DEFAULT_SCENARIO, Model
 from valuenet.views.data import ViewSpec, build_view
-from valuenet.views.render import _environment, page_parts
+from valuenet.views.journey import Journey, build_journey, figure, fill, journey_svg
+from valuenet.views.render import _environment, asset, page_parts
+from valuenet.views.story import column, count, measure, summary, words
 
 #: Rows shown per table; the report says how many more there are.
 MAX_ROWS = 40
+#: A score or change smaller than this reads as none (two decimals show 0.00).
+NOTHING = 0.005
 _SEGMENT_MEASURES = (
     "firm.attributed",
     "firm.share",
@@ -57,37 +66,36 @@ class ReportSpec:
     compare: str | None = None
 
 
-def _colour(value: float, top: float) -> str:
-    """Red for value destroyed, green for value added, white for none; stronger the larger it is."""
-    share = 0.0 if top <= 0 else max(-1.0, min(1.0, value / top))
-    ends = (26, 152, 80) if share > 0 else (215, 48, 39)
-    r, g, b = (round(255 + (c - 255) * abs(share)) for c in ends)
-    return f"#{r:02x}{g:02x}{b:02x}"
-
-
-def heatmap(rows: Sequence[tuple[str, Mapping[str, float]]], dimensions: Sequence[str]) -> dict[str, Any]:
+def heatmap(
+    rows: Sequence[tuple[str, Mapping[str, float | None]]], dimensions: Sequence[str], top: float | None = None
+) -> dict[str, Any]:
     """Cells of the actor x dimension heatmap: position, fill, the figure and whether it needs light text.
 
-    >>> hm = heatmap([("Clinic", {"functional": 2.0, "economic": -1.0})], ["functional", "economic"])
+    A dimension missing from an actor's values, or ``None``, is no data: a grey cell with a dash.
+    ``top`` is the value drawn at full colour (default: the largest here).
+
+    >>> hm = heatmap([("Clinic", {"functional": 2.0, "economic": -1.0})], ["functional", "economic", "symbolic"])
     >>> [(c["text"], c["fill"]) for c in hm["cells"]]
-    [('+2.00', '#1a9850'), ('-1.00', '#eb9893')]
+    [('+2.00', '#1a9850'), ('-1.00', '#eb9893'), ('–', '#eeeeee')]
     """
-    top = max((abs(v) for _, values in rows for v in values.values()), default=0.0)
+    if top is None:
+        top = max((abs(v) for _, values in rows for v in values.values() if v is not None), default=0.0)
     longest = max((len(name) for name, _ in rows), default=0)
     label_w, cell_w, cell_h, head = max(120, min(460, round(7.4 * longest) + 16)), 104, 30, 34
     cells = []
-    for i, (_name, values) in enumerate(rows):
+    for i, (name, values) in enumerate(rows):
         for j, d in enumerate(dimensions):
-            v = values.get(d, 0.0)
+            v = values.get(d)
             cells.append(
                 {
                     "x": label_w + j * cell_w,
                     "y": head + i * cell_h,
                     "w": cell_w - 2,
                     "h": cell_h - 2,
-                    "fill": _colour(v, top),
-                    "text": f"{v:+.2f}",
-                    "light": top > 0 and abs(v) / top > 0.6,
+                    "fill": fill(v, top),
+                    "text": figure(v),
+                    "title": f"{name}, {d}: " + ("no data" if v is None else figure(v)),
+                    "light": v is not None and top > 0 and abs(v) / top > 0.6,
                 }
             )
     return {
@@ -103,37 +111,355 @@ def heatmap(rows: Sequence[tuple[str, Mapping[str, float]]], dimensions: Sequenc
     }
 
 
-def _table(title: str, rows: list[dict[str, Any]], note: str = "") -> dict[str, Any]:
-    columns = list(rows[0].keys()) if rows else []
+def _table(title: str, rows: list[dict[str, Any]], note: str = "", anchor: str = "", empty: str = "") -> dict[str, Any]:
+    """A table as the template draws it: human column headings, at most :data:`MAX_ROWS` rows."""
+    keys = list(rows[0].keys()) if rows else []
     return {
         "title": title,
-        "columns": columns,
+        "id": anchor,
+        "columns": [(k, column(k)) for k in keys],
         "rows": rows[:MAX_ROWS],
         "more": max(0, len(rows) - MAX_ROWS),
         "note": note,
+        "empty": empty or "Nothing to show.",
     }
 
 
-def _segment_pivot(segments: Mapping[str, Any]) -> dict[str, Any]:
+def _segment_pivot(segments: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
     """Key measures (rows) by segment (columns): mean with its 95% interval and n."""
     rows = []
-    names = sorted(segments)
+    seg_names = sorted(segments)
     by_measure: dict[str, dict[str, str]] = {}
-    for seg in names:
+    for seg in seg_names:
         for r in segments[seg].rows():
             if r["measure"] in _SEGMENT_MEASURES:
                 interval = "" if r["ci_low"] is None else f" [{r['ci_low']:.2f}, {r['ci_high']:.2f}]"
                 mean = "–" if r["mean"] is None else f"{r['mean']:.2f}"
                 by_measure.setdefault(r["measure"], {})[seg] = f"{mean}{interval} n={r['n']}"
-    for measure in _SEGMENT_MEASURES:
-        if measure in by_measure:
-            rows.append({"measure": measure, **{s: by_measure[measure].get(s, "–") for s in names}})
-    return _table("Segments compared (mean [95% interval] n)", rows)
+    for m in _SEGMENT_MEASURES:
+        if m in by_measure:
+            rows.append({"measure": measure(m, names), **{words(s): by_measure[m].get(s, "–") for s in seg_names}})
+    return _table("Segments compared (mean [95% interval] n)", rows, anchor="segments")
+
+
+def _mean(segments: Mapping[str, Any] | None, seg: str, name: str) -> float | None:
+    stat = (segments or {}).get(seg)
+    found = None if stat is None else stat.measures.get(name)
+    return None if found is None else float(found.mean)
+
+
+def _net_rows(result: Any, names: Mapping[str, str], caused: Mapping[str, Mapping[str, float]], dims: list[str]) -> Any:
+    """The two heatmap readings: where value is exchanged (with no data as None) and who causes it."""
+    ranked = sorted(result.net.actors.values(), key=lambda a: (a.rank, a.actor))
+    label = {a.actor: names.get(a.actor, a.actor) + (" (focal)" if a.actor == result.focal else "") for a in ranked}
+    where = [
+        (
+            label[a.actor],
+            {d: (a.net[d] if a.gets.get(d, 0.0) or a.gives.get(d, 0.0) else None) for d in dims},
+        )
+        for a in ranked
+    ]
+    seen = dict(where)
+    order = [a.actor for a in ranked] + sorted(set(caused) - set(label))
+    who = []
+    for actor in order:
+        name = label.get(actor, names.get(actor, actor))
+        values = caused.get(actor, {})
+        before = seen.get(name, {})
+        who.append(
+            (
+                name,
+                {
+                    d: None if before.get(d) is None and abs(values.get(d, 0.0)) < 1e-12 else values.get(d, 0.0)
+                    for d in dims
+                },
+            )
+        )
+    top = max((abs(v) for _, vs in where + who for v in vs.values() if v is not None), default=0.0)
+    return heatmap(where, dims, top), heatmap(who, dims, top)
+
+
+def _card(i: Any, rank: int, names: Mapping[str, str], firm: str, n: int, scale: float) -> dict[str, Any]:
+    """One evidence card: a place the firm destroys value, its numbers and the strongest quotes."""
+    tp = "an unnamed touchpoint" if i.touchpoint.startswith("(") else words(i.touchpoint)
+    actor = names.get(i.actor, i.actor)
+    return {
+        "id": f"card-{rank}",
+        "rank": rank,
+        "touchpoint": tp,
+        "actor": actor,
+        "dimension": i.dimension,
+        "kind": i.kind,
+        "tag": "the firm's own touchpoint" if i.kind == "direct" else f"knock-on effect at {actor}",
+        "cause": "" if i.kind == "direct" else f"Happens with {actor}, caused by {firm}.",
+        "gets": i.gets,
+        "gives": i.gives,
+        "weighted": i.weighted,
+        "respondents": i.respondents,
+        "share": i.share,
+        "scale": scale,
+        "who": f"All {n} respondents lose value here"
+        if i.respondents == n
+        else f"{i.respondents} of {count(n, 'respondent')} ({i.share:.0%}) lose value here",
+        "quotes": [
+            {"text": e.text, "said": e.respondents, "size": e.size}
+            for e in (i.evidence or tuple(_bare(q) for q in i.quotes))
+        ],
+    }
+
+
+def _bare(text: str) -> Any:
+    from valuenet.analysis.evidence import Evidence
+
+    return Evidence(text, 1, 0.0)
+
+
+def _dealbreakers(result: Any, names: Mapping[str, str]) -> dict[str, Any]:
+    rows = [
+        {
+            "actor": names.get(b.actor, b.actor),
+            "dimension": b.dimension,
+            "touchpoint": words(b.touchpoint) if b.touchpoint else "overall",
+            "respondents": b.respondents,
+            "share": f"{b.share:.0%}",
+            "given_up": b.given_up,
+            "threshold": b.threshold,
+            "excess": b.excess,
+            "quotes": " ".join(f"“{q}”" for q in b.quotes),
+        }
+        for b in result.dealbreakers or ()
+    ]
+    return _table(
+        "Deal-breakers: give-ups past what respondents will tolerate at one touchpoint",
+        rows,
+        "Means over the respondents past their threshold; the actor is the one who causes the give-up.",
+        "dealbreakers",
+        "No respondent gives up more than they will tolerate at any touchpoint.",
+    )
+
+
+def _dependency(result: Any, names: Mapping[str, str]) -> dict[str, Any]:
+    dep = result.dependency
+    rows = [
+        {
+            "dimension": x.dimension,
+            "total_gets": x.total_gets,
+            "at_risk": x.at_risk,
+            "share_at_risk": "–" if x.share is None else f"{x.share:.0%}",
+            "substitutes": ", ".join(f"{names.get(s.actor, s.actor)} ({s.coverage:.0%})" for s in x.substitutes)
+            or "nobody",
+        }
+        for x in (dep.dimensions.values() if dep is not None else ())
+    ]
+    firm = names.get(result.focal, result.focal)
+    return _table(
+        f"What customers would lose if {firm} left the network",
+        rows,
+        "Value received in each dimension, the part that comes from or through the firm, and who already gives "
+        "some of it (their cover of the firm's part).",
+        "dependency",
+    )
+
+
+def _opportunities(result: Any, names: Mapping[str, str]) -> dict[str, Any]:
+    """Underserved dimensions and brokerage positions worth something; a line when there are none."""
+    opp = result.opportunities
+    rows: list[dict[str, Any]] = []
+    if opp is not None:
+        for d in opp.dimensions:
+            if d.opportunity and d.score >= NOTHING:
+                best = names.get(d.best_actor, d.best_actor) if d.best_actor else "nobody"
+                rows.append(
+                    {
+                        "item": f"{d.dimension} value",
+                        "score": d.score,
+                        "note": f"matters {d.weight:.0%} to customers; the best actor, {best}, gives "
+                        f"{d.best_net:+.2f}, short of a good {opp.good:g} by {d.gap:.2f}",
+                    }
+                )
+        for b in opp.brokerage:
+            if not b.held and (b.constraint_drop or 0.0) >= NOTHING:
+                a, c = names.get(b.a, b.a), names.get(b.b, b.b)
+                rows.append(
+                    {
+                        "item": f"connect {a} and {c}",
+                        "score": b.constraint_drop,
+                        "note": "they do not deal with each other; sitting between them frees the firm's position",
+                    }
+                )
+    return _table(
+        "Where the firm could add value",
+        rows,
+        "Dimensions that matter and nobody serves well, and brokerage positions that would free the firm's place "
+        "in the network (score: the gain).",
+        "opportunities",
+        "No opportunity stands out: every dimension that matters is served well by someone, and no brokerage "
+        "position would improve the firm's place in the network.",
+    )
+
+
+def _loyalty(result: Any, names: Mapping[str, str]) -> tuple[dict[str, Any], str, list[dict[str, Any]]]:
+    """The NPS table, a line about the drivers, and the conclusive drivers (if any)."""
+    loy = result.loyalty
+    if loy is None:
+        return _table("Net Promoter Score per segment", [], anchor="loyalty"), "", []
+    nps = [
+        {
+            "segment": "everyone" if s.segment == "(all)" else words(s.segment),
+            "n": s.n,
+            "nps": "–" if s.nps is None else f"{s.nps:+.0f}",
+            "interval": "–" if s.ci_low is None else f"{s.ci_low:+.0f} to {s.ci_high:+.0f}",
+            "promoters": s.promoters,
+            "detractors": s.detractors,
+        }
+        for s in loy.nps
+    ]
+    table = _table(
+        "Net Promoter Score per segment",
+        nps,
+        "Promoters (9–10) less detractors (0–6), in points; the interval is a bootstrap 95% interval.",
+        "loyalty",
+    )
+    found = [d for d in loy.drivers if d.conclusive]
+    rows = [
+        {
+            "item": measure(d.feature, names),
+            "measure": "likelihood to recommend" if d.target == "nps" else "churn",
+            "value": d.rho,
+            "note": f"{d.effect:+.2f} {d.unit}" if d.effect is not None else d.note,
+        }
+        for d in found
+    ]
+    if found:
+        line = f"{count(len(found), 'driver')} of {len(loy.drivers)} tested are conclusive (value: rank correlation)."
+    elif loy.drivers:
+        strongest = max(loy.drivers, key=lambda d: abs(d.rho or 0.0))
+        n = max(d.n for d in loy.drivers)
+        line = (
+            f"None of the {len(loy.drivers)} possible loyalty drivers is conclusive with {count(n, 'respondent')}: "
+            f"the strongest link, {_lower(measure(strongest.feature, names))} with "
+            f"{'likelihood to recommend' if strongest.target == 'nps' else 'churn'} (rank correlation "
+            f"{strongest.rho or 0.0:.2f}), needs more respondents to be confirmed."
+        )
+    else:
+        line = "No respondent gave a likelihood to recommend or said whether they churned, so no driver can be tested."
+    return table, line, rows
+
+
+def _scenario(model: Model, result: Any, names: Mapping[str, str], journeys: tuple[Journey, Journey] | None) -> Any:
+    """The compared scenario told as a story: what is better or worse for the customer, per actor and touchpoint."""
+    c = result.scenarios
+    if c is None:
+        return None
+    goal = model.goal(result.goal)
+    after = next(s for s in goal.scenarios if s.id == c.after)
+    before = next(s for s in goal.scenarios if s.id == c.before)
+
+    def verdict(change: float) -> str:
+        return "better" if change > 0 else "worse" if change < 0 else "the same"
+
+    changes = [
+        {
+            "actor": names.get(x.actor, x.actor),
+            "dimension": "all (weighted)" if x.dimension == "weighted" else x.dimension,
+            "before": figure(x.before),
+            "after": figure(x.after),
+            "verdict": f"{verdict(x.change)} by {abs(x.change):.2f}",
+            "better": f"{x.better:.0%}",
+            "worse": f"{x.worse:.0%}",
+        }
+        for x in c.changes
+        if abs(x.change) >= NOTHING
+    ]
+    tps: list[dict[str, Any]] = []
+    if journeys is not None:
+        old, new = journeys
+        for key in dict.fromkeys([*old.by_touchpoint, *new.by_touchpoint]):
+            a, b = old.by_touchpoint.get(key), new.by_touchpoint.get(key)
+            va, vb = (a.net if a else None), (b.net if b else None)
+            delta = (vb or 0.0) - (va or 0.0)
+            if abs(delta) >= NOTHING:
+                tps.append(
+                    {
+                        "stage": words(key[0]),
+                        "touchpoint": words(key[1]),
+                        "before": figure(va),
+                        "after": figure(vb),
+                        "verdict": ("new, " if a is None else "gone, " if b is None else "")
+                        + f"{verdict(delta)} by {abs(delta):.2f}",
+                    }
+                )
+        tps.sort(key=lambda r: -float(r["verdict"].rsplit(" ", 1)[1]))
+    people = {p.id: p for p in model.respondents}
+    firm = names.get(result.focal, result.focal)
+
+    def breaches(found: tuple[str, ...]) -> str:
+        return ", ".join(f"{names.get(a, a)}: {d}" for a, d in (b.rsplit(":", 1) for b in found)) or "none"
+
+    shifts = [
+        {
+            "respondent": (people[s.respondent].name or s.respondent) if s.respondent in people else s.respondent,
+            "segment": words(s.segment) if s.segment else "–",
+            "nps": "–" if s.nps is None else s.nps,
+            "churned": "–" if s.churned is None else ("yes" if s.churned else "no"),
+            "before": breaches(s.before),
+            "after": breaches(s.after),
+            "what_changes": _shift(s, result.focal),
+        }
+        for s in c.shifts
+    ]
+    shifts.sort(key=lambda r: (not r["what_changes"].startswith("stops"), r["respondent"]))
+    return {
+        "before": before,
+        "after": after,
+        "respondents": c.respondents,
+        "changes": _table(
+            f"What {after.name or after.id} changes for the customer, per actor and dimension",
+            changes,
+            "Mean net value per respondent before and after; better or worse is for the customer.",
+            "scenario-actors",
+            "No actor gives the customer more or less value.",
+        ),
+        "touchpoints": _table(
+            "… and per touchpoint (weighted)",
+            tps,
+            anchor="scenario-touchpoints",
+            empty="No touchpoint changes.",
+        ),
+        "shifts": _table(
+            f"Who stops or starts being pushed past a threshold under {after.name or after.id}",
+            shifts,
+            "A threshold is the most a respondent will give up in a dimension at one touchpoint; nps is their "
+            "likelihood to recommend (0–10).",
+            "return-on-change-table",
+            f"Nobody's thresholds change: {firm} pushes the same respondents past them in both scenarios.",
+        ),
+        "roc": c.return_on_change(result.focal),
+    }
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _shift(s: Any, focal: str) -> str:
+    """What changes for one respondent's thresholds with the firm, in words."""
+    if s.stops(focal):
+        return "stops being pushed past a threshold by the firm"
+    if s.starts(focal):
+        return "starts being pushed past a threshold by the firm"
+    was, now = (sum(1 for b in x if b.rsplit(":", 1)[0] == focal) for x in (s.before, s.after))
+    if now != was:
+        return f"pushed past {'fewer' if now < was else 'more'} thresholds by the firm ({was} to {now})"
+    return "thresholds with other actors change"
 
 
 def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = None) -> dict[str, Any]:
     """Everything the report page shows, as template data (the analysis runs here, on ``source``'s flows)."""
+    from valuenet.analysis.destruction import breach_loyalty, who_causes
+    from valuenet.analysis.measures import cube
     from valuenet.analysis.report import analyze_goal
+    from valuenet.analysis.table import FlowTable
 
     source = CachedFlows(source or ModelFlows(model))  # the analysis and the network view read the flows once
     goal = spec.goal or (model.goals[0].id if len(model.goals) == 1 else None)
@@ -142,76 +468,78 @@ def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = Non
     result = analyze_goal(model, goal, scenario=spec.scenario, compare=compare, sections=REPORT_SECTIONS, source=source)
     assert result.net is not None and result.destruction is not None and result.segments is not None
     names = {a.id: a.name for a in model.actors}
+    firm = names.get(result.focal, result.focal)
     view = build_view(model, ViewSpec(goal=result.goal, scenario=spec.scenario, color_by="impact"), source)
+    c = cube(FlowTable.read(model, result.goal, spec.scenario, source, ("touchpoint", "responsible")))
 
-    ranked = sorted(result.net.actors.values(), key=lambda a: (a.rank, a.actor))
-    dims = [d for d in model.dimension_ids if any(d in a.net for a in ranked)]
-    hm = heatmap(
-        [(names.get(a.actor, a.actor) + (" (focal)" if a.actor == result.focal else ""), a.net) for a in ranked], dims
-    )
-
-    tables = dict(result.tables(("dealbreakers", "dependency", "opportunities", "loyalty")))
-    titles = [t for t, _ in result.tables(("dealbreakers", "dependency", "opportunities", "loyalty"))]
-    sections = [_table(t, [_named(r, names) for r in _concise(t, tables[t])]) for t in titles]
-    scenario_tables = []
-    if result.scenarios is not None:
-        scenario_tables = [_table(t, [_named(r, names) for r in rows]) for t, rows in result.tables(("scenarios",))]
-    destruction = [
-        {
-            "where": f"{names.get(i.actor, i.actor)} · {i.touchpoint}",
-            "kind": i.kind,
-            "responsible": names.get(i.responsible, i.responsible),
-            "dimension": i.dimension,
-            "gets": i.gets,
-            "gives": i.gives,
-            "weighted": i.weighted,
-            "quotes": list(i.quotes[:4]),
-            "respondents": i.respondents,
-            "share": i.share,
-        }
-        for i in result.destruction.items
-    ]
-    figures = [
+    dims = [d for d in model.dimension_ids if any(d in a.net for a in result.net.actors.values())]
+    where, who = _net_rows(result, names, who_causes(c), dims)
+    n = result.respondents
+    cards = [_card(i, k + 1, names, firm, n, model.scale.max) for k, i in enumerate(result.destruction.items)]
+    journey = build_journey(model, result.goal, spec.scenario, source=source)
+    journeys = (journey, build_journey(model, result.goal, compare, source=source)) if compare else None
+    goal_obj = model.goal(result.goal)
+    scen = {s.id: s for s in goal_obj.scenarios}
+    nps_table, drivers_line, drivers = _loyalty(result, names)
+    scenario = _scenario(model, result, names, journeys)
+    destroys = _mean(result.segments, "(all)", "firm.destroys")
+    losses = sorted(
         (
-            "Rank of " + names.get(result.focal, result.focal) + " by net value",
-            f"{result.net.focal_rank} of {len(ranked)}",
+            (m, s)
+            for s in result.segments
+            if s != "(all)"
+            if (m := _mean(result.segments, s, "destruction.total")) is not None
         ),
+        reverse=True,
+    )
+    story = {
+        "result": result,
+        "names": names,
+        "firm": firm,
+        "scale_max": model.scale.max,
+        "destroys": None if destroys is None else round(destroys * n),
+        "nps": {s.segment: s.nps for s in result.loyalty.nps} if result.loyalty is not None else {},
+        "loss_by_segment": losses,
+        "breach": breach_loyalty(c) if n else None,
+        "scenario": scen.get(compare) if compare else None,
+        "roc": scenario["roc"] if scenario else None,
+        "journey": journey,
+    }
+    figures = [
+        (f"Rank of {firm} by net value", f"{result.net.focal_rank} of {len(result.net.actors)}"),
         (
             "Its share of the value the customer gets",
             "–" if result.net.focal_share is None else f"{result.net.focal_share:.0%}",
         ),
         ("Value it destroys (weighted)", f"{result.destruction.total_weighted:.2f}"),
-        ("Respondents", str(result.respondents)),
+        ("Respondents", str(n)),
     ]
     return {
         "model": model,
-        "goal": model.goal(result.goal),
+        "goal": goal_obj,
         "result": result,
+        "firm": firm,
+        "scenario_now": scen[spec.scenario],
+        "scenario_then": scen.get(compare) if compare else None,
+        "summary": summary(story),
         "figures": figures,
-        "heatmap": hm,
-        "destruction": destruction,
-        "sections": sections,
-        "segments": _segment_pivot(result.segments),
-        "scenario_tables": scenario_tables,
+        "heatmap": where,
+        "heatmap_who": who,
+        "cards": cards,
+        "dealbreakers": _dealbreakers(result, names),
+        "journey": journey,
+        "journey_svg": journey_svg(journey),
+        "dependency": _dependency(result, names),
+        "opportunities": _opportunities(result, names),
+        "nps": nps_table,
+        "drivers_line": drivers_line,
+        "drivers": _table("Conclusive loyalty drivers", drivers, anchor="drivers") if drivers else None,
+        "segments": _segment_pivot(result.segments, names),
+        "scenario": scenario,
         "compare": compare,
+        "report_css": asset("report.css"),
         **page_parts(view),
     }
-
-
-def _concise(title: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Deal-breakers as a strategist reads them: who breaks where, how many respondents, with the quotes."""
-    if not title.startswith("Deal-breakers"):
-        return rows
-    keep = ("actor", "dimension", "touchpoint", "respondents", "share", "given_up", "threshold", "excess", "quotes")
-    return [{k: r.get(k) for k in keep} for r in rows]
-
-
-def _named(row: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
-    """A table row with actor ids replaced by actor names, and quotes set in quotation marks."""
-    out = {k: names.get(v, v) if k in ("actor", "responsible") and isinstance(v, str) else v for k, v in row.items()}
-    if isinstance(out.get("quotes"), (list, tuple)):
-        out["quotes"] = " ".join(f"“{q}”" for q in out["quotes"])
-    return out
 
 
 def cell(value: Any) -> str:
@@ -233,17 +561,30 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-def render_report(model: Model, spec: ReportSpec, source: FlowSource | None = None) -> str:
-    """The report page as HTML text (flows read from ``source``, by default the model's own)."""
+def _render(template: str, data: Mapping[str, Any]) -> str:
     env = _environment()
     env.filters["cell"] = cell
-    html: str = env.get_template("report.html.j2").render(**build_report(model, spec, source))
+    html: str = env.get_template(template).render(**data)
     return html
 
 
-def write_report(model: Model, spec: ReportSpec, folder: str | Path, source: FlowSource | None = None) -> Path:
-    """Write the report to ``folder/index.html`` (one self-contained UTF-8 file) and return its path.
+def render_report(model: Model, spec: ReportSpec, source: FlowSource | None = None) -> str:
+    """The report page as HTML text (flows read from ``source``, by default the model's own)."""
+    return _render("report.html.j2", build_report(model, spec, source))
 
-    The folder is created when it does not exist.
+
+def render_evidence(model: Model, spec: ReportSpec, source: FlowSource | None = None) -> str:
+    """The evidence pack alone, as a printable HTML page: a card per place the firm destroys value."""
+    return _render("evidence.html.j2", build_report(model, spec, source))
+
+
+def write_report(model: Model, spec: ReportSpec, folder: str | Path, source: FlowSource | None = None) -> Path:
+    """Write the report to ``folder/index.html`` and the evidence pack to ``folder/evidence.html``.
+
+    Both are self-contained UTF-8 files; the folder is created when it does not exist.
+    Returns the path of ``index.html``.
     """
-    return write_text(make_folder(folder) / "index.html", render_report(model, spec, source))
+    data = build_report(model, spec, source)
+    out = make_folder(folder)
+    write_text(out / "evidence.html", _render("evidence.html.j2", data))
+    return write_text(out / "index.html", _render("report.html.j2", data))
