@@ -127,7 +127,9 @@ def signed(value: float | None) -> str:
 
 
 def ordinal(n: int) -> str:
-    """>>> [ordinal(i) for i in (1, 2, 3, 4, 11, 22)]
+    """An ordinal number in English.
+
+    >>> [ordinal(i) for i in (1, 2, 3, 4, 11, 22)]
     ['1st', '2nd', '3rd', '4th', '11th', '22nd']
     """
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
@@ -135,14 +137,18 @@ def ordinal(n: int) -> str:
 
 
 def count(n: int, thing: str, things: str | None = None) -> str:
-    """>>> count(1, "respondent"), count(3, "respondent")
+    """A count with its noun, singular or plural.
+
+    >>> count(1, "respondent"), count(3, "respondent")
     ('1 respondent', '3 respondents')
     """
     return f"{n} {thing if n == 1 else things or thing + 's'}"
 
 
 def listing(items: Sequence[str]) -> str:
-    """>>> listing(["a"]), listing(["a", "b"]), listing(["a", "b", "c"])
+    """Items in an English list.
+
+    >>> listing(["a"]), listing(["a", "b"]), listing(["a", "b", "c"])
     ('a', 'a and b', 'a, b and c')
     """
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
