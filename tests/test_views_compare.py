@@ -18,7 +18,7 @@ from valuenet.cli import cli
 from valuenet.errors import ViewError
 from valuenet.models import Flow, Model, Respondent, exchange_flows
 from valuenet.store.sqlite import SQLiteStore
-from valuenet.views import ViewSpec, build_view, data
+from valuenet.views import ViewSpec, build_view, data, quotes
 from valuenet.views.style import CHANGE_COLOURS, LABELS, palette
 
 
@@ -236,11 +236,11 @@ def test_quotes_rank_by_what_they_evidence_and_identical_ones_fold() -> None:
 
 
 def test_max_quotes_counts_distinct_quotes_and_more_quotes_the_flows_left(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(data, "MAX_QUOTES", 2)
+    monkeypatch.setattr(quotes, "MAX_QUOTES", 2)
     edge = price_edge(priced(SAID))
     assert [(q["text"], q["count"]) for q in edge.quotes] == [("Far too expensive.", 1), ("Too dear.", 3)]
     assert edge.more_quotes == 2  # "Fine." and "Okay."
-    monkeypatch.setattr(data, "QUOTE_POOL", 3)  # read only the three largest: 5, 4, 2
+    monkeypatch.setattr(quotes, "QUOTE_POOL", 3)  # read only the three largest: 5, 4, 2
     edge = price_edge(priced(SAID))
     assert [(q["text"], q["count"]) for q in edge.quotes] == [("Far too expensive.", 1), ("Too dear.", 2)]
     assert edge.more_quotes == 3  # six quoted flows, three behind the quotes shown
@@ -257,7 +257,7 @@ def test_a_respondent_saying_the_same_twice_counts_once() -> None:
 def test_a_store_that_reads_texts_as_columns_counts_every_quote(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(data, "QUOTE_POOL", 3)  # fewer than the six quoted flows: SQLite reads every text
+    monkeypatch.setattr(quotes, "QUOTE_POOL", 3)  # fewer than the six quoted flows: SQLite reads every text
     m = priced(SAID)
     with SQLiteStore(tmp_path / "q.db") as store:
         store.write_model(m)
@@ -270,3 +270,15 @@ def test_a_store_that_reads_texts_as_columns_counts_every_quote(
         ("Okay.", 1),
     ]
     assert edge.more_quotes == 0
+
+
+def test_touchpoints_say_better_or_worse_for_the_mean_respondent_of_each_side() -> None:
+    view = build_view(three_people(), ViewSpec(segment="young", against="old"))
+    got = [(c.touchpoint, c.before, c.after, c.change) for c in view.touchpoints]
+    assert got == [
+        ("waiting-room", -1.0, -1.5, "worse"),  # r1 waits 1; r2 waits 3, of two "old" respondents
+        ("claim", -1.0, -0.5, "better"),  # gets 1, gives 2: r1; only r2 of the two "old" claims
+        ("x", 0.0, -0.5, "worse"),  # r3 waits 1 at another touchpoint
+        ("treatment", 4.0, 4.0, "same"),  # 4; (3 + 5) / 2
+    ]
+    assert build_view(three_people(), ViewSpec(segment="young")).touchpoints == []  # only in comparisons

@@ -8,6 +8,12 @@ only whether a number grew.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+
+from valuenet.analysis.scope import one_customer
+from valuenet.analysis.table import FlowTable
 from valuenet.errors import ViewError
 from valuenet.models import Model
 
@@ -60,3 +66,53 @@ def scenario_label(model: Model, goal: str, scenario: str, *, described: bool = 
     """A scenario's name (its id when it has none), with its description when ``described``."""
     s = next(s for s in model.goal(goal).scenarios if s.id == scenario)
     return (s.name or s.id) + (f": {s.description}" if described and s.description else "")
+
+
+@dataclass
+class TouchpointChange:
+    """The customer's net value at one touchpoint on each side of a comparison, and what the change means.
+
+    ``before`` and ``after`` are what the mean respondent gets there minus what they give
+    up, every actor and dimension together (unweighted, as the actors' totals).
+    """
+
+    touchpoint: str
+    before: float
+    after: float
+    change: str
+
+
+def touchpoint_nets(
+    t: FlowTable, rows: np.ndarray, customer: str, people: int, *, merge: bool, firm: str | None = None
+) -> dict[str, float]:
+    """Per touchpoint, the net value the mean of ``people`` respondents gets there (structural flows whole).
+
+    ``rows`` is a mask of the table's rows; ``merge`` shows every respondent's customer actor
+    as the goal's customer; ``firm`` keeps only that actor's flows and those it causes.
+    """
+    if customer not in t.actors:
+        return {}
+    src, dst = one_customer(t, rows) if merge else (t.src[rows], t.dst[rows])
+    me = t.actors.index(customer)
+    sign = np.where(dst == me, 1.0, np.where(src == me, -1.0, 0.0))
+    mag, tp, resp = t.mag[rows], t.tp[rows], t.resp[rows]
+    ok = ~np.isnan(mag) & (tp >= 0) & (sign != 0)
+    if firm is not None:
+        f = t.actors.index(firm)
+        ok &= (src == f) | (dst == f) | (t.blame[rows] == f)
+    share = sign[ok] * mag[ok] * np.where(resp[ok] >= 0, 1.0 / max(people, 1), 1.0)
+    sums = np.bincount(tp[ok], weights=share, minlength=len(t.touchpoints))
+    seen = np.bincount(tp[ok], minlength=len(t.touchpoints)) > 0
+    return {t.touchpoints[i]: float(sums[i]) for i in np.flatnonzero(seen).tolist()}
+
+
+def touchpoint_changes(before: dict[str, float], after: dict[str, float]) -> list[TouchpointChange]:
+    """Every touchpoint of either side (0 where a side has none), the largest change first.
+
+    >>> [(c.touchpoint, c.change) for c in touchpoint_changes({"desk": -2.0, "web": 1.0}, {"web": 1.5})]
+    [('desk', 'better'), ('web', 'better')]
+    """
+    out = [TouchpointChange(tp, before.get(tp, 0.0), after.get(tp, 0.0), "") for tp in dict.fromkeys([*before, *after])]
+    for c in out:
+        c.change = net_change(c.before, c.after)
+    return sorted(out, key=lambda c: -abs(c.after - c.before))

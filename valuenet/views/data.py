@@ -28,26 +28,30 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from valuenet.analysis.scope import one_customer
 from valuenet.analysis.table import FlowTable
 from valuenet.errors import ViewError
-from valuenet.flowcolumns import Fetch, FlowSource, ModelFlows, distinct, fetcher
+from valuenet.flowcolumns import FlowSource, ModelFlows, distinct, fetcher
 from valuenet.models import DEFAULT_SCENARIO, Model, scenario_chain
 from valuenet.views.compare import CHANGES as CHANGES  # re-exported: the words a comparison uses
 from valuenet.views.compare import PRESENCES as PRESENCES
-from valuenet.views.compare import change_for_customer, check_against, net_change, scenario_label
+from valuenet.views.compare import (
+    TouchpointChange,
+    change_for_customer,
+    check_against,
+    net_change,
+    scenario_label,
+    touchpoint_changes,
+    touchpoint_nets,
+)
+from valuenet.views.quotes import QuoteTexts, Said, fold_quotes, quote_texts
 
 COLOR_MODES = ("dimension", "impact", "change")
 IMPACTS = ("adds", "destroys", "neutral")
-#: Distinct quotes kept per edge; the side panel says how many more quoted flows there were.
-MAX_QUOTES = 25
-#: Quoted flows read per edge, largest magnitude first, to fold and count identical quotes; counts are exact
-#: for edges with at most this many quoted flows (past it, the smallest are not read and count as "more").
-QUOTE_POOL = 1000
 _EPS = 1e-9
 
 
@@ -153,6 +157,7 @@ class ViewData:
     nodes: list[ViewNode]
     edges: list[ViewEdge]
     against: str | None = None
+    touchpoints: list[TouchpointChange] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (used for golden files and the page's data block)."""
@@ -272,72 +277,6 @@ def aggregate(t: FlowTable, rows: np.ndarray, texts: QuoteTexts, *, merge_custom
             distinct(members[members >= 0]),
         )
     return out
-
-
-class Said(NamedTuple):
-    """One quoted flow: its text, respondent ("" for none), touchpoint, magnitude and who said it."""
-
-    text: str
-    respondent: str
-    touchpoint: str
-    magnitude: float | None
-    speaker: str
-
-
-#: Reads quote texts: given each edge's quoted flow keys (largest first), the texts by key it read.
-QuoteTexts = Callable[[list[list[int]]], dict[int, str]]
-
-
-def quote_texts(source: FlowSource, fetch: Fetch, model_id: str, goal: str, scenarios: Sequence[str]) -> QuoteTexts:
-    """How a view reads its quotes: every text, or for each edge its first :data:`QUOTE_POOL`.
-
-    A source that reads the goal's texts as columns (``read_flow_details``, as the
-    SQLite store does) gives every text once the edges quote more than
-    :data:`QUOTE_POOL` flows in all; otherwise whole flows are fetched by key, at most
-    :data:`QUOTE_POOL` per edge.
-    """
-    reader = getattr(source, "read_flow_details", None)
-    every: dict[int, str] = {}
-
-    def read(ranked: list[list[int]]) -> dict[int, str]:
-        if callable(reader) and sum(map(len, ranked)) > QUOTE_POOL:
-            if not every:  # both sides of a comparison read the texts once
-                cols = reader(model_id, goal, scenarios)
-                every.update((int(k), str(q)) for k, q in zip(cols["key"], cols["quote"], strict=True) if q is not None)
-            return every
-        return {k: str(f.quote) for k, f in fetch([k for keys in ranked for k in keys[:QUOTE_POOL]]).items()}
-
-    return read
-
-
-def fold_quotes(said: Iterable[Said], quoted: int) -> tuple[list[dict[str, Any]], int]:
-    """The quotes an edge shows, from its quoted flows ranked largest magnitude first, and how many more.
-
-    Identical texts (ignoring runs of whitespace) fold into one, with ``count``, the
-    number of respondents who said it; the quote keeps the respondent and touchpoint of
-    its largest flow. Quotes rank by the largest magnitude behind them, then by count,
-    and the first :data:`MAX_QUOTES` are kept. ``quoted`` is how many quoted flows the
-    edge has (``said`` may hold only some of them, see :func:`quote_texts`): the
-    second number is how many of those are not behind a quote shown.
-
-    >>> said = [Said("Too dear.", "a", "", 4, "a"), Said("Fine.", "b", "desk", 3, "b")]
-    >>> fold_quotes([*said, Said("Too  dear.", "c", "", 2, "c")], 5)
-    ([{'text': 'Too dear.', 'respondent': 'a', 'touchpoint': '', 'count': 2}, \
-{'text': 'Fine.', 'respondent': 'b', 'touchpoint': 'desk', 'count': 1}], 2)
-    """
-    folded: dict[str, dict[str, Any]] = {}
-    top: dict[str, float] = {}
-    who: dict[str, set[str]] = defaultdict(set)
-    behind: dict[str, int] = defaultdict(int)
-    for q in said:
-        text = " ".join(q.text.split())
-        if text not in folded:
-            folded[text] = {"text": q.text.strip(), "respondent": q.respondent, "touchpoint": q.touchpoint}
-            top[text] = -1.0 if q.magnitude is None else q.magnitude
-        who[text].add(q.speaker)
-        behind[text] += 1
-    ranked = sorted(folded, key=lambda q: (-top[q], -len(who[q])))[:MAX_QUOTES]
-    return [{**folded[q], "count": len(who[q])} for q in ranked], quoted - sum(behind[q] for q in ranked)
 
 
 def _edge(edge_id: str, key: _Key, acc: _Acc) -> ViewEdge:
@@ -506,10 +445,12 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
         members, scope = _in_both(before_t, after_t, members, scope)
         first = members
     merge = spec.respondent is None
-    after = aggregate(after_t, _rows(after_t, members, spec.respondent), texts, merge_customers=merge)
+    after_rows = _rows(after_t, members, spec.respondent)
+    after = aggregate(after_t, after_rows, texts, merge_customers=merge)
     before: dict[_Key, _Acc] = {}
     if before_t is not None:
-        before = aggregate(before_t, _rows(before_t, first, spec.respondent), texts, merge_customers=merge)
+        before_rows = _rows(before_t, first, spec.respondent)
+        before = aggregate(before_t, before_rows, texts, merge_customers=merge)
     focal = after_t.actors[after_t.focal]
     customer = model.customer_of(goal, model.respondent(spec.respondent) if spec.respondent else None)
 
@@ -552,6 +493,13 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
         for node in nodes:
             node.before = then.get(node.id, 0.0)
             node.change = net_change(node.before, node.net)
+    touchpoints: list[TouchpointChange] = []
+    if before_t is not None:
+        firm = focal if spec.firm else None
+        touchpoints = touchpoint_changes(
+            touchpoint_nets(before_t, before_rows, customer, people_of(before), merge=merge, firm=firm),
+            touchpoint_nets(after_t, after_rows, customer, covered, merge=merge, firm=firm),
+        )
     title, scen = model.goal(goal).title, scenario_label(model, goal, spec.scenario, described=not spec.compare)
     if spec.compare:
         title += f": {scenario_label(model, goal, spec.scenario)} → {scenario_label(model, goal, spec.compare)}"
@@ -583,6 +531,7 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
         nodes=nodes,
         edges=edges,
         against=spec.against,
+        touchpoints=touchpoints,
     )
 
 
