@@ -248,12 +248,14 @@ def summary(story: Mapping[str, Any]) -> list[Sentence]:
             for b in breakers[:2]
         ]
         text = (
-            f"{count(past.respondents, 'respondent')} ({past.respondents / max(n, 1):.0%}) are pushed past what they "
+            f"{count(past.respondents, 'respondent')} ({past.respondents / max(n, 1):.0%}) "
+            f"{'is' if past.respondents == 1 else 'are'} pushed past what they "
             f"will tolerate by the firm at least once, most often at {listing(spots)}"
         )
         if past.nps is not None:
             text += (
-                f"; {past.detractors} of them are detractors and {past.churned} have churned, against "
+                f"; {past.detractors} of them {'is a detractor' if past.detractors == 1 else 'are detractors'} and "
+                f"{past.churned} {'has' if past.churned == 1 else 'have'} churned, against "
                 f"{rest.detractors} detractors and {rest.churned} churned among the other {rest.respondents}"
             )
         out.append(Sentence(text + ".", "#dealbreakers"))
@@ -304,13 +306,15 @@ def _scenario_sentences(story: Mapping[str, Any]) -> list[Sentence]:
         out.append(Sentence(f"{title}{about} does not change what customers get from {firm}.", "#scenario"))
     roc = story.get("roc")
     if roc is not None and (roc.stop or roc.start):
-        text = f"Under {title}, {count(len(roc.stop), 'respondent')} stop being pushed past a threshold by the firm"
+        verb = "stops" if len(roc.stop) == 1 else "stop"
+        text = f"Under {title}, {count(len(roc.stop), 'respondent')} {verb} being pushed past a threshold by the firm"
         if roc.stop and roc.stop_nps is not None:
             text += (
                 f", {roc.stop_detractors} of them detractors and {roc.stop_churned} churned "
                 f"(mean likelihood to recommend {roc.stop_nps:.1f} of 10)"
             )
-        text += f"; {count(len(roc.start), 'respondent')} start." if roc.start else "; nobody starts."
+        starts = "starts" if len(roc.start) == 1 else "start"
+        text += f"; {count(len(roc.start), 'respondent')} {starts}." if roc.start else "; nobody starts."
         out.append(Sentence(text, "#return-on-change"))
     elif roc is not None:
         out.append(
