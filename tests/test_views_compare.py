@@ -120,6 +120,9 @@ def test_segment_against_segment_compares_the_means_of_each_side() -> None:
     assert view.title == "Become healthy: segment young → segment old"
     assert view.subtitle == "Segment young (n=1) against segment old (n=2), mean values · scenario current"
     assert view.respondents == 2 and view.color_by == "change"
+    firm = build_view(three_people(), ViewSpec(segment="young", against="old", firm=True))
+    assert (firm.kind, firm.centre) == ("segments", "clinic")
+    assert {n.id for n in firm.nodes} == {"patient", "clinic", "insurer"}  # the claim it spoils, not the family
 
 
 def test_segment_against_segment_from_python() -> None:

@@ -427,7 +427,6 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
     first = members
     if spec.against is not None:
         members = _members(model, replace(spec, segment=spec.against))[0]
-        kind = "segments"
         scope = (
             f"Segment {spec.segment} (n={len(first or ())}) against segment {spec.against} "
             f"(n={len(members or ())}), mean values"
@@ -514,7 +513,7 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
     return ViewData(
         title=title,
         subtitle=f"{scope} · {scen}",
-        kind="diff" if spec.compare else kind,
+        kind="diff" if spec.compare else "segments" if spec.against else kind,
         model=model.id,
         goal=goal,
         scenario=spec.segment if spec.against and spec.segment else spec.scenario,
