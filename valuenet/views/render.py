@@ -26,6 +26,7 @@ from valuenet.errors import ViewError
 from valuenet.files import write_text
 from valuenet.views.data import ViewData
 from valuenet.views.layout import SMALL_VIEW, radial_layout
+from valuenet.views.metrics import cluster_layout, node_metrics
 from valuenet.views.style import (
     CHANGE_COLOURS,
     FOCAL_BORDER,
@@ -43,6 +44,12 @@ VIS_FOLDER = ("lib", "vis-9.1.2")
 #: names and placing arrowheads on curved lines is over a third of the time to draw a large view.
 LARGE_VIEW = 400
 DETAIL_SCALE = 0.4
+#: Views with more actors than this are drawn with WebGL (sigma) instead of vis-network's 2-D canvas.
+#: vis-network's first draw grows by about 0.25 s per 1,000 actors and every pan or zoom redraws every
+#: curved flow on the CPU, so past about 1,500 actors (some 5,000 flows) it is both slow to open and
+#: sluggish to move; sigma draws 20,000 actors in well under a second. Below that, vis-network's curved
+#: flows with arrowheads read better and the extra 170 kB of sigma is not worth inlining.
+WEBGL_VIEW = 1500
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:"
 #: Height in CSS pixels of a view shown inline in a notebook.
 INLINE_HEIGHT = 640
@@ -61,7 +68,8 @@ def script_json(data: Any) -> str:
 
 @cache
 def asset(name: str) -> str:
-    """The text of a bundled asset: ``vis-network.min.js``/``.css`` from pyvis, ``view.js``/``.css`` from valuenet."""
+    """The text of a bundled asset: ``vis-network.min.js``/``.css`` from pyvis; ``view.js``/``.css`` and
+    ``sigma-bundle.min.js`` (built by ``tools/vendor/build.sh``) from valuenet."""
     try:
         if name.startswith("vis-network"):
             folder = resources.files("pyvis").joinpath(*VIS_FOLDER)
@@ -87,20 +95,30 @@ def _environment() -> Any:
     )
 
 
-def vis_network(view: ViewData) -> Any:
-    """A pyvis ``Network`` holding the view's actors and flows, placed by :func:`radial_layout`."""
-    from pyvis.network import Network
+def renderer(view: ViewData) -> str:
+    """``"webgl"`` (sigma) for views of more than :data:`WEBGL_VIEW` actors, else ``"vis"`` (vis-network)."""
+    return "webgl" if len(view.nodes) > WEBGL_VIEW else "vis"
 
+
+def positions(view: ViewData) -> dict[str, tuple[float, float]]:
+    """Every actor's (x, y) from :func:`radial_layout`, the first ring ordered by kind and name."""
     by_kind = {n.id: n.kind for n in view.nodes}
     kind_rank = {k: i for i, k in enumerate(view.kinds)}
     names = {n.id: n.name.casefold() for n in view.nodes}
-    pos = radial_layout(
+    return radial_layout(
         [n.id for n in view.nodes],
         [(e.source, e.target) for e in view.edges],
         view.centre,
         order=lambda n: (kind_rank.get(by_kind[n], 99), names[n], n),
         label_width=8.0 * max((len(n.name) for n in view.nodes), default=0),
     )
+
+
+def vis_network(view: ViewData, pos: dict[str, tuple[float, float]] | None = None) -> Any:
+    """A pyvis ``Network`` holding the view's actors and flows, placed by :func:`radial_layout`."""
+    from pyvis.network import Network
+
+    pos = pos or positions(view)
     small = len(view.nodes) <= SMALL_VIEW
     large = len(view.nodes) > LARGE_VIEW
     net = Network(height="100%", width="100%", directed=True, heading=view.title, cdn_resources="in_line")
@@ -199,33 +217,133 @@ def _compact(item: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]
     return {k: v for k, v in item.items() if k in keep or v not in (None, [], {}, 0, False, "")}
 
 
+def _meta(view: ViewData) -> dict[str, Any]:
+    keys = ("title", "subtitle", "kind", "model", "goal", "scenario", "compare", "centre", "customer", "focal",
+            "color_by", "dimensions", "kinds", "scale_max", "currency", "respondents")  # fmt: skip
+    meta = {k: getattr(view, k) for k in keys}
+    meta["renderer"] = renderer(view)
+    meta["detail_scale"] = DETAIL_SCALE if len(view.nodes) > LARGE_VIEW else None
+    return meta
+
+
+def map_columns(view: ViewData, pos: dict[str, tuple[float, float]]) -> dict[str, Any]:
+    """Per actor, in the order of ``view.nodes``: the metrics and the two grouped layouts the map controls use."""
+    ids = [n.id for n in view.nodes]
+    metrics = node_metrics(ids, [(e.source, e.target) for e in view.edges])
+    kind_rank = {k: i for i, k in enumerate(view.kinds)}
+    by_kind = cluster_layout([kind_rank.get(n.kind, len(kind_rank)) for n in view.nodes])
+    by_community = cluster_layout(metrics["community"])
+    return {
+        "ids": ids,
+        **metrics,
+        "net": [round(n.net, 3) for n in view.nodes],
+        "layout": {
+            "radial": [[pos[i][0] for i in ids], [pos[i][1] for i in ids]],
+            "kind": [by_kind[0], by_kind[1]],
+            "community": [by_community[0], by_community[1]],
+        },
+    }
+
+
+def _node_details(view: ViewData) -> dict[str, Any]:
+    return {
+        n.id: _compact(
+            {
+                "name": n.name,
+                "kind": n.kind,
+                "role": n.role,
+                "description": n.description,
+                "gets": {d: _fmt(v) for d, v in n.gets.items()},
+                "gives": {d: _fmt(v) for d, v in n.gives.items()},
+                "n": n.n,
+                "change": n.change,
+            },
+            ("gets", "gives"),
+        )
+        for n in view.nodes
+    }
+
+
+def _edge_extra(e: Any) -> dict[str, Any]:
+    return _compact(
+        {
+            "touchpoints": e.touchpoints,
+            "stages": e.stages,
+            "responsible": e.responsible,
+            "quotes": e.quotes,
+            "more_quotes": e.more_quotes,
+        }
+    )
+
+
+def compact_details(view: ViewData) -> dict[str, Any]:
+    """The side panel's numbers for a large view as columns (one list per field) instead of one object per item.
+
+    At 20,000 actors and 64,000 flows this is a third of the size of the object form and parses
+    several times faster; view.js turns it back into the objects the panel reads. Kinds, dimensions,
+    impacts and the ends of a flow are positions in ``view.kinds``, ``view.dimensions``, (adds, destroys,
+    neutral) and ``view.nodes``; flow ids are left out when they are ``e0``, ``e1``, ... in order. Roles,
+    lists, quotes and descriptions, rare in large views, are sparse maps from position to value.
+    """
+    index = {n.id: i for i, n in enumerate(view.nodes)}
+    dims = {d: i for i, d in enumerate(view.dimensions)}
+    impacts = {v: i for i, v in enumerate(("adds", "destroys", "neutral"))}
+    kinds = {k: i for i, k in enumerate(view.kinds)}
+    nodes = {
+        "name": [n.name for n in view.nodes],
+        "kind": [kinds[n.kind] for n in view.nodes],
+        "role": {i: n.role for i, n in enumerate(view.nodes) if n.role},
+        "n": [n.n for n in view.nodes],
+        "change": {i: n.change for i, n in enumerate(view.nodes) if n.change},
+        "description": {i: n.description for i, n in enumerate(view.nodes) if n.description},
+        "gets": [[_fmt(n.gets.get(d)) for d in view.dimensions] for n in view.nodes],
+        "gives": [[_fmt(n.gives.get(d)) for d in view.dimensions] for n in view.nodes],
+    }
+    es = view.edges
+    edges = {
+        "id": None if all(e.id == f"e{i}" for i, e in enumerate(es)) else [e.id for e in es],
+        "from": [index[e.source] for e in es],
+        "to": [index[e.target] for e in es],
+        "dimension": [dims[e.dimension] for e in es],
+        "value": [_fmt(e.value) for e in es],
+        "n": [e.n for e in es],
+        "impact": [impacts[e.impact] for e in es],
+        "flows": [e.flows for e in es],
+        "width": [edge_width(e.value, view.scale_max) for e in es],
+        "before": {i: _fmt(e.before) for i, e in enumerate(es) if e.before is not None},
+        "money": {i: _fmt(e.money) for i, e in enumerate(es) if e.money is not None},
+        "structural": [i for i, e in enumerate(es) if e.structural],
+        "change": {i: e.change for i, e in enumerate(es) if e.change},
+        "extra": {i: x for i, e in enumerate(es) if (x := _edge_extra(e))},
+    }
+    return {"nodes": nodes, "edges": edges}
+
+
 def view_payload(view: ViewData) -> dict[str, Any]:
-    """The page's data: pyvis' nodes, edges and options plus the numbers for the side panel and filters."""
-    net = vis_network(view)
+    """The page's data: the numbers for the side panel, filters and map controls, and what the renderer draws.
+
+    vis-network views carry pyvis' nodes, edges and options. WebGL views carry no pyvis data at all:
+    the page draws from the columns (:func:`compact_details`), which also feed vis-network if the
+    browser has no WebGL.
+    """
+    pos = positions(view)
+    payload: dict[str, Any] = {
+        "meta": _meta(view),
+        "palette": palette(view.dimensions, view.kinds),
+        "map": map_columns(view, pos),
+    }
+    if renderer(view) == "webgl":
+        payload["columns"] = compact_details(view)
+        return payload
+    net = vis_network(view, pos)
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
     for edge in edges:  # pyvis marks every edge of a directed network; the global edge options say it once
         edge.pop("arrows", None)
-    large = len(view.nodes) > LARGE_VIEW
-    if large:  # names are in the details; the page puts them on the drawing when they become readable
+    if len(view.nodes) > LARGE_VIEW:  # names are in the details; the page puts them on the drawing when readable
         for node in nodes:
             node.pop("label", None)
     details = {
-        "nodes": {
-            n.id: _compact(
-                {
-                    "name": n.name,
-                    "kind": n.kind,
-                    "role": n.role,
-                    "description": n.description,
-                    "gets": {d: _fmt(v) for d, v in n.gets.items()},
-                    "gives": {d: _fmt(v) for d, v in n.gives.items()},
-                    "n": n.n,
-                    "change": n.change,
-                },
-                ("gets", "gives"),
-            )
-            for n in view.nodes
-        },
+        "nodes": _node_details(view),
         "edges": {
             e.id: _compact(
                 {
@@ -251,36 +369,8 @@ def view_payload(view: ViewData) -> dict[str, Any]:
             for e in view.edges
         },
     }
-    meta = {
-        k: getattr(view, k)
-        for k in (
-            "title",
-            "subtitle",
-            "kind",
-            "model",
-            "goal",
-            "scenario",
-            "compare",
-            "centre",
-            "customer",
-            "focal",
-            "color_by",
-            "dimensions",
-            "kinds",
-            "scale_max",
-            "currency",
-            "respondents",
-        )
-    }
-    meta["detail_scale"] = DETAIL_SCALE if large else None
-    return {
-        "meta": meta,
-        "palette": palette(view.dimensions, view.kinds),
-        "nodes": nodes,
-        "edges": edges,
-        "options": json.loads(options),
-        "details": details,
-    }
+    payload.update(nodes=nodes, edges=edges, options=json.loads(options), details=details)
+    return payload
 
 
 def render_view(view: ViewData) -> str:
@@ -290,12 +380,19 @@ def render_view(view: ViewData) -> str:
 
 
 def page_parts(view: ViewData) -> dict[str, Any]:
-    """What the templates need to place a network view in a page (also used by the report)."""
+    """What the templates need to place a network view in a page (also used by the report).
+
+    A WebGL view inlines sigma as a script and vis-network as inert text (``type="text/plain"``), which
+    the browser neither compiles nor runs unless the page falls back to it for want of WebGL.
+    """
+    webgl = renderer(view) == "webgl"
     return {
         "view": view,
         "csp": CSP,
         "data_json": script_json(view_payload(view)),
-        "vis_js": asset("vis-network.min.js"),
+        "vis_js": "" if webgl else asset("vis-network.min.js"),
+        "vis_inert": asset("vis-network.min.js") if webgl else "",
+        "sigma_js": asset("sigma-bundle.min.js") if webgl else "",
         "vis_css": asset("vis-network.css"),
         "view_js": asset("view.js"),
         "view_css": asset("view.css"),

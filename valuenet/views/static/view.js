@@ -1,22 +1,71 @@
-/* valuenet network view: legend, filters, search, side panel, PNG export and permalinks.
- * User text (names, quotes, ids) reaches the page only through textContent and DOM
- * properties, never as HTML. The data comes from a JSON block in the page. */
+/* valuenet network view: legend, filters, search, side panel, PNG export and permalinks, and the map
+ * controls (focus on a neighbourhood, size by a metric, group by kind or community, labels that fit).
+ * Two renderers share every control: vis-network for small views, sigma (WebGL) for large ones
+ * (data.meta.renderer), with vis-network as the fallback when the browser has no WebGL.
+ * User text (names, quotes, ids) reaches the page only through textContent, DOM properties and the
+ * renderers' canvas text, never as HTML. The data comes from a JSON block in the page. */
 (function () {
   "use strict";
 
+  var started = performance.now();
   var data = JSON.parse(document.getElementById("valuenet-data").textContent);
-  var meta = data.meta, pal = data.palette, details = data.details;
+  var parsed = performance.now();
+  var meta = data.meta, pal = data.palette, map = data.map;
+  var IMPACTS = ["adds", "destroys", "neutral"];
+  // Large views carry the panel's numbers as columns (render.compact_details): the actors are read at
+  // once, the flows only after the first frame (completeEdges), since the WebGL drawing needs neither.
+  var details = data.details || { nodes: expandNodes(data.columns.nodes), edges: null };
+  var expanded = performance.now();
+  function expandNodes(cn) {
+    var out = {}, ids = map.ids, dims = meta.dimensions;
+    for (var i = 0; i < ids.length; i++) {
+      var gets = {}, gives = {};
+      for (var k = 0; k < dims.length; k++) {
+        if (cn.gets[i][k] !== null) { gets[dims[k]] = cn.gets[i][k]; }
+        if (cn.gives[i][k] !== null) { gives[dims[k]] = cn.gives[i][k]; }
+      }
+      out[ids[i]] = { name: cn.name[i], kind: meta.kinds[cn.kind[i]], role: cn.role[i] || "", n: cn.n[i], gets: gets,
+                      gives: gives, change: cn.change[i] || "", description: cn.description[i] || "" };
+    }
+    return out;
+  }
+  function edgeKey(ce, j) { return ce.id ? ce.id[j] : "e" + j; }
+  function expandEdges(ce) {
+    var out = {}, ids = map.ids, dims = meta.dimensions, structural = {};
+    ce.structural.forEach(function (i) { structural[i] = true; });
+    for (var j = 0; j < ce.from.length; j++) {
+      var x = ce.extra[j] || {};
+      out[edgeKey(ce, j)] = {
+        from: ids[ce.from[j]], to: ids[ce.to[j]], dimension: dims[ce.dimension[j]], value: ce.value[j], n: ce.n[j],
+        impact: IMPACTS[ce.impact[j]], flows: ce.flows[j], width: ce.width[j], change: ce.change[j] || "",
+        before: j in ce.before ? ce.before[j] : null, money: j in ce.money ? ce.money[j] : null,
+        structural: !!structural[j], touchpoints: x.touchpoints || [], stages: x.stages || [],
+        responsible: x.responsible || [], quotes: x.quotes || [], more_quotes: x.more_quotes || 0
+      };
+    }
+    return out;
+  }
   var LISTS = ["touchpoints", "stages", "responsible", "quotes"];
-  Object.keys(details.edges).forEach(function (id) {  // empty fields are left out of the page's data
-    var d = details.edges[id];
-    LISTS.forEach(function (k) { if (!d[k]) { d[k] = []; } });
-    d.n = d.n || 0; d.flows = d.flows || 0;
-    if (d.money === undefined) { d.money = null; }
-    if (d.before === undefined) { d.before = null; }
-  });
+  var edgeIds = null;
+  function completeEdges() {  // every flow's details, as the side panel and the filters read them
+    if (edgeIds) { return; }
+    if (details.edges) {
+      Object.keys(details.edges).forEach(function (id) {  // empty fields are left out of the page's data
+        var d = details.edges[id];
+        LISTS.forEach(function (k) { if (!d[k]) { d[k] = []; } });
+        d.n = d.n || 0; d.flows = d.flows || 0;
+        if (d.money === undefined) { d.money = null; }
+        if (d.before === undefined) { d.before = null; }
+      });
+    } else {
+      details.edges = expandEdges(data.columns.edges);
+    }
+    edgeIds = Object.keys(details.edges);
+  }
   var GROUPS = ["kind", "dimension", "impact", "change"];
-  var state = { colourBy: meta.color_by, off: { kind: {}, dimension: {}, impact: {}, change: {} }, selected: null };
-  var api = { firstDraw: null, ready: false, timings: { start: performance.now() } };
+  var state = { colourBy: meta.color_by, off: { kind: {}, dimension: {}, impact: {}, change: {} }, selected: null,
+                focus: 0, sizeBy: "none", clusterBy: "none" };
+  var api = { firstDraw: null, ready: false, timings: { start: started, parsed: parsed, expanded: expanded } };
   window.valuenetView = api;
 
   // ---- small DOM helpers (text only) ---------------------------------------------------------
@@ -41,69 +90,429 @@
   function nameOf(id) { var n = details.nodes[id]; return n ? n.name : String(id); }
   function kindOf(id) { var n = details.nodes[id]; return n ? n.kind : ""; }
 
-  // ---- the network ---------------------------------------------------------------------------
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
-  function nodeVisible(n) { return !state.off.kind[kindOf(n.id)]; }
-  function edgeVisible(e) {
-    var d = details.edges[e.id];
+  // ---- the map: what both renderers show -----------------------------------------------------
+  var index = {};
+  map.ids.forEach(function (id, i) { index[id] = i; });
+  var FADED = "#e6e9ee", FADED_EDGE = "#eef0f3", FADED_TEXT = "#b9c0c9";
+  var COMMUNITY = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+                   "#9c755f", "#86bcb6", "#d37295", "#8cd17d"];
+  function nodeVisible(id) { return !state.off.kind[kindOf(id)]; }
+  function edgeVisible(id) {
+    var d = details.edges[id];
     return !(state.off.dimension[d.dimension] || state.off.impact[d.impact] ||
              (d.change && state.off.change[d.change]) || state.off.kind[kindOf(d.from)] ||
              state.off.kind[kindOf(d.to)]);
   }
-  var nodeView = new vis.DataView(nodes, { filter: nodeVisible });
-  var edgeView = new vis.DataView(edges, { filter: edgeVisible });
-  var container = document.getElementById("vn-network");
-  var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, data.options);
-  api.network = network;
-  api.timings.network = performance.now();
-  network.on("beforeDrawing", function (ctx) {  // a white ground, so PNG exports are not transparent
-    ctx.save();
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.fillStyle = "#ffffff";
-    ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-    ctx.restore();
-  });
-  function fitAll() {  // vis-network fits the shapes; leave room for the names around them
-    network.fit({ animation: false });
-    network.moveTo({ scale: network.getScale() * 0.88 });
+  var incident = null;
+  function neighbourhood(id, steps) {  // actors within `steps` shown flows of `id`, either direction
+    if (!incident) {
+      incident = {};
+      edgeIds.forEach(function (e) {
+        var d = details.edges[e];
+        (incident[d.from] = incident[d.from] || []).push(e);
+        (incident[d.to] = incident[d.to] || []).push(e);
+      });
+    }
+    var seen = {}, ring = [id];
+    seen[id] = true;
+    for (var s = 0; s < steps && ring.length; s++) {
+      var next = [];
+      ring.forEach(function (n) {
+        (incident[n] || []).forEach(function (e) {
+          if (!edgeVisible(e)) { return; }
+          var d = details.edges[e], m = d.from === n ? d.to : d.from;
+          if (!seen[m]) { seen[m] = true; next.push(m); }
+        });
+      });
+      ring = next;
+    }
+    return seen;
   }
-  network.once("afterDrawing", function () {
-    api.firstDraw = performance.now();
-    if (!state.selected && !meta.detail_scale) { setTimeout(fitAll, 0); }
-  });
-  var detailed = false;
-  api.detailed = function () { return detailed; };
-  if (meta.detail_scale) {  // large views: arrowheads and names once zoomed in far enough to read them
-    var labelled = false, pending = false;
-    network.on("afterDrawing", function () {
-      if (pending || (network.getScale() >= meta.detail_scale) === detailed) { return; }
-      pending = true;
-      setTimeout(function () {  // after this frame, at whatever zoom the user has reached by then
-        pending = false;
-        var on = network.getScale() >= meta.detail_scale;
-        if (on === detailed) { return; }
-        if (on && !labelled) {
-          labelled = true;
-          nodes.update(nodes.getIds().map(function (id) { return { id: id, label: nameOf(id) }; }));
-        }
-        network.setOptions({ edges: { arrows: { to: { enabled: on } } } });
-        detailed = on;
-      }, 0);
-    });
+  var focusSet = null;
+  function selectedNode() { return state.selected && state.selected.indexOf("n:") === 0 ? state.selected.slice(2) : null; }
+  function updateFocus() {
+    var id = selectedNode();
+    focusSet = state.focus > 0 && id && nodeVisible(id) ? neighbourhood(id, state.focus) : null;
   }
+  function faded(id) { return focusSet !== null && !focusSet[id]; }
+  function edgeFaded(e) { var d = details.edges[e]; return focusSet !== null && !(focusSet[d.from] && focusSet[d.to]); }
+  var metricMax = {};
+  function metric(i, by) { var v = map[by][i]; return by === "net" ? Math.abs(v) : v; }
+  function sizeShare(id) {  // 0..1 for the size metric (square root, so area grows with the value); null: none
+    var by = state.sizeBy;
+    if (by === "none") { return null; }
+    if (!(by in metricMax)) {
+      var top = 0;
+      for (var i = 0; i < map.ids.length; i++) { top = Math.max(top, metric(i, by)); }
+      metricMax[by] = top || 1;
+    }
+    return Math.sqrt(metric(index[id], by) / metricMax[by]);
+  }
+  var ranked = {};
+  function byImportance() {  // ids, most important first: the size metric, else the number of partners
+    var by = state.sizeBy === "none" ? "degree" : state.sizeBy;
+    if (!ranked[by]) {
+      ranked[by] = map.ids.slice().sort(function (a, b) { return metric(index[b], by) - metric(index[a], by); });
+    }
+    return ranked[by];
+  }
+  function nodeFill(id) {
+    if (faded(id)) { return FADED; }
+    if (state.clusterBy === "community") { return COMMUNITY[map.community[index[id]] % COMMUNITY.length]; }
+    var k = pal.kinds[kindOf(id)];
+    return k ? k.colour : "#b8b8b8";
+  }
+  function layout() { return map.layout[state.clusterBy === "none" ? "radial" : state.clusterBy]; }
   function edgeColour(id) {
     var d = details.edges[id];
     if (state.colourBy === "impact") { return pal.impact[d.impact]; }
     if (state.colourBy === "change" && d.change) { return pal.change[d.change]; }
     return pal.dimension[d.dimension];
   }
-  var shownColour = meta.color_by;
-  function recolour() {
-    if (shownColour === state.colourBy) { return; }
-    shownColour = state.colourBy;
-    edges.update(edges.getIds().map(function (id) { return { id: id, color: edgeColour(id) }; }));
+  var LABEL_CAP = 400;
+  function fitLabels(box, width, height) {
+    // The names to draw: the selection, then the focused neighbourhood, then the rest by importance,
+    // each only where its box (from `box(id)`, in page pixels) overlaps no name already placed.
+    var CELL = 12, taken = {}, out = [], sel = selectedNode();
+    function place(id) {
+      if (!nodeVisible(id) || (faded(id) && id !== sel)) { return; }
+      var b = box(id);
+      if (!b || b.x + b.w < 0 || b.y + b.h < 0 || b.x > width || b.y > height) { return; }
+      var x0 = Math.floor(b.x / CELL), x1 = Math.floor((b.x + b.w) / CELL);
+      var y0 = Math.floor(b.y / CELL), y1 = Math.floor((b.y + b.h) / CELL), x, y;
+      if (id !== sel) {
+        for (x = x0; x <= x1; x++) { for (y = y0; y <= y1; y++) { if (taken[x + ":" + y]) { return; } } }
+      }
+      for (x = x0; x <= x1; x++) { for (y = y0; y <= y1; y++) { taken[x + ":" + y] = true; } }
+      out.push(id);
+    }
+    if (sel) { place(sel); }
+    var order = byImportance();
+    if (focusSet) { order.forEach(function (id) { if (focusSet[id] && id !== sel && out.length < LABEL_CAP) { place(id); } }); }
+    for (var i = 0; i < order.length && out.length < LABEL_CAP; i++) {
+      if (order[i] !== sel && !(focusSet && focusSet[order[i]])) { place(order[i]); }
+    }
+    return out;
   }
+  function labelWidth(id) { return 7.2 * nameOf(id).length + 8; }
+
+  // ---- renderer: vis-network (small views, and large ones without WebGL) -----------------------
+  var container = document.getElementById("vn-network");
+  function visRenderer() {
+    var nodes, edges, options;
+    if (data.nodes) {
+      nodes = new vis.DataSet(data.nodes);
+      edges = new vis.DataSet(data.edges);
+      options = data.options;
+    } else {  // a large view drawn without WebGL: plain dots and straight lines from the columns
+      var lay = layout();
+      nodes = new vis.DataSet(map.ids.map(function (id, i) {
+        return { id: id, x: lay[0][i], y: lay[1][i], group: kindOf(id) };
+      }));
+      edges = new vis.DataSet(edgeIds.map(function (e) {
+        var d = details.edges[e];
+        return { id: e, from: d.from, to: d.to, width: d.width, color: edgeColour(e), dashes: d.value === null || !d.value };
+      }));
+      var groups = {};
+      meta.kinds.forEach(function (k) { groups[k] = { shape: pal.kinds[k].shape, color: { background: pal.kinds[k].colour, border: "#3d4450" } }; });
+      options = { autoResize: true, physics: { enabled: false }, layout: { improvedLayout: false }, groups: groups,
+                  interaction: { hover: true, hideEdgesOnDrag: true, hideEdgesOnZoom: true },
+                  nodes: { size: 10, borderWidth: 1, font: { size: 14, color: "#111827", strokeWidth: 4, strokeColor: "#ffffff" } },
+                  edges: { smooth: false, color: { opacity: 0.9 }, arrows: { to: { enabled: false } } } };
+    }
+    var base = {};
+    nodes.forEach(function (n) { base[n.id] = { size: n.size, font: n.font, border: n.color && n.color.border }; });
+    var nodeView = new vis.DataView(nodes, { filter: function (n) { return nodeVisible(n.id); } });
+    var edgeView = new vis.DataView(edges, { filter: function (e) { return edgeVisible(e.id); } });
+    var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+    api.network = network;
+    network.on("beforeDrawing", function (ctx) {  // a white ground, so PNG exports are not transparent
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+      ctx.restore();
+    });
+    var R = { kind: "vis", network: network };
+    var gridLabels = !!meta.detail_scale || !data.nodes;  // large views place names where they fit
+    var shown = {}, shownLabels = [];
+    var defaultSize = (options.nodes && options.nodes.size) || 12;
+    var fontSize = (options.nodes && options.nodes.font && options.nodes.font.size) || 14;
+    function nodeLook(id) {
+      var b = base[id], share = sizeShare(id), fill = nodeFill(id), fade = faded(id);
+      var border = fade ? "#d3d8de" : (b.border && state.clusterBy !== "community" ? b.border : "#3d4450");
+      return {
+        id: id,
+        size: share === null ? (b.size || defaultSize) : 5 + 35 * share,
+        color: { background: fill, border: border, highlight: { background: fill, border: "#000000" },
+                 hover: { background: fill, border: "#000000" } },
+        font: { color: fade ? FADED_TEXT : "#111827", size: b.font && b.font.size ? b.font.size : fontSize },
+        x: layout()[0][index[id]], y: layout()[1][index[id]]
+      };
+    }
+    function same(a, b) { return a && JSON.stringify(a) === JSON.stringify(b); }
+    R.apply = function () {
+      nodeView.refresh();
+      edgeView.refresh();
+      var nu = [], eu = [];
+      map.ids.forEach(function (id) {
+        var look = nodeLook(id);
+        if (!same(shown["n" + id], look)) { shown["n" + id] = look; nu.push(look); }
+      });
+      edgeIds.forEach(function (e) {
+        var c = edgeFaded(e) ? FADED_EDGE : edgeColour(e);
+        if (shown["e" + e] !== c) { shown["e" + e] = c; eu.push({ id: e, color: c }); }
+      });
+      if (nu.length) { nodes.update(nu); }
+      if (eu.length) { edges.update(eu); }
+      R.relabel();
+    };
+    R.relabel = function () {
+      if (!gridLabels) { shownLabels = map.ids.filter(nodeVisible); return; }
+      var want = {}, changes = [];
+      var scale = network.getScale(), bounds = container.getBoundingClientRect();
+      var ids = scale < 0.15 ? [] : fitLabels(function (id) {
+        var p = network.canvasToDOM(network.getPosition(id)), r = ((shown["n" + id] || {}).size || defaultSize) * scale;
+        var w = labelWidth(id);
+        return { x: p.x - w / 2, y: p.y + r, w: w, h: 18 };
+      }, bounds.width, bounds.height);
+      ids.forEach(function (id) { want[id] = true; });
+      map.ids.forEach(function (id) {
+        var label = want[id] ? nameOf(id) : "";
+        if ((nodes.get(id).label || "") !== label) { changes.push({ id: id, label: label }); }
+      });
+      shownLabels = ids;
+      if (changes.length) { nodes.update(changes); }
+    };
+    var relabelling = false;
+    function relabelSoon() {
+      if (!gridLabels || relabelling) { return; }
+      relabelling = true;
+      setTimeout(function () { relabelling = false; R.relabel(); }, 60);
+    }
+    network.on("zoom", relabelSoon);
+    network.on("dragEnd", relabelSoon);
+    R.labels = function () { return shownLabels.slice(); };
+    R.select = function (ref) {
+      if (ref && ref.indexOf("n:") === 0) { network.selectNodes(nodeView.get(ref.slice(2)) ? [ref.slice(2)] : [], false); }
+      else if (ref) { network.setSelection({ nodes: [], edges: edgeView.get(ref.slice(2)) ? [ref.slice(2)] : [] }); }
+      else { network.unselectAll(); }
+    };
+    R.centre = function (id) {
+      if (nodeView.get(id)) { network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false }); relabelSoon(); }
+    };
+    R.fit = function () {  // vis-network fits the shapes; leave room for the names around them
+      network.fit({ animation: false });
+      network.moveTo({ scale: network.getScale() * 0.88 });
+      relabelSoon();
+    };
+    R.position = function (id) { return network.canvasToDOM(network.getPosition(id)); };
+    R.visibleNodeIds = function () { return nodeView.getIds(); };
+    R.visibleEdgeIds = function () { return edgeView.getIds(); };
+    R.selectedNodes = function () { return network.getSelectedNodes(); };
+    R.image = function (scale) {
+      var src = container.querySelector("canvas"), out = document.createElement("canvas");
+      out.width = Math.round(src.width * scale); out.height = Math.round(src.height * scale);
+      var ctx = out.getContext("2d");
+      ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, out.width, out.height);
+      ctx.drawImage(src, 0, 0, out.width, out.height);
+      return out;
+    };
+    network.on("click", function (p) {
+      R.onClick(p.nodes.length ? "n:" + p.nodes[0] : p.edges.length ? "e:" + p.edges[0] : null);
+    });
+    network.on("hoverNode", function (p) { R.onHover("n:" + p.node, p.pointer.DOM); });
+    network.on("hoverEdge", function (p) { R.onHover("e:" + p.edge, p.pointer.DOM); });
+    network.on("blurNode", function () { R.onBlur(); });
+    network.on("blurEdge", function () { R.onBlur(); });
+    network.on("dragStart", function () { R.onBlur(); });
+    network.once("afterDrawing", function () {
+      api.firstDraw = performance.now();
+      if (!state.selected && !meta.detail_scale) { setTimeout(R.fit, 0); }
+      relabelSoon();
+    });
+    var detailed = false;
+    api.detailed = function () { return detailed; };
+    if (meta.detail_scale && data.nodes) {  // large views: arrowheads once zoomed in far enough to see them
+      var pending = false;
+      network.on("afterDrawing", function () {
+        if (pending || (network.getScale() >= meta.detail_scale) === detailed) { return; }
+        pending = true;
+        setTimeout(function () {  // after this frame, at whatever zoom the user has reached by then
+          pending = false;
+          var on = network.getScale() >= meta.detail_scale;
+          if (on === detailed) { return; }
+          network.setOptions({ edges: { arrows: { to: { enabled: on } } } });
+          detailed = on;
+        }, 0);
+      });
+    }
+    return R;
+  }
+
+  // ---- renderer: sigma on WebGL (large views) --------------------------------------------------
+  function sigmaRenderer() {
+    var S = window.vnSigma;
+    var graph = new S.Graph({ type: "undirected", allowSelfLoops: true });
+    var lay = layout(), centre = {};
+    centre[meta.customer] = true; centre[meta.focal] = true; centre[meta.centre] = true;
+    map.ids.forEach(function (id, i) {
+      graph.addNode(id, { x: lay[0][i], y: -lay[1][i], size: centre[id] ? 9 : 3.5, label: nameOf(id), color: nodeFill(id) });
+    });
+    // One straight line per pair of actors: the flows between two actors (both directions, every
+    // dimension) would be drawn on top of one another, so the line shows the widest flow still shown.
+    var ce = data.columns.edges, ids = map.ids, pairOf = {}, pairs = [], n = ids.length;
+    for (var j = 0; j < ce.from.length; j++) {
+      var a = ce.from[j], b = ce.to[j], key = a < b ? a * n + b : b * n + a, k = pairOf[key];
+      if (k === undefined) { k = pairOf[key] = pairs.length; pairs.push([j]); }
+      else if (ce.width[j] > ce.width[pairs[k][0]]) { pairs[k].unshift(j); }
+      else { pairs[k].push(j); }
+    }
+    function lineWidth(j) { return Math.max(0.4, ce.width[j] * 0.18); }
+    pairs.forEach(function (flows, k) {  // the first frame's colours straight from the columns (as edgeColour)
+      var j = flows[0], dim = pal.dimension[meta.dimensions[ce.dimension[j]]];
+      var colour = meta.color_by === "impact" ? pal.impact[IMPACTS[ce.impact[j]]] :
+        meta.color_by === "change" && ce.change[j] ? pal.change[ce.change[j]] : dim;
+      graph.addEdgeWithKey("p" + k, ids[ce.from[j]], ids[ce.to[j]], { size: lineWidth(j), color: colour });
+    });
+    var sel = null, shownLabels = [];
+    api.timings.graph = performance.now();
+    var sigma = new S.Sigma(graph, container, {
+      renderLabels: true,
+      labelRenderedSizeThreshold: 0,
+      labelGridCellSize: 140,
+      labelDensity: 0.6,
+      labelFont: "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+      labelSize: 13,
+      zIndex: false,
+      hideEdgesOnMove: true,
+      enableEdgeEvents: false,
+      defaultEdgeType: "line",
+      edgeProgramClasses: { line: S.EdgeLineProgram }
+    });
+    var reducers = {
+      nodeReducer: function (id, a) {  // what each actor looks like now: a new object, sigma keeps it
+        var share = sizeShare(id), fade = faded(id);
+        return { x: a.x, y: a.y, size: share === null ? a.size : 2 + 18 * share, color: nodeFill(id),
+                 label: fade && id !== sel ? null : a.label, forceLabel: id === sel, highlighted: id === sel,
+                 hidden: !nodeVisible(id) };
+      },
+      edgeReducer: function (line) {
+        var flows = pairs[line.slice(1)], shown = null;
+        for (var i = 0; i < flows.length; i++) {
+          var e = edgeKey(ce, flows[i]);
+          if (state.selected === "e:" + e) { return { size: lineWidth(flows[i]) + 2, color: edgeColour(e), zIndex: 1 }; }
+          if (shown === null && edgeVisible(e)) { shown = i; }
+        }
+        if (shown === null) { return { hidden: true, size: 0 }; }
+        var f = edgeKey(ce, flows[shown]);
+        return { size: lineWidth(flows[shown]), color: edgeFaded(f) ? FADED_EDGE : edgeColour(f) };
+      }
+    };
+    api.sigma = sigma;
+    api.firstDraw = performance.now();  // the constructor has rendered the first frame (sigma's first afterRender)
+    sigma.on("afterRender", function () {
+      shownLabels = [];
+      sigma.displayedNodeLabels.forEach(function (id) {
+        var d = sigma.getNodeDisplayData(id);
+        if (d && d.label) { shownLabels.push(id); }
+      });
+    });
+    var R = { kind: "webgl", sigma: sigma };
+    var lastLayout = state.clusterBy;
+    var reducing = false;
+    R.apply = function () {  // the first change installs the reducers that restyle from the page's state
+      if (!reducing) {
+        reducing = true;
+        sigma.setSetting("nodeReducer", reducers.nodeReducer);
+        sigma.setSetting("edgeReducer", reducers.edgeReducer);
+      }
+      if (lastLayout !== state.clusterBy) {
+        lastLayout = state.clusterBy;
+        var l = layout();
+        graph.updateEachNodeAttributes(function (id, a) { a.x = l[0][index[id]]; a.y = -l[1][index[id]]; return a; });
+      }
+      sigma.refresh();
+    };
+    R.labels = function () { return shownLabels.slice(); };
+    R.labelBoxes = function () {  // where each drawn name sits, in page pixels (right of its dot)
+      return shownLabels.map(function (id) {
+        var d = sigma.getNodeDisplayData(id), p = sigma.framedGraphToViewport(d), r = sigma.scaleSize(d.size);
+        return { id: id, x: p.x + r + 3, y: p.y - 8, w: labelWidth(id), h: 16 };
+      });
+    };
+    R.select = function (ref) {
+      sel = ref && ref.indexOf("n:") === 0 ? ref.slice(2) : null;
+    };
+    R.centre = function (id) {
+      var d = sigma.getNodeDisplayData(id);
+      if (!d || d.hidden) { return; }
+      var camera = sigma.getCamera();
+      camera.setState({ x: d.x, y: d.y, ratio: Math.min(camera.getState().ratio, 0.25) });
+    };
+    R.fit = function () { sigma.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 }); };
+    R.position = function (id) { return sigma.framedGraphToViewport(sigma.getNodeDisplayData(id)); };
+    R.visibleNodeIds = function () { return map.ids.filter(nodeVisible); };
+    R.visibleEdgeIds = function () { return edgeIds.filter(function (e) { return edgeVisible(e) && nodeVisible(details.edges[e].from) && nodeVisible(details.edges[e].to); }); };
+    R.selectedNodes = function () { return sel ? [sel] : []; };
+    R.image = function (scale) {
+      sigma.refresh();  // WebGL keeps no drawing buffer: draw now and copy in the same task
+      var canvases = sigma.getCanvases(), first = canvases.edges || canvases.nodes;
+      var out = document.createElement("canvas");
+      out.width = Math.round(first.width * scale); out.height = Math.round(first.height * scale);
+      var ctx = out.getContext("2d");
+      ctx.fillStyle = "#ffffff"; ctx.fillRect(0, 0, out.width, out.height);
+      ["edges", "nodes", "edgeLabels", "labels", "hovers", "hoverNodes"].forEach(function (k) {
+        if (canvases[k]) { ctx.drawImage(canvases[k], 0, 0, out.width, out.height); }
+      });
+      return out;
+    };
+    function pointer(ev) { return { x: ev.event.x, y: ev.event.y }; }
+    sigma.on("clickNode", function (ev) { R.onClick("n:" + ev.node); });
+    sigma.on("clickStage", function () { R.onClick(null); });
+    sigma.on("enterNode", function (ev) { R.onHover("n:" + ev.node, pointer(ev)); });
+    sigma.on("leaveNode", function () { R.onBlur(); });
+    api.detailed = function () { return true; };
+    return R;
+  }
+  function webglWorks() {
+    try {
+      var c = document.createElement("canvas");
+      return !!(window.WebGLRenderingContext && (c.getContext("webgl2") || c.getContext("webgl")));
+    } catch (err) { return false; }
+  }
+  var notice = document.getElementById("vn-notice");
+  function loadVis() {  // large views carry vis-network as inert text; run it only when it is needed
+    if (window.vis) { return true; }
+    var src = document.getElementById("vn-vis-network");
+    if (!src) { return false; }
+    var s = document.createElement("script");
+    s.textContent = src.textContent;
+    document.head.appendChild(s);
+    return !!window.vis;
+  }
+  var R = null;
+  if (meta.renderer === "webgl" && window.vnSigma && webglWorks()) {
+    try { R = sigmaRenderer(); } catch (err) { R = null; notice.textContent = "WebGL failed (" + err.message + "): "; }
+  }
+  if (!R) {
+    if (meta.renderer === "webgl") {
+      notice.textContent = (notice.textContent || "This browser has no WebGL, ") +
+        "so this large map is drawn with the slower 2-D renderer: it may take a few seconds to open and to move.";
+      notice.hidden = false;
+      loadVis();
+      while (container.firstChild) { container.removeChild(container.firstChild); }
+    }
+    completeEdges();
+    R = visRenderer();
+  }
+  api.renderer = R.kind;
+  api.timings.network = performance.now();
+  R.onClick = R.onHover = R.onBlur = function () {};
+  if (R.kind === "webgl") { setTimeout(wire, 0); } else { wire(); }  // WebGL: show the first frame first
+
+  function wire() {  // legend, filters, side panel, search and the controls
+  completeEdges();
 
   // ---- legend and filters --------------------------------------------------------------------
   var SVGNS = "http://www.w3.org/2000/svg";
@@ -186,21 +595,21 @@
     }, function (v) { return pal.labels[v]; }));
     if (meta.compare) {
       add(legend, legendSection("change", "Change " + meta.scenario + " → " + meta.compare,
-        ["added", "removed", "up", "down", "same"], function (v) {
+        Object.keys(pal.change), function (v) {
           return lineIcon(by === "change" ? pal.change[v] : "#9aa3ad", v === "removed");
         }, function (v) { return pal.labels[v]; }));
     }
     add(legend, el("p", "vn-note", "Line width: perceived magnitude on the " + num(meta.scale_max) +
       "-point scale" + (meta.kind === "respondent" ? "." : " (mean per respondent).") +
       " Dashed: money only, zero, or gone. Arrows point from the giver to the receiver of value" +
-      (meta.detail_scale ? "; zoom in to see them and the names." : ".")));
+      (meta.renderer === "webgl" ? "; on this large map flows are plain lines and names appear where they fit." :
+       meta.detail_scale ? "; zoom in to see them. Names appear where they fit." : ".")));
   }
   function setFilter(group, value, on) {
     if (on) { delete state.off[group][value]; } else { state.off[group][value] = true; }
     var cb = document.querySelector('input[data-group="' + group + '"][data-value="' + cssEscape(value) + '"]');
     if (cb) { cb.checked = on; }
-    nodeView.refresh();
-    edgeView.refresh();
+    redraw();
     writeHash();
   }
   function cssEscape(v) { return window.CSS && CSS.escape ? CSS.escape(v) : String(v).replace(/["\\]/g, "\\$&"); }
@@ -219,7 +628,8 @@
     add(box, el("h3", null, "What respondents said"));
     quotes.forEach(function (q) {
       var b = el("blockquote", null, "“" + q.text + "”");
-      var who = [q.respondent ? "respondent " + q.respondent : "", q.touchpoint ? "at " + q.touchpoint : ""];
+      var who = [q.count > 1 ? "said by " + q.count + " respondents" : q.respondent ? "respondent " + q.respondent : "",
+                 q.touchpoint ? "at " + q.touchpoint : ""];
       add(b, el("cite", null, who.filter(Boolean).join(", ")));
       box.appendChild(b);
     });
@@ -307,30 +717,31 @@
   }
 
   // ---- selection, search, tooltips -----------------------------------------------------------
+  function redraw() {  // filters, focus, sizes, groups, colours and names, in whichever renderer draws
+    updateFocus();
+    R.apply();
+  }
   function select(ref, focus) {
+    var before = state.selected;
     state.selected = null;
     if (ref && ref.indexOf("n:") === 0 && details.nodes[ref.slice(2)]) {
       var nid = ref.slice(2);
       state.selected = ref;
-      network.selectNodes(nodeView.get(nid) ? [nid] : [], false);
       showNode(nid);
-      if (focus && nodeView.get(nid)) { network.focus(nid, { scale: Math.max(network.getScale(), 1.0), animation: false }); }
     } else if (ref && ref.indexOf("e:") === 0 && details.edges[ref.slice(2)]) {
-      var eid = ref.slice(2);
       state.selected = ref;
-      network.setSelection({ nodes: [], edges: edgeView.get(eid) ? [eid] : [] });
-      showEdge(eid);
+      showEdge(ref.slice(2));
     } else {
-      network.unselectAll();
       showNothing();
     }
+    R.select(state.selected);
+    if (state.focus || R.kind === "webgl" || meta.detail_scale) {
+      if (state.selected !== before || state.focus) { redraw(); }
+    }
+    if (focus && state.selected && state.selected.indexOf("n:") === 0) { R.centre(state.selected.slice(2)); }
     writeHash();
   }
-  network.on("click", function (p) {
-    if (p.nodes.length) { select("n:" + p.nodes[0]); }
-    else if (p.edges.length) { select("e:" + p.edges[0]); }
-    else { select(null); }
-  });
+  R.onClick = function (ref) { select(ref); };
 
   var status = document.getElementById("vn-status");
   var search = document.getElementById("vn-search");
@@ -348,7 +759,7 @@
   function runSearch() {
     var id = find(search.value);
     if (id === null) { status.textContent = "No actor matches “" + search.value + "”."; return; }
-    if (!nodeView.get(id)) { setFilter("kind", kindOf(id), true); }
+    if (!nodeVisible(id)) { setFilter("kind", kindOf(id), true); }
     status.textContent = "";
     select("n:" + id, true);
   }
@@ -356,15 +767,18 @@
   search.addEventListener("change", runSearch);
 
   var tip = document.getElementById("vn-tip");
-  function showTip(p, text) { tip.textContent = text; tip.style.left = (p.pointer.DOM.x + 14) + "px"; tip.style.top = (p.pointer.DOM.y + 10) + "px"; tip.hidden = false; }
-  network.on("hoverNode", function (p) { var n = details.nodes[p.node]; showTip(p, n.name + " · " + human(n.kind)); });
-  network.on("hoverEdge", function (p) {
-    var d = details.edges[p.edge];
-    showTip(p, nameOf(d.from) + " → " + nameOf(d.to) + " · " + human(d.dimension) + " " + amount(d) + (d.n ? " (n=" + d.n + ")" : ""));
-  });
-  network.on("blurNode", function () { tip.hidden = true; });
-  network.on("blurEdge", function () { tip.hidden = true; });
-  network.on("dragStart", function () { tip.hidden = true; });
+  function nodeTip(id) { return nameOf(id) + " · " + human(kindOf(id)); }
+  function edgeTip(id) {
+    var d = details.edges[id];
+    return nameOf(d.from) + " → " + nameOf(d.to) + " · " + human(d.dimension) + " " + amount(d) + (d.n ? " (n=" + d.n + ")" : "");
+  }
+  R.onHover = function (ref, at) {
+    tip.textContent = ref.charAt(0) === "n" ? nodeTip(ref.slice(2)) : edgeTip(ref.slice(2));
+    tip.style.left = (at.x + 14) + "px";
+    tip.style.top = (at.y + 10) + "px";
+    tip.hidden = false;
+  };
+  R.onBlur = function () { tip.hidden = true; };
 
   // ---- colour mode, fit, PNG, permalink ------------------------------------------------------
   var colourBy = document.getElementById("vn-colour-by");
@@ -375,15 +789,34 @@
     if (!modes[mode]) { return; }
     state.colourBy = mode;
     colourBy.value = mode;
-    recolour();
+    redraw();
     buildLegend();
     writeHash();
   }
   colourBy.addEventListener("change", function () { setColourBy(colourBy.value); });
-  document.getElementById("vn-fit").addEventListener("click", fitAll);
+  var focusBy = document.getElementById("vn-focus");
+  var sizeBy = document.getElementById("vn-size-by");
+  var clusterBy = document.getElementById("vn-cluster-by");
+  function setMap(key, value, control) {  // focus steps, size metric or grouping: one of the map controls
+    var ok = Array.prototype.some.call(control.options, function (o) { return o.value === String(value); });
+    if (!ok) { return; }
+    state[key] = key === "focus" ? Number(value) : String(value);
+    control.value = String(value);
+    redraw();
+    if (key === "clusterBy") { R.fit(); }
+    if (key === "focus" && state.focus && !selectedNode()) {
+      status.textContent = "Click or find an actor to focus on its neighbourhood.";
+    }
+    writeHash();
+  }
+  focusBy.addEventListener("change", function () { setMap("focus", focusBy.value, focusBy); });
+  sizeBy.addEventListener("change", function () { setMap("sizeBy", sizeBy.value, sizeBy); });
+  clusterBy.addEventListener("change", function () { setMap("clusterBy", clusterBy.value, clusterBy); });
+  document.getElementById("vn-fit").addEventListener("click", function () { R.fit(); });
+  function canvasImage(scale) { return R.image(scale || 1); }
   document.getElementById("vn-png").addEventListener("click", function () {
-    var canvas = container.querySelector("canvas");
-    canvas.toBlob(function (blob) {
+    if (window.vnOutput && typeof window.vnOutput.png === "function") { window.vnOutput.png({}); return; }
+    canvasImage(1).toBlob(function (blob) {
       var a = el("a");
       a.href = URL.createObjectURL(blob);
       a.download = (meta.goal + "-" + meta.kind).replace(/[^A-Za-z0-9_.-]+/g, "_") + ".png";
@@ -404,6 +837,9 @@
     var parts = [];
     if (state.selected) { parts.push("sel=" + encodeURIComponent(state.selected)); }
     if (state.colourBy !== meta.color_by) { parts.push("colour=" + encodeURIComponent(state.colourBy)); }
+    if (state.focus) { parts.push("focus=" + state.focus); }
+    if (state.sizeBy !== "none") { parts.push("size=" + encodeURIComponent(state.sizeBy)); }
+    if (state.clusterBy !== "none") { parts.push("group=" + encodeURIComponent(state.clusterBy)); }
     GROUPS.forEach(function (g) {
       var off = Object.keys(state.off[g]);
       if (off.length) { parts.push("hide-" + g + "=" + off.map(encodeURIComponent).join(",")); }
@@ -435,14 +871,18 @@
     });
     state.colourBy = modes[decodeURIComponent(params.colour || "")] ? decodeURIComponent(params.colour) : meta.color_by;
     colourBy.value = state.colourBy;
-    recolour();
+    state.focus = [0, 1, 2, 3, 4].indexOf(Number(params.focus)) > 0 ? Number(params.focus) : 0;
+    state.sizeBy = ["degree", "betweenness", "net"].indexOf(params.size) >= 0 ? params.size : "none";
+    var group = ["kind", "community"].indexOf(params.group) >= 0 ? params.group : "none";
+    var regroup = group !== state.clusterBy;
+    state.clusterBy = group;
+    focusBy.value = String(state.focus); sizeBy.value = state.sizeBy; clusterBy.value = state.clusterBy;
     buildLegend();
-    if (filtered || GROUPS.some(function (g) { return Object.keys(state.off[g]).length; })) {
-      nodeView.refresh();
-      edgeView.refresh();
-    }
-    filtered = GROUPS.some(function (g) { return Object.keys(state.off[g]).length; });
+    var changed = hashOf() !== "" || filtered;  // the page as written needs no redraw
+    filtered = hashOf() !== "";
     if (params.sel || state.selected) { select(params.sel ? decodeURIComponent(params.sel) : null, true); }
+    if (changed) { redraw(); }
+    if (regroup) { R.fit(); }
   }
   window.addEventListener("hashchange", function () { if (!writing) { readHash(); } });
 
@@ -450,12 +890,26 @@
   api.select = function (id) { select(details.nodes[id] ? "n:" + id : "e:" + id, true); };
   api.setFilter = setFilter;
   api.setColourBy = setColourBy;
-  api.visibleNodeIds = function () { return nodeView.getIds(); };
-  api.visibleEdgeIds = function () { return edgeView.getIds(); };
-  api.canvasPosition = function (id) { return network.canvasToDOM(network.getPosition(id)); };
+  api.visibleNodeIds = function () { return R.visibleNodeIds(); };
+  api.visibleEdgeIds = function () { return R.visibleEdgeIds(); };
+  api.canvasPosition = function (id) { return R.position(id); };
+  api.selectedNodes = function () { return R.selectedNodes(); };
+  api.setFocus = function (steps) { setMap("focus", steps, focusBy); };
+  api.setSizeBy = function (metricName) { setMap("sizeBy", metricName, sizeBy); };
+  api.setClusterBy = function (group) { setMap("clusterBy", group, clusterBy); };
+  api.focusIds = function () { return focusSet ? Object.keys(focusSet) : null; };
+  api.isFaded = faded;
+  api.nodeColour = nodeFill;
+  api.nodeSize = function (id) { var s = sizeShare(id); return s; };
+  api.nodePosition = function (id) { var l = layout(); return { x: l[0][index[id]], y: l[1][index[id]] }; };
+  api.labels = function () { return R.labels(); };
+  api.labelBoxes = function () { return R.labelBoxes ? R.labelBoxes() : null; };
+  api.canvasImage = canvasImage;  // a canvas of the drawing at `scale` times its on-screen size, either renderer
+  api.metrics = map;
   api.state = state;
 
   readHash();
   api.timings.ready = performance.now();
   api.ready = true;
+  }
 }());
