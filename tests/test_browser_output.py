@@ -175,6 +175,16 @@ def test_narrow_layout_keeps_legend_and_details_reachable(
         assert legend_button.inner_text() == "Legend & filters" and details_button.inner_text() == "Details"
         assert legend_button.is_visible() and details_button.is_visible()
         assert not visible(opened, "#vn-legend") and not visible(opened, "#vn-panel")
+        options = page.locator('.vn-toolbar button[aria-controls="vn-toolbar"]')
+        if width <= 600:  # a phone: the toolbar's choices fold behind "View options"
+            assert options.inner_text() == "View options" and not visible(opened, "#vn-colour-by")
+            options.click()
+            assert visible(opened, "#vn-colour-by") and options.get_attribute("aria-expanded") == "true"
+            assert page.evaluate("document.activeElement.id") == "vn-colour-by"
+            options.click()
+            assert not visible(opened, "#vn-colour-by")
+        else:
+            assert not options.is_visible() and visible(opened, "#vn-colour-by")
 
         legend_button.focus()  # by keyboard: open, untick a filter, close with Escape
         page.keyboard.press("Enter")
@@ -294,3 +304,14 @@ def test_png_in_a_notebook_frame_says_downloads_are_off(browser: Any, tmp_path: 
         assert downloads == [] and errors == []
     finally:
         page.close()
+
+
+def test_png_draws_a_hostile_title_as_text(browser: Any, written: Written) -> None:
+    opened = open_view(browser, written["hostile"][0])
+    try:
+        info = opened.page.evaluate("window.vnOutput.png({download: false})")
+        assert " ".join(info["title"]) == "</script><script>alert(2)</script>"
+        assert opened.dialogs == [] and opened.errors == []
+        assert opened.page.locator("img").count() == 0
+    finally:
+        opened.page.close()

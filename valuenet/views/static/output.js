@@ -385,6 +385,21 @@
     var details = drawer(panel, "Details", "right");
     toolbar.insertBefore(details.button, toolbar.firstChild);
     toolbar.insertBefore(legendDrawer.button, details.button);
+    // On a phone the toolbar's choices (colour, focus, size, grouping) fold away behind one more button.
+    toolbar.id = toolbar.id || "vn-toolbar";
+    var options = document.createElement("button");
+    options.type = "button";
+    options.className = "vn-options-toggle";
+    options.textContent = "View options";
+    options.setAttribute("aria-controls", toolbar.id);
+    options.setAttribute("aria-expanded", "false");
+    options.addEventListener("click", function () {
+      var open = toolbar.classList.toggle("vn-options-open");
+      options.setAttribute("aria-expanded", open ? "true" : "false");
+      var first = open && toolbar.querySelector("label:not(.vn-search) select");
+      if (first) { first.focus(); }
+    });
+    toolbar.insertBefore(options, details.button.nextSibling);
     // Selecting an actor or a flow fills the panel: on a small screen, open it; clearing the selection closes it.
     new MutationObserver(function () {
       if (!window.matchMedia(NARROW).matches) { return; }
