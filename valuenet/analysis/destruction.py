@@ -49,7 +49,7 @@ DETRACTOR = 6
 #: Example quotes kept per item.
 EXAMPLES = 3
 #: Respondents per item whose quotes are weighed (those who lose the most there).
-QUOTE_POOL = 60
+QUOTE_POOL = 1000
 
 
 @dataclass(frozen=True)

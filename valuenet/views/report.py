@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from valuenet.analysis.destruction import QUOTE_POOL
 from valuenet.files import make_folder, write_text
 from valuenet.flowcolumns import CachedFlows, FlowSource, ModelFlows
 from valuenet.models import DEFAULT_SCENARIO, Model
@@ -198,9 +199,10 @@ def _card(i: Any, rank: int, names: Mapping[str, str], firm: str, n: int, scale:
         "respondents": i.respondents,
         "share": i.share,
         "scale": scale,
-        "who": f"All {n} respondents lose value here"
+        "who": f"All {count(n, 'respondent')} lose value here"
         if i.respondents == n
-        else f"{i.respondents} of {count(n, 'respondent')} ({i.share:.0%}) lose value here",
+        else f"{i.respondents:,} of {count(n, 'respondent')} ({i.share:.0%}) lose value here",
+        "at_least": i.respondents > QUOTE_POOL,
         "quotes": [
             {"text": e.text, "said": e.respondents, "size": e.size}
             for e in (i.evidence or tuple(_bare(q) for q in i.quotes))

@@ -137,12 +137,12 @@ def ordinal(n: int) -> str:
 
 
 def count(n: int, thing: str, things: str | None = None) -> str:
-    """A count with its noun, singular or plural.
+    """A count with its noun, singular or plural, thousands separated.
 
-    >>> count(1, "respondent"), count(3, "respondent")
-    ('1 respondent', '3 respondents')
+    >>> count(1, "respondent"), count(3, "respondent"), count(2000, "respondent")
+    ('1 respondent', '3 respondents', '2,000 respondents')
     """
-    return f"{n} {thing if n == 1 else things or thing + 's'}"
+    return f"{n:,} {thing if n == 1 else things or thing + 's'}"
 
 
 def listing(items: Sequence[str]) -> str:
@@ -197,7 +197,7 @@ def summary(story: Mapping[str, Any]) -> list[Sentence]:
     if destroys is not None and n:
         text = (
             f"Counting the damage it causes elsewhere in the network, it destroys more value than it adds "
-            f"for {destroys} of them ({destroys / n:.0%})"
+            f"for {destroys:,} of them ({destroys / n:.0%})"
         )
         overall = nps.get("(all)")
         seg = sorted(((v, k) for k, v in nps.items() if k != "(all)" and v is not None), reverse=True)
@@ -212,7 +212,7 @@ def summary(story: Mapping[str, Any]) -> list[Sentence]:
     if items:
         top = items[0]
         cause = ", and the firm causes it" if top.kind == "indirect" else ""
-        everyone = f"all {n} respondents" if top.respondents == n else f"{top.respondents} of {n} respondents"
+        everyone = f"all {n:,} respondents" if top.respondents == n else f"{top.respondents:,} of {n:,} respondents"
         out.append(
             Sentence(
                 f"The largest loss is {top.dimension}, at {_place(top, names, focal)}{cause}: customers give up "
@@ -254,9 +254,9 @@ def summary(story: Mapping[str, Any]) -> list[Sentence]:
         )
         if past.nps is not None:
             text += (
-                f"; {past.detractors} of them {'is a detractor' if past.detractors == 1 else 'are detractors'} and "
-                f"{past.churned} {'has' if past.churned == 1 else 'have'} churned, against "
-                f"{rest.detractors} detractors and {rest.churned} churned among the other {rest.respondents}"
+                f"; {past.detractors:,} of them {'is a detractor' if past.detractors == 1 else 'are detractors'} and "
+                f"{past.churned:,} {'has' if past.churned == 1 else 'have'} churned, against "
+                f"{rest.detractors:,} detractors and {rest.churned:,} churned among the other {rest.respondents:,}"
             )
         out.append(Sentence(text + ".", "#dealbreakers"))
     elif r.dealbreakers is not None and not breakers:
@@ -310,7 +310,7 @@ def _scenario_sentences(story: Mapping[str, Any]) -> list[Sentence]:
         text = f"Under {title}, {count(len(roc.stop), 'respondent')} {verb} being pushed past a threshold by the firm"
         if roc.stop and roc.stop_nps is not None:
             text += (
-                f", {roc.stop_detractors} of them detractors and {roc.stop_churned} churned "
+                f", {roc.stop_detractors:,} of them detractors and {roc.stop_churned:,} churned "
                 f"(mean likelihood to recommend {roc.stop_nps:.1f} of 10)"
             )
         starts = "starts" if len(roc.start) == 1 else "start"
