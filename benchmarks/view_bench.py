@@ -4,7 +4,8 @@ For each size, one synthetic aggregated network (a customer, a focal firm and
 other actors, each exchanging value with the customer in one or two
 dimensions, plus some actor-to-actor flows) is written twice:
 
-* valuenet's view (`write_view`): positions computed in Python, physics off;
+* valuenet's view (`write_view`): positions computed in Python, physics off; above 1,500 actors drawn
+  with WebGL (sigma), below with vis-network;
 * pyvis' default output for the same nodes and edges (`Network(directed=True)`,
   default options, `generate_html()`), which loads vis-network from a CDN. The
   copy used here points those URLs at the vis-network files inside the pyvis
@@ -12,10 +13,13 @@ dimensions, plus some actor-to-actor flows) is written twice:
   same vis-network from disk and only layout and physics differ.
 
 Time to first draw is `performance.now()` (from navigation start) at the first
-vis-network `afterDrawing` event. Each run is capped; a run that has not drawn by
-then is reported as a timeout, not a number.
+vis-network `afterDrawing` event, or for sigma once its first `afterRender` has
+run (the end of its constructor). Each run is capped; a run that has not drawn by
+then is reported as a timeout, not a number. Chromium runs with SwiftShader for
+WebGL (`--enable-unsafe-swiftshader --use-angle=swiftshader`), as a machine without
+a GPU would.
 
-    python benchmarks/view_bench.py                 # 100, 1000, 2000, 5000 actors, 3 runs each
+    flock /tmp/vn-bench.lock python benchmarks/view_bench.py     # 100 to 20,000 actors, 3 runs each
     python benchmarks/view_bench.py --sizes 100 2000 --repeats 1
 """
 
@@ -43,6 +47,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
+    "--enable-unsafe-swiftshader",
+    "--use-angle=swiftshader",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
@@ -124,9 +130,10 @@ def pyvis_default(view: Any, folder: Path) -> Path:
     return path
 
 
-def first_draw(browser: Any, path: Path, cap_s: float) -> tuple[float | None, float | None, int]:
+def first_draw(browser: Any, path: Path, cap_s: float) -> tuple[float | None, float | None, int, str]:
     """Wall-clock ms from navigation start to the first draw (None: not drawn within the cap), the page's
-    main-thread CPU ms up to then (which other load on the machine does not inflate), and requests made."""
+    main-thread CPU ms up to then (which other load on the machine does not inflate), requests made and
+    the renderer that drew (``vis`` or ``webgl``; pyvis' own page: ``pyvis``)."""
     page = browser.new_page(viewport={"width": 1400, "height": 850})
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
@@ -139,18 +146,19 @@ def first_draw(browser: Any, path: Path, cap_s: float) -> tuple[float | None, fl
         )
         ms = page.evaluate("window.__firstDraw || window.valuenetView.firstDraw")
         metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-        return float(ms), metrics.get("ThreadTime", 0.0) * 1000, len(requests)
+        drew = page.evaluate("window.valuenetView ? window.valuenetView.renderer : 'pyvis'")
+        return float(ms), metrics.get("ThreadTime", 0.0) * 1000, len(requests), drew
     except Exception as exc:  # a timeout is a result here, reported as such
         if "Timeout" not in type(exc).__name__:
             raise
-        return None, None, len(requests)
+        return None, None, len(requests), ""
     finally:
         page.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 2000, 5000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 2000, 5000, 10000, 20000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cap", type=float, default=60.0, help="seconds before a run counts as a timeout")
     args = parser.parse_args()
@@ -159,8 +167,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="view-bench-"))
     print(f"load average at start: {' '.join(f'{x:.1f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     print(
-        f"{'actors':>6} {'flows':>6} {'edges':>6} {'build s':>8} {'MB':>5} {'valuenet ms':>12} {'(CPU ms)':>9} "
-        f"{'pyvis ms':>18} {'ratio':>7}"
+        f"{'actors':>6} {'flows':>6} {'edges':>6} {'build s':>8} {'MB':>5} {'drawn by':>8} {'valuenet ms':>12} "
+        f"{'(CPU ms)':>9} {'pyvis ms':>18} {'ratio':>7}"
     )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -172,8 +180,9 @@ def main() -> None:
             build_s = time.perf_counter() - t0
             theirs = pyvis_default(view, folder)
             mine, cpu, other = [], [], []
+            drew = ""
             for _ in range(args.repeats):
-                ms, cpu_ms, reqs = first_draw(browser, ours, args.cap)
+                ms, cpu_ms, reqs, drew = first_draw(browser, ours, args.cap)
                 assert reqs == 1, f"valuenet's view made {reqs} requests"
                 mine.append(ms)
                 cpu.append(cpu_ms or 0.0)
@@ -186,7 +195,8 @@ def main() -> None:
             ratio = f"{b / a:.1f}x" if a and b else (f">{args.cap * 1000 / a:.0f}x" if a else "-")
             print(
                 f"{size:>6} {len(model.flows):>6} {len(view.edges):>6} {build_s:>8.2f} "
-                f"{ours.stat().st_size / 1e6:>5.1f} {fa:>12} {statistics.median(cpu):>9.0f} {fb:>18} {ratio:>7}",
+                f"{ours.stat().st_size / 1e6:>5.1f} {drew:>8} {fa:>12} {statistics.median(cpu):>9.0f} "
+                f"{fb:>18} {ratio:>7}",
                 flush=True,
             )
         browser.close()

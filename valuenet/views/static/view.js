@@ -267,15 +267,16 @@
       if (eu.length) { edges.update(eu); }
       R.relabel();
     };
+    function labelBox(id) {  // vis-network writes a name centred under its shape
+      var p = network.canvasToDOM(network.getPosition(id)), r = (network.body.nodes[id].options.size || defaultSize) * network.getScale();
+      var w = labelWidth(id);
+      return { id: id, x: p.x - w / 2, y: p.y + r, w: w, h: 18 };
+    }
     R.relabel = function () {
       if (!gridLabels) { shownLabels = map.ids.filter(nodeVisible); return; }
       var want = {}, changes = [];
-      var scale = network.getScale(), bounds = container.getBoundingClientRect();
-      var ids = scale < 0.15 ? [] : fitLabels(function (id) {
-        var p = network.canvasToDOM(network.getPosition(id)), r = ((shown["n" + id] || {}).size || defaultSize) * scale;
-        var w = labelWidth(id);
-        return { x: p.x - w / 2, y: p.y + r, w: w, h: 18 };
-      }, bounds.width, bounds.height);
+      var bounds = container.getBoundingClientRect();
+      var ids = network.getScale() < 0.15 ? [] : fitLabels(labelBox, bounds.width, bounds.height);
       ids.forEach(function (id) { want[id] = true; });
       map.ids.forEach(function (id) {
         var label = want[id] ? nameOf(id) : "";
@@ -290,9 +291,14 @@
       relabelling = true;
       setTimeout(function () { relabelling = false; R.relabel(); }, 60);
     }
-    network.on("zoom", relabelSoon);
-    network.on("dragEnd", relabelSoon);
+    var seen = null;
+    network.on("afterDrawing", function () {  // zoom, pan, fit or focus: place the names again
+      var at = network.getViewPosition(), key = network.getScale() + ":" + at.x + ":" + at.y;
+      if (key !== seen) { seen = key; relabelSoon(); }
+    });
     R.labels = function () { return shownLabels.slice(); };
+    R.labelBoxes = function () { return shownLabels.map(labelBox); };
+    R.drawnSize = function (id) { return network.body.nodes[id].options.size; };
     R.select = function (ref) {
       if (ref && ref.indexOf("n:") === 0) { network.selectNodes(nodeView.get(ref.slice(2)) ? [ref.slice(2)] : [], false); }
       else if (ref) { network.setSelection({ nodes: [], edges: edgeView.get(ref.slice(2)) ? [ref.slice(2)] : [] }); }
@@ -394,7 +400,7 @@
       nodeReducer: function (id, a) {  // what each actor looks like now: a new object, sigma keeps it
         var share = sizeShare(id), fade = faded(id);
         return { x: a.x, y: a.y, size: share === null ? a.size : 2 + 18 * share, color: nodeFill(id),
-                 label: fade && id !== sel ? null : a.label, forceLabel: id === sel, highlighted: id === sel,
+                 label: labelled[id] ? a.label : null, forceLabel: !!labelled[id], highlighted: id === sel,
                  hidden: !nodeVisible(id) };
       },
       edgeReducer: function (line) {
@@ -411,12 +417,32 @@
     };
     api.sigma = sigma;
     api.firstDraw = performance.now();  // the constructor has rendered the first frame (sigma's first afterRender)
+    var labelled = {};
+    function labelBox(id) {  // sigma writes a name to the right of its dot
+      var d = sigma.getNodeDisplayData(id);
+      if (!d) { return null; }
+      var p = sigma.framedGraphToViewport(d), r = sigma.scaleSize(d.size);
+      return { id: id, x: p.x + r + 3, y: p.y - 8, w: labelWidth(id), h: 16 };
+    }
+    function relabel() {  // names where they fit (fitLabels); only the actors whose name comes or goes are redrawn
+      if (!reducing) { return; }
+      var ids = fitLabels(labelBox, container.clientWidth, container.clientHeight), next = {}, changed = [];
+      ids.forEach(function (id) { next[id] = true; if (!labelled[id]) { changed.push(id); } });
+      Object.keys(labelled).forEach(function (id) { if (!next[id]) { changed.push(id); } });
+      labelled = next;
+      shownLabels = ids;
+      if (changed.length) { sigma.refresh({ partialGraph: { nodes: changed }, skipIndexation: true }); }
+    }
+    var relabelling = false;
+    sigma.getCamera().on("updated", function () {
+      if (relabelling) { return; }
+      relabelling = true;
+      setTimeout(function () { relabelling = false; relabel(); }, 80);
+    });
     sigma.on("afterRender", function () {
-      shownLabels = [];
-      sigma.displayedNodeLabels.forEach(function (id) {
-        var d = sigma.getNodeDisplayData(id);
-        if (d && d.label) { shownLabels.push(id); }
-      });
+      if (reducing) { return; }
+      shownLabels = [];  // until the page's own placement takes over: the names sigma's grid chose
+      sigma.displayedNodeLabels.forEach(function (id) { shownLabels.push(id); });
     });
     var R = { kind: "webgl", sigma: sigma };
     var lastLayout = state.clusterBy;
@@ -426,6 +452,7 @@
         reducing = true;
         sigma.setSetting("nodeReducer", reducers.nodeReducer);
         sigma.setSetting("edgeReducer", reducers.edgeReducer);
+        sigma.setSetting("labelDensity", 0);  // from now on the page places every name (relabel)
       }
       if (lastLayout !== state.clusterBy) {
         lastLayout = state.clusterBy;
@@ -433,14 +460,11 @@
         graph.updateEachNodeAttributes(function (id, a) { a.x = l[0][index[id]]; a.y = -l[1][index[id]]; return a; });
       }
       sigma.refresh();
+      relabel();
     };
     R.labels = function () { return shownLabels.slice(); };
-    R.labelBoxes = function () {  // where each drawn name sits, in page pixels (right of its dot)
-      return shownLabels.map(function (id) {
-        var d = sigma.getNodeDisplayData(id), p = sigma.framedGraphToViewport(d), r = sigma.scaleSize(d.size);
-        return { id: id, x: p.x + r + 3, y: p.y - 8, w: labelWidth(id), h: 16 };
-      });
-    };
+    R.drawnSize = function (id) { return sigma.getNodeDisplayData(id).size; };
+    R.labelBoxes = function () { return shownLabels.map(labelBox); };
     R.select = function (ref) {
       sel = ref && ref.indexOf("n:") === 0 ? ref.slice(2) : null;
     };
@@ -900,15 +924,17 @@
   api.focusIds = function () { return focusSet ? Object.keys(focusSet) : null; };
   api.isFaded = faded;
   api.nodeColour = nodeFill;
-  api.nodeSize = function (id) { var s = sizeShare(id); return s; };
+  api.nodeSize = sizeShare;  // 0..1 of the size metric's largest value; null when sized by kind
   api.nodePosition = function (id) { var l = layout(); return { x: l[0][index[id]], y: l[1][index[id]] }; };
   api.labels = function () { return R.labels(); };
-  api.labelBoxes = function () { return R.labelBoxes ? R.labelBoxes() : null; };
+  api.labelBoxes = function () { return R.labelBoxes(); };  // {id, x, y, w, h} of each drawn name, page pixels
+  api.drawnSize = function (id) { return R.drawnSize(id); };
   api.canvasImage = canvasImage;  // a canvas of the drawing at `scale` times its on-screen size, either renderer
   api.metrics = map;
   api.state = state;
 
   readHash();
+  if (R.kind === "webgl") { redraw(); }  // from here on the page's state styles the map and places the names
   api.timings.ready = performance.now();
   api.ready = true;
   }
