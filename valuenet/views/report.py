@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from valuenet.analysis.destruction import QUOTE_POOL
+from valuenet.analysis.segments import ALL
 from valuenet.files import make_folder, write_text
 from valuenet.flowcolumns import CachedFlows, FlowSource, ModelFlows
 from valuenet.models import DEFAULT_SCENARIO, Model
@@ -45,6 +46,8 @@ _SEGMENT_MEASURES = (
     "dependency.at_risk.weighted",
     "firm.breach",
 )
+#: Segment measures that are shares of respondents (shown as percentages).
+_SHARES = ("firm.share", "firm.destroys", "firm.breach")
 #: What the report computes (its network view is drawn separately).
 REPORT_SECTIONS = (
     "net",
@@ -127,19 +130,25 @@ def _table(title: str, rows: list[dict[str, Any]], note: str = "", anchor: str =
 
 
 def _segment_pivot(segments: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
-    """Key measures (rows) by segment (columns): mean with its 95% interval and n."""
+    """Key measures (rows) by segment (columns, everyone last): mean with its 95% interval and n."""
     rows = []
-    seg_names = sorted(segments)
+    seg_names = sorted(segments, key=lambda s: (s == ALL, s))
     by_measure: dict[str, dict[str, str]] = {}
     for seg in seg_names:
         for r in segments[seg].rows():
             if r["measure"] in _SEGMENT_MEASURES:
-                interval = "" if r["ci_low"] is None else f" [{r['ci_low']:.2f}, {r['ci_high']:.2f}]"
-                mean = "–" if r["mean"] is None else f"{r['mean']:.2f}"
+                fmt = "{:.0%}" if r["measure"] in _SHARES else "{:.2f}"
+                interval = "" if r["ci_low"] is None else f" [{fmt.format(r['ci_low'])}, {fmt.format(r['ci_high'])}]"
+                mean = "–" if r["mean"] is None else fmt.format(r["mean"])
                 by_measure.setdefault(r["measure"], {})[seg] = f"{mean}{interval} n={r['n']}"
     for m in _SEGMENT_MEASURES:
         if m in by_measure:
-            rows.append({"measure": measure(m, names), **{words(s): by_measure[m].get(s, "–") for s in seg_names}})
+            rows.append(
+                {
+                    "measure": measure(m, names),
+                    **{("everyone" if s == ALL else words(s)): by_measure[m].get(s, "–") for s in seg_names},
+                }
+            )
     return _table("Segments compared (mean [95% interval] n)", rows, anchor="segments")
 
 
@@ -307,7 +316,7 @@ def _loyalty(result: Any, names: Mapping[str, str]) -> tuple[dict[str, Any], str
         return _table("Net Promoter Score per segment", [], anchor="loyalty"), "", []
     nps = [
         {
-            "segment": "everyone" if s.segment == "(all)" else words(s.segment),
+            "segment": "everyone" if s.segment == ALL else words(s.segment),
             "n": s.n,
             "nps": "–" if s.nps is None else f"{s.nps:+.0f}",
             "interval": "–" if s.ci_low is None else f"{s.ci_low:+.0f} to {s.ci_high:+.0f}",
@@ -484,12 +493,12 @@ def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = Non
     scen = {s.id: s for s in goal_obj.scenarios}
     nps_table, drivers_line, drivers = _loyalty(result, names)
     scenario = _scenario(model, result, names, journeys)
-    destroys = _mean(result.segments, "(all)", "firm.destroys")
+    destroys = _mean(result.segments, ALL, "firm.destroys")
     losses = sorted(
         (
             (m, s)
             for s in result.segments
-            if s != "(all)"
+            if s != ALL
             if (m := _mean(result.segments, s, "destruction.total")) is not None
         ),
         reverse=True,

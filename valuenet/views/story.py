@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from valuenet.analysis.segments import ALL
+
 #: Column names (analysis row keys) in words.
 COLUMNS = {
     "actor": "Actor",
@@ -199,8 +201,8 @@ def summary(story: Mapping[str, Any]) -> list[Sentence]:
             f"Counting the damage it causes elsewhere in the network, it destroys more value than it adds "
             f"for {destroys:,} of them ({destroys / n:.0%})"
         )
-        overall = nps.get("(all)")
-        seg = sorted(((v, k) for k, v in nps.items() if k != "(all)" and v is not None), reverse=True)
+        overall = nps.get(ALL)
+        seg = sorted(((v, k) for k, v in nps.items() if k != ALL and v is not None), reverse=True)
         if overall is not None:
             text += f"; the Net Promoter Score is {overall:+.0f}"
             if len(seg) >= 2:
