@@ -26,13 +26,12 @@ from typing import Any
 import numpy as np
 
 from valuenet.analysis.base import Result
+from valuenet.analysis.destruction import DETRACTOR
 from valuenet.analysis.economic import Economic
 from valuenet.analysis.measures import TOLERANCE, Cube, breach_groups, respondent_matrix
 from valuenet.analysis.segments import SegmentSummary, aggregate
 
 WEIGHTED = "weighted"
-#: The highest likelihood to recommend (0-10) of a detractor.
-DETRACTOR = 6
 
 
 @dataclass(frozen=True)
