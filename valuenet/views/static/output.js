@@ -325,22 +325,32 @@
 
   // ---- print: the whole network, in the printed frame's shape --------------------------------
   // Printing changes the drawing's size; fit the network to it, and give the screen its view back after.
-  var saved = null;
+  // The screen's view is the last one drawn for the screen: by the time the print media applies,
+  // vis-network may already have rescaled for the new size.
+  var printMedia = window.matchMedia("print");
+  var net = window.valuenetView && window.valuenetView.network, screenView = null, printed = false;
+  if (net && typeof net.on === "function") {
+    net.on("afterDrawing", function () {
+      if (!printMedia.matches) { screenView = { position: net.getViewPosition(), scale: net.getScale() }; }
+    });
+  }
   function printing(on) {
-    var net = window.valuenetView && window.valuenetView.network, fit = document.getElementById("vn-fit");
-    if (on && !saved) {
-      saved = net ? { position: net.getViewPosition(), scale: net.getScale() } : {};
+    var fit = document.getElementById("vn-fit");
+    if (on && !printed) {
+      printed = true;
       if (net) { net.redraw(); }
       if (fit) { fit.click(); }
-    } else if (!on && saved) {
-      if (net && saved.position) {
-        net.redraw();
-        net.moveTo({ position: saved.position, scale: saved.scale, animation: false });
+    } else if (!on && printed) {
+      printed = false;
+      var view = screenView;
+      if (net && view) {
+        requestAnimationFrame(function () {  // once the page is laid out for the screen again
+          net.redraw();
+          net.moveTo({ position: view.position, scale: view.scale, animation: false });
+        });
       }
-      saved = null;
     }
   }
-  var printMedia = window.matchMedia("print");
   if (printMedia.addEventListener) {
     printMedia.addEventListener("change", function (ev) { printing(ev.matches); });
   }
