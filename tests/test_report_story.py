@@ -242,6 +242,7 @@ def test_journey_numbers_by_hand() -> None:
     assert tp[("billing", "claim")] == pytest.approx(-0.45)
     assert j.touchpoints["treatment"] == ("treatment", "waiting-room")
     assert j.stage_net["treatment"] == pytest.approx(0.25)
+    assert build_journey(staged(), stages=["billing"]).stages == ("billing", "treatment", NO_STAGE)
     old = build_journey(staged(), segment="old")  # r2 alone
     assert (old.respondents, old.by_dimension[("treatment", "functional")].net) == (1, 3.0)
     assert ("treatment", "economic") not in j.by_dimension  # no data, not 0
@@ -268,3 +269,14 @@ def test_hostile_text_is_escaped_in_summary_cards_and_journey(tmp_path: Path) ->
     page = write_journey(j, tmp_path / "journey.html").read_text(encoding="utf-8")
     assert XSS not in page and "Content-Security-Policy" in page and "<script" not in page
     assert render_journey(j) == page
+
+
+def test_a_model_without_respondents_reports_its_network_without_counting_people() -> None:
+    m = tiny_model()
+    m.respondents = []
+    m.flows = [f.model_copy(update={"respondent": None}) for f in m.flows]
+    data = build_report(m, ReportSpec())
+    text = " ".join(s.text for s in data["summary"])
+    assert text.startswith("In the network as modelled, Clinic ranks")
+    assert " of 0 " not in text and "respondent" not in sentence(data, "#card-1")
+    assert "Content-Security-Policy" in render_report(m, ReportSpec())

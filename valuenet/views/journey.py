@@ -25,7 +25,7 @@ dimension, then each stage's touchpoints under it); every text in it is escaped.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,8 +100,14 @@ def build_journey(
     scenario: str = DEFAULT_SCENARIO,
     segment: str | None = None,
     source: FlowSource | None = None,
+    *,
+    stages: Sequence[str] = (),
 ) -> Journey:
-    """The journey of ``goal`` in ``scenario`` for ``segment`` (default: everyone), flows read from ``source``."""
+    """The journey of ``goal`` in ``scenario`` for ``segment`` (default: everyone), flows read from ``source``.
+
+    ``stages`` puts the stages it names first, in its order (the model declares no stage order); the
+    others follow in the order the goal's flows first name them.
+    """
     goal_id = pick_goal(model, goal)
     check_scenarios(model, goal_id, scenario)
     t = FlowTable.read(model, goal_id, scenario, source, _FIELDS)
@@ -139,9 +145,10 @@ def build_journey(
     stage_cells = _cells(stage, r, weighted, per)
     stage_names = [*t.stages, NO_STAGE]
     used = sorted({code // n_d for code in dim_cells})
-    stages = tuple(stage_names[s] for s in used)
+    place = {name: i for i, name in enumerate(stages)}
+    order = tuple(sorted((stage_names[s] for s in used), key=lambda x: (place.get(x, len(place)), x == NO_STAGE)))
     tp_names = [NO_TOUCHPOINT, *t.touchpoints]
-    touchpoints: dict[str, list[str]] = {s: [] for s in stages}
+    touchpoints: dict[str, list[str]] = {s: [] for s in order}
     by_touchpoint = {}
     for code in sorted(tp_cells):  # by stage, then touchpoints in the order the goal's flows name them
         s, p = divmod(code, n_tp)
@@ -156,7 +163,7 @@ def build_journey(
         segment,
         n,
         float(t.scale_max),
-        stages,
+        order,
         tuple(t.dimensions),
         {s: tuple(v) for s, v in touchpoints.items()},
         {(stage_names[c // n_d], t.dimensions[c % n_d]): cell for c, cell in dim_cells.items()},

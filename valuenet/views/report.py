@@ -477,7 +477,7 @@ def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = Non
     scenarios = [s.id for s in model.goal(goal).scenarios] if goal else []
     compare = spec.compare or next((s for s in scenarios if s != spec.scenario), None)
     result = analyze_goal(model, goal, scenario=spec.scenario, compare=compare, sections=REPORT_SECTIONS, source=source)
-    assert result.net is not None and result.destruction is not None and result.segments is not None
+    assert result.net is not None and result.destruction is not None  # segments: None without respondents
     names = {a.id: a.name for a in model.actors}
     firm = names.get(result.focal, result.focal)
     view = build_view(model, ViewSpec(goal=result.goal, scenario=spec.scenario, color_by="impact"), source)
@@ -497,7 +497,7 @@ def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = Non
     losses = sorted(
         (
             (m, s)
-            for s in result.segments
+            for s in result.segments or {}
             if s != ALL
             if (m := _mean(result.segments, s, "destruction.total")) is not None
         ),
@@ -545,7 +545,7 @@ def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = Non
         "nps": nps_table,
         "drivers_line": drivers_line,
         "drivers": _table("Conclusive loyalty drivers", drivers, anchor="drivers") if drivers else None,
-        "segments": _segment_pivot(result.segments, names),
+        "segments": _segment_pivot(result.segments or {}, names),
         "scenario": scenario,
         "compare": compare,
         "report_css": asset("report.css"),

@@ -219,13 +219,14 @@ def summary(story: Mapping[str, Any]) -> list[Sentence]:
             Sentence(
                 f"The largest loss is {top.dimension}, at {_place(top, names, focal)}{cause}: customers give up "
                 f"{top.gives:.2f} there and get {top.gets:.2f} (on the 0–{story['scale_max']:g} scale), "
-                f"a weighted loss of {top.weighted:.2f} per respondent; {everyone} lose value there.",
+                f"a weighted loss of {top.weighted:.2f}"
+                + (f" per respondent; {everyone} lose value there." if n else "."),
                 "#card-1",
             )
         )
         nxt = [
-            f"{_place(i, names, focal)} ({i.dimension}, a weighted loss of {i.weighted:.2f}, "
-            f"{count(i.respondents, 'respondent')})"
+            f"{_place(i, names, focal)} ({i.dimension}, a weighted loss of {i.weighted:.2f}"
+            + (f", {count(i.respondents, 'respondent')})" if n else ")")
             for i in items[1:3]
         ]
         if nxt:
@@ -283,7 +284,7 @@ def _scenario_sentences(story: Mapping[str, Any]) -> list[Sentence]:
     c, scen = r.scenarios, story.get("scenario")
     if c is None or scen is None:
         return []
-    title = scen.name or scen.id
+    title = (scen.name or scen.id)[:1].upper() + (scen.name or scen.id)[1:]
     about = f" ({scen.description.rstrip('.')})" if scen.description else ""
     weighted = {x.actor: x for x in c.changes if x.dimension == "weighted"}
     out = []
