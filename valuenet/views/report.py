@@ -405,7 +405,10 @@ def _scenario(model: Model, result: Any, names: Mapping[str, str], journeys: tup
     firm = names.get(result.focal, result.focal)
 
     def breaches(found: tuple[str, ...]) -> str:
-        return ", ".join(f"{names.get(a, a)}: {d}" for a, d in (b.rsplit(":", 1) for b in found)) or "none"
+        by_actor: dict[str, list[str]] = {}
+        for a, d in (b.rsplit(":", 1) for b in found):
+            by_actor.setdefault(names.get(a, a), []).append(d)
+        return "; ".join(f"{a}: {', '.join(ds)}" for a, ds in by_actor.items()) or "none"
 
     shifts = [
         {
@@ -413,8 +416,8 @@ def _scenario(model: Model, result: Any, names: Mapping[str, str], journeys: tup
             "segment": words(s.segment) if s.segment else "–",
             "nps": "–" if s.nps is None else s.nps,
             "churned": "–" if s.churned is None else ("yes" if s.churned else "no"),
-            "before": breaches(s.before),
-            "after": breaches(s.after),
+            "past_before": breaches(s.before),
+            "past_after": breaches(s.after),
             "what_changes": _shift(s, result.focal),
         }
         for s in c.shifts
@@ -440,8 +443,8 @@ def _scenario(model: Model, result: Any, names: Mapping[str, str], journeys: tup
         "shifts": _table(
             f"Who stops or starts being pushed past a threshold under {after.name or after.id}",
             shifts,
-            "A threshold is the most a respondent will give up in a dimension at one touchpoint; nps is their "
-            "likelihood to recommend (0–10).",
+            "A threshold is the most a respondent will give up in a dimension at one touchpoint; the columns "
+            "name, per actor, the dimensions in which they go past one, before and after.",
             "return-on-change-table",
             f"Nobody's thresholds change: {firm} pushes the same respondents past them in both scenarios.",
         ),

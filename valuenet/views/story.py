@@ -46,6 +46,8 @@ COLUMNS = {
     "nps": "Likelihood to recommend",
     "promoters": "Promoters",
     "respondent": "Respondent",
+    "past_after": "Past a threshold after",
+    "past_before": "Past a threshold before",
     "share_at_risk": "Share at risk",
     "what_changes": "What changes",
     "quotes": "What they said",
