@@ -280,3 +280,21 @@ def test_a_model_without_respondents_reports_its_network_without_counting_people
     assert text.startswith("In the network as modelled, Clinic ranks")
     assert " of 0 " not in text and "respondent" not in sentence(data, "#card-1")
     assert "Content-Security-Policy" in render_report(m, ReportSpec())
+
+
+def test_past_the_quote_pool_the_largest_losses_are_the_ones_weighed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import valuenet.analysis.destruction as destruction
+
+    m = tiny_model()
+    for i, gives in enumerate((0.5, 4.0, 0.7, 3.0)):
+        m.respondents.append(Respondent(id=f"x{i}", weights={"experiential": 1}))
+        m.flows += exchange_flows(
+            f"x{i}-wait", goal="healthy", customer="patient", actor="clinic", dimension="experiential",
+            gets=0, gives=gives, respondent=f"x{i}", touchpoint="waiting-room", quote=f"Said by x{i}.",
+        )  # fmt: skip
+    monkeypatch.setattr(destruction, "QUOTE_POOL", 2)
+    item = next(
+        i for i in analyze_goal(m, sections=["destruction"]).destruction.items if i.touchpoint == "waiting-room"
+    )
+    # the two largest losses among six: x1 (1 * 4) and x3 (1 * 3); r2's 0.6 * 3 = 1.8 and the rest are not weighed
+    assert [(e.text, e.size) for e in item.evidence] == [("Said by x1.", 4.0), ("Said by x3.", 3.0)]
