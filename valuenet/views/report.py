@@ -186,7 +186,18 @@ def _net_rows(result: Any, names: Mapping[str, str], caused: Mapping[str, Mappin
             )
         )
     top = max((abs(v) for _, vs in where + who for v in vs.values() if v is not None), default=0.0)
-    return heatmap(where, dims, top), heatmap(who, dims, top)
+    hm_where, hm_who = heatmap(where, dims, top), heatmap(who, dims, top)
+    was = {c["title"].split(": ")[0]: c["text"] for c in hm_where["cells"]}
+    moved = []
+    for c in hm_who["cells"]:
+        key = c["title"].split(": ")[0]
+        c["moved"] = was.get(key, "–") != c["text"]
+        if c["moved"]:
+            moved.append(f"{key} {was.get(key, '–')} → {c['text']}")
+    for c in hm_where["cells"]:
+        c["moved"] = False
+    hm_who["moved"] = moved
+    return hm_where, hm_who
 
 
 def _card(i: Any, rank: int, names: Mapping[str, str], firm: str, n: int, scale: float) -> dict[str, Any]:
