@@ -244,8 +244,9 @@ def test_print_keeps_the_legend_and_drops_the_controls(browser: Any, written: Wr
         hidden = next(n.kind for n in view.nodes if not n.role)
         page.locator(f'input[data-group="kind"][data-value="{hidden}"]').uncheck()
         page.set_viewport_size({"width": width, "height": 900})  # 800: the drawers' width, yet all printed
-        page.evaluate("window.valuenetView.network.moveTo({scale: 2.5, animation: false})")  # zoomed in on screen
-        page.wait_for_timeout(100)
+        zoom_in = "(n => { n.moveTo({scale: 2.5, animation: false}); n.redraw(); })(window.valuenetView.network)"
+        page.evaluate(zoom_in)  # zoomed in on screen, and drawn so
+        on_screen = page.evaluate("window.valuenetView.network.getScale()")
         page.emulate_media(media="print")
         page.wait_for_function("() => window.valuenetView.network.getScale() < 2")  # printed: the whole network
         assert visible(opened, "#vn-legend") and visible(opened, "#vn-legend .vn-note")
@@ -261,7 +262,8 @@ def test_print_keeps_the_legend_and_drops_the_controls(browser: Any, written: Wr
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / f"print-view-{width}.png"), full_page=True)
         page.emulate_media(media="screen")
-        page.wait_for_function("() => Math.abs(window.valuenetView.network.getScale() - 2.5) < 1e-6")  # as on screen
+        back = "s => Math.abs(window.valuenetView.network.getScale() - s) < 1e-6"
+        page.wait_for_function(back, arg=on_screen)  # the screen's zoom, as before printing
         assert opened.errors == [] and opened.requests == [opened.url]
     finally:
         page.close()
