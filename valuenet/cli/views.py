@@ -25,6 +25,11 @@ from valuenet.store.base import read_structure
     help="Show what changes from --segment to this segment (same scenario), better or worse for the customer.",
 )
 @click.option(
+    "--journey",
+    is_flag=True,
+    help="Write the journey instead: net value per stage by dimension and touchpoint (with --segment, for it).",
+)
+@click.option(
     "--color-by",
     "color_by",
     type=click.Choice(["dimension", "impact", "change"]),
@@ -45,6 +50,7 @@ def view(
     scenario: str,
     compare: str | None,
     against: str | None,
+    journey: bool,
     color_by: str | None,
     output: str,
     store_url: str | None,
@@ -59,6 +65,27 @@ def view(
         raise click.UsageError(
             "use --compare (scenario against scenario) or --against (segment against segment), not both."
         )
+    if journey:
+        clash = [
+            f
+            for f, on in (
+                ("--respondent", respondent),
+                ("--firm", firm),
+                ("--compare", compare),
+                ("--against", against),
+                ("--color-by", color_by),
+            )
+            if on
+        ]
+        if clash:
+            raise click.UsageError(f"--journey shows a segment or everyone; it does not take {', '.join(clash)}.")
+        from valuenet.views.journey import build_journey, write_journey
+
+        with reading(store_url, database) as store:
+            model = read_structure(store, model_id)
+            path = write_journey(build_journey(model, goal, scenario, segment, store), output)
+        message(f"Wrote {path}. Open it in a browser; it needs no network.")
+        return
     from valuenet.views import ViewSpec, write_model_view
 
     with reading(store_url, database) as store:
