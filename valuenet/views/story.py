@@ -158,12 +158,30 @@ def listing(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
+#: What each summary link says, by the section it goes to.
+LINKS = {
+    "#heatmap": "the heatmap",
+    "#segments": "segments",
+    "#card-1": "evidence",
+    "#card-2": "evidence",
+    "#dealbreakers": "deal-breakers",
+    "#scenario": "the scenario",
+    "#return-on-change": "who changes",
+    "#journey": "the journey",
+}
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence of the summary and the anchor (``#id``) of its evidence in the report."""
 
     text: str
     href: str
+
+    @property
+    def link(self) -> str:
+        """The words of the link to the evidence."""
+        return LINKS.get(self.href, "evidence")
 
 
 def _place(item: Any, names: Mapping[str, str], focal: str) -> str:
