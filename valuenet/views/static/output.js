@@ -71,9 +71,10 @@
     return Promise.resolve({ image: canvas, source: "enlarged" });
   }
   function zoom() {
+    // vis-network's zoom, so sample lines match the drawing; null for a renderer whose widths are its own.
     var view = window.valuenetView;
-    var scale = view && view.network && typeof view.network.getScale === "function" ? view.network.getScale() : 1;
-    return isFinite(scale) && scale > 0 ? scale : 1;
+    var scale = view && view.network && typeof view.network.getScale === "function" ? view.network.getScale() : null;
+    return scale !== null && isFinite(scale) && scale > 0 ? scale : null;
   }
 
   // ---- the legend, as shown on the page ------------------------------------------------------
@@ -205,13 +206,13 @@
       y += ROW;
     });
     var lineNote = "Line width: perceived magnitude on the " + num(meta.scale_max) + "-point scale" +
-      (meta.kind === "respondent" ? "" : " (mean per respondent)") + ", as drawn:";
+      (meta.kind === "respondent" ? "" : " (mean per respondent)") + (zoom() ? ", as drawn:" : ", thin to thick:");
     ctx.font = f.text;
     out.items.push({ kind: "note", text: wrap(ctx, lineNote, W - 2 * PAD, 1)[0], x: PAD, y: y });
     y += ROW;
     var x = PAD;
     [0, meta.scale_max / 2, meta.scale_max].forEach(function (v) {
-      out.items.push({ kind: "width", value: v, x: x, y: y, width: Math.max(edgeWidth(v) * zoom(), 0.5) });
+      out.items.push({ kind: "width", value: v, x: x, y: y, width: Math.max(edgeWidth(v) * (zoom() || 0.5), 0.5) });
       x += 40 + 8 + ctx.measureText(num(v)).width + 22;
     });
     y += ROW;
