@@ -5,7 +5,8 @@
  *   note on line widths, then downloads it. User text is drawn with fillText, never parsed as markup.
  * - Under 900 px the legend and filters and the details panel become drawers with toggle buttons in
  *   the toolbar ("Legend & filters", "Details"); selecting an actor or a flow opens Details.
- * The print stylesheet is output.css; nothing here is needed for printing. */
+ * - Printing fits the whole network into the printed frame (the print stylesheet is output.css) and
+ *   gives the screen its zoom back afterwards. */
 (function () {
   "use strict";
 
