@@ -319,3 +319,37 @@ def test_webgl_map_gives_its_picture_for_png(
         opened_clean(opened)
     finally:
         page.close()
+
+
+def test_columns_of_a_large_map_read_back_as_the_details_of_a_small_one(
+    browser: Any,  # noqa: F811
+    maps: dict[str, tuple[Path, ViewData]],
+) -> None:
+    """The WebGL page carries its numbers as columns; the panel must read what the object form says."""
+    path, view = maps["hostile"]
+    opened = open_view(browser, path)
+    try:
+        details = opened.page.evaluate(f"{API}.details")
+        assert set(details["nodes"]) == {n.id for n in view.nodes}
+        for n in view.nodes[:50] + [n for n in view.nodes if n.role]:
+            got = details["nodes"][n.id]
+            assert (got["name"], got["kind"], got["role"], got["n"]) == (n.name, n.kind, n.role, n.n)
+            assert got["gets"] == pytest.approx(n.gets, abs=1e-3) and got["gives"] == pytest.approx(n.gives, abs=1e-3)
+            assert got["description"] == (n.description or "")
+        assert len(details["edges"]) == len(view.edges)
+        for e in view.edges[:200]:
+            got = details["edges"][e.id]
+            assert (got["from"], got["to"], got["dimension"], got["impact"], got["n"], got["flows"]) == (
+                e.source,
+                e.target,
+                e.dimension,
+                e.impact,
+                e.n,
+                e.flows,
+            )
+            assert got["value"] == (None if e.value is None else pytest.approx(e.value, abs=1e-3))
+            assert got["quotes"] == e.quotes and got["structural"] == e.structural
+        assert any(got["quotes"] for got in details["edges"].values())  # the hostile quotes came through
+        opened_clean(opened)
+    finally:
+        opened.page.close()

@@ -19,7 +19,6 @@ the browser computes nothing but the neighbourhood it fades around a focused act
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -45,36 +44,3 @@ def node_metrics(ids: Sequence[str], edges: Iterable[tuple[str, str]]) -> dict[s
         "betweenness": [round(between[i], 5) for i in ids],
         "community": [community[i] for i in ids],
     }
-
-
-def cluster_layout(groups: Sequence[int], spacing: float = 46.0) -> tuple[list[float], list[float]]:
-    """Positions that put each group's actors together: one disc per group, discs in rows, largest first.
-
-    Inside a disc actors sit on a sunflower spiral (even spacing, no rings to line up), in the order given.
-
-    >>> xs, ys = cluster_layout([0, 0, 1])
-    >>> len(xs), xs[0] == xs[2]
-    (3, False)
-    """
-    members: dict[int, list[int]] = {}
-    for i, group in enumerate(groups):
-        members.setdefault(group, []).append(i)
-    order = sorted(members, key=lambda grp: (-len(members[grp]), grp))
-    radius = {grp: spacing * (math.sqrt(len(members[grp])) * 0.55 + 1.0) for grp in order}
-    total = sum((2 * r) ** 2 for r in radius.values())
-    width = max(math.sqrt(total) * 1.3, 2 * max(radius.values(), default=1.0))
-    xs, ys = [0.0] * len(groups), [0.0] * len(groups)
-    x = y = row_height = 0.0
-    golden = math.pi * (3 - math.sqrt(5))
-    for grp in order:
-        r = radius[grp]
-        if x and x + 2 * r > width:
-            x, y, row_height = 0.0, y + row_height + spacing, 0.0
-        cx, cy = x + r, y + r
-        for j, i in enumerate(members[grp]):
-            d = spacing * 0.55 * math.sqrt(j + 0.5)
-            xs[i] = round(cx + d * math.cos(j * golden), 1)
-            ys[i] = round(cy + d * math.sin(j * golden), 1)
-        x += 2 * r + spacing
-        row_height = max(row_height, 2 * r)
-    return xs, ys

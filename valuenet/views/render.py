@@ -26,7 +26,7 @@ from valuenet.errors import ViewError
 from valuenet.files import write_text
 from valuenet.views.data import ViewData
 from valuenet.views.layout import SMALL_VIEW, radial_layout
-from valuenet.views.metrics import cluster_layout, node_metrics
+from valuenet.views.metrics import node_metrics
 from valuenet.views.style import (
     CHANGE_COLOURS,
     FOCAL_BORDER,
@@ -227,21 +227,16 @@ def _meta(view: ViewData) -> dict[str, Any]:
 
 
 def map_columns(view: ViewData, pos: dict[str, tuple[float, float]]) -> dict[str, Any]:
-    """Per actor, in the order of ``view.nodes``: the metrics and the two grouped layouts the map controls use."""
+    """Per actor, in the order of ``view.nodes``: the metrics the map controls use and the radial layout
+    (the page works out the grouped layouts itself, when asked: they would double the positions' size)."""
     ids = [n.id for n in view.nodes]
     metrics = node_metrics(ids, [(e.source, e.target) for e in view.edges])
-    kind_rank = {k: i for i, k in enumerate(view.kinds)}
-    by_kind = cluster_layout([kind_rank.get(n.kind, len(kind_rank)) for n in view.nodes])
-    by_community = cluster_layout(metrics["community"])
     return {
         "ids": ids,
         **metrics,
         "net": [round(n.net, 3) for n in view.nodes],
-        "layout": {
-            "radial": [[pos[i][0] for i in ids], [pos[i][1] for i in ids]],
-            "kind": [by_kind[0], by_kind[1]],
-            "community": [by_community[0], by_community[1]],
-        },
+        "x": [pos[i][0] for i in ids],
+        "y": [pos[i][1] for i in ids],
     }
 
 
@@ -281,9 +276,10 @@ def compact_details(view: ViewData) -> dict[str, Any]:
 
     At 20,000 actors and 64,000 flows this is a third of the size of the object form and parses
     several times faster; view.js turns it back into the objects the panel reads. Kinds, dimensions,
-    impacts and the ends of a flow are positions in ``view.kinds``, ``view.dimensions``, (adds, destroys,
-    neutral) and ``view.nodes``; flow ids are left out when they are ``e0``, ``e1``, ... in order. Roles,
-    lists, quotes and descriptions, rare in large views, are sparse maps from position to value.
+    impacts and the ends of a flow are positions in ``view.kinds``, ``view.dimensions``, (adds,
+    destroys, neutral) and ``view.nodes``; an actor's gets and gives are flat [dimension, value, ...]
+    lists; flow ids are left out when they are ``e0``, ``e1``, ... in order. Roles, lists, quotes and
+    descriptions, rare in large views, are sparse maps from position to value.
     """
     index = {n.id: i for i, n in enumerate(view.nodes)}
     dims = {d: i for i, d in enumerate(view.dimensions)}
@@ -296,8 +292,8 @@ def compact_details(view: ViewData) -> dict[str, Any]:
         "n": [n.n for n in view.nodes],
         "change": {i: n.change for i, n in enumerate(view.nodes) if n.change},
         "description": {i: n.description for i, n in enumerate(view.nodes) if n.description},
-        "gets": [[_fmt(n.gets.get(d)) for d in view.dimensions] for n in view.nodes],
-        "gives": [[_fmt(n.gives.get(d)) for d in view.dimensions] for n in view.nodes],
+        "gets": [[x for d, v in n.gets.items() for x in (dims[d], _fmt(v))] for n in view.nodes],
+        "gives": [[x for d, v in n.gives.items() for x in (dims[d], _fmt(v))] for n in view.nodes],
     }
     es = view.edges
     edges = {

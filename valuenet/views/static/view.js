@@ -19,11 +19,9 @@
   function expandNodes(cn) {
     var out = {}, ids = map.ids, dims = meta.dimensions;
     for (var i = 0; i < ids.length; i++) {
-      var gets = {}, gives = {};
-      for (var k = 0; k < dims.length; k++) {
-        if (cn.gets[i][k] !== null) { gets[dims[k]] = cn.gets[i][k]; }
-        if (cn.gives[i][k] !== null) { gives[dims[k]] = cn.gives[i][k]; }
-      }
+      var gets = {}, gives = {}, k;
+      for (k = 0; k < cn.gets[i].length; k += 2) { gets[dims[cn.gets[i][k]]] = cn.gets[i][k + 1]; }
+      for (k = 0; k < cn.gives[i].length; k += 2) { gives[dims[cn.gives[i][k]]] = cn.gives[i][k + 1]; }
       out[ids[i]] = { name: cn.name[i], kind: meta.kinds[cn.kind[i]], role: cn.role[i] || "", n: cn.n[i], gets: gets,
                       gives: gives, change: cn.change[i] || "", description: cn.description[i] || "" };
     }
@@ -162,7 +160,43 @@
     var k = pal.kinds[kindOf(id)];
     return k ? k.colour : "#b8b8b8";
   }
-  function layout() { return map.layout[state.clusterBy === "none" ? "radial" : state.clusterBy]; }
+  var layouts = { none: [map.x, map.y] };
+  function layout() {  // [xs, ys] of every actor (map.ids order) as the map is grouped now
+    var by = state.clusterBy;
+    if (!layouts[by]) {
+      layouts[by] = clusterLayout(map.ids.map(function (id, i) {
+        return by === "kind" ? meta.kinds.indexOf(kindOf(id)) : map.community[i];
+      }));
+    }
+    return layouts[by];
+  }
+  function clusterLayout(groups) {
+    // Each group's actors together: one disc per group, discs in rows, the largest first; inside a
+    // disc actors sit on a sunflower spiral (even spacing, no rings to line up), in map order.
+    var SPACING = 46, members = {}, order, xs = [], ys = [];
+    groups.forEach(function (g, i) { (members[g] = members[g] || []).push(i); });
+    order = Object.keys(members).sort(function (a, b) { return members[b].length - members[a].length || a - b; });
+    var radius = {}, area = 0, widest = 0;
+    order.forEach(function (g) {
+      radius[g] = SPACING * (Math.sqrt(members[g].length) * 0.55 + 1);
+      area += 4 * radius[g] * radius[g];
+      widest = Math.max(widest, 2 * radius[g]);
+    });
+    var width = Math.max(Math.sqrt(area) * 1.3, widest), x = 0, y = 0, rowHeight = 0;
+    var golden = Math.PI * (3 - Math.sqrt(5));
+    order.forEach(function (g) {
+      var r = radius[g];
+      if (x && x + 2 * r > width) { x = 0; y += rowHeight + SPACING; rowHeight = 0; }
+      members[g].forEach(function (i, j) {
+        var d = SPACING * 0.55 * Math.sqrt(j + 0.5);
+        xs[i] = x + r + d * Math.cos(j * golden);
+        ys[i] = y + r + d * Math.sin(j * golden);
+      });
+      x += 2 * r + SPACING;
+      rowHeight = Math.max(rowHeight, 2 * r);
+    });
+    return [xs, ys];
+  }
   function edgeColour(id) {
     var d = details.edges[id];
     if (state.colourBy === "impact") { return pal.impact[d.impact]; }
@@ -313,6 +347,7 @@
       relabelSoon();
     };
     R.position = function (id) { return network.canvasToDOM(network.getPosition(id)); };
+    R.fitTo = function (ids) { network.fit({ nodes: ids, animation: false }); relabelSoon(); };
     R.visibleNodeIds = function () { return nodeView.getIds(); };
     R.visibleEdgeIds = function () { return edgeView.getIds(); };
     R.selectedNodes = function () { return network.getSelectedNodes(); };
@@ -463,6 +498,7 @@
       relabel();
     };
     R.labels = function () { return shownLabels.slice(); };
+    R.styled = function () { return reducing; };
     R.drawnSize = function (id) { return sigma.getNodeDisplayData(id).size; };
     R.labelBoxes = function () { return shownLabels.map(labelBox); };
     R.select = function (ref) {
@@ -476,6 +512,17 @@
     };
     R.fit = function () { sigma.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 }); };
     R.position = function (id) { return sigma.framedGraphToViewport(sigma.getNodeDisplayData(id)); };
+    R.fitTo = function (ids) {  // the camera around these actors (framed coordinates run from 0 to 1)
+      var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      ids.forEach(function (id) {
+        var d = sigma.getNodeDisplayData(id);
+        if (!d) { return; }
+        x0 = Math.min(x0, d.x); x1 = Math.max(x1, d.x); y0 = Math.min(y0, d.y); y1 = Math.max(y1, d.y);
+      });
+      if (x0 > x1) { return; }
+      var ratio = Math.min(1, Math.max(0.02, 1.25 * Math.max(x1 - x0, y1 - y0)));
+      sigma.getCamera().setState({ x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio: ratio });
+    };
     R.visibleNodeIds = function () { return map.ids.filter(nodeVisible); };
     R.visibleEdgeIds = function () { return edgeIds.filter(function (e) { return edgeVisible(e) && nodeVisible(details.edges[e].from) && nodeVisible(details.edges[e].to); }); };
     R.selectedNodes = function () { return sel ? [sel] : []; };
@@ -762,7 +809,9 @@
     if (state.focus || R.kind === "webgl" || meta.detail_scale) {
       if (state.selected !== before || state.focus) { redraw(); }
     }
-    if (focus && state.selected && state.selected.indexOf("n:") === 0) { R.centre(state.selected.slice(2)); }
+    if (focus && state.selected && state.selected.indexOf("n:") === 0) {
+      if (focusSet) { R.fitTo(Object.keys(focusSet)); } else { R.centre(state.selected.slice(2)); }
+    }
     writeHash();
   }
   R.onClick = function (ref) { select(ref); };
@@ -828,6 +877,7 @@
     control.value = String(value);
     redraw();
     if (key === "clusterBy") { R.fit(); }
+    if (key === "focus" && focusSet) { R.fitTo(Object.keys(focusSet)); }
     if (key === "focus" && state.focus && !selectedNode()) {
       status.textContent = "Click or find an actor to focus on its neighbourhood.";
     }
@@ -931,11 +981,14 @@
   api.drawnSize = function (id) { return R.drawnSize(id); };
   api.canvasImage = canvasImage;  // a canvas of the drawing at `scale` times its on-screen size, either renderer
   api.metrics = map;
+  api.details = details;  // what the side panel reads, whether the page carried objects or columns
   api.state = state;
 
   readHash();
-  if (R.kind === "webgl") { redraw(); }  // from here on the page's state styles the map and places the names
   api.timings.ready = performance.now();
   api.ready = true;
+  if (R.kind === "webgl" && !R.styled()) {  // once idle: from here on the page's state styles the map and names
+    setTimeout(function () { if (!R.styled()) { redraw(); } }, 0);
+  }
   }
 }());
