@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from tests.test_views_compare import three_people
 from valuenet.cli import cli
+from valuenet.models import Goal
 from valuenet.store.sqlite import SQLiteStore
 from valuenet.views.journey import build_journey
 
@@ -59,3 +60,24 @@ def test_an_unknown_segment_names_the_known_ones(tmp_path: Path, store_path: Pat
     assert code == 1
     assert "segments: old, young" in err
     assert not out.exists()
+
+
+def test_the_goal_sets_the_journey_order_through_the_store(tmp_path: Path) -> None:
+    from tests.test_report_story import staged
+
+    m = staged()
+    m.goals[0] = m.goals[0].model_copy(update={"stages": ["billing", "treatment"]})
+    path = tmp_path / "s.db"
+    with SQLiteStore(path) as store:
+        store.write_model(m)
+    out = tmp_path / "j.html"
+    code, err = run(path, "-o", str(out))
+    assert code == 0, err
+    page = out.read_text(encoding="utf-8")
+    assert build_journey(staged()).stages[:2] == ("treatment", "billing")  # the flows' own order
+    assert page.index(">billing<") < page.index(">treatment<")
+
+
+def test_a_stage_listed_twice_is_refused() -> None:
+    with pytest.raises(ValueError, match="stage 'billing' is listed twice"):
+        Goal(id="g", title="G", stages=["billing", "treatment", "billing"])

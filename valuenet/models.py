@@ -259,6 +259,17 @@ class Goal(_Base):
     description: str | None = None
     customer: str | None = None
     scenarios: list[Scenario] = Field(default_factory=_default_scenarios)
+    #: The customer journey's stages in order (the journey view lists them so); stages that flows name
+    #: and this list leaves out follow in the order the flows first name them.
+    stages: list[Text] = Field(default_factory=list)
+
+    @field_validator("stages")
+    @classmethod
+    def _distinct_stages(cls, stages: list[str]) -> list[str]:
+        twice = sorted({s for s in stages if stages.count(s) > 1})
+        if twice:
+            raise ValueError(f"stage {twice[0]!r} is listed twice; list each stage once, in journey order")
+        return stages
 
 
 class Respondent(_Base):

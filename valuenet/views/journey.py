@@ -105,7 +105,7 @@ def build_journey(
 ) -> Journey:
     """The journey of ``goal`` in ``scenario`` for ``segment`` (default: everyone), flows read from ``source``.
 
-    ``stages`` puts the stages it names first, in its order (the model declares no stage order); the
+    ``stages`` (default: the goal's own ``stages``) puts the stages it names first, in its order; the
     others follow in the order the goal's flows first name them.
     """
     goal_id = pick_goal(model, goal)
@@ -145,7 +145,7 @@ def build_journey(
     stage_cells = _cells(stage, r, weighted, per)
     stage_names = [*t.stages, NO_STAGE]
     used = sorted({code // n_d for code in dim_cells})
-    place = {name: i for i, name in enumerate(stages)}
+    place = {name: i for i, name in enumerate(stages or model.goal(goal_id).stages)}
     order = tuple(sorted((stage_names[s] for s in used), key=lambda x: (place.get(x, len(place)), x == NO_STAGE)))
     tp_names = [NO_TOUCHPOINT, *t.touchpoints]
     touchpoints: dict[str, list[str]] = {s: [] for s in order}
