@@ -322,3 +322,21 @@ def test_png_draws_a_hostile_title_as_text(browser: Any, written: Written) -> No
         assert opened.page.locator("img").count() == 0
     finally:
         opened.page.close()
+
+
+def test_a_phone_opening_the_view_sees_the_whole_network(browser: Any, written: Written) -> None:
+    path, view = written["all"]
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(path.resolve().as_uri())
+        page.wait_for_function("() => (v => v && v.ready && v.firstDraw)(window.valuenetView)")
+        page.wait_for_timeout(300)  # the first fit runs just after the first drawing
+        box = page.locator("#vn-network").bounding_box()
+        for n in view.nodes:  # drawn inside the drawing's box, not off to one side of it
+            p = page.evaluate("id => window.valuenetView.canvasPosition(id)", n.id)
+            assert 0 <= p["x"] <= box["width"] and 0 <= p["y"] <= box["height"], n.name
+        assert errors == []
+    finally:
+        page.close()

@@ -418,5 +418,7 @@
       var chosen = !!panel.querySelector("h2");
       if (chosen !== panel.classList.contains("vn-open")) { setOpen(details, chosen, false); }
     }).observe(panel, { childList: true });
+    // The drawers give the drawing the panels' room: let vis-network take its new size before it first fits.
+    if (net && typeof net.redraw === "function") { net.redraw(); }
   }
 }());
