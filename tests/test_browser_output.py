@@ -259,6 +259,7 @@ def test_print_keeps_the_legend_and_drops_the_controls(browser: Any, written: Wr
         assert not page.locator(f'input[data-group="kind"][data-value="{hidden}"]').is_visible()
         page.evaluate("id => window.valuenetView.select(id)", next(n.id for n in view.nodes if n.role == "focal"))
         assert visible(opened, "#vn-panel h2")
+        page.evaluate("document.getElementById('vn-fit').click()")  # selecting zoomed in; show it all again
         SHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SHOTS / f"print-view-{width}.png"), full_page=True)
         page.emulate_media(media="screen")
