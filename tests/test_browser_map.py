@@ -287,8 +287,8 @@ def test_html_in_names_shows_literally_in_the_webgl_map(
         page.wait_for_function("() => !document.getElementById('vn-tip').hidden")
         assert page.locator("#vn-tip").inner_text().startswith(XSS)
         assert page.locator("img").count() == 0
-        # data, sigma, vis-network as inert text, view.js, output.js: nothing added
-        assert page.evaluate("document.querySelectorAll('script').length") == 5
+        # data, sigma, vis-network as inert text, view.js, output.js, the rest of the data: nothing added
+        assert page.evaluate("document.querySelectorAll('script').length") == 6
         page.wait_for_timeout(200)
         opened_clean(opened)
     finally:

@@ -279,7 +279,9 @@ def compact_details(view: ViewData) -> dict[str, Any]:
     impacts and the ends of a flow are positions in ``view.kinds``, ``view.dimensions``, (adds,
     destroys, neutral) and ``view.nodes``; an actor's gets and gives are flat [dimension, value, ...]
     lists; flow ids are left out when they are ``e0``, ``e1``, ... in order. Roles, lists, quotes and
-    descriptions, rare in large views, are sparse maps from position to value.
+    descriptions, rare in large views, are sparse maps from position to value. What the first frame
+    does not need (everything but names, kinds and the flows' ends, dimension, impact, change and
+    width) is under ``"more"``, which :func:`page_parts` writes as a second block.
     """
     index = {n.id: i for i, n in enumerate(view.nodes)}
     dims = {d: i for i, d in enumerate(view.dimensions)}
@@ -288,6 +290,8 @@ def compact_details(view: ViewData) -> dict[str, Any]:
     nodes = {
         "name": [n.name for n in view.nodes],
         "kind": [kinds[n.kind] for n in view.nodes],
+    }
+    more_nodes = {
         "role": {i: n.role for i, n in enumerate(view.nodes) if n.role},
         "n": [n.n for n in view.nodes],
         "change": {i: n.change for i, n in enumerate(view.nodes) if n.change},
@@ -301,18 +305,20 @@ def compact_details(view: ViewData) -> dict[str, Any]:
         "from": [index[e.source] for e in es],
         "to": [index[e.target] for e in es],
         "dimension": [dims[e.dimension] for e in es],
+        "impact": [impacts[e.impact] for e in es],
+        "change": {i: e.change for i, e in enumerate(es) if e.change},
+        "width": [edge_width(e.value, view.scale_max) for e in es],
+    }
+    more_edges = {
         "value": [_fmt(e.value) for e in es],
         "n": [e.n for e in es],
-        "impact": [impacts[e.impact] for e in es],
         "flows": [e.flows for e in es],
-        "width": [edge_width(e.value, view.scale_max) for e in es],
         "before": {i: _fmt(e.before) for i, e in enumerate(es) if e.before is not None},
         "money": {i: _fmt(e.money) for i, e in enumerate(es) if e.money is not None},
         "structural": [i for i, e in enumerate(es) if e.structural],
-        "change": {i: e.change for i, e in enumerate(es) if e.change},
         "extra": {i: x for i, e in enumerate(es) if (x := _edge_extra(e))},
     }
-    return {"nodes": nodes, "edges": edges}
+    return {"nodes": nodes, "edges": edges, "more": {"nodes": more_nodes, "edges": more_edges}}
 
 
 def view_payload(view: ViewData) -> dict[str, Any]:
@@ -370,8 +376,8 @@ def view_payload(view: ViewData) -> dict[str, Any]:
 
 
 def render_view(view: ViewData) -> str:
-    """The whole HTML page of a view, as text."""
-    html: str = _environment().get_template("view.html.j2").render(**page_parts(view))
+    """The whole HTML page of a view, as text (a WebGL view's second data block after its scripts)."""
+    html: str = _environment().get_template("view.html.j2").render(**page_parts(view), more_at_end=True)
     return html
 
 
@@ -382,10 +388,13 @@ def page_parts(view: ViewData) -> dict[str, Any]:
     the browser neither compiles nor runs unless the page falls back to it for want of WebGL.
     """
     webgl = renderer(view) == "webgl"
+    payload = view_payload(view)
+    more = payload["columns"].pop("more") if webgl else None
     return {
         "view": view,
         "csp": CSP,
-        "data_json": script_json(view_payload(view)),
+        "data_json": script_json(payload),
+        "more_json": script_json(more) if more else "",
         "vis_js": "" if webgl else asset("vis-network.min.js"),
         "vis_inert": asset("vis-network.min.js") if webgl else "",
         "sigma_js": asset("sigma-bundle.min.js") if webgl else "",

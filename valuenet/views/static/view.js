@@ -16,16 +16,28 @@
   // once, the flows only after the first frame (completeEdges), since the WebGL drawing needs neither.
   var details = data.details || { nodes: expandNodes(data.columns.nodes), edges: null };
   var expanded = performance.now();
-  function expandNodes(cn) {
-    var out = {}, ids = map.ids, dims = meta.dimensions;
+  function expandNodes(cn) {  // before the rest of the columns has arrived: names and kinds only
+    var out = {}, ids = map.ids, dims = meta.dimensions, role = cn.role || {}, change = cn.change || {};
+    var about = cn.description || {};
     for (var i = 0; i < ids.length; i++) {
       var gets = {}, gives = {}, k;
-      for (k = 0; k < cn.gets[i].length; k += 2) { gets[dims[cn.gets[i][k]]] = cn.gets[i][k + 1]; }
-      for (k = 0; k < cn.gives[i].length; k += 2) { gives[dims[cn.gives[i][k]]] = cn.gives[i][k + 1]; }
-      out[ids[i]] = { name: cn.name[i], kind: meta.kinds[cn.kind[i]], role: cn.role[i] || "", n: cn.n[i], gets: gets,
-                      gives: gives, change: cn.change[i] || "", description: cn.description[i] || "" };
+      for (k = 0; cn.gets && k < cn.gets[i].length; k += 2) { gets[dims[cn.gets[i][k]]] = cn.gets[i][k + 1]; }
+      for (k = 0; cn.gives && k < cn.gives[i].length; k += 2) { gives[dims[cn.gives[i][k]]] = cn.gives[i][k + 1]; }
+      out[ids[i]] = { name: cn.name[i], kind: meta.kinds[cn.kind[i]], role: role[i] || "", n: cn.n ? cn.n[i] : 0,
+                      gets: gets, gives: gives, change: change[i] || "", description: about[i] || "" };
     }
     return out;
+  }
+  function restOfColumns() {
+    // The columns the first frame does not need travel in a second block ("valuenet-more"), which a
+    // view page puts after its scripts so the map is drawn before the browser has even read them.
+    var block = document.getElementById("valuenet-more");
+    if (!block) { return; }
+    var more = JSON.parse(block.textContent);
+    ["nodes", "edges"].forEach(function (k) {
+      Object.keys(more[k]).forEach(function (f) { data.columns[k][f] = more[k][f]; });
+    });
+    details.nodes = expandNodes(data.columns.nodes);
   }
   function edgeKey(ce, j) { return ce.id ? ce.id[j] : "e" + j; }
   function expandEdges(ce) {
@@ -56,6 +68,7 @@
         if (d.before === undefined) { d.before = null; }
       });
     } else {
+      restOfColumns();
       details.edges = expandEdges(data.columns.edges);
     }
     edgeIds = Object.keys(details.edges);
@@ -566,7 +579,7 @@
   if (meta.renderer === "webgl" && window.vnSigma && webglWorks()) {
     try { R = sigmaRenderer(); } catch (err) { R = null; notice.textContent = "WebGL failed (" + err.message + "): "; }
   }
-  if (!R) {
+  function withVis() {
     if (meta.renderer === "webgl") {
       notice.textContent = (notice.textContent || "This browser has no WebGL, ") +
         "so this large map is drawn with the slower 2-D renderer: it may take a few seconds to open and to move.";
@@ -577,10 +590,25 @@
     completeEdges();
     R = visRenderer();
   }
-  api.renderer = R.kind;
-  api.timings.network = performance.now();
-  R.onClick = R.onHover = R.onBlur = function () {};
-  if (R.kind === "webgl") { setTimeout(wire, 0); } else { wire(); }  // WebGL: show the first frame first
+  function begin() {  // once the renderer has drawn
+    api.renderer = R.kind;
+    api.timings.network = performance.now();
+    R.onClick = R.onHover = R.onBlur = function () {};
+  }
+  function whenParsed(fn) {  // after the whole page, including a trailing data block, has been read
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", fn); }
+    else { setTimeout(fn, 0); }
+  }
+  if (R) {  // WebGL: the first frame is on screen; wire the page once its last data block is read
+    begin();
+    whenParsed(wire);
+  } else if (data.columns) {
+    whenParsed(function () { withVis(); begin(); wire(); });
+  } else {
+    withVis();
+    begin();
+    wire();
+  }
 
   function wire() {  // legend, filters, side panel, search and the controls
   completeEdges();
