@@ -14,7 +14,10 @@ in scope, a respondent without a flow in a cell counting 0; a cell nobody has a
 flow in has no figure (``None``, drawn as "no data", never as 0). Per touchpoint
 the figure is weighted by what matters to each respondent (their normalised
 weights), as the analysis weighs value; per dimension it is on the model scale.
-Flows with no stage are listed last, under :data:`NO_STAGE`.
+Flows with no stage are listed last, under :data:`NO_STAGE`. The goal's declared
+stages are all shown, in their order, even one nobody has a flow in (no data). A
+model without respondents is journeyed as its structural network: no respondent is
+counted (``respondents`` is 0) and the figures are the network's own.
 
 :func:`journey_svg` draws it as an inline SVG (stages left to right, a row per
 dimension, then each stage's touchpoints under it); every text in it is escaped.
@@ -25,7 +28,7 @@ dimension, then each stage's touchpoints under it); every text in it is escaped.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +41,7 @@ from valuenet.errors import AnalysisError
 from valuenet.files import write_text
 from valuenet.flowcolumns import NONE, FlowSource
 from valuenet.models import DEFAULT_SCENARIO, Model
+from valuenet.views.story import count, words
 
 #: Where flows that state no stage are listed.
 NO_STAGE = "(no stage)"
@@ -77,21 +81,33 @@ class Journey:
 
     @property
     def scope(self) -> str:
-        """Who the figures are for, in words."""
-        who = f"segment {self.segment}" if self.segment else "all respondents"
-        return f"{who} ({self.respondents}), mean respondent · {self.scenario_name}"
+        """Who the figures are for, in words.
+
+        >>> Journey("", "g", "now", "Today", "working-parents", 2000, 5, (), (), {}, {}, {}, {}).scope
+        'the working parents segment (2,000 respondents), mean respondent · Today'
+        >>> Journey("", "g", "now", "Today", None, 0, 5, (), (), {}, {}, {}, {}).scope
+        'the network as modelled (no respondents) · Today'
+        """
+        if not self.respondents:
+            return f"the network as modelled (no respondents) · {self.scenario_name}"
+        who = f"the {words(self.segment)} segment" if self.segment else "all respondents"
+        return f"{who} ({count(self.respondents, 'respondent')}), mean respondent · {self.scenario_name}"
 
 
-def _cells(keys: np.ndarray, r: np.ndarray, value: np.ndarray, n: int) -> dict[int, JourneyCell]:
-    out: dict[int, JourneyCell] = {}
+def _cells(keys: np.ndarray, r: np.ndarray, value: np.ndarray, n: int, counted: bool) -> dict[int, JourneyCell]:
+    """Mean value per key over ``n`` respondents, and how many distinct respondents have a row there.
+
+    The distinct (key, respondent) pairs are found in one pass, whatever the number of keys.
+    ``counted`` is False for a model without respondents, whose stand-in customer is nobody.
+    """
     if not len(keys):
-        return out
+        return {}
     codes, inverse = np.unique(keys, return_inverse=True)
     sums = np.bincount(inverse, weights=value, minlength=len(codes))
-    for i, code in enumerate(codes.tolist()):
-        who = np.unique(r[inverse == i])
-        out[int(code)] = JourneyCell(float(sums[i]) / n, int((who >= 0).sum()))
-    return out
+    span = int(r.max()) + 1
+    pairs = np.unique(inverse.astype(np.int64) * span + r)
+    people = np.bincount(pairs // span, minlength=len(codes)) if counted else np.zeros(len(codes), dtype=np.int64)
+    return {int(code): JourneyCell(float(sums[i]) / n, int(people[i])) for i, code in enumerate(codes.tolist())}
 
 
 def build_journey(
@@ -102,11 +118,13 @@ def build_journey(
     source: FlowSource | None = None,
     *,
     stages: Sequence[str] = (),
+    respondents: Collection[str] | None = None,
 ) -> Journey:
     """The journey of ``goal`` in ``scenario`` for ``segment`` (default: everyone), flows read from ``source``.
 
-    ``stages`` (default: the goal's own ``stages``) puts the stages it names first, in its order; the
-    others follow in the order the goal's flows first name them.
+    ``stages`` (default: the goal's own ``stages``) are shown first, in its order, with or without
+    flows; the others follow in the order the goal's flows first name them. ``respondents``, when
+    given, keeps only the respondents with those ids (the people two scenarios are compared for).
     """
     goal_id = pick_goal(model, goal)
     check_scenarios(model, goal_id, scenario)
@@ -118,6 +136,9 @@ def build_journey(
         if not len(scope):
             known = ", ".join(sorted({s for s in t.segments if s})) or "none"
             raise AnalysisError(f"goal {goal_id!r} has no respondents in segment {segment!r}; segments: {known}.")
+    if respondents is not None and not t.pseudo:
+        wanted = set(respondents)
+        scope = scope[[t.respondents[i] in wanted for i in scope.tolist()]]
     n = len(scope)
     inside = np.zeros(t.n + 1, dtype=bool)  # index -1 (structural) stays False
     inside[scope] = True
@@ -140,13 +161,16 @@ def build_journey(
     stage = np.where(t.stage[idx] >= 0, t.stage[idx], len(t.stages))  # unstated last
     tp = t.tp[idx] + 1
     per = max(n, 1)
-    dim_cells = _cells(stage * n_d + t.dim[idx], r, signed, per)
-    tp_cells = _cells(stage * n_tp + tp, r, weighted, per)
-    stage_cells = _cells(stage, r, weighted, per)
+    counted = not t.pseudo
+    dim_cells = _cells(stage * n_d + t.dim[idx], r, signed, per, counted)
+    tp_cells = _cells(stage * n_tp + tp, r, weighted, per, counted)
+    stage_cells = _cells(stage, r, weighted, per, counted)
     stage_names = [*t.stages, NO_STAGE]
     used = sorted({code // n_d for code in dim_cells})
-    place = {name: i for i, name in enumerate(stages or model.goal(goal_id).stages)}
-    order = tuple(sorted((stage_names[s] for s in used), key=lambda x: (place.get(x, len(place)), x == NO_STAGE)))
+    declared = list(dict.fromkeys(stages or model.goal(goal_id).stages))
+    place = {name: i for i, name in enumerate(declared)}
+    shown = dict.fromkeys([*declared, *(stage_names[s] for s in used)])
+    order = tuple(sorted(shown, key=lambda x: (place.get(x, len(place)), x == NO_STAGE)))
     tp_names = [NO_TOUCHPOINT, *t.touchpoints]
     touchpoints: dict[str, list[str]] = {s: [] for s in order}
     by_touchpoint = {}
@@ -161,7 +185,7 @@ def build_journey(
         scenario,
         scen.name or scenario,
         segment,
-        n,
+        n if counted else 0,
         float(t.scale_max),
         order,
         tuple(t.dimensions),
@@ -202,7 +226,9 @@ def _text(x: float, y: float, text: str, cls: str, anchor: str = "middle") -> st
 def _cell(x: float, y: float, cell: JourneyCell | None, top: float, title: str) -> str:
     value = None if cell is None else cell.net
     light = value is not None and top > 0 and abs(value) / top > 0.6
-    who = "no data" if cell is None else f"{figure(value)}, {cell.respondents} respondents with a flow here"
+    who = "no data" if cell is None else figure(value)
+    if cell is not None and cell.respondents:
+        who += f", {count(cell.respondents, 'respondent')} with a flow here"
     return (
         f'<g class="jn-cell"><title>{html.escape(f"{title}: {who}")}</title>'
         f'<rect x="{x:g}" y="{y:g}" width="{_CELL_W - 2}" height="{_CELL_H - 2}" rx="2" fill="{fill(value, top)}"/>'
@@ -231,20 +257,21 @@ def journey_svg(journey: Journey) -> str:
     ]
     for j, s in enumerate(stages):
         x = _LABEL_W + j * _CELL_W
-        out.append(_text(x + _CELL_W / 2, 16, _short(s), "jn-stage"))
+        out.append(_text(x + _CELL_W / 2, 16, _short(words(s)), "jn-stage"))
         out.append(_text(x + _CELL_W / 2, 32, "weighted " + figure(journey.stage_net.get(s)), "jn-sub"))
     for i, d in enumerate(dims):
         y = _HEAD + i * _CELL_H
         out.append(_text(_LABEL_W - 8, y + _CELL_H / 2 + 4, d, "jn-dim", "end"))
         for j, s in enumerate(stages):
-            out.append(_cell(_LABEL_W + j * _CELL_W, y, journey.by_dimension.get((s, d)), top_d, f"{s}, {d}"))
+            cell = journey.by_dimension.get((s, d))
+            out.append(_cell(_LABEL_W + j * _CELL_W, y, cell, top_d, f"{words(s)}, {d}"))
     out.append(_text(8, tp_top + 4, "Touchpoints (weighted)", "jn-dim", "start"))
     for j, s in enumerate(stages):
         x = _LABEL_W + j * _CELL_W
         for k, tp in enumerate(journey.touchpoints.get(s, ())):
             y_tp = tp_top + _HEAD / 2 + k * (2 * _CELL_H - 8)
-            out.append(_text(x + _CELL_W / 2, y_tp - 4, _short(tp), "jn-tp"))
-            out.append(_cell(x, y_tp, journey.by_touchpoint.get((s, tp)), top_t, f"{s}, {tp}"))
+            out.append(_text(x + _CELL_W / 2, y_tp - 4, _short(words(tp)), "jn-tp"))
+            out.append(_cell(x, y_tp, journey.by_touchpoint.get((s, tp)), top_t, f"{words(s)}, {words(tp)}"))
     out.append("</svg>")
     return "".join(out)
 

@@ -393,7 +393,7 @@ def _scenario(model: Model, result: Any, names: Mapping[str, str], journeys: tup
         for x in c.changes
         if abs(x.change) >= NOTHING
     ]
-    tps: list[dict[str, Any]] = []
+    moves: list[tuple[float, dict[str, Any]]] = []
     if journeys is not None:
         old, new = journeys
         for key in dict.fromkeys([*old.by_touchpoint, *new.by_touchpoint]):
@@ -401,17 +401,21 @@ def _scenario(model: Model, result: Any, names: Mapping[str, str], journeys: tup
             va, vb = (a.net if a else None), (b.net if b else None)
             delta = (vb or 0.0) - (va or 0.0)
             if abs(delta) >= NOTHING:
-                tps.append(
-                    {
-                        "stage": words(key[0]),
-                        "touchpoint": words(key[1]),
-                        "before": figure(va),
-                        "after": figure(vb),
-                        "verdict": ("new, " if a is None else "gone, " if b is None else "")
-                        + f"{verdict(delta)} by {abs(delta):.2f}",
-                    }
+                moves.append(
+                    (
+                        delta,
+                        {
+                            "stage": words(key[0]),
+                            "touchpoint": words(key[1]),
+                            "before": figure(va),
+                            "after": figure(vb),
+                            "verdict": ("new, " if a is None else "gone, " if b is None else "")
+                            + f"{verdict(delta)} by {abs(delta):.2f}",
+                        },
+                    )
                 )
-        tps.sort(key=lambda r: -float(r["verdict"].rsplit(" ", 1)[1]))
+    moves.sort(key=lambda m: -abs(m[0]))  # the largest change first, better or worse
+    tps = [row for _, row in moves]
     people = {p.id: p for p in model.respondents}
     firm = names.get(result.focal, result.focal)
 
@@ -502,7 +506,14 @@ def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = Non
     n = result.respondents
     cards = [_card(i, k + 1, names, firm, n, model.scale.max) for k, i in enumerate(result.destruction.items)]
     journey = build_journey(model, result.goal, spec.scenario, source=source)
-    journeys = (journey, build_journey(model, result.goal, compare, source=source)) if compare else None
+    journeys = None
+    if compare:  # both over the people the comparison is for: those in both scenarios
+        both = set(FlowTable.read(model, result.goal, spec.scenario, source).respondents)
+        both &= set(FlowTable.read(model, result.goal, compare, source).respondents)
+        journeys = (
+            build_journey(model, result.goal, spec.scenario, source=source, respondents=both),
+            build_journey(model, result.goal, compare, source=source, respondents=both),
+        )
     goal_obj = model.goal(result.goal)
     scen = {s.id: s for s in goal_obj.scenarios}
     nps_table, drivers_line, drivers = _loyalty(result, names)
