@@ -28,7 +28,7 @@ def test_heatmap_cells_follow_the_figures() -> None:
         ("+0.00", "#ffffff", False),
         ("–", "#eeeeee", False),
     ]
-    assert [y for _, y in hm["rows"]] == [34, 64]
+    assert [y for _, _, y in hm["rows"]] == [34, 64]
 
 
 def test_report_uses_the_analysis_and_defaults_to_the_other_scenario() -> None:

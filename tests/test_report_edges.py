@@ -7,7 +7,7 @@ from tests.conftest import tiny_model
 from tests.test_report_story import staged
 from valuenet.models import Model, Scenario
 from valuenet.views.journey import build_journey, journey_svg
-from valuenet.views.report import ReportSpec, build_report
+from valuenet.views.report import ReportSpec, build_report, render_report
 
 
 def future_for_r2_alone() -> Model:
@@ -62,3 +62,29 @@ def test_journey_cells_count_each_respondent_once_per_cell() -> None:
     j = build_journey(m)
     assert j.by_touchpoint[("treatment", "waiting-room")].respondents == 2
     assert j.by_dimension[("treatment", "experiential")].net == -2.5  # r1 -2, r2 -3
+
+
+def renamed(**names: str) -> Model:
+    m = tiny_model()
+    m.actors = [a.model_copy(update={"name": names.get(a.id, a.name)}) for a in m.actors]
+    return m
+
+
+def test_heatmap_matches_cells_by_actor_not_by_name() -> None:
+    # both named "Care: the lot", so the clinic's row and the insurer's would be confused by their text
+    data = build_report(renamed(clinic="Care: the lot", insurer="Care: the lot"), ReportSpec())
+    assert data["heatmap_who"]["moved"] == [
+        "Care: the lot (focal), experiential -2.00 → -3.00",
+        "Care: the lot, experiential -1.00 → –",
+    ]
+    assert [c["moved"] for c in data["heatmap_who"]["cells"]].count(True) == 2
+
+
+def test_a_very_long_name_is_shortened_on_its_label_with_the_full_name_as_its_tooltip() -> None:
+    long = "Insurer " + "x" * 232
+    data = build_report(renamed(insurer=long), ReportSpec())
+    label, _, _ = next(r for r in data["heatmap"]["rows"] if r[1] == long)
+    assert len(label) <= 48 and label.endswith("…") and long.startswith(label[:-1])
+    assert data["heatmap"]["label_x"] < 48 * 7.4 + 16
+    html = render_report(renamed(insurer=long), ReportSpec())
+    assert f"<title>{long}</title>{label}</text>" in html

@@ -171,11 +171,11 @@ def test_heatmap_who_causes_it_moves_the_claim_to_the_clinic() -> None:
     assert value(data["heatmap"], "Insurer", "experiential") == "-1.00"
     # who causes it: the claim's -1 is the clinic's doing
     assert value(data["heatmap_who"], "Clinic (focal)", "experiential") == "-3.00"
-    assert value(data["heatmap_who"], "Insurer", "experiential") == "+0.00"
+    assert value(data["heatmap_who"], "Insurer", "experiential") == "–"  # nothing is left there: no data
     assert value(data["heatmap"], "Insurer", "functional") == "–"  # nobody exchanges it: no data
     assert data["heatmap_who"]["moved"] == [
         "Clinic (focal), experiential -2.00 → -3.00",
-        "Insurer, experiential -1.00 → +0.00",
+        "Insurer, experiential -1.00 → –",
     ]
     assert [c["moved"] for c in data["heatmap_who"]["cells"]].count(True) == 2
 

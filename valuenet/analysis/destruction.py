@@ -339,7 +339,7 @@ def dealbreaker_rows(found: Sequence[DealBreaker], focal: str) -> list[dict[str,
     ]
 
 
-def who_causes(c: Cube, rows: Sequence[int] | np.ndarray | None = None) -> dict[str, dict[str, float]]:
+def who_causes(c: Cube, rows: Sequence[int] | np.ndarray | None = None) -> dict[str, dict[str, float | None]]:
     """Net perceived value per actor and dimension (scope mean) with each knock-on effect moved to its cause.
 
     The customer's exchanges with an actor that name another actor ``responsible``
@@ -347,7 +347,9 @@ def who_causes(c: Cube, rows: Sequence[int] | np.ndarray | None = None) -> dict[
     responsible actor instead of the counterpart: the "who causes it" reading of
     the net value table, next to the "where it happens" one of
     :func:`valuenet.analysis.net.net_from_cube`. Only actors the customer
-    exchanges with or that cause something are listed.
+    exchanges with or that cause something are listed; a dimension in which no
+    exchange is left with an actor once effects are moved (all of them laid at
+    another's door) is ``None``, no data, rather than 0.
     """
     t = c.t
     member = _scope(c, rows)
@@ -364,7 +366,14 @@ def who_causes(c: Cube, rows: Sequence[int] | np.ndarray | None = None) -> dict[
     listed[t.focal] = True
     listed[t.customer] = False
     total = net + shift
-    return {t.actors[a]: {d: float(total[a, j]) for j, d in enumerate(t.dimensions)} for a in np.flatnonzero(listed)}
+    touched = (c.get | c.give) & member[c.er]
+    owner = np.where(moved, c.eblame, c.cp)[touched]
+    held = np.zeros((n_a, n_d), dtype=bool)
+    held[owner, c.edim[touched]] = True
+    return {
+        t.actors[a]: {d: float(total[a, j]) if held[a, j] else None for j, d in enumerate(t.dimensions)}
+        for a in np.flatnonzero(listed)
+    }
 
 
 @dataclass(frozen=True)

@@ -237,7 +237,12 @@ def _cell(x: float, y: float, cell: JourneyCell | None, top: float, title: str) 
     )
 
 
-def _short(text: str, size: int = 22) -> str:
+def short(text: str, size: int = 22) -> str:
+    """``text`` cut to ``size`` characters, ending with … when cut.
+
+    >>> short("waiting room", 8)
+    'waiting…'
+    """
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
@@ -257,7 +262,7 @@ def journey_svg(journey: Journey) -> str:
     ]
     for j, s in enumerate(stages):
         x = _LABEL_W + j * _CELL_W
-        out.append(_text(x + _CELL_W / 2, 16, _short(words(s)), "jn-stage"))
+        out.append(_text(x + _CELL_W / 2, 16, short(words(s)), "jn-stage"))
         out.append(_text(x + _CELL_W / 2, 32, "weighted " + figure(journey.stage_net.get(s)), "jn-sub"))
     for i, d in enumerate(dims):
         y = _HEAD + i * _CELL_H
@@ -270,7 +275,7 @@ def journey_svg(journey: Journey) -> str:
         x = _LABEL_W + j * _CELL_W
         for k, tp in enumerate(journey.touchpoints.get(s, ())):
             y_tp = tp_top + _HEAD / 2 + k * (2 * _CELL_H - 8)
-            out.append(_text(x + _CELL_W / 2, y_tp - 4, _short(words(tp)), "jn-tp"))
+            out.append(_text(x + _CELL_W / 2, y_tp - 4, short(words(tp)), "jn-tp"))
             out.append(_cell(x, y_tp, journey.by_touchpoint.get((s, tp)), top_t, f"{words(s)}, {words(tp)}"))
     out.append("</svg>")
     return "".join(out)

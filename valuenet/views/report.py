@@ -30,7 +30,7 @@ from valuenet.files import make_folder, write_text
 from valuenet.flowcolumns import CachedFlows, FlowSource, ModelFlows
 from valuenet.models import DEFAULT_SCENARIO, Model
 from valuenet.views.data import ViewSpec, build_view
-from valuenet.views.journey import Journey, build_journey, figure, fill, journey_svg
+from valuenet.views.journey import Journey, build_journey, figure, fill, journey_svg, short
 from valuenet.views.render import _environment, asset, page_parts
 from valuenet.views.story import column, count, measure, summary, words
 
@@ -38,6 +38,8 @@ from valuenet.views.story import column, count, measure, summary, words
 MAX_ROWS = 40
 #: A score or change smaller than this reads as none (two decimals show 0.00).
 NOTHING = 0.005
+#: Heatmap row labels longer than this are shortened (the full name is the label's tooltip).
+LABEL_CHARS = 48
 _SEGMENT_MEASURES = (
     "firm.attributed",
     "firm.share",
@@ -71,12 +73,18 @@ class ReportSpec:
 
 
 def heatmap(
-    rows: Sequence[tuple[str, Mapping[str, float | None]]], dimensions: Sequence[str], top: float | None = None
+    rows: Sequence[tuple[str, Mapping[str, float | None]]],
+    dimensions: Sequence[str],
+    top: float | None = None,
+    keys: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Cells of the actor x dimension heatmap: position, fill, the figure and whether it needs light text.
 
     A dimension missing from an actor's values, or ``None``, is no data: a grey cell with a dash.
-    ``top`` is the value drawn at full colour (default: the largest here).
+    ``top`` is the value drawn at full colour (default: the largest here). ``keys`` (default: the
+    names) identify the rows: each cell's ``key`` is ``(row key, dimension)``, so two readings can be
+    matched whatever the names say. A name longer than :data:`LABEL_CHARS` is shortened on its label
+    (``rows`` holds the label and the full name, for its tooltip).
 
     >>> hm = heatmap([("Clinic", {"functional": 2.0, "economic": -1.0})], ["functional", "economic", "symbolic"])
     >>> [(c["text"], c["fill"]) for c in hm["cells"]]
@@ -84,14 +92,19 @@ def heatmap(
     """
     if top is None:
         top = max((abs(v) for _, values in rows for v in values.values() if v is not None), default=0.0)
-    longest = max((len(name) for name, _ in rows), default=0)
-    label_w, cell_w, cell_h, head = max(120, min(460, round(7.4 * longest) + 16)), 104, 30, 34
+    keys = [name for name, _ in rows] if keys is None else keys
+    labels = [short(name, LABEL_CHARS) for name, _ in rows]
+    longest = max((len(label) for label in labels), default=0)
+    label_w, cell_w, cell_h, head = max(120, round(7.4 * longest) + 16), 104, 30, 34
     cells = []
     for i, (name, values) in enumerate(rows):
         for j, d in enumerate(dimensions):
             v = values.get(d)
             cells.append(
                 {
+                    "key": (keys[i], d),
+                    "name": name,
+                    "dimension": d,
                     "x": label_w + j * cell_w,
                     "y": head + i * cell_h,
                     "w": cell_w - 2,
@@ -104,7 +117,7 @@ def heatmap(
             )
     return {
         "cells": cells,
-        "rows": [(name, head + i * cell_h) for i, (name, _) in enumerate(rows)],
+        "rows": [(labels[i], name, head + i * cell_h) for i, (name, _) in enumerate(rows)],
         "columns": [(d, label_w + j * cell_w) for j, d in enumerate(dimensions)],
         "width": label_w + cell_w * len(dimensions),
         "height": head + cell_h * len(rows) + 4,
@@ -158,42 +171,30 @@ def _mean(segments: Mapping[str, Any] | None, seg: str, name: str) -> float | No
     return None if found is None else float(found.mean)
 
 
-def _net_rows(result: Any, names: Mapping[str, str], caused: Mapping[str, Mapping[str, float]], dims: list[str]) -> Any:
-    """The two heatmap readings: where value is exchanged (with no data as None) and who causes it."""
+def _net_rows(
+    result: Any, names: Mapping[str, str], caused: Mapping[str, Mapping[str, float | None]], dims: list[str]
+) -> Any:
+    """The two heatmap readings: where value is exchanged and who causes it (no data as None in both).
+
+    Rows and cells are matched by actor id, never by the names shown.
+    """
     ranked = sorted(result.net.actors.values(), key=lambda a: (a.rank, a.actor))
     label = {a.actor: names.get(a.actor, a.actor) + (" (focal)" if a.actor == result.focal else "") for a in ranked}
-    where = [
-        (
-            label[a.actor],
-            {d: (a.net[d] if a.gets.get(d, 0.0) or a.gives.get(d, 0.0) else None) for d in dims},
-        )
-        for a in ranked
-    ]
-    seen = dict(where)
+    where = {
+        a.actor: {d: (a.net[d] if a.gets.get(d, 0.0) or a.gives.get(d, 0.0) else None) for d in dims} for a in ranked
+    }
     order = [a.actor for a in ranked] + sorted(set(caused) - set(label))
-    who = []
-    for actor in order:
-        name = label.get(actor, names.get(actor, actor))
-        values = caused.get(actor, {})
-        before = seen.get(name, {})
-        who.append(
-            (
-                name,
-                {
-                    d: None if before.get(d) is None and abs(values.get(d, 0.0)) < 1e-12 else values.get(d, 0.0)
-                    for d in dims
-                },
-            )
-        )
-    top = max((abs(v) for _, vs in where + who for v in vs.values() if v is not None), default=0.0)
-    hm_where, hm_who = heatmap(where, dims, top), heatmap(who, dims, top)
-    was = {c["title"].split(": ")[0]: c["text"] for c in hm_where["cells"]}
+    who = {actor: {d: caused.get(actor, {}).get(d) for d in dims} for actor in order}
+    top = max((abs(v) for vs in [*where.values(), *who.values()] for v in vs.values() if v is not None), default=0.0)
+    hm_where = heatmap([(label[a], where[a]) for a in where], dims, top, keys=list(where))
+    hm_who = heatmap([(label.get(a, names.get(a, a)), who[a]) for a in order], dims, top, keys=order)
+    was = {c["key"]: c["text"] for c in hm_where["cells"]}
     moved = []
     for c in hm_who["cells"]:
-        key = c["title"].split(": ")[0]
-        c["moved"] = was.get(key, "–") != c["text"]
+        before = was.get(c["key"], "–")
+        c["moved"] = before != c["text"]
         if c["moved"]:
-            moved.append(f"{key} {was.get(key, '–')} → {c['text']}")
+            moved.append(f"{c['name']}, {c['dimension']} {before} → {c['text']}")
     for c in hm_where["cells"]:
         c["moved"] = False
     hm_who["moved"] = moved
