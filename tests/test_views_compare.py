@@ -112,7 +112,8 @@ def test_segment_against_segment_compares_the_means_of_each_side() -> None:
     edges = {(e.source, e.target, e.dimension): (e.before, e.before_n, e.value, e.n, e.change) for e in view.edges}
     assert edges[("clinic", "patient", "functional")] == (4.0, 1, 4.0, 2, "same")  # young 4; old (3 + 5) / 2
     assert edges[("patient", "clinic", "experiential")] == (1.0, 1, 2.0, 2, "worse")  # young 1; old (3 + 1) / 2
-    assert edges[("insurer", "patient", "experiential")] == (1.0, 1, 1.0, 1, "same")  # only r2 of "old" claims
+    # only r2 of "old" claims: the same 1 among those who claim, but 0.5 for the mean "old" respondent
+    assert edges[("insurer", "patient", "experiential")] == (1.0, 1, 1.0, 1, "worse")
     nodes = {n.id: (n.before, n.net, n.change) for n in view.nodes}
     assert nodes["clinic"] == (3.0, 2.0, "worse")  # 4 - 1; (8 - 4) / 2
     assert nodes["insurer"] == (-1.0, -0.5, "better")  # the mean respondent of "old": half of them claim
@@ -275,13 +276,107 @@ def test_a_store_that_reads_texts_as_columns_counts_every_quote(
     assert edge.more_quotes == 0
 
 
-def test_touchpoints_say_better_or_worse_for_the_mean_respondent_of_each_side() -> None:
+def test_touchpoints_say_better_or_worse_for_the_mean_respondent_of_each_side_weighted() -> None:
+    # weights: r1 (young) functional 0.5, experiential 0.3; r2 functional 0.2, experiential 0.6; r3 none: 0.25 each
     view = build_view(three_people(), ViewSpec(segment="young", against="old"))
-    got = [(c.touchpoint, c.before, c.after, c.change) for c in view.touchpoints]
+    got = [(c.touchpoint, round(c.before, 9), round(c.after, 9), c.change) for c in view.touchpoints]
     assert got == [
-        ("waiting-room", -1.0, -1.5, "worse"),  # r1 waits 1; r2 waits 3, of two "old" respondents
-        ("claim", -1.0, -0.5, "better"),  # gets 1, gives 2: r1; only r2 of the two "old" claims
-        ("x", 0.0, -0.5, "worse"),  # r3 waits 1 at another touchpoint
-        ("treatment", 4.0, 4.0, "same"),  # 4; (3 + 5) / 2
+        ("treatment", 2.0, 0.925, "worse"),  # 4 x 0.5; (3 x 0.2 + 5 x 0.25) / 2 (unweighted, 4 and 4: the same)
+        ("waiting-room", -0.3, -0.9, "worse"),  # r1 waits 1 x 0.3; r2 waits 3 x 0.6, of two "old" respondents
+        ("x", 0.0, -0.125, "worse"),  # r3 waits 1 x 0.25 at another touchpoint
+        ("claim", -0.3, -0.3, "same"),  # (1 - 2) x 0.3 for r1; (1 - 2) x 0.6 / 2: only r2 of the two "old" claims
     ]
     assert build_view(three_people(), ViewSpec(segment="young")).touchpoints == []  # only in comparisons
+
+
+def test_a_structural_flow_at_a_touchpoint_weighs_as_much_as_it_matters_to_each_side() -> None:
+    m = three_people()
+    m.flows.append(Flow(id="leaflet", goal="healthy", source="clinic", target="patient", dimension="functional",
+                        magnitude=2.0, touchpoint="leaflet"))  # fmt: skip
+    view = build_view(m, ViewSpec(segment="young", against="old"))
+    leaflet = next(c for c in view.touchpoints if c.touchpoint == "leaflet")
+    # everyone gets the leaflet's 2: r1 weighs functional 0.5; "old" 0.2 and 0.25, a mean of 0.225
+    assert (round(leaflet.before, 9), round(leaflet.after, 9), leaflet.change) == (1.0, 0.45, "worse")
+
+
+# -- what decides better or worse -------------------------------------------------------------
+
+
+def family_for_r2_in_future() -> Model:
+    """tiny, but r2 has no family today; in the future r2's family gives 1 for 1 while r1's still gives 3 for 1."""
+    m = tiny_model()
+    m.flows = [f for f in m.flows if not (f.respondent == "r2" and "family" in (f.source, f.target))]
+    m.flows += exchange_flows(
+        "r2-fam-fut", goal="healthy", scenario="future", customer="patient", actor="family", dimension="symbolic",
+        gets=1, gives=1, respondent="r2",
+    )  # fmt: skip
+    return m
+
+
+def test_better_or_worse_is_judged_for_the_mean_respondent_not_for_those_with_the_flow() -> None:
+    view = build_view(family_for_r2_in_future(), ViewSpec(compare="future"))
+    edges = {
+        (e.source, e.target): (e.before, e.before_n, e.value, e.n, e.before_per_respondent, e.per_respondent, e.change)
+        for e in view.edges
+        if e.dimension == "symbolic"
+    }
+    # r1 gets 3 today (3.0 among 1, 1.5 per respondent); with r2's 1 the mean of those who get it falls to 2.0,
+    # yet the mean respondent gets more: 4 / 2 = 2.0
+    assert edges[("family", "patient")] == (3.0, 1, 2.0, 2, 1.5, 2.0, "better")
+    # r1 gives 1 today (0.5 per respondent); both give 1 in the future: 1.0 among those, but 1.0 per respondent
+    assert edges[("patient", "family")] == (1.0, 1, 1.0, 2, 0.5, 1.0, "worse")
+    assert {n.id: n.change for n in view.nodes}["family"] == "same"  # 1.5 - 0.5 = 2 - 1
+
+
+def with_money(price: tuple[float | None, float | None], refund: float = 20.0, claims: float = 75.0) -> Model:
+    """tiny, with r1 paying the clinic (magnitude, EUR) today 3 and 50 EUR and r2 refunded 10 EUR; future changes them.
+
+    ``price`` is r1's payment in the future (magnitude, EUR), ``refund`` r2's refund and ``claims``
+    the clinic's fee per claim to the insurer (65 EUR x 8 today).
+    """
+    m = tiny_model()
+    for scenario, (mag, eur), back, fee in (("current", (3.0, 50.0), 10.0, 65.0), ("future", price, refund, claims)):
+        m.flows += [
+            Flow(id=f"price-{scenario}", goal="healthy", scenario=scenario, source="patient", target="clinic",
+                 dimension="economic", magnitude=mag, money=eur, respondent="r1"),
+            Flow(id=f"refund-{scenario}", goal="healthy", scenario=scenario, source="clinic", target="patient",
+                 dimension="economic", money=back, respondent="r2"),
+        ]  # fmt: skip
+        if scenario == "future":
+            m.flows.append(
+                Flow(id="claims-fut", goal="healthy", scenario="future", source="clinic", target="insurer",
+                     dimension="economic", money=fee, occurrences=8, tangible=True)
+            )  # fmt: skip
+    return m
+
+
+def test_a_change_in_money_alone_is_better_or_worse_for_the_customer_or_between_other_actors() -> None:
+    view = build_view(with_money(price=(3.0, 60.0)), ViewSpec(compare="future"))
+    edges = {(e.source, e.target, e.dimension): (e.before_money, e.money, e.change) for e in view.edges}
+    assert edges[("patient", "clinic", "economic")] == (50.0, 60.0, "worse")  # perceived the same, pays more
+    assert edges[("clinic", "patient", "economic")] == (10.0, 20.0, "better")  # refunded more
+    assert edges[("clinic", "insurer", "economic")] == (520.0, 600.0, "other")  # 65 -> 75 EUR x 8, between others
+    same = build_view(with_money(price=(3.0, 50.0), refund=10.0, claims=65.0), ViewSpec(compare="future"))
+    assert {e.change for e in same.edges if e.dimension == "economic"} == {"same"}
+
+
+def test_the_perceived_magnitude_decides_before_the_money() -> None:
+    view = build_view(with_money(price=(2.0, 60.0)), ViewSpec(compare="future"))
+    price = next(e for e in view.edges if (e.source, e.target, e.dimension) == ("patient", "clinic", "economic"))
+    assert (price.before, price.value, price.before_money, price.money) == (3.0, 2.0, 50.0, 60.0)
+    assert price.change == "better"  # r1 feels they give up less, though they pay 10 EUR more
+
+
+def test_segment_ids_read_as_words_in_the_title_and_subtitle() -> None:
+    m = three_people()
+    for r in m.respondents:
+        r.segment = {"young": "young_athletes", "old": "working-parents"}[r.segment or ""]
+    view = build_view(m, ViewSpec(segment="working-parents", against="young_athletes"))
+    assert view.title == "Become healthy: segment working parents → segment young athletes"
+    assert view.subtitle == (
+        "Segment working parents (n=2) against segment young athletes (n=1), mean values · scenario current"
+    )
+    assert (view.scenario, view.compare, view.against) == ("working parents", "young athletes", "young_athletes")
+    one = build_view(m, ViewSpec(segment="working-parents"))
+    assert one.subtitle.startswith("Segment working parents: 2 respondents, mean values")
+    assert build_view(m, ViewSpec(respondent="r1")).subtitle.startswith("Respondent r1 (young athletes)")

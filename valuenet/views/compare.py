@@ -15,6 +15,7 @@ import numpy as np
 from valuenet.analysis.scope import one_customer
 from valuenet.analysis.table import FlowTable
 from valuenet.errors import ViewError
+from valuenet.flowcolumns import distinct
 from valuenet.models import Model
 
 #: How a flow or actor changes for the customer between the two sides of a comparison.
@@ -24,7 +25,15 @@ PRESENCES = ("new", "gone")
 _EPS = 1e-9
 
 
-def change_for_customer(source: str, target: str, customer: str, before: float | None, after: float | None) -> str:
+def change_for_customer(
+    source: str,
+    target: str,
+    customer: str,
+    before: float | None,
+    after: float | None,
+    money_before: float | None = None,
+    money_after: float | None = None,
+) -> str:
     """Whether a flow's change from ``before`` to ``after`` (None: no such flow) is better or worse for ``customer``.
 
     More of what the customer gets is ``better``, more of what they give up is
@@ -32,14 +41,22 @@ def change_for_customer(source: str, target: str, customer: str, before: float |
     actors that changes is ``other``: it matters to the customer only through the
     flows they have with those actors, which are judged themselves. No change is ``same``.
 
+    The perceived magnitudes decide; when they do not change, the money does
+    (``money_before``, ``money_after``): more money the customer pays is worse, more
+    they receive is better, and more or less money between two other actors is ``other``.
+
     >>> [change_for_customer(*ends, "c", 2, 3) for ends in (("f", "c"), ("c", "f"), ("f", "g"))]
     ['better', 'worse', 'other']
     >>> change_for_customer("c", "f", "c", 2, None), change_for_customer("f", "c", "c", None, 0)
     ('better', 'same')
+    >>> change_for_customer("c", "f", "c", None, None, 50, 60), change_for_customer("f", "g", "c", 1, 1, 50, 60)
+    ('worse', 'other')
     """
     b, a = before or 0.0, after or 0.0
     if abs(a - b) <= _EPS:
-        return "same"
+        if money_before is None and money_after is None:
+            return "same"
+        return change_for_customer(source, target, customer, money_before, money_after)
     if customer not in (source, target):
         return "other"
     return "better" if (a > b) == (target == customer) else "worse"
@@ -73,7 +90,8 @@ class TouchpointChange:
     """The customer's net value at one touchpoint on each side of a comparison, and what the change means.
 
     ``before`` and ``after`` are what the mean respondent gets there minus what they give
-    up, every actor and dimension together (unweighted, as the actors' totals).
+    up, every actor and dimension together, each dimension weighted by what it matters to
+    that respondent (as the report's touchpoints, :mod:`valuenet.analysis.measures`).
     """
 
     touchpoint: str
@@ -85,22 +103,30 @@ class TouchpointChange:
 def touchpoint_nets(
     t: FlowTable, rows: np.ndarray, customer: str, people: int, *, merge: bool, firm: str | None = None
 ) -> dict[str, float]:
-    """Per touchpoint, the net value the mean of ``people`` respondents gets there (structural flows whole).
+    """Per touchpoint, the weighted net value the mean of ``people`` respondents gets there.
 
-    ``rows`` is a mask of the table's rows; ``merge`` shows every respondent's customer actor
-    as the goal's customer; ``firm`` keeps only that actor's flows and those it causes.
+    Each respondent's flow counts its magnitude times that respondent's weight for its
+    dimension (weights sum to 1 per respondent, as in the analysis); a structural flow is
+    part of every respondent's network, so it counts whole, times the mean weight of the
+    respondents in ``rows``. ``rows`` is a mask of the table's rows; ``merge`` shows every
+    respondent's customer actor as the goal's customer; ``firm`` keeps only that actor's
+    flows and those it causes.
     """
     if customer not in t.actors:
         return {}
     src, dst = one_customer(t, rows) if merge else (t.src[rows], t.dst[rows])
     me = t.actors.index(customer)
     sign = np.where(dst == me, 1.0, np.where(src == me, -1.0, 0.0))
-    mag, tp, resp = t.mag[rows], t.tp[rows], t.resp[rows]
+    mag, tp, resp, dim = t.mag[rows], t.tp[rows], t.resp[rows], t.dim[rows]
     ok = ~np.isnan(mag) & (tp >= 0) & (sign != 0)
     if firm is not None:
         f = t.actors.index(firm)
         ok &= (src == f) | (dst == f) | (t.blame[rows] == f)
-    share = sign[ok] * mag[ok] * np.where(resp[ok] >= 0, 1.0 / max(people, 1), 1.0)
+    who = distinct(resp[resp >= 0])
+    mean_w = t.weights[who].mean(axis=0) if len(who) else np.full(len(t.dimensions), 1.0 / max(len(t.dimensions), 1))
+    r, d = resp[ok], dim[ok]
+    weight = np.where(r >= 0, t.weights[np.maximum(r, 0), d] / max(people, 1), mean_w[d])
+    share = sign[ok] * mag[ok] * weight
     sums = np.bincount(tp[ok], weights=share, minlength=len(t.touchpoints))
     seen = np.bincount(tp[ok], minlength=len(t.touchpoints)) > 0
     return {t.touchpoints[i]: float(sums[i]) for i in np.flatnonzero(seen).tolist()}

@@ -7,8 +7,11 @@ It draws nothing and writes nothing; :mod:`valuenet.views.render` does that.
 An edge stands for every flow of one dimension from one actor to another. Its
 ``value`` is the mean, over the respondents who stated a perceived magnitude in
 such flows, of each respondent's total magnitude; ``n`` is how many respondents
-have flows in the edge (some may state money only).
-Structural flows (no respondent) are summed and keep ``n = 0``.
+have flows in the edge (some may state money only). ``per_respondent`` is the
+same total over everyone the view covers (what the mean respondent gets or gives
+there, as the actors' totals count it): a flow 2 of 20 respondents state at 4 has
+``value`` 4, ``n`` 2 and ``per_respondent`` 0.4.
+Structural flows (no respondent) are summed, keep ``n = 0`` and count whole.
 
 An edge touching the customer *adds* value when, in its dimension, the customer
 gets more from that actor than they give up to it, and *destroys* value when
@@ -49,6 +52,7 @@ from valuenet.views.compare import (
     touchpoint_nets,
 )
 from valuenet.views.quotes import QuoteTexts, Said, fold_quotes, quote_texts
+from valuenet.views.story import words
 
 COLOR_MODES = ("dimension", "impact", "change")
 IMPACTS = ("adds", "destroys", "neutral")
@@ -100,6 +104,9 @@ class ViewEdge:
     before: float | None = None
     before_n: int | None = None
     presence: str | None = None
+    per_respondent: float | None = None
+    before_per_respondent: float | None = None
+    before_money: float | None = None
 
 
 @dataclass
@@ -135,7 +142,8 @@ class ViewData:
 
     ``scenario`` and ``compare`` name the two sides of a comparison as the page labels
     them: scenario ids, or in a segment-against-segment view (``against`` set, ``kind``
-    ``segments``) the two segments, both in the scenario the subtitle names.
+    ``segments``) the two segments in words (``against`` keeps the second's id), both in
+    the scenario the subtitle names.
     """
 
     title: str
@@ -178,6 +186,7 @@ class _Acc:
     value: float | None
     total: float
     money: float | None
+    money_total: float
     n: int
     touchpoints: list[str]
     stages: list[str]
@@ -267,6 +276,7 @@ def aggregate(t: FlowTable, rows: np.ndarray, texts: QuoteTexts, *, merge_custom
             float(mag_sum[i] / mag_n[i]) if mag_n[i] else None,
             float(mag_sum[i]),
             float(money_sum[i] / money_n[i]) if money_n[i] else None,
+            float(money_sum[i]),
             int(people_n[i]),
             touchpoints[i],
             stages[i],
@@ -277,6 +287,22 @@ def aggregate(t: FlowTable, rows: np.ndarray, texts: QuoteTexts, *, merge_custom
             distinct(members[members >= 0]),
         )
     return out
+
+
+def _per_respondent(key: _Key, acc: _Acc | None, people: int) -> tuple[float | None, float | None]:
+    """An edge's (magnitude, money) for the mean of the ``people`` respondents a side covers; structural flows whole.
+
+    None where the edge has no magnitude (or no money), or is not on this side.
+    """
+    if acc is None:
+        return None, None
+    if key[3]:
+        return acc.value, acc.money
+    share = 1.0 / max(people, 1)
+    return (
+        None if acc.value is None else acc.total * share,
+        None if acc.money is None else acc.money_total * share,
+    )
 
 
 def _edge(edge_id: str, key: _Key, acc: _Acc) -> ViewEdge:
@@ -320,10 +346,11 @@ def _nets(accs: dict[_Key, _Acc], keep: Callable[[_Key, _Acc], bool], customer: 
     """Per actor, the net value the mean respondent gets from it (the customer: from everyone), as in :func:`_nodes`."""
     net: dict[str, float] = defaultdict(float)
     for key, acc in accs.items():
-        src, dst, _dim, structural = key
-        if acc.value is None or customer not in (src, dst) or not keep(key, acc):
+        src, dst = key[:2]
+        mean = _per_respondent(key, acc, people)[0]
+        if mean is None or customer not in (src, dst) or not keep(key, acc):
             continue
-        share = (acc.value if structural else acc.total / max(people, 1)) * (1.0 if dst == customer else -1.0)
+        share = mean * (1.0 if dst == customer else -1.0)
         net[src if dst == customer else dst] += share
         net[customer] += share
     return net
@@ -354,7 +381,7 @@ def _members(model: Model, spec: ViewSpec) -> tuple[set[str] | None, str, str]:
         raise ViewError("a view shows one respondent or one segment, not both; drop one of them.")
     if spec.respondent is not None:
         r = model.respondent(spec.respondent)
-        label = f"Respondent {r.name or r.id}" + (f" ({r.segment})" if r.segment else "")
+        label = f"Respondent {r.name or r.id}" + (f" ({words(r.segment)})" if r.segment else "")
         return {r.id}, "respondent", label
     if spec.segment is not None:
         members = {r.id for r in model.respondents if r.segment == spec.segment}
@@ -364,7 +391,7 @@ def _members(model: Model, spec: ViewSpec) -> tuple[set[str] | None, str, str]:
                 f"model {model.id!r} has no respondent in segment {spec.segment!r}; "
                 f"segments: {', '.join(have) or 'none (set segment: on respondents)'}."
             )
-        return members, "segment", f"Segment {spec.segment}: {len(members)} respondents, mean values"
+        return members, "segment", f"Segment {words(spec.segment)}: {len(members)} respondents, mean values"
     return None, "all", f"All respondents ({len(model.respondents)}), mean values"
 
 
@@ -408,10 +435,14 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
     spec does not fit the model.
 
     A comparison (``compare`` or ``against``) builds both sides and marks each flow
-    with ``before`` (its value on the first side), ``change`` (better or worse for the
-    customer, :func:`change_for_customer`) and ``presence`` (``new``, ``gone``); a gone
-    flow keeps its first side's numbers in ``before`` and ``before_n`` and has no
-    ``value``, ``money`` or ``n``.
+    with ``before``, ``before_n`` and ``before_money`` (its numbers on the first side),
+    ``change`` (better or worse for the customer, :func:`change_for_customer`) and
+    ``presence`` (``new``, ``gone``); a gone flow keeps its first side's numbers and has
+    no ``value``, ``money`` or ``n``. Better or worse is decided on what the mean
+    respondent of each side gets or gives (``before_per_respondent`` to
+    ``per_respondent``; money the same way), not on ``value``, the mean of only those
+    who have the flow: a flow 1 of 8 states at 3 and 7 of 8 at 1 is better for the
+    customer (0.375 to 0.875 per respondent) although its ``value`` falls from 3 to 1.
     """
     goal = _pick_goal(model, spec.goal)
     _check_scenario(model, goal, spec.scenario)
@@ -428,7 +459,7 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
     if spec.against is not None:
         members = _members(model, replace(spec, segment=spec.against))[0]
         scope = (
-            f"Segment {spec.segment} (n={len(first or ())}) against segment {spec.against} "
+            f"Segment {words(spec.segment or '')} (n={len(first or ())}) against segment {words(spec.against)} "
             f"(n={len(members or ())}), mean values"
         )
     src = source if source is not None else ModelFlows(model)
@@ -453,22 +484,28 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
     focal = after_t.actors[after_t.focal]
     customer = model.customer_of(goal, model.respondent(spec.respondent) if spec.respondent else None)
 
+    def people_of(accs: dict[_Key, _Acc]) -> int:
+        return len(distinct(np.concatenate([acc.people for acc in accs.values()]))) if accs else 0
+
+    covered, covered_before = people_of(after), people_of(before)
     edges: list[ViewEdge] = []
     who: dict[str, np.ndarray] = {}
-    totals: dict[str, float] = {}
     for i, key in enumerate(sorted(set(after) | set(before))):
         acc = after[key] if key in after else before[key]
         edge = _edge(f"e{i}", key, acc)
         who[edge.id] = acc.people if key in after else np.zeros(0, dtype=np.int64)
-        totals[edge.id] = acc.total
+        now = _per_respondent(key, after.get(key), covered)
+        edge.per_respondent = now[0]
         if diff:
             old = before.get(key)
-            edge.before, edge.before_n = (old.value, old.n) if old is not None else (None, 0)
+            was = _per_respondent(key, old, covered_before)
+            edge.before, edge.before_n, edge.before_money = (old.value, old.n, old.money) if old else (None, 0, None)
+            edge.before_per_respondent = was[0]
             edge.presence = "new" if old is None else "gone" if key not in after else None
             edge.change = (
                 "other"  # a flow between two other actors that comes or goes, even one of money only
                 if edge.presence and customer not in key[:2]
-                else change_for_customer(key[0], key[1], customer, edge.before, edge.value if key in after else None)
+                else change_for_customer(key[0], key[1], customer, was[0], now[0], was[1], now[1])
             )
         edges.append(edge)
     if spec.firm:
@@ -480,14 +517,10 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
         if e.presence == "gone":
             e.value, e.money, e.n = None, None, 0
 
-    def people_of(accs: dict[_Key, _Acc]) -> int:
-        return len(distinct(np.concatenate([acc.people for acc in accs.values()]))) if accs else 0
-
-    covered = people_of(after)
-    nodes = _nodes(model, edges, who, totals, customer, focal, diff, covered)
+    nodes = _nodes(model, edges, who, customer, focal, diff)
     if diff:
         then = _nets(
-            before, lambda k, a: not spec.firm or focal in k[:2] or focal in a.responsible, customer, people_of(before)
+            before, lambda k, a: not spec.firm or focal in k[:2] or focal in a.responsible, customer, covered_before
         )
         for node in nodes:
             node.before = then.get(node.id, 0.0)
@@ -496,7 +529,7 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
     if before_t is not None:
         firm = focal if spec.firm else None
         touchpoints = touchpoint_changes(
-            touchpoint_nets(before_t, before_rows, customer, people_of(before), merge=merge, firm=firm),
+            touchpoint_nets(before_t, before_rows, customer, covered_before, merge=merge, firm=firm),
             touchpoint_nets(after_t, after_rows, customer, covered, merge=merge, firm=firm),
         )
     title, scen = model.goal(goal).title, scenario_label(model, goal, spec.scenario, described=not spec.compare)
@@ -504,7 +537,7 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
         title += f": {scenario_label(model, goal, spec.scenario)} → {scenario_label(model, goal, spec.compare)}"
         scen = f"from {scen} to {scenario_label(model, goal, spec.compare, described=True)}"
     elif spec.against:
-        title += f": segment {spec.segment} → segment {spec.against}"
+        title += f": segment {words(spec.segment or '')} → segment {words(spec.against)}"
         scen = f"scenario {scen}"
     else:
         scen = f"scenario {scen}"
@@ -516,8 +549,8 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
         kind="diff" if spec.compare else "segments" if spec.against else kind,
         model=model.id,
         goal=goal,
-        scenario=spec.segment if spec.against and spec.segment else spec.scenario,
-        compare=spec.against or spec.compare,
+        scenario=words(spec.segment) if spec.against and spec.segment else spec.scenario,
+        compare=words(spec.against) if spec.against else spec.compare,
         centre=focal if spec.firm else customer,
         customer=customer,
         focal=focal,
@@ -535,20 +568,13 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
 
 
 def _nodes(
-    model: Model,
-    edges: list[ViewEdge],
-    who: dict[str, np.ndarray],
-    totals: dict[str, float],
-    customer: str,
-    focal: str,
-    diff: bool,
-    people: int,
+    model: Model, edges: list[ViewEdge], who: dict[str, np.ndarray], customer: str, focal: str, diff: bool
 ) -> list[ViewNode]:
     """The actors the edges touch (plus customer and focal firm), with the customer's gets and gives per actor.
 
-    Gets and gives are those of the mean respondent among the ``people`` the view covers (as in the
-    analysis): a flow that 2 of 20 respondents reported at 4 adds 0.4. An edge keeps the mean of those
-    who reported it, with its ``n``.
+    Gets and gives are those of the mean respondent among the people the view covers (as in the
+    analysis), the edges' ``per_respondent``: a flow that 2 of 20 respondents reported at 4 adds 0.4.
+    An edge keeps the mean of those who reported it, with its ``n``.
     """
     presence: dict[str, set[str | None]] = defaultdict(set)
     for e in edges:
@@ -566,11 +592,11 @@ def _nodes(
     for e in edges:
         for end in (e.source, e.target):
             reached[end].append(who.get(e.id, np.zeros(0, dtype=np.int64)))
-        if e.value is None or customer not in (e.source, e.target):
+        share = e.per_respondent
+        if share is None or customer not in (e.source, e.target):
             continue
         other = e.source if e.target == customer else e.target
         side = "gets" if e.target == customer else "gives"
-        share = e.value if e.structural else totals[e.id] / max(people, 1)  # per respondent in the view
         for node in (nodes[other], nodes[customer]):
             sums: dict[str, float] = getattr(node, side)
             sums[e.dimension] = sums.get(e.dimension, 0.0) + share
