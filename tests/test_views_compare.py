@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 import valuenet
 from tests.conftest import tiny_model
+from valuenet.analysis.measures import cube, touchpoint_measures
+from valuenet.analysis.table import FlowTable
 from valuenet.cli import cli
 from valuenet.errors import ViewError
 from valuenet.models import Flow, Model, Respondent, exchange_flows
@@ -380,3 +383,18 @@ def test_segment_ids_read_as_words_in_the_title_and_subtitle() -> None:
     one = build_view(m, ViewSpec(segment="working-parents"))
     assert one.subtitle.startswith("Segment working parents: 2 respondents, mean values")
     assert build_view(m, ViewSpec(respondent="r1")).subtitle.startswith("Respondent r1 (young athletes)")
+
+
+def test_touchpoint_changes_weigh_as_the_analysis_does() -> None:
+    m = three_people()
+    t = FlowTable.read(m, "healthy", "current")
+    measured = touchpoint_measures(cube(t))  # per respondent, weighted, the firm's own flows at each touchpoint
+    view = build_view(m, ViewSpec(segment="young", against="old", firm=True))
+    sides = {"young": [t.respondents.index("r1")], "old": [t.respondents.index(r) for r in ("r2", "r3")]}
+    # the view also counts the claim the clinic spoils; the measure only the clinic's own flows
+    own = [c for c in view.touchpoints if c.touchpoint != "claim"]
+    assert {c.touchpoint for c in own} == {"treatment", "waiting-room", "x"}
+    for c in own:
+        col = measured[f"touchpoint.{c.touchpoint}.weighted"]
+        mean = {side: float(np.nansum(col[rows])) / len(rows) for side, rows in sides.items()}
+        assert (c.before, c.after) == pytest.approx((mean["young"], mean["old"])), c.touchpoint
