@@ -415,10 +415,10 @@
     });
     // One straight line per pair of actors: the flows between two actors (both directions, every
     // dimension) would be drawn on top of one another, so the line shows the widest flow still shown.
-    var ce = data.columns.edges, ids = map.ids, pairOf = {}, pairs = [], n = ids.length;
+    var ce = data.columns.edges, ids = map.ids, pairOf = new Map(), pairs = [], n = ids.length;
     for (var j = 0; j < ce.from.length; j++) {
-      var a = ce.from[j], b = ce.to[j], key = a < b ? a * n + b : b * n + a, k = pairOf[key];
-      if (k === undefined) { k = pairOf[key] = pairs.length; pairs.push([j]); }
+      var a = ce.from[j], b = ce.to[j], key = a < b ? a * n + b : b * n + a, k = pairOf.get(key);
+      if (k === undefined) { k = pairs.length; pairOf.set(key, k); pairs.push([j]); }
       else if (ce.width[j] > ce.width[pairs[k][0]]) { pairs[k].unshift(j); }
       else { pairs[k].push(j); }
     }
