@@ -4,7 +4,7 @@ no quotes, no to-be scenario, awkward names; each worked out by hand on the tiny
 from __future__ import annotations
 
 from tests.conftest import tiny_model
-from tests.test_report_story import staged
+from tests.test_report_story import sentence, staged
 from valuenet.models import Model, Scenario
 from valuenet.views.journey import build_journey, journey_svg
 from valuenet.views.report import ReportSpec, build_report, render_report
@@ -88,3 +88,145 @@ def test_a_very_long_name_is_shortened_on_its_label_with_the_full_name_as_its_to
     assert data["heatmap"]["label_x"] < 48 * 7.4 + 16
     html = render_report(renamed(insurer=long), ReportSpec())
     assert f"<title>{long}</title>{label}</text>" in html
+
+
+def test_nps_column_is_named_for_what_it_holds() -> None:
+    html = render_report(tiny_model(), ReportSpec())
+    table = html[html.index('id="loyalty"') :]
+    table = table[: table.index("</table>")]
+    assert "<th>Net Promoter Score</th>" in table and "Likelihood to recommend" not in table
+
+
+def many_people(sizes: dict[str, int], model: Model | None = None) -> Model:
+    """The tiny model with r1's flows copied to new respondents of the named segments (NPS 10)."""
+    m = model or tiny_model()
+    r1 = next(r for r in m.respondents if r.id == "r1")
+    for seg, k in sizes.items():
+        for i in range(k):
+            rid = f"{seg}{i}"
+            m.respondents.append(r1.model_copy(update={"id": rid, "segment": seg, "nps": 10}))
+            m.flows += [
+                f.model_copy(update={"id": f"{rid}:{f.id}", "respondent": rid, "exchange": f"{rid}-{f.exchange}"})
+                for f in m.flows
+                if f.respondent == "r1"
+            ]
+    return m
+
+
+def test_summary_compares_only_segments_of_at_least_five() -> None:
+    # young: r1 + 5 copies (NPS +100); old: r2 alone (NPS -100, a segment of 1); mid: 5 copies
+    data = build_report(many_people({"young": 5, "mid": 5}), ReportSpec())
+    text = sentence(data, "#segments")
+    assert "among old" not in text and "-100" not in text.split("Net Promoter Score is")[1]
+    assert not any(s.text.startswith("Old lose the most") for s in data["summary"])
+    # with old at five too, it is named again
+    m = many_people({"young": 5, "mid": 5})
+    r2 = next(r for r in m.respondents if r.id == "r2")
+    for i in range(4):
+        m.respondents.append(r2.model_copy(update={"id": f"o{i}"}))
+        m.flows += [
+            f.model_copy(update={"id": f"o{i}:{f.id}", "respondent": f"o{i}", "exchange": f"o{i}-{f.exchange}"})
+            for f in m.flows
+            if f.respondent == "r2"
+        ]
+    data = build_report(m, ReportSpec())
+    assert "to -100 among old" in sentence(data, "#segments")
+    assert any(s.text.startswith("Old lose the most") for s in data["summary"])
+
+
+def test_thousands_are_separated_in_the_header_and_tables() -> None:
+    data = build_report(many_people({"young": 1200}), ReportSpec())
+    assert ("Respondents", "1,202") in data["figures"]
+    html = render_report(many_people({"young": 1200}), ReportSpec())
+    assert "1,202 respondents · weighted by what matters to each of them" in html
+    assert "<td>1,201</td>" in html  # the young segment's n in the NPS table
+    assert "all 1,202 respondents, mean respondent" in data["journey"].scope
+
+
+def no_respondents() -> Model:
+    m = tiny_model()
+    m.respondents = []
+    m.flows = [f.model_copy(update={"respondent": None}) for f in m.flows]
+    return m
+
+
+def test_a_model_without_respondents_says_one_line_per_empty_section() -> None:
+    m = no_respondents()
+    data = build_report(m, ReportSpec())
+    html = render_report(m, ReportSpec())
+    assert "0 respondents" not in html and "weighted by what matters to each of them" not in html
+    assert "no respondents: the network as modelled" in html
+    assert "for the network as modelled" in html and "respondents in both" not in html
+    assert "(1)" not in data["journey"].scope and "respondent with a flow" not in html
+    assert "No respondent gave a likelihood to recommend" in data["drivers_line"]
+    assert data["nps"]["empty"].startswith("No respondent said") and data["segments"]["empty"].startswith("No resp")
+    assert all(r["substitutes"] != "nobody" or r["at_risk"] >= 0.005 for r in data["dependency"]["rows"])
+    assert "the best actor, nobody" not in html
+
+
+def test_a_network_with_no_value_exchanged_says_so_instead_of_ranking() -> None:
+    m = no_respondents()
+    m.flows = []
+    data = build_report(m, ReportSpec())
+    assert sentence(data, "#heatmap").startswith("No value is exchanged with the customer")
+    assert data["dependency"]["rows"] == [] and data["dependency"]["empty"].startswith("Customers receive no value")
+    html = render_report(m, ReportSpec())
+    assert "evidence pack</a> holds the cards" not in html
+
+
+def test_a_goal_with_one_scenario_says_there_is_nothing_to_compare() -> None:
+    m = tiny_model()
+    m.goals[0].scenarios = m.goals[0].scenarios[:1]
+    m.flows = [f for f in m.flows if f.scenario != "future"]
+    data = build_report(m, ReportSpec())
+    assert sentence(data, "#scenario") == "No to-be scenario to compare with: add one to the goal's scenarios."
+    assert 'id="scenario"' in render_report(m, ReportSpec())
+
+
+def test_a_scenario_that_changes_nothing_for_the_firm_reads_the_same() -> None:
+    m = future_for_r2_alone()
+    # r2's care goes from 3 to 3.001 in the future: a change too small to read (0.2 * 0.001 weighted)
+    m.flows = [
+        f.model_copy(update={"magnitude": 3.001}) if f.id.endswith(":fut") and "care:gets" in f.id else f
+        for f in m.flows
+    ]
+    data = build_report(m, ReportSpec())
+    text = sentence(data, "#scenario")
+    assert "worse" not in text.split(":")[0] and "leaves Clinic the same for the customer" in text
+    assert "of the respondents in both" in text
+
+
+def test_return_on_change_is_said_once_and_names_new_breaches_with_others() -> None:
+    from tests.test_report_story import future_fixes_the_wait
+    from valuenet.models import exchange_flows
+
+    m = future_fixes_the_wait()
+    m.flows += exchange_flows(  # in the future, r2 gives up 2 to the family at dinner (threshold 1)
+        "r2-fam-fut", goal="healthy", scenario="future", customer="patient", actor="family",
+        dimension="experiential", gets=None, gives=2, respondent="r2", touchpoint="dinner",
+    )  # fmt: skip
+    data = build_report(m, ReportSpec())
+    text = sentence(data, "#return-on-change")
+    assert text.endswith("nobody starts; 1 respondent newly goes past one with Family.")
+    row = data["scenario"]["shifts"]["rows"][0]
+    assert row["what_changes"] == "stops being pushed past a threshold by the firm; newly past one with Family"
+    assert row["past_after"] == "Family: experiential at the dinner"
+    html = render_report(m, ReportSpec())
+    assert html.count("1 respondent stops being pushed past a threshold by the firm") == 2  # summary and section
+    assert "of 10)" in html.split('id="return-on-change"')[1][:1200]
+
+
+def test_a_breach_that_moves_to_another_touchpoint_shows() -> None:
+    from tests.test_report_story import future_fixes_the_wait
+    from valuenet.models import exchange_flows
+
+    m = future_fixes_the_wait()
+    m.flows += exchange_flows(  # the wait is fixed, but r2 now gives up 3 at the clinic's phone line
+        "r2-phone-fut", goal="healthy", scenario="future", customer="patient", actor="clinic",
+        dimension="experiential", gets=None, gives=3, respondent="r2", touchpoint="phone",
+    )  # fmt: skip
+    data = build_report(m, ReportSpec())
+    row = data["scenario"]["shifts"]["rows"][0]
+    assert row["past_after"] == "Clinic: experiential at the phone"
+    assert "experiential at the waiting room" in row["past_before"]
+    assert row["what_changes"].startswith("pushed past fewer thresholds by the firm (2 to 1)")

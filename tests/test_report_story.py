@@ -204,7 +204,7 @@ def test_scenario_is_told_with_its_name_and_the_return_on_change() -> None:
     assert (roc.stop, roc.start, roc.stop_detractors, roc.stop_churned, roc.stop_nps) == (("r2",), (), 1, 1, 4.0)
     text = sentence(data, "#return-on-change")
     assert text == (
-        "Under Future A, 1 respondent stops being pushed past a threshold by the firm, 1 of them detractors and "
+        "Under Future A, 1 respondent stops being pushed past a threshold by the firm, a detractor and "
         "1 churned (mean likelihood to recommend 4.0 of 10); nobody starts."
     )
     story = sentence(data, "#scenario")

@@ -59,14 +59,18 @@ class BreakChange(Result):
 
 @dataclass(frozen=True)
 class BreachShift(Result):
-    """One respondent whose deal-breakers change: ``before`` and ``after`` are ``actor:dimension`` breaches."""
+    """One respondent whose deal-breakers change.
+
+    ``before`` and ``after`` are the breaches as ``(actor, dimension, touchpoint)`` (touchpoint ``""``:
+    give-ups stated with no touchpoint), so a breach that moves from one touchpoint to another shows.
+    """
 
     respondent: str
     segment: str | None
     nps: int | None
     churned: bool | None
-    before: tuple[str, ...]
-    after: tuple[str, ...]
+    before: tuple[tuple[str, str, str], ...]
+    after: tuple[tuple[str, str, str], ...]
 
     def stops(self, actor: str) -> bool:
         """Breached a threshold with ``actor`` before and no longer does."""
@@ -77,8 +81,8 @@ class BreachShift(Result):
         return _with(self.after, actor) and not _with(self.before, actor)
 
 
-def _with(breaches: Sequence[str], actor: str) -> bool:
-    return any(b.rsplit(":", 1)[0] == actor for b in breaches)
+def _with(breaches: Sequence[tuple[str, str, str]], actor: str) -> bool:
+    return any(b[0] == actor for b in breaches)
 
 
 @dataclass(frozen=True)
@@ -177,13 +181,16 @@ def _aligned(c: Cube, k: Sequence[str], x: np.ndarray, ids: Sequence[str], keys:
     return out
 
 
-def _breaches(c: Cube, ids: Sequence[str]) -> set[tuple[str, str, str]]:
+def _breaches(c: Cube, ids: Sequence[str]) -> set[tuple[str, str, str, str]]:
+    """The breaches of the respondents ``ids``: (respondent, actor, dimension, touchpoint; "" for none stated)."""
     b, _, breach = breach_groups(c)
     chosen = set(ids)
     t = c.t
+    columns = (b.r[breach], b.actor[breach], b.dim[breach], b.tp[breach])
+    found = zip(*(x.tolist() for x in columns), strict=True)
     return {
-        (t.respondents[r], t.actors[a], t.dimensions[d])
-        for r, a, d in zip(b.r[breach].tolist(), b.actor[breach].tolist(), b.dim[breach].tolist(), strict=True)
+        (t.respondents[r], t.actors[a], t.dimensions[d], t.touchpoints[tp] if tp >= 0 else "")
+        for r, a, d, tp in found
         if t.respondents[r] in chosen
     }
 
@@ -228,8 +235,9 @@ def compare(
         )
     changes.sort(key=lambda c: (c.dimension != WEIGHTED, -abs(c.change), c.actor, c.dimension))
     old, new = _breaches(before, both), _breaches(after, both)
-    gained = Counter(x[1:] for x in new - old)
-    lost = Counter(x[1:] for x in old - new)
+    old_ad, new_ad = {x[:3] for x in old}, {x[:3] for x in new}  # deal-breakers count per actor and dimension
+    gained = Counter(x[1:] for x in new_ad - old_ad)
+    lost = Counter(x[1:] for x in old_ad - new_ad)
     breaks = [BreakChange(a, d, gained[(a, d)], lost[(a, d)]) for a, d in sorted(set(gained) | set(lost))]
     segment = dict(zip(before.t.respondents, before.t.segments, strict=True))
     segs = [segment[r] for r in both]
@@ -247,14 +255,14 @@ def compare(
 
 
 def _shifts(
-    c: Cube, ids: Sequence[str], old: set[tuple[str, str, str]], new: set[tuple[str, str, str]]
+    c: Cube, ids: Sequence[str], old: set[tuple[str, str, str, str]], new: set[tuple[str, str, str, str]]
 ) -> tuple[BreachShift, ...]:
     """The respondents ``ids`` whose breaches differ between ``old`` and ``new``, in respondent order."""
     people = {p.id: p for p in c.t.people()}
-    held: dict[tuple[str, bool], list[str]] = {}
+    held: dict[tuple[str, bool], list[tuple[str, str, str]]] = {}
     for is_new, found in ((False, old), (True, new)):
-        for x, a, d in found:
-            held.setdefault((x, is_new), []).append(f"{a}:{d}")
+        for x, a, d, tp in found:
+            held.setdefault((x, is_new), []).append((a, d, tp))
     out = []
     for r in ids:
         before, after = tuple(sorted(held.get((r, False), ()))), tuple(sorted(held.get((r, True), ())))

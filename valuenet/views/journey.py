@@ -90,8 +90,11 @@ class Journey:
         """
         if not self.respondents:
             return f"the network as modelled (no respondents) · {self.scenario_name}"
-        who = f"the {words(self.segment)} segment" if self.segment else "all respondents"
-        return f"{who} ({count(self.respondents, 'respondent')}), mean respondent · {self.scenario_name}"
+        if self.segment:
+            who = f"the {words(self.segment)} segment ({count(self.respondents, 'respondent')})"
+        else:
+            who = f"all {self.respondents:,} respondents" if self.respondents > 1 else "the one respondent"
+        return f"{who}, mean respondent · {self.scenario_name}"
 
 
 def _cells(keys: np.ndarray, r: np.ndarray, value: np.ndarray, n: int, counted: bool) -> dict[int, JourneyCell]:

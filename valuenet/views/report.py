@@ -32,7 +32,7 @@ from valuenet.models import DEFAULT_SCENARIO, Model
 from valuenet.views.data import ViewSpec, build_view
 from valuenet.views.journey import Journey, build_journey, figure, fill, journey_svg, short
 from valuenet.views.render import _environment, asset, page_parts
-from valuenet.views.story import column, count, measure, summary, words
+from valuenet.views.story import column, count, listing, measure, summary, words
 
 #: Rows shown per table; the report says how many more there are.
 MAX_ROWS = 40
@@ -162,12 +162,21 @@ def _segment_pivot(segments: Mapping[str, Any], names: Mapping[str, str]) -> dic
                     **{("everyone" if s == ALL else words(s)): by_measure[m].get(s, "–") for s in seg_names},
                 }
             )
-    return _table("Segments compared (mean [95% interval] n)", rows, anchor="segments")
+    return _table(
+        "Segments compared (mean [95% interval] n)",
+        rows,
+        anchor="segments",
+        empty="No respondents, so no segments to compare.",
+    )
+
+
+def _stat(segments: Mapping[str, Any] | None, seg: str, name: str) -> Any:
+    stat = (segments or {}).get(seg)
+    return None if stat is None else stat.measures.get(name)
 
 
 def _mean(segments: Mapping[str, Any] | None, seg: str, name: str) -> float | None:
-    stat = (segments or {}).get(seg)
-    found = None if stat is None else stat.measures.get(name)
+    found = _stat(segments, seg, name)
     return None if found is None else float(found.mean)
 
 
@@ -218,9 +227,11 @@ def _card(i: Any, rank: int, names: Mapping[str, str], firm: str, n: int, scale:
         "gives": i.gives,
         "weighted": i.weighted,
         "respondents": i.respondents,
-        "share": i.share,
+        "share": i.share if n else None,
         "scale": scale,
-        "who": f"All {count(n, 'respondent')} lose value here"
+        "who": "Value is lost here in the network as modelled (no respondents)"
+        if not n
+        else f"All {count(n, 'respondent')} lose value here"
         if i.respondents == n
         else f"{i.respondents:,} of {count(n, 'respondent')} ({i.share:.0%}) lose value here",
         "at_least": i.respondents > QUOTE_POOL,
@@ -270,9 +281,10 @@ def _dependency(result: Any, names: Mapping[str, str]) -> dict[str, Any]:
             "at_risk": x.at_risk,
             "share_at_risk": "–" if x.share is None else f"{x.share:.0%}",
             "substitutes": ", ".join(f"{names.get(s.actor, s.actor)} ({s.coverage:.0%})" for s in x.substitutes)
-            or "nobody",
+            or ("nobody" if x.at_risk >= NOTHING else "–"),
         }
         for x in (dep.dimensions.values() if dep is not None else ())
+        if x.total_gets >= NOTHING
     ]
     firm = names.get(result.focal, result.focal)
     return _table(
@@ -281,6 +293,7 @@ def _dependency(result: Any, names: Mapping[str, str]) -> dict[str, Any]:
         "Value received in each dimension, the part that comes from or through the firm, and who already gives "
         "some of it (their cover of the firm's part).",
         "dependency",
+        "Customers receive no value from anyone in the network as modelled, so nothing would be lost.",
     )
 
 
@@ -291,13 +304,17 @@ def _opportunities(result: Any, names: Mapping[str, str]) -> dict[str, Any]:
     if opp is not None:
         for d in opp.dimensions:
             if d.opportunity and d.score >= NOTHING:
-                best = names.get(d.best_actor, d.best_actor) if d.best_actor else "nobody"
+                best = (
+                    f"the best actor, {names.get(d.best_actor, d.best_actor)}, gives {d.best_net:+.2f}"
+                    if d.best_actor
+                    else "nobody gives any"
+                )
                 rows.append(
                     {
                         "item": f"{d.dimension} value",
                         "score": d.score,
-                        "note": f"matters {d.weight:.0%} to customers; the best actor, {best}, gives "
-                        f"{d.best_net:+.2f}, short of a good {opp.good:g} by {d.gap:.2f}",
+                        "note": f"matters {d.weight:.0%} to customers; {best}, short of a good {opp.good:g} by "
+                        f"{d.gap:.2f}",
                     }
                 )
         for b in opp.brokerage:
@@ -325,12 +342,17 @@ def _loyalty(result: Any, names: Mapping[str, str]) -> tuple[dict[str, Any], str
     """The NPS table, a line about the drivers, and the conclusive drivers (if any)."""
     loy = result.loyalty
     if loy is None:
-        return _table("Net Promoter Score per segment", [], anchor="loyalty"), "", []
+        none = "No respondent said how likely they are to recommend the firm, so there is no Net Promoter Score."
+        return (
+            _table("Net Promoter Score per segment", [], anchor="loyalty", empty=none),
+            "No respondent gave a likelihood to recommend or said whether they churned, so no driver can be tested.",
+            [],
+        )
     nps = [
         {
             "segment": "everyone" if s.segment == ALL else words(s.segment),
             "n": s.n,
-            "nps": "–" if s.nps is None else f"{s.nps:+.0f}",
+            "net_promoter_score": "–" if s.nps is None else f"{s.nps:+.0f}",
             "interval": "–" if s.ci_low is None else f"{s.ci_low:+.0f} to {s.ci_high:+.0f}",
             "promoters": s.promoters,
             "detractors": s.detractors,
@@ -420,10 +442,10 @@ def _scenario(model: Model, result: Any, names: Mapping[str, str], journeys: tup
     people = {p.id: p for p in model.respondents}
     firm = names.get(result.focal, result.focal)
 
-    def breaches(found: tuple[str, ...]) -> str:
+    def breaches(found: tuple[tuple[str, str, str], ...]) -> str:
         by_actor: dict[str, list[str]] = {}
-        for a, d in (b.rsplit(":", 1) for b in found):
-            by_actor.setdefault(names.get(a, a), []).append(d)
+        for a, d, tp in found:
+            by_actor.setdefault(names.get(a, a), []).append(f"{d} at the {words(tp)}" if tp else f"{d} overall")
         return "; ".join(f"{a}: {', '.join(ds)}" for a, ds in by_actor.items()) or "none"
 
     shifts = [
@@ -434,7 +456,7 @@ def _scenario(model: Model, result: Any, names: Mapping[str, str], journeys: tup
             "churned": "–" if s.churned is None else ("yes" if s.churned else "no"),
             "past_before": breaches(s.before),
             "past_after": breaches(s.after),
-            "what_changes": _shift(s, result.focal),
+            "what_changes": _shift(s, result.focal, names),
         }
         for s in c.shifts
     ]
@@ -443,6 +465,7 @@ def _scenario(model: Model, result: Any, names: Mapping[str, str], journeys: tup
         "before": before,
         "after": after,
         "respondents": c.respondents,
+        "group": comparison_group(c.respondents, result.respondents),
         "changes": _table(
             f"What {after.name or after.id} changes for the customer, per actor and dimension",
             changes,
@@ -468,20 +491,55 @@ def _scenario(model: Model, result: Any, names: Mapping[str, str], journeys: tup
     }
 
 
+def comparison_group(compared: int, respondents: int) -> str:
+    """Who a scenario comparison is for, in words.
+
+    >>> comparison_group(8, 20), comparison_group(1, 1), comparison_group(1, 0)
+    ('for the 8 respondents in both', 'for the 1 respondent in both', 'for the network as modelled')
+    """
+    return f"for the {count(compared, 'respondent')} in both" if respondents else "for the network as modelled"
+
+
 def _lower(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _shift(s: Any, focal: str) -> str:
-    """What changes for one respondent's thresholds with the firm, in words."""
+def newly_elsewhere(shifts: Sequence[Any], focal: str) -> dict[str, set[str]]:
+    """Per actor other than the firm, the respondents newly past a threshold with it (at a touchpoint or overall)."""
+    out: dict[str, set[str]] = {}
+    for s in shifts:
+        for a, _, _ in set(s.after) - set(s.before):
+            if a != focal:
+                out.setdefault(a, set()).add(s.respondent)
+    return out
+
+
+def _shift(s: Any, focal: str, names: Mapping[str, str]) -> str:
+    """What changes for one respondent's thresholds, in words: with the firm first, then with other actors.
+
+    Thresholds are counted per touchpoint and dimension, so a breach that moves to another touchpoint shows.
+    """
     if s.stops(focal):
-        return "stops being pushed past a threshold by the firm"
-    if s.starts(focal):
-        return "starts being pushed past a threshold by the firm"
-    was, now = (sum(1 for b in x if b.rsplit(":", 1)[0] == focal) for x in (s.before, s.after))
-    if now != was:
-        return f"pushed past {'fewer' if now < was else 'more'} thresholds by the firm ({was} to {now})"
-    return "thresholds with other actors change"
+        said = "stops being pushed past a threshold by the firm"
+    elif s.starts(focal):
+        said = "starts being pushed past a threshold by the firm"
+    else:
+        was, now = (sum(1 for b in x if b[0] == focal) for x in (s.before, s.after))
+        moved = {b for b in s.before if b[0] == focal} != {b for b in s.after if b[0] == focal}
+        if now != was:
+            said = f"pushed past {'fewer' if now < was else 'more'} thresholds by the firm ({was} to {now})"
+        elif moved:
+            said = "pushed past as many thresholds by the firm, at other touchpoints"
+        else:
+            said = ""
+    others = sorted({names.get(a, a) for a, _, _ in set(s.after) - set(s.before) if a != focal}, key=str.casefold)
+    gone = sorted({names.get(a, a) for a, _, _ in set(s.before) - set(s.after) if a != focal}, key=str.casefold)
+    extra = []
+    if others:
+        extra.append(f"newly past one with {listing(others)}")
+    if gone:
+        extra.append(f"no longer past one with {listing(gone)}")
+    return "; ".join([said, *extra] if said else extra) or "thresholds with other actors change"
 
 
 def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = None) -> dict[str, Any]:
@@ -522,10 +580,10 @@ def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = Non
     destroys = _mean(result.segments, ALL, "firm.destroys")
     losses = sorted(
         (
-            (m, s)
+            (float(x.mean), s, int(x.n))
             for s in result.segments or {}
             if s != ALL
-            if (m := _mean(result.segments, s, "destruction.total")) is not None
+            if (x := _stat(result.segments, s, "destruction.total")) is not None
         ),
         reverse=True,
     )
@@ -535,11 +593,12 @@ def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = Non
         "firm": firm,
         "scale_max": model.scale.max,
         "destroys": None if destroys is None else round(destroys * n),
-        "nps": {s.segment: s.nps for s in result.loyalty.nps} if result.loyalty is not None else {},
+        "nps": {s.segment: (s.nps, s.n) for s in result.loyalty.nps} if result.loyalty is not None else {},
         "loss_by_segment": losses,
         "breach": breach_loyalty(c) if n else None,
         "scenario": scen.get(compare) if compare else None,
         "roc": scenario["roc"] if scenario else None,
+        "newly_elsewhere": newly_elsewhere(result.scenarios.shifts, result.focal) if result.scenarios else {},
         "journey": journey,
     }
     figures = [
@@ -549,16 +608,19 @@ def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = Non
             "–" if result.net.focal_share is None else f"{result.net.focal_share:.0%}",
         ),
         ("Value it destroys (weighted)", f"{result.destruction.total_weighted:.2f}"),
-        ("Respondents", str(n)),
+        ("Respondents", f"{n:,}"),
     ]
+    sentences = summary(story)
     return {
         "model": model,
         "goal": goal_obj,
         "result": result,
         "firm": firm,
+        "people": count(n, "respondent") if n else "no respondents",
         "scenario_now": scen[spec.scenario],
         "scenario_then": scen.get(compare) if compare else None,
-        "summary": summary(story),
+        "summary": sentences,
+        "roc_line": next((x.text for x in sentences if x.href == "#return-on-change"), ""),
         "figures": figures,
         "heatmap": where,
         "heatmap_who": who,
@@ -582,15 +644,17 @@ def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = Non
 def cell(value: Any) -> str:
     """How a table cell reads: numbers to two decimals, lists joined, nothing as a dash.
 
-    >>> cell(0.1234), cell(["a", "b"]), cell(None), cell(True), cell({"gp": 2.5})
-    ('0.12', 'a, b', '–', 'yes', 'gp 2.5')
+    >>> cell(0.1234), cell(["a", "b"]), cell(None), cell(True), cell({"gp": 2.5}), cell(2000), cell(1234.5)
+    ('0.12', 'a, b', '–', 'yes', 'gp 2.5', '2,000', '1,234.50')
     """
     if value is None:
         return "–"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, (list, tuple)):
         return ", ".join(cell(v) for v in value)
     if isinstance(value, Mapping):

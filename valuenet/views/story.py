@@ -44,6 +44,7 @@ COLUMNS = {
     "note": "Note",
     "interval": "95% interval",
     "nps": "Likelihood to recommend",
+    "net_promoter_score": "Net Promoter Score",
     "promoters": "Promoters",
     "respondent": "Respondent",
     "past_after": "Past a threshold after",
@@ -80,6 +81,9 @@ MEASURES = {
     "dependency.at_risk.weighted": "Value at risk without the firm (weighted)",
 }
 TARGETS = {"nps": "likelihood to recommend", "churn": "churn"}
+#: Segments with fewer respondents than this are left out of the summary's comparisons of segments (a
+#: segment of one says nothing about its members in general); the report's tables still show them, with n.
+MIN_SEGMENT = 5
 
 
 def words(text: str) -> str:
@@ -195,7 +199,8 @@ def summary(story: Mapping[str, Any]) -> list[Sentence]:
 
     ``story`` holds ``result`` (the goal analysis), ``names`` (actor names),
     ``firm`` (the firm's name), ``destroys`` (how many respondents it destroys
-    value for), ``nps`` (NPS by segment), ``loss_by_segment``, ``breach`` (past a
+    value for), ``nps`` (NPS and n by segment), ``loss_by_segment`` ((mean loss,
+    segment, n), largest first), ``breach`` (past a
     threshold, and the others: :class:`~valuenet.analysis.destruction.LoyaltyGroup`),
     ``scenario`` (the compared scenario object or ``None``), ``roc`` (its return on
     change) and ``journey``.
@@ -205,7 +210,15 @@ def summary(story: Mapping[str, Any]) -> list[Sentence]:
     firm, n, focal = story["firm"], r.respondents, r.focal
     out: list[Sentence] = []
     nv = r.net
-    if nv is not None and focal in nv.actors:
+    if nv is not None and focal in nv.actors and not any(abs(a.weighted) >= 0.005 for a in nv.actors.values()):
+        out.append(
+            Sentence(
+                f"No value is exchanged with the customer in the network as modelled, so there is nothing yet to "
+                f"rank {firm} by: add flows with the customer, or interviews.",
+                "#heatmap",
+            )
+        )
+    elif nv is not None and focal in nv.actors:
         share = "" if nv.focal_share is None else f", and provides {nv.focal_share:.0%} of all the value they receive"
         who = f"Across {count(n, 'respondent')}, " if n else "In the network as modelled, "
         out.append(
@@ -221,8 +234,10 @@ def summary(story: Mapping[str, Any]) -> list[Sentence]:
             f"Counting the damage it causes elsewhere in the network, it destroys more value than it adds "
             f"for {destroys:,} of them ({destroys / n:.0%})"
         )
-        overall = nps.get(ALL)
-        seg = sorted(((v, k) for k, v in nps.items() if k != ALL and v is not None), reverse=True)
+        overall = nps.get(ALL, (None, 0))[0]
+        seg = sorted(
+            ((v, k) for k, (v, m) in nps.items() if k != ALL and v is not None and m >= MIN_SEGMENT), reverse=True
+        )
         if overall is not None:
             text += f"; the Net Promoter Score is {overall:+.0f}"
             if len(seg) >= 2:
@@ -251,7 +266,7 @@ def summary(story: Mapping[str, Any]) -> list[Sentence]:
         ]
         if nxt:
             out.append(Sentence(f"Next come {listing(nxt)}.", "#card-2"))
-    worst = story.get("loss_by_segment") or []
+    worst = [(m, s) for m, s, k in story.get("loss_by_segment") or () if k >= MIN_SEGMENT]
     if len(worst) >= 2:
         (hi, hi_seg), (lo, lo_seg) = worst[0], worst[-1]
         out.append(
@@ -303,13 +318,22 @@ def _scenario_sentences(story: Mapping[str, Any]) -> list[Sentence]:
     r, names, firm, focal = story["result"], story["names"], story["firm"], story["result"].focal
     c, scen = r.scenarios, story.get("scenario")
     if c is None or scen is None:
-        return []
+        return [Sentence("No to-be scenario to compare with: add one to the goal's scenarios.", "#scenario")]
     title = (scen.name or scen.id)[:1].upper() + (scen.name or scen.id)[1:]
     about = f" ({scen.description.rstrip('.')})" if scen.description else ""
     weighted = {x.actor: x for x in c.changes if x.dimension == "weighted"}
     out = []
     f = weighted.get(focal)
-    if f is not None:
+    group = "of the respondents in both" if c.respondents < r.respondents else "of respondents"
+    if f is not None and abs(f.change) < 0.005:
+        out.append(
+            Sentence(
+                f"{title}{about} leaves {firm} the same for the customer: its weighted net value stays at "
+                f"{signed(f.after)}, better for {f.better:.0%} {group} and worse for {f.worse:.0%}.",
+                "#scenario",
+            )
+        )
+    elif f is not None:
         verdict = "better" if f.change > 0 else "worse"
         others = [
             f"{names.get(x.actor, x.actor)} ({signed(x.before)} to {signed(x.after)})"
@@ -320,7 +344,7 @@ def _scenario_sentences(story: Mapping[str, Any]) -> list[Sentence]:
         out.append(
             Sentence(
                 f"{title}{about} makes {firm} {verdict} for the customer: its weighted net value goes from "
-                f"{signed(f.before)} to {signed(f.after)}, better for {f.better:.0%} of respondents and worse for "
+                f"{signed(f.before)} to {signed(f.after)}, better for {f.better:.0%} {group} and worse for "
                 f"{f'{f.worse:.0%}' if f.worse else 'none'}{also}.",
                 "#scenario",
             )
@@ -333,16 +357,43 @@ def _scenario_sentences(story: Mapping[str, Any]) -> list[Sentence]:
         text = f"Under {title}, {count(len(roc.stop), 'respondent')} {verb} being pushed past a threshold by the firm"
         if roc.stop and roc.stop_nps is not None:
             text += (
-                f", {roc.stop_detractors:,} of them detractors and {roc.stop_churned:,} churned "
+                f", {_of_them(roc.stop_detractors, len(roc.stop))} and {roc.stop_churned:,} churned "
                 f"(mean likelihood to recommend {roc.stop_nps:.1f} of 10)"
             )
         starts = "starts" if len(roc.start) == 1 else "start"
-        text += f"; {count(len(roc.start), 'respondent')} {starts}." if roc.start else "; nobody starts."
-        out.append(Sentence(text, "#return-on-change"))
+        text += f"; {count(len(roc.start), 'respondent')} {starts}" if roc.start else "; nobody starts"
+        if roc.start and roc.start_nps is not None:
+            text += f" ({_of_them(roc.start_detractors, len(roc.start))}, {roc.start_churned:,} churned)"
+        out.append(Sentence(text + others_line(story), "#return-on-change"))
     elif roc is not None:
         out.append(
             Sentence(
-                f"Under {title}, nobody stops or starts being pushed past a threshold by {firm}.", "#return-on-change"
+                f"Under {title}, nobody stops or starts being pushed past a threshold by {firm}" + others_line(story),
+                "#return-on-change",
             )
         )
     return out
+
+
+def _of_them(detractors: int, of: int) -> str:
+    """How many of a group are detractors, in words.
+
+    >>> _of_them(1, 1), _of_them(1, 3), _of_them(2, 3), _of_them(0, 2)
+    ('a detractor', '1 of them a detractor', '2 of them detractors', 'none of them detractors')
+    """
+    if of == 1 and detractors == 1:
+        return "a detractor"
+    if not detractors:
+        return "none of them detractors" if of > 1 else "not a detractor"
+    return f"{detractors:,} of them {'a detractor' if detractors == 1 else 'detractors'}"
+
+
+def others_line(story: Mapping[str, Any]) -> str:
+    """The end of the return-on-change sentence: who newly goes past a threshold with another actor."""
+    newly: dict[str, set[str]] = story.get("newly_elsewhere") or {}
+    if not newly:
+        return "."
+    names: Mapping[str, str] = story["names"]
+    people = len(set().union(*newly.values()))
+    who = listing([names.get(a, a) for a in sorted(newly, key=lambda a: names.get(a, a))])
+    return f"; {count(people, 'respondent')} newly {'goes' if people == 1 else 'go'} past one with {who}."
