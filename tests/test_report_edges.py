@@ -139,7 +139,7 @@ def test_thousands_are_separated_in_the_header_and_tables() -> None:
     assert ("Respondents", "1,202") in data["figures"]
     html = render_report(many_people({"young": 1200}), ReportSpec())
     assert "1,202 respondents · weighted by what matters to each of them" in html
-    assert "<td>1,201</td>" in html  # the young segment's n in the NPS table
+    assert "<td><bdi>1,201</bdi></td>" in html  # the young segment's n in the NPS table
     assert "all 1,202 respondents, mean respondent" in data["journey"].scope
 
 
@@ -230,3 +230,39 @@ def test_a_breach_that_moves_to_another_touchpoint_shows() -> None:
     assert row["past_after"] == "Clinic: experiential at the phone"
     assert "experiential at the waiting room" in row["past_before"]
     assert row["what_changes"].startswith("pushed past fewer thresholds by the firm (2 to 1)")
+
+
+def test_without_quotes_the_deal_breakers_have_no_quotes_column() -> None:
+    m = tiny_model()
+    m.flows = [f.model_copy(update={"quote": None}) for f in m.flows]
+    table = build_report(m, ReportSpec())["dealbreakers"]
+    assert table["rows"] and "What they said" not in [label for _, label in table["columns"]]
+    assert "What they said" in [
+        label for _, label in build_report(tiny_model(), ReportSpec())["dealbreakers"]["columns"]
+    ]
+
+
+def test_destruction_flows_are_the_ones_behind_the_quotes_shown() -> None:
+    from valuenet.models import exchange_flows
+
+    m = tiny_model()
+    m.flows = [f.model_copy(update={"quote": None}) if f.exchange == "r1-wait" else f for f in m.flows]
+    m.flows += exchange_flows(  # r1's unquoted wait comes first in pool order; r2 loses more and is quoted
+        "r1-wait2", goal="healthy", customer="patient", actor="clinic", dimension="experiential",
+        gets=None, gives=0.1, respondent="r1", touchpoint="waiting-room",
+    )  # fmt: skip
+    item = next(i for i in build_report(m, ReportSpec())["result"].destruction.items if i.touchpoint == "waiting-room")
+    flows = {f.id: f for f in m.flows}
+    assert item.quotes == ("An hour in the waiting room.",)
+    assert [flows[k].quote for k in item.flows] == list(item.quotes)
+
+
+def test_user_text_is_isolated_for_right_to_left_names() -> None:
+    rtl = "عيادة الركبة"
+    html = render_report(renamed(clinic=rtl), ReportSpec())
+    summary = html[html.index('id="summary"') : html.index('id="network"')]
+    assert f"<bdi>{rtl}</bdi> ranks" in summary
+    assert f"<td><bdi>{rtl}</bdi></td>" in html
+    assert "<blockquote>“<bdi>An hour in the waiting room.</bdi>”" in html
+    hostile = render_report(renamed(clinic="<b>x</b>"), ReportSpec())
+    assert "<b>x</b>" not in hostile and "<bdi>&lt;b&gt;x&lt;/b&gt;</bdi>" in hostile

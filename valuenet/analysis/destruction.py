@@ -25,7 +25,9 @@ The quotes of an item or a deal-breaker are its evidence, ranked by
 :func:`valuenet.analysis.evidence.rank_quotes`: among the ``QUOTE_POOL``
 respondents who lose the most there (or go furthest past their threshold), the
 strongest first, identical words folded with how many said them. ``quotes`` holds
-the texts of the first ``EXAMPLES``, ``evidence`` the same with counts and sizes.
+the texts of the first ``EXAMPLES``, ``evidence`` the same with counts and sizes, and
+an item's ``flows`` the flow behind each of those quotes (its largest speaker's).
+``QUOTE_POOL`` is defined in :mod:`valuenet.analysis.evidence`.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from typing import Any
 import numpy as np
 
 from valuenet.analysis.base import NO_TOUCHPOINT, Result, unique
-from valuenet.analysis.evidence import Evidence, rank_quotes
+from valuenet.analysis.evidence import QUOTE_POOL, Evidence, rank_quotes, same_words
 from valuenet.analysis.measures import DIRECT, TOLERANCE, Cube, Groups, breach_groups, destruction_groups, losses
 from valuenet.flowcolumns import Fetch
 from valuenet.models import Flow
@@ -48,8 +50,6 @@ TOUCHPOINT_LEVEL, OVERALL = "touchpoint", "overall"
 DETRACTOR = 6
 #: Example quotes kept per item.
 EXAMPLES = 3
-#: Respondents per item whose quotes are weighed (those who lose the most there).
-QUOTE_POOL = 1000
 
 
 @dataclass(frozen=True)
@@ -174,6 +174,15 @@ def _evidence(keys: list[int], sizes: list[float], flows: Mapping[int, Flow]) ->
     return rank_quotes((flows[k].quote, flows[k].respondent, z) for k, z in zip(keys, sizes, strict=True) if k in flows)
 
 
+def _behind(evidence: Sequence[Evidence], found: Sequence[Flow]) -> tuple[str, ...]:
+    """The flow behind each quote shown: the first of ``found`` (largest size first) that says its words."""
+    first: dict[str, str] = {}
+    for f in found:
+        if f.quote:
+            first.setdefault(same_words(f.quote), f.id)
+    return unique(first[k] for e in evidence if (k := same_words(e.text)) in first)
+
+
 def _tp_name(t: Any, tp: int) -> str:
     return NO_TOUCHPOINT if tp < 0 else str(t.touchpoints[tp])
 
@@ -210,7 +219,7 @@ def value_destruction(c: Cube, fetch: Fetch, rows: Sequence[int] | np.ndarray | 
                 int(losing[i]),
                 float(losing[i]) / n,
                 tuple(e.text for e in evidence[:EXAMPLES]),
-                unique(f.id for f in found[:EXAMPLES]),
+                _behind(evidence[:EXAMPLES], found),
                 evidence[:EXAMPLES],
             )
         )

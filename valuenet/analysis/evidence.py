@@ -22,6 +22,9 @@ from valuenet.analysis.base import Result
 
 #: Quotes evidencing less than this share of the largest size are left out.
 FLOOR = 0.25
+#: Respondents per finding whose quotes are weighed (those it concerns most); the analysis and the views
+#: read at most this many quotes per item or edge, so a study of any size reads a bounded number of texts.
+QUOTE_POOL = 1000
 _SPACE = re.compile(r"\s+")
 
 

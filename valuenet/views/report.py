@@ -19,12 +19,13 @@ and their labels are escaped like every other text.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from valuenet.analysis.destruction import QUOTE_POOL
+from valuenet.analysis.evidence import QUOTE_POOL
 from valuenet.analysis.segments import ALL
 from valuenet.files import make_folder, write_text
 from valuenet.flowcolumns import CachedFlows, FlowSource, ModelFlows
@@ -263,6 +264,9 @@ def _dealbreakers(result: Any, names: Mapping[str, str]) -> dict[str, Any]:
         }
         for b in result.dealbreakers or ()
     ]
+    if not any(r["quotes"] for r in rows):  # nobody was quoted: no empty column
+        for r in rows:
+            del r["quotes"]
     return _table(
         "Deal-breakers: give-ups past what respondents will tolerate at one touchpoint",
         rows,
@@ -617,6 +621,7 @@ def build_report(model: Model, spec: ReportSpec, source: FlowSource | None = Non
         "result": result,
         "firm": firm,
         "people": count(n, "respondent") if n else "no respondents",
+        "user_text": _user_text(model),
         "scenario_now": scen[spec.scenario],
         "scenario_then": scen.get(compare) if compare else None,
         "summary": sentences,
@@ -662,9 +667,39 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def isolate(text: str, parts: Iterable[str]) -> Any:
+    """``text`` escaped, with each of ``parts`` in it (user text: names, quotes) isolated in ``<bdi>``.
+
+    A right-to-left name in an English sentence then keeps its own direction and does not reorder the
+    words around it. Matching runs on the raw text, whole words only, and every piece is escaped on its own.
+
+    >>> str(isolate("Clinic & <b> beat ميناء, not threshold", ["ميناء", "<b>", "old"]))
+    'Clinic &amp; <bdi>&lt;b&gt;</bdi> beat <bdi>ميناء</bdi>, not threshold'
+    """
+    from markupsafe import Markup, escape
+
+    found = sorted({p for p in parts if p and p.strip()}, key=len, reverse=True)
+    if not found:
+        return escape(text)
+    out, pos = [], 0
+    for m in re.finditer(r"(?<!\w)(?:" + "|".join(map(re.escape, found)) + r")(?!\w)", text):
+        out += [str(escape(text[pos : m.start()])), "<bdi>", str(escape(m.group())), "</bdi>"]
+        pos = m.end()
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def _user_text(model: Model) -> list[str]:
+    """The user's words as the report shows them: actor, scenario and goal names, touchpoints, stages, segments."""
+    goal_words = [x for g in model.goals for x in (g.title, *(s.name or s.id for s in g.scenarios))]
+    places = {f.touchpoint for f in model.flows if f.touchpoint} | {r.segment for r in model.respondents if r.segment}
+    return [*(a.name for a in model.actors), *goal_words, *(words(p) for p in places)]
+
+
 def _render(template: str, data: Mapping[str, Any]) -> str:
     env = _environment()
     env.filters["cell"] = cell
+    env.filters["bidi"] = lambda text: isolate(str(text), data["user_text"])
     html: str = env.get_template(template).render(**data)
     return html
 
