@@ -13,14 +13,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
-from valuenet.analysis.evidence import same_words
+from valuenet.analysis.evidence import QUOTE_POOL, same_words
 from valuenet.flowcolumns import Fetch, FlowSource
 
 #: Distinct quotes kept per edge; the side panel says how many more quoted flows there were.
 MAX_QUOTES = 25
-#: Quoted flows fetched per edge, largest magnitude first, from a source that cannot read texts as columns;
-#: counts are then exact for edges with at most this many quoted flows (past it, the rest count as "more").
-QUOTE_POOL = 1000
+# QUOTE_POOL (the analysis' own) is also how many quoted flows are fetched per edge, largest magnitude first,
+# from a source that cannot read texts as columns; counts are then exact for edges with at most this many
+# quoted flows (past it, the rest count as "more").
 
 
 class Said(NamedTuple):
