@@ -266,3 +266,17 @@ def test_user_text_is_isolated_for_right_to_left_names() -> None:
     assert "<blockquote>“<bdi>An hour in the waiting room.</bdi>”" in html
     hostile = render_report(renamed(clinic="<b>x</b>"), ReportSpec())
     assert "<b>x</b>" not in hostile and "<bdi>&lt;b&gt;x&lt;/b&gt;</bdi>" in hostile
+
+
+def test_a_right_to_left_scenario_description_is_isolated_in_the_summary() -> None:
+    m = tiny_model()
+    m.goals[0].scenarios[1] = m.goals[0].scenarios[1].model_copy(update={"name": "Future A", "description": "مرحبا"})
+    html = render_report(m, ReportSpec())
+    assert "<bdi>Future A</bdi> (<bdi>مرحبا</bdi>)" in html
+
+
+def test_one_detractor_among_the_others_is_singular() -> None:
+    m = tiny_model()
+    m.respondents = [r.model_copy(update={"nps": 5}) if r.id == "r1" else r for r in m.respondents]
+    text = sentence(build_report(m, ReportSpec()), "#dealbreakers")
+    assert "against 1 detractor and 0 churned among the other 1" in text

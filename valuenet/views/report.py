@@ -487,7 +487,7 @@ def _scenario(model: Model, result: Any, names: Mapping[str, str], journeys: tup
             f"Who stops or starts being pushed past a threshold under {after.name or after.id}",
             shifts,
             "A threshold is the most a respondent will give up in a dimension at one touchpoint; the columns "
-            "name, per actor, the dimensions in which they go past one, before and after.",
+            "name, per actor, the dimensions and touchpoints at which they go past one, before and after.",
             "return-on-change-table",
             f"Nobody's thresholds change: {firm} pushes the same respondents past them in both scenarios.",
         ),
@@ -678,7 +678,7 @@ def isolate(text: str, parts: Iterable[str]) -> Any:
     """
     from markupsafe import Markup, escape
 
-    found = sorted({p for p in parts if p and p.strip()}, key=len, reverse=True)
+    found = sorted({p for p in parts if p and p.strip() and p in text}, key=len, reverse=True)
     if not found:
         return escape(text)
     out, pos = [], 0
@@ -691,9 +691,16 @@ def isolate(text: str, parts: Iterable[str]) -> Any:
 
 def _user_text(model: Model) -> list[str]:
     """The user's words as the report shows them: actor, scenario and goal names, touchpoints, stages, segments."""
-    goal_words = [x for g in model.goals for x in (g.title, *(s.name or s.id for s in g.scenarios))]
-    places = {f.touchpoint for f in model.flows if f.touchpoint} | {r.segment for r in model.respondents if r.segment}
-    return [*(a.name for a in model.actors), *goal_words, *(words(p) for p in places)]
+    goal_words = [
+        x
+        for g in model.goals
+        for x in (g.title, *g.stages, *(s.name or s.id for s in g.scenarios), *(s.description for s in g.scenarios))
+        if x
+    ]
+    places = {f.touchpoint for f in model.flows if f.touchpoint} | {f.stage for f in model.flows if f.stage}
+    places |= {r.segment for r in model.respondents if r.segment}
+    found = [*(a.name for a in model.actors), *goal_words, *(words(p) for p in places)]
+    return found + [x[:1].upper() + x[1:] for x in found]  # as they open a sentence too
 
 
 def _render(template: str, data: Mapping[str, Any]) -> str:
