@@ -294,7 +294,8 @@ def summary(story: Mapping[str, Any]) -> list[Sentence]:
             text += (
                 f"; {past.detractors:,} of them {'is a detractor' if past.detractors == 1 else 'are detractors'} and "
                 f"{past.churned:,} {'has' if past.churned == 1 else 'have'} churned, against "
-                f"{count(rest.detractors, 'detractor')} and {rest.churned:,} churned among the other {rest.respondents:,}"
+                f"{count(rest.detractors, 'detractor')} and {rest.churned:,} churned among the other "
+                f"{rest.respondents:,}"
             )
         out.append(Sentence(text + ".", "#dealbreakers"))
     elif r.dealbreakers is not None and not breakers:
