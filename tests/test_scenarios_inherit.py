@@ -302,7 +302,10 @@ exchanges:
     # the view of the comparison covers both respondents, and r2's edges do not change
     view = build_view(m, ViewSpec(goal="g", compare="future", segment=None))
     assert "2 respondents in both scenarios" in view.subtitle
-    assert {e.change for e in view.edges if e.source == "insurer" or e.target == "insurer"} == {"removed"}
+    insurer = [e for e in view.edges if "insurer" in (e.source, e.target)]
+    assert {e.presence for e in insurer} == {"gone"}
+    # r1 got 2 and gave up 1 with the insurer: losing what they got is worse, no longer giving is better
+    assert {(e.source, e.change) for e in insurer} == {("insurer", "worse"), ("patient", "better")}
 
 
 def test_the_health_example_future_a_inherits_current() -> None:
