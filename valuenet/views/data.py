@@ -143,7 +143,8 @@ class ViewData:
     ``scenario`` and ``compare`` name the two sides of a comparison as the page labels
     them: scenario ids, or in a segment-against-segment view (``against`` set, ``kind``
     ``segments``) the two segments in words (``against`` keeps the second's id), both in
-    the scenario the subtitle names.
+    the scenario the subtitle names. ``scenario_name`` and ``compare_name`` are the two
+    sides in words (scenario names, or the segments), for headings and table columns.
     """
 
     title: str
@@ -166,6 +167,8 @@ class ViewData:
     edges: list[ViewEdge]
     against: str | None = None
     touchpoints: list[TouchpointChange] = field(default_factory=list)
+    scenario_name: str | None = None
+    compare_name: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (used for golden files and the page's data block)."""
@@ -541,6 +544,12 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
         scen = f"scenario {scen}"
     else:
         scen = f"scenario {scen}"
+    names = (
+        scenario_label(model, goal, spec.scenario),
+        scenario_label(model, goal, spec.compare) if spec.compare else None,
+    )
+    if spec.against:
+        names = (words(spec.segment or ""), words(spec.against))
     if spec.firm:
         scope = f"Focal firm {model.actor(focal).name}: its flows and the flows it causes. {scope}"
     return ViewData(
@@ -564,6 +573,8 @@ def build_view(model: Model, spec: ViewSpec, source: FlowSource | None = None) -
         edges=edges,
         against=spec.against,
         touchpoints=touchpoints,
+        scenario_name=names[0],
+        compare_name=names[1],
     )
 
 
