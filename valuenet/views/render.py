@@ -28,7 +28,6 @@ from valuenet.views.data import ViewData
 from valuenet.views.layout import SMALL_VIEW, radial_layout
 from valuenet.views.metrics import node_metrics
 from valuenet.views.style import (
-    CHANGE_COLOURS,
     FOCAL_BORDER,
     NODE_BORDER,
     dimension_colours,
@@ -50,6 +49,10 @@ DETAIL_SCALE = 0.4
 #: sluggish to move; sigma draws 20,000 actors in well under a second. Below that, vis-network's curved
 #: flows with arrowheads read better and the extra 170 kB of sigma is not worth inlining.
 WEBGL_VIEW = 1500
+#: Outline of an actor only the second side of a comparison has (``presence`` new); one only the first side
+#: has (gone) is faded with a dashed outline, and so are gone flows.
+NEW_BORDER = "#0f766e"
+GONE_OPACITY = 0.4
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:"
 #: Height in CSS pixels of a view shown inline in a notebook.
 INLINE_HEIGHT = 640
@@ -128,19 +131,23 @@ def vis_network(view: ViewData, pos: dict[str, tuple[float, float]] | None = Non
         fill, shape = kind_style(n.kind)
         focal, centre = n.role == "focal", n.role == "customer"
         x, y = pos[n.id]
-        extra: dict[str, Any] = {"opacity": 0.35} if n.change == "removed" else {}
+        gone = n.presence == "gone"
+        extra: dict[str, Any] = {"opacity": GONE_OPACITY, "shapeProperties": {"borderDashes": [4, 3]}} if gone else {}
         if focal or centre:
             extra["size"] = 40 if focal and small else 36 if small else 30
             extra["font"] = {"size": 24 if small else 18}
-        if focal or n.change == "added":
-            border = FOCAL_BORDER if focal else CHANGE_COLOURS["added"]
+        if focal or n.presence == "new":
+            border = FOCAL_BORDER if focal else NEW_BORDER
             extra["borderWidth"] = 5 if focal else 4
             extra["color"] = {
                 "background": fill,
                 "border": border,
                 "highlight": {"background": fill, "border": "#000000"},
             }
+        colour = extra.pop("color", None)
         net.add_node(n.id, label=n.name, group=n.kind, shape=shape, x=x, y=y, **extra)
+        if colour:  # pyvis drops the colour of a node in a group; it overrides the group's here
+            net.node_map[n.id]["color"] = colour
     colours = palette(view.dimensions, view.kinds)
     dims = dimension_colours(view.dimensions)
     parallel: Counter[tuple[str, str]] = Counter()
@@ -155,9 +162,11 @@ def vis_network(view: ViewData, pos: dict[str, tuple[float, float]] | None = Non
         more: dict[str, Any] = {}
         if i:  # parallel flows bend further out; reciprocal ones bend the other way (clockwise per direction)
             more["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": round(0.1 + 0.09 * i, 2)}
-        if e.value is None or e.change == "removed" or e.value == 0:
+        if e.value is None or e.value == 0 or e.presence == "gone":
             more["dashes"] = True
-        net.add_edge(e.source, e.target, id=e.id, width=edge_width(e.value, view.scale_max), color=colour, **more)
+        shade = {"color": colour, "opacity": GONE_OPACITY} if e.presence == "gone" else colour
+        width = edge_width(e.before if e.presence == "gone" else e.value, view.scale_max)
+        net.add_edge(e.source, e.target, id=e.id, width=width, color=shade, **more)
     groups = {}
     for kind in view.kinds:
         fill, shape = kind_style(kind)
@@ -221,6 +230,12 @@ def _meta(view: ViewData) -> dict[str, Any]:
     keys = ("title", "subtitle", "kind", "model", "goal", "scenario", "compare", "centre", "customer", "focal",
             "color_by", "dimensions", "kinds", "scale_max", "currency", "respondents")  # fmt: skip
     meta = {k: getattr(view, k) for k in keys}
+    if view.compare is not None:  # the two sides in words, and the customer's net at each touchpoint on each
+        meta.update(against=view.against, scenario_name=view.scenario_name, compare_name=view.compare_name)
+        meta["touchpoints"] = [
+            {"touchpoint": t.touchpoint, "before": _fmt(t.before), "after": _fmt(t.after), "change": t.change}
+            for t in view.touchpoints
+        ]
     meta["renderer"] = renderer(view)
     meta["detail_scale"] = DETAIL_SCALE if len(view.nodes) > LARGE_VIEW else None
     return meta
@@ -241,6 +256,7 @@ def map_columns(view: ViewData, pos: dict[str, tuple[float, float]]) -> dict[str
 
 
 def _node_details(view: ViewData) -> dict[str, Any]:
+    diff = view.compare is not None
     return {
         n.id: _compact(
             {
@@ -252,8 +268,10 @@ def _node_details(view: ViewData) -> dict[str, Any]:
                 "gives": {d: _fmt(v) for d, v in n.gives.items()},
                 "n": n.n,
                 "change": n.change,
+                "before": _fmt(n.before),
+                "presence": n.presence,
             },
-            ("gets", "gives"),
+            ("gets", "gives", "before") if diff else ("gets", "gives"),
         )
         for n in view.nodes
     }
@@ -295,6 +313,7 @@ def compact_details(view: ViewData) -> dict[str, Any]:
         "role": {i: n.role for i, n in enumerate(view.nodes) if n.role},
         "n": [n.n for n in view.nodes],
         "change": {i: n.change for i, n in enumerate(view.nodes) if n.change},
+        "presence": {i: n.presence for i, n in enumerate(view.nodes) if n.presence},
         "description": {i: n.description for i, n in enumerate(view.nodes) if n.description},
         "gets": [[x for d, v in n.gets.items() for x in (dims[d], _fmt(v))] for n in view.nodes],
         "gives": [[x for d, v in n.gives.items() for x in (dims[d], _fmt(v))] for n in view.nodes],
@@ -307,7 +326,8 @@ def compact_details(view: ViewData) -> dict[str, Any]:
         "dimension": [dims[e.dimension] for e in es],
         "impact": [impacts[e.impact] for e in es],
         "change": {i: e.change for i, e in enumerate(es) if e.change},
-        "width": [edge_width(e.value, view.scale_max) for e in es],
+        "presence": {i: e.presence for i, e in enumerate(es) if e.presence},
+        "width": [edge_width(e.before if e.presence == "gone" else e.value, view.scale_max) for e in es],
     }
     more_edges = {
         "value": [_fmt(e.value) for e in es],
@@ -318,6 +338,11 @@ def compact_details(view: ViewData) -> dict[str, Any]:
         "structural": [i for i, e in enumerate(es) if e.structural],
         "extra": {i: x for i, e in enumerate(es) if (x := _edge_extra(e))},
     }
+    if view.compare is not None:  # both sides' numbers, for the panel
+        more_nodes["before"] = [_fmt(n.before) for n in view.nodes]
+        more_edges["compared"] = [
+            [_fmt(e.before_per_respondent), _fmt(e.per_respondent), e.before_n or 0, _fmt(e.before_money)] for e in es
+        ]
     return {"nodes": nodes, "edges": edges, "more": {"nodes": more_nodes, "edges": more_edges}}
 
 
@@ -344,6 +369,7 @@ def view_payload(view: ViewData) -> dict[str, Any]:
     if len(view.nodes) > LARGE_VIEW:  # names are in the details; the page puts them on the drawing when readable
         for node in nodes:
             node.pop("label", None)
+    diff = view.compare is not None
     details = {
         "nodes": _node_details(view),
         "edges": {
@@ -365,8 +391,13 @@ def view_payload(view: ViewData) -> dict[str, Any]:
                     "quotes": e.quotes,
                     "more_quotes": e.more_quotes,
                     "flows": e.flows,
+                    "presence": e.presence,
+                    "before_n": e.before_n,
+                    "per_respondent": _fmt(e.per_respondent) if diff else None,
+                    "before_per_respondent": _fmt(e.before_per_respondent),
+                    "before_money": _fmt(e.before_money),
                 },
-                ("value",),
+                ("value", "before", "before_n", "per_respondent", "before_per_respondent") if diff else ("value",),
             )
             for e in view.edges
         },

@@ -18,13 +18,14 @@
   var expanded = performance.now();
   function expandNodes(cn) {  // before the rest of the columns has arrived: names and kinds only
     var out = {}, ids = map.ids, dims = meta.dimensions, role = cn.role || {}, change = cn.change || {};
-    var about = cn.description || {};
+    var about = cn.description || {}, presence = cn.presence || {};
     for (var i = 0; i < ids.length; i++) {
       var gets = {}, gives = {}, k;
       for (k = 0; cn.gets && k < cn.gets[i].length; k += 2) { gets[dims[cn.gets[i][k]]] = cn.gets[i][k + 1]; }
       for (k = 0; cn.gives && k < cn.gives[i].length; k += 2) { gives[dims[cn.gives[i][k]]] = cn.gives[i][k + 1]; }
       out[ids[i]] = { name: cn.name[i], kind: meta.kinds[cn.kind[i]], role: role[i] || "", n: cn.n ? cn.n[i] : 0,
-                      gets: gets, gives: gives, change: change[i] || "", description: about[i] || "" };
+                      gets: gets, gives: gives, change: change[i] || "", description: about[i] || "",
+                      presence: presence[i] || "", before: cn.before ? cn.before[i] : null };
     }
     return out;
   }
@@ -41,16 +42,18 @@
   }
   function edgeKey(ce, j) { return ce.id ? ce.id[j] : "e" + j; }
   function expandEdges(ce) {
-    var out = {}, ids = map.ids, dims = meta.dimensions, structural = {};
+    var out = {}, ids = map.ids, dims = meta.dimensions, structural = {}, presence = ce.presence || {};
     ce.structural.forEach(function (i) { structural[i] = true; });
     for (var j = 0; j < ce.from.length; j++) {
-      var x = ce.extra[j] || {};
+      var x = ce.extra[j] || {}, was = ce.compared ? ce.compared[j] : [null, null, 0, null];
       out[edgeKey(ce, j)] = {
         from: ids[ce.from[j]], to: ids[ce.to[j]], dimension: dims[ce.dimension[j]], value: ce.value[j], n: ce.n[j],
         impact: IMPACTS[ce.impact[j]], flows: ce.flows[j], width: ce.width[j], change: ce.change[j] || "",
         before: j in ce.before ? ce.before[j] : null, money: j in ce.money ? ce.money[j] : null,
         structural: !!structural[j], touchpoints: x.touchpoints || [], stages: x.stages || [],
-        responsible: x.responsible || [], quotes: x.quotes || [], more_quotes: x.more_quotes || 0
+        responsible: x.responsible || [], quotes: x.quotes || [], more_quotes: x.more_quotes || 0,
+        presence: presence[j] || "", before_per_respondent: was[0], per_respondent: was[1], before_n: was[2],
+        before_money: was[3]
       };
     }
     return out;
@@ -65,7 +68,10 @@
         LISTS.forEach(function (k) { if (!d[k]) { d[k] = []; } });
         d.n = d.n || 0; d.flows = d.flows || 0;
         if (d.money === undefined) { d.money = null; }
-        if (d.before === undefined) { d.before = null; }
+        ["before", "before_money", "per_respondent", "before_per_respondent"].forEach(function (k) {
+          if (d[k] === undefined) { d[k] = null; }
+        });
+        d.before_n = d.before_n || 0; d.presence = d.presence || "";
       });
     } else {
       restOfColumns();
@@ -98,6 +104,15 @@
     return r % 1 !== 0 ? r.toFixed(2) : String(r);
   }
   function signed(v) { return (v > 0 ? "+" : "") + num(v); }
+  var NEW_BORDER = "#0f766e";  // as render.NEW_BORDER
+  function sideNames() {  // the two sides of a comparison in words (scenario or segment names)
+    return [meta.scenario_name || meta.scenario, meta.compare_name || meta.compare];
+  }
+  function money(v) {
+    if (v === null || v === undefined) { return "–"; }
+    return (meta.currency ? meta.currency + " " : "") + Number(v).toLocaleString("en-GB", { maximumFractionDigits: 2 });
+  }
+  var SHORT = { better: "better", worse: "worse", same: "unchanged", other: "between others" };
   function nameOf(id) { var n = details.nodes[id]; return n ? n.name : String(id); }
   function kindOf(id) { var n = details.nodes[id]; return n ? n.kind : ""; }
 
@@ -210,6 +225,17 @@
     });
     return [xs, ys];
   }
+  var GONE_OPACITY = 0.4;  // as render.GONE_OPACITY: what only the first side of a comparison has is faded
+  function gone(id) { var d = details.edges[id]; return !!d && d.presence === "gone"; }
+  function paler(hex) {  // a colour faded towards white, for WebGL lines and dots (no opacity of their own)
+    var v = parseInt(String(hex).slice(1), 16), out = "#";
+    if (String(hex).length !== 7 || isNaN(v)) { return hex; }
+    [16, 8, 0].forEach(function (sh) {
+      var c = Math.round(((v >> sh) & 255) * GONE_OPACITY + 255 * (1 - GONE_OPACITY));
+      out += (c < 16 ? "0" : "") + c.toString(16);
+    });
+    return out;
+  }
   function edgeColour(id) {
     var d = details.edges[id];
     if (state.colourBy === "impact") { return pal.impact[d.impact]; }
@@ -258,7 +284,9 @@
       }));
       edges = new vis.DataSet(edgeIds.map(function (e) {
         var d = details.edges[e];
-        return { id: e, from: d.from, to: d.to, width: d.width, color: edgeColour(e), dashes: d.value === null || !d.value };
+        var c = edgeColour(e);
+        return { id: e, from: d.from, to: d.to, width: d.width, color: gone(e) ? { color: c, opacity: GONE_OPACITY } : c,
+                 dashes: d.value === null || !d.value };
       }));
       var groups = {};
       meta.kinds.forEach(function (k) { groups[k] = { shape: pal.kinds[k].shape, color: { background: pal.kinds[k].colour, border: "#3d4450" } }; });
@@ -308,7 +336,7 @@
       });
       edgeIds.forEach(function (e) {
         var c = edgeFaded(e) ? FADED_EDGE : edgeColour(e);
-        if (shown["e" + e] !== c) { shown["e" + e] = c; eu.push({ id: e, color: c }); }
+        if (shown["e" + e] !== c) { shown["e" + e] = c; eu.push({ id: e, color: gone(e) ? { color: c, opacity: GONE_OPACITY } : c }); }
       });
       if (nu.length) { nodes.update(nu); }
       if (eu.length) { edges.update(eu); }
@@ -427,6 +455,7 @@
       var j = flows[0], dim = pal.dimension[meta.dimensions[ce.dimension[j]]];
       var colour = meta.color_by === "impact" ? pal.impact[IMPACTS[ce.impact[j]]] :
         meta.color_by === "change" && ce.change[j] ? pal.change[ce.change[j]] : dim;
+      if (ce.presence && ce.presence[j] === "gone") { colour = paler(colour); }
       graph.addEdgeWithKey("p" + k, ids[ce.from[j]], ids[ce.to[j]], { size: lineWidth(j), color: colour });
     });
     var sel = null, shownLabels = [];
@@ -447,7 +476,8 @@
     var reducers = {
       nodeReducer: function (id, a) {  // what each actor looks like now: a new object, sigma keeps it
         var share = sizeShare(id), fade = faded(id);
-        return { x: a.x, y: a.y, size: share === null ? a.size : 2 + 18 * share, color: nodeFill(id),
+        var fill = details.nodes[id].presence === "gone" ? paler(nodeFill(id)) : nodeFill(id);
+        return { x: a.x, y: a.y, size: share === null ? a.size : 2 + 18 * share, color: fill,
                  label: labelled[id] ? a.label : null, forceLabel: !!labelled[id], highlighted: id === sel,
                  hidden: !nodeVisible(id) };
       },
@@ -460,7 +490,7 @@
         }
         if (shown === null) { return { hidden: true, size: 0 }; }
         var f = edgeKey(ce, flows[shown]);
-        return { size: lineWidth(flows[shown]), color: edgeFaded(f) ? FADED_EDGE : edgeColour(f) };
+        return { size: lineWidth(flows[shown]), color: edgeFaded(f) ? FADED_EDGE : gone(f) ? paler(edgeColour(f)) : edgeColour(f) };
       }
     };
     api.sigma = sigma;
@@ -615,7 +645,7 @@
 
   // ---- legend and filters --------------------------------------------------------------------
   var SVGNS = "http://www.w3.org/2000/svg";
-  function shapeIcon(shape, colour) {
+  function shapeIcon(shape, colour, outline) {
     var svg = document.createElementNS(SVGNS, "svg");
     svg.setAttribute("viewBox", "0 0 20 20");
     svg.setAttribute("class", "vn-icon");
@@ -634,7 +664,8 @@
       s.setAttribute("cx", "10"); s.setAttribute("cy", "10"); s.setAttribute("r", "7.5");
     }
     s.setAttribute("fill", colour);
-    s.setAttribute("stroke", "#3d4450");
+    s.setAttribute("stroke", outline || "#3d4450");
+    if (outline) { s.setAttribute("stroke-width", "3"); }
     svg.appendChild(s);
     return svg;
   }
@@ -693,10 +724,16 @@
       return lineIcon(by === "impact" ? pal.impact[v] : "#9aa3ad");
     }, function (v) { return pal.labels[v]; }));
     if (meta.compare) {
-      add(legend, legendSection("change", "Change " + meta.scenario + " → " + meta.compare,
+      var sides = sideNames();
+      add(legend, legendSection("change", "Change " + sides[0] + " → " + sides[1],
         Object.keys(pal.change), function (v) {
-          return lineIcon(by === "change" ? pal.change[v] : "#9aa3ad", v === "removed");
+          return lineIcon(by === "change" ? pal.change[v] : "#9aa3ad");
         }, function (v) { return pal.labels[v]; }));
+      var only = el("div", "vn-group vn-presence");
+      add(only, el("p", "vn-item", null), el("p", "vn-item", null));
+      add(only.firstChild, lineIcon("#9aa3ad", true), el("span", "vn-item-label", "Dashed and faded: gone, only " + sides[0] + " has it"));
+      add(only.lastChild, shapeIcon("dot", "#ffffff", NEW_BORDER), el("span", "vn-item-label", "Thick teal outline: a new actor, only " + sides[1] + " has it"));
+      add(legend, only);
     }
     add(legend, el("p", "vn-note", "Line width: perceived magnitude on the " + num(meta.scale_max) +
       "-point scale" + (meta.kind === "respondent" ? "." : " (mean per respondent).") +
@@ -754,6 +791,17 @@
     add(panel, el("p", "vn-kicker", human(n.kind) + (n.role === "focal" && n.kind !== "focal_firm" ? " · focal firm" : "") +
       (n.role === "customer" ? " · the customer" : "")), el("h2", null, n.name));
     if (n.change) { add(panel, el("p", "vn-badge vn-" + n.change, pal.labels[n.change] || n.change)); }
+    if (n.presence) { add(panel, el("p", "vn-badge vn-" + n.presence, pal.labels[n.presence])); }
+    if (meta.compare) {
+      var sides = sideNames(), after = 0;
+      Object.keys(n.gets).forEach(function (d) { after += n.gets[d] || 0; });
+      Object.keys(n.gives).forEach(function (d) { after -= n.gives[d] || 0; });
+      var c = el("table", "vn-table vn-compare");
+      row(c, ["", sides[0], sides[1]], "vn-th");
+      row(c, [n.role === "customer" ? "Net from the whole network" : "Net for the customer",
+              n.before === null ? "–" : signed(n.before), signed(after)], "vn-" + n.change);
+      add(panel, el("h3", null, "Before and after, mean respondent"), c);
+    }
     if (n.description) { add(panel, el("p", null, n.description)); }
     if (n.n) { add(panel, el("p", "vn-note", n.n + " respondent" + (n.n === 1 ? "" : "s") + " reported flows here.")); }
     var dims = meta.dimensions.filter(function (d) { return d in n.gets || d in n.gives; });
@@ -791,17 +839,16 @@
     clear(panel);
     add(panel, el("p", "vn-kicker", human(d.dimension) + " value"), el("h2", null, nameOf(d.from) + " → " + nameOf(d.to)));
     var t = el("table", "vn-table");
-    if (d.value !== null) {
-      row(t, [meta.kind === "respondent" || d.structural ? "Perceived value" : "Mean perceived value",
-              num(d.value) + " of " + num(meta.scale_max)]);
+    if (meta.compare) {
+      add(panel, compareTable(d));
+    } else {
+      if (d.value !== null) {
+        row(t, [meta.kind === "respondent" || d.structural ? "Perceived value" : "Mean perceived value",
+                num(d.value) + " of " + num(meta.scale_max)]);
+      }
+      row(t, ["Respondents (n)", d.structural ? "structural flow" : String(d.n)]);
+      if (d.money !== null) { row(t, ["Money per period", money(d.money)]); }
     }
-    if (d.change) {
-      row(t, ["Change", pal.labels[d.change] || d.change]);
-      row(t, [meta.scenario, num(d.before)]);
-      row(t, [meta.compare, d.change === "removed" ? "–" : num(d.value)]);
-    }
-    row(t, ["Respondents (n)", d.structural ? "structural flow" : String(d.n)]);
-    if (d.money !== null) { row(t, ["Money per period", (meta.currency ? meta.currency + " " : "") + num(d.money)]); }
     row(t, ["For the customer", pal.labels[d.impact]]);
     if (d.touchpoints.length) { row(t, ["Touchpoints", d.touchpoints.join(", ")]); }
     if (d.stages.length) { row(t, ["Journey stages", d.stages.join(", ")]); }
@@ -810,9 +857,42 @@
     add(panel, t);
     add(panel, quoteList(d.quotes, d.more_quotes));
   }
+  function compareTable(d) {
+    // A flow on both sides: per respondent of each side (what better or worse is judged on), the mean
+    // of those who have it with their n, and money; "–" where a side has none.
+    var box = el("div", "vn-compare-box"), sides = sideNames();
+    if (d.change) { add(box, el("p", "vn-badge vn-" + d.change, pal.labels[d.change] || d.change)); }
+    if (d.presence) { add(box, el("p", "vn-badge vn-" + d.presence, pal.labels[d.presence])); }
+    var c = el("table", "vn-table vn-compare");
+    row(c, ["", sides[0], sides[1]], "vn-th");
+    if (d.structural) {
+      if (d.before !== null || d.value !== null) { row(c, ["Perceived value (structural flow)", num(d.before), num(d.value)]); }
+    } else {
+      if (d.before_per_respondent !== null || d.per_respondent !== null) {
+        row(c, ["Per respondent, everyone (decides better or worse)", num(d.before_per_respondent), num(d.per_respondent)]);
+      }
+      if (d.before !== null || d.value !== null) {
+        row(c, ["Mean of those with the flow", d.before === null ? "–" : num(d.before) + " (n=" + d.before_n + ")",
+                d.value === null ? "–" : num(d.value) + " (n=" + d.n + ")"]);
+      }
+    }
+    if (d.before_money !== null || d.money !== null) { row(c, ["Money per period", money(d.before_money), money(d.money)]); }
+    add(box, c);
+    return box;
+  }
   function showNothing() {
     clear(panel);
     add(panel, el("p", "vn-hint", "Click an actor or a flow to see its numbers and what respondents said."));
+    if (!meta.compare || !meta.touchpoints || !meta.touchpoints.length) { return; }
+    var sides = sideNames(), t = el("table", "vn-table vn-compare vn-touchpoints");
+    add(panel, el("h3", null, "Touchpoints"),
+        el("p", "vn-note", "The customer's net value at each touchpoint for the mean respondent, each dimension " +
+          "weighted by what matters to each respondent; the largest change first."));
+    row(t, ["Touchpoint", sides[0], sides[1], "For the customer"], "vn-th");
+    meta.touchpoints.forEach(function (tp) {
+      row(t, [human(tp.touchpoint), signed(tp.before), signed(tp.after), SHORT[tp.change] || tp.change], "vn-" + tp.change);
+    });
+    add(panel, t);
   }
 
   // ---- selection, search, tooltips -----------------------------------------------------------
@@ -884,7 +964,7 @@
   // ---- colour mode, fit, PNG, permalink ------------------------------------------------------
   var colourBy = document.getElementById("vn-colour-by");
   var modes = { dimension: "dimension", impact: "adds / destroys value" };
-  if (meta.compare) { modes.change = "change between scenarios"; }
+  if (meta.compare) { modes.change = meta.kind === "segments" ? "change between segments" : "change between scenarios"; }
   Object.keys(modes).forEach(function (m) { var o = el("option", null, modes[m]); o.value = m; colourBy.appendChild(o); });
   function setColourBy(mode) {
     if (!modes[mode]) { return; }
@@ -1012,6 +1092,7 @@
   api.details = details;  // what the side panel reads, whether the page carried objects or columns
   api.state = state;
 
+  if (meta.compare) { showNothing(); }
   readHash();
   api.timings.ready = performance.now();
   api.ready = true;
