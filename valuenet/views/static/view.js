@@ -773,6 +773,9 @@
     return box;
   }
   function amount(d) {
+    if (d.presence === "gone") {
+      return "gone (was " + (d.before !== null ? num(d.before) : money(d.before_money)) + ")";
+    }
     if (d.value !== null) { return num(d.value); }
     return d.money !== null ? (meta.currency ? meta.currency + " " : "") + num(d.money) + " per period" : "–";
   }
