@@ -106,9 +106,25 @@ def _max_flow(cap: nx.DiGraph, sources: list[Any], sink: str) -> float:
 
 
 def _pair_flow(cap: nx.DiGraph, source: str, sink: str) -> float:
-    if source not in cap or sink not in cap or not nx.has_path(cap, source, sink):
+    """Maximum flow from ``source`` to ``sink``, on the part of ``cap`` the flow can use.
+
+    Every path of a flow leaves ``source`` and ends at ``sink`` without passing through it, so only the
+    actors reached from ``source`` that way matter: the flow is computed on them alone (the customer's
+    ties out reach everyone, and a flow over the whole network per actor made this quadratic).
+    """
+    if source not in cap or sink not in cap:
         return 0.0
-    return float(nx.maximum_flow_value(cap, source, sink, capacity=_CAP))
+    reach, todo = {source}, [source]
+    while todo:
+        u = todo.pop()
+        if u != sink:
+            for v in cap._succ[u]:
+                if v not in reach:
+                    reach.add(v)
+                    todo.append(v)
+    if sink not in reach:
+        return 0.0
+    return float(nx.maximum_flow_value(cap.subgraph(reach).copy(), source, sink, capacity=_CAP))
 
 
 def dependency(g: nx.MultiDiGraph, context: Context | None = None) -> Dependency:
@@ -125,8 +141,9 @@ def dependency(g: nx.MultiDiGraph, context: Context | None = None) -> Dependency
         at_risk = _max_flow(cap, [focal, *rest], customer) - _max_flow(without, rest, customer)
         relayed = _max_flow(cap, rest, customer) - _max_flow(without, rest, customer)
         relayed_from = {}
+        relays = nx.ancestors(cap, focal) if focal in cap else set()  # the actors with a path to the firm
         for a in rest:
-            if cap.has_node(a) and nx.has_path(cap, a, focal):
+            if a in relays:
                 lost = _pair_flow(cap, a, customer) - _pair_flow(without, a, customer)
                 if lost > 1e-12:
                     relayed_from[a] = lost

@@ -158,39 +158,155 @@ def underserved(nv: NetValue, good: float, context: Context | None = None) -> tu
     return tuple(sorted(out, key=lambda x: (-x.score, x.dimension)))
 
 
+class _Ties:
+    """Burt's measures on a tie graph, as networkx computes them but touching only the ties that count.
+
+    networkx recomputes each actor's normalising sum for every term (cubic in the customer's contacts, and
+    copied per candidate pair in :func:`brokerage`). Here each actor's neighbours (in networkx's order, so the
+    sums add the same floats in the same order) and sums are computed once; terms that are zero are skipped.
+    ``extra`` adds ties of weight 1 from ``focal`` to each of those actors, as :func:`brokerage` tries them.
+    """
+
+    def __init__(self, t: nx.DiGraph, focal: str | None = None, extra: tuple[str, ...] = (), base: _Ties | None = None):
+        self.t, self.focal, self.extra, self.base = t, focal, extra, base
+        self._nbrs: dict[str, list[str]] = {}
+        self._sets: dict[str, set[str]] = {}
+        self._sum: dict[str, float] = {}
+        self._max: dict[str, float] = {}
+        self._pos: dict[str, dict[str, int]] = {}
+
+    def _w(self, u: str, v: str) -> float:
+        if u == self.focal and v in self.extra:
+            return 1
+        e = self.t._succ[u].get(v)
+        return 0 if e is None else e.get(WEIGHT, 1)
+
+    def mw(self, u: str, v: str) -> float:
+        """Mutual weight: the ties both ways added."""
+        return self._w(u, v) + self._w(v, u)
+
+    def changed(self, u: str) -> bool:
+        return u == self.focal or u in self.extra
+
+    def nbrs(self, u: str) -> list[str]:
+        """In- and out-neighbours in the order of ``set(nx.all_neighbors(t, u))``."""
+        if self.base is not None and not self.changed(u):
+            return self.base.nbrs(u)
+        got = self._nbrs.get(u)
+        if got is None:
+            pred, succ = list(self.t._pred[u]), list(self.t._succ[u])
+            if u == self.focal:
+                succ += self.extra
+            elif u in self.extra:
+                pred.append(self.focal)
+            got = self._nbrs[u] = list(set(itertools.chain(pred, succ)))
+            self._sets[u] = set(got)
+        return got
+
+    def nset(self, u: str) -> set[str]:
+        if self.base is not None and not self.changed(u):
+            return self.base.nset(u)
+        self.nbrs(u)
+        return self._sets[u]
+
+    def total(self, u: str) -> float:
+        if self.base is not None and not self.changed(u):
+            return self.base.total(u)
+        if u not in self._sum:
+            self._sum[u] = sum(self.mw(u, w) for w in self.nbrs(u))
+        return self._sum[u]
+
+    def top(self, u: str) -> float:
+        if u not in self._max:
+            self._max[u] = max((self.mw(u, w) for w in self.nbrs(u)), default=0)
+        return self._max[u]
+
+    def p(self, u: str, v: str) -> float:
+        """networkx's ``normalized_mutual_weight`` (sum)."""
+        s = self.total(u)
+        return 0 if s == 0 else self.mw(u, v) / s
+
+    def _common(self, u: str, v: str) -> list[str]:
+        """Neighbours of ``u`` that are neighbours of ``v`` too, in ``u``'s order."""
+        mine, theirs = self.nset(u), self.nset(v)
+        if len(theirs) * 4 < len(mine):
+            order = self._pos.get(u)
+            if order is None:
+                order = self._pos[u] = {w: i for i, w in enumerate(self.nbrs(u))}
+            return sorted((w for w in theirs if w in mine), key=order.__getitem__)
+        return [w for w in self.nbrs(u) if w in theirs]
+
+    def constraint(self, v: str) -> float:
+        """networkx's ``constraint`` of ``v``: NaN without ties out."""
+        if not self.t._succ[v] and not (v == self.focal and self.extra):
+            return math.nan
+        out = 0.0
+        for n in self.nbrs(v):
+            indirect = sum(self.p(v, w) * self.p(w, n) for w in self._common(v, n))
+            out += (self.p(v, n) + indirect) ** 2
+        return out
+
+    def effective_size(self, v: str) -> float:
+        """networkx's weighted ``effective_size`` of ``v``: NaN without ties out."""
+        if all(u == v for u in self.t._succ[v]):
+            return math.nan
+        out = 0.0
+        for u in self.nbrs(v):
+            top = self.top(u)
+            r = sum(self.p(v, w) * (0 if top == 0 else self.mw(u, w) / top) for w in self._common(v, u))
+            out += 1 - r
+        return out
+
+
+#: Above this many actors, :func:`brokerage` pairs only the actors whose own tie to the firm would lower its
+#: constraint most (all pairs of thousands of actors are millions of constraint computations).
+CANDIDATES = 300
+
+
 def structural_holes(g: nx.MultiDiGraph) -> dict[str, Hole]:
     """Constraint, effective size and efficiency (effective size / degree) of every actor."""
     t = tie_graph(g)
-    constraint = nx.constraint(t, weight=WEIGHT)
-    size = nx.effective_size(t, weight=WEIGHT)
+    ties = _Ties(t)
     out = {}
     for n in sorted(t.nodes):
-        deg = len(set(nx.all_neighbors(t, n)))
-        es = _num(size.get(n))
-        out[str(n)] = Hole(str(n), _num(constraint.get(n)), es, es / deg if es is not None and deg else None)
+        deg = len(ties.nbrs(n))
+        es = _num(ties.effective_size(n))
+        out[str(n)] = Hole(str(n), _num(ties.constraint(n)), es, es / deg if es is not None and deg else None)
     return out
 
 
 def brokerage(g: nx.MultiDiGraph, limit: int = 10) -> tuple[Brokerage, ...]:
-    """Pairs the firm brokers now, then the best pairs it could broker (at most ``limit`` of each)."""
+    """Pairs the firm brokers now, then the best pairs it could broker (at most ``limit`` of each).
+
+    With more than :data:`CANDIDATES` other actors, the pairs it could broker are sought among the
+    :data:`CANDIDATES` actors whose single new tie lowers the firm's constraint most.
+    """
     t = tie_graph(g)
     focal = focal_of(g)
     und = t.to_undirected(as_view=True)
-    base = _num(nx.constraint(t, [focal], weight=WEIGHT).get(focal))
-    held, possible = [], []
-    for a, b in itertools.combinations(sorted(str(n) for n in t.nodes if n != focal), 2):
-        if und.has_edge(a, b):
+    ties = _Ties(t)
+    base = _num(ties.constraint(focal))
+
+    def after(*new: str) -> float | None:
+        return _num(_Ties(t, focal, new, ties).constraint(focal))
+
+    others = sorted(str(n) for n in t.nodes if n != focal)
+    tied = [x for x in others if und.has_edge(focal, x)]
+    held = [Brokerage(a, b, True, base, 0.0) for a, b in itertools.combinations(tied, 2) if not und.has_edge(a, b)]
+    pool = others
+    if len(others) > CANDIDATES:
+        alone = {x: after(x) for x in others if x not in set(tied)}
+        pool = sorted(
+            others, key=lambda x: (x not in alone, alone.get(x) if alone.get(x) is not None else math.inf, x)
+        )[:CANDIDATES]
+        pool = sorted(set(pool) | set(tied))
+    possible = []
+    for a, b in itertools.combinations(pool, 2):
+        if und.has_edge(a, b) or (und.has_edge(focal, a) and und.has_edge(focal, b)):
             continue
-        if und.has_edge(focal, a) and und.has_edge(focal, b):
-            held.append(Brokerage(a, b, True, base, 0.0))
-            continue
-        h = t.copy()
-        for x in (a, b):
-            if not und.has_edge(focal, x):
-                h.add_edge(focal, x, **{WEIGHT: 1})
-        after = _num(nx.constraint(h, [focal], weight=WEIGHT).get(focal))
-        drop = base - after if base is not None and after is not None else None
-        possible.append(Brokerage(a, b, False, after, drop))
+        c = after(*(x for x in (a, b) if not und.has_edge(focal, x)))
+        drop = base - c if base is not None and c is not None else None
+        possible.append(Brokerage(a, b, False, c, drop))
     possible.sort(key=lambda x: (-(x.constraint_drop if x.constraint_drop is not None else -math.inf), x.a, x.b))
     return tuple(held[:limit]) + tuple(possible[:limit])
 
