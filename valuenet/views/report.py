@@ -186,14 +186,22 @@ def _net_rows(
 ) -> Any:
     """The two heatmap readings: where value is exchanged and who causes it (no data as None in both).
 
-    Rows and cells are matched by actor id, never by the names shown.
+    Rows and cells are matched by actor id, never by the names shown. With more than :data:`MAX_ROWS`
+    actors, the rows are the :data:`MAX_ROWS` with the largest weighted net value either way and the focal
+    firm, in rank order; ``more`` says how many are left out.
     """
     ranked = sorted(result.net.actors.values(), key=lambda a: (a.rank, a.actor))
+    hidden = 0
+    if len(ranked) > MAX_ROWS + 1:
+        kept = {a.actor for a in sorted(ranked, key=lambda a: (-abs(a.weighted), a.rank, a.actor))[:MAX_ROWS]}
+        kept.add(result.focal)
+        hidden = len(ranked) - len(kept)
+        ranked = [a for a in ranked if a.actor in kept]
     label = {a.actor: names.get(a.actor, a.actor) + (" (focal)" if a.actor == result.focal else "") for a in ranked}
     where = {
         a.actor: {d: (a.net[d] if a.gets.get(d, 0.0) or a.gives.get(d, 0.0) else None) for d in dims} for a in ranked
     }
-    order = [a.actor for a in ranked] + sorted(set(caused) - set(label))
+    order = [a.actor for a in ranked] + sorted(set(caused) - set(label) - set(result.net.actors))[:MAX_ROWS]
     who = {actor: {d: caused.get(actor, {}).get(d) for d in dims} for actor in order}
     top = max((abs(v) for vs in [*where.values(), *who.values()] for v in vs.values() if v is not None), default=0.0)
     hm_where = heatmap([(label[a], where[a]) for a in where], dims, top, keys=list(where))
@@ -208,6 +216,13 @@ def _net_rows(
     for c in hm_where["cells"]:
         c["moved"] = False
     hm_who["moved"] = moved
+    more = ""
+    if hidden:
+        more = (
+            f"{count(hidden, 'more actor')} not shown: the rows are the {MAX_ROWS} with the most net value "
+            f"either way, and {names.get(result.focal, result.focal)}."
+        )
+    hm_where["more"] = hm_who["more"] = more
     return hm_where, hm_who
 
 
