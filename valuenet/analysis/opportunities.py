@@ -163,7 +163,8 @@ class _Ties:
 
     networkx recomputes each actor's normalising sum for every term (cubic in the customer's contacts, and
     copied per candidate pair in :func:`brokerage`). Here each actor's neighbours (in networkx's order, so the
-    sums add the same floats in the same order) and sums are computed once; terms that are zero are skipped.
+    sums add the same floats in the same order; a tried tie may order them otherwise than networkx's copy of
+    the graph, so brokerage agrees up to rounding) and sums are computed once; terms that are zero are skipped.
     ``extra`` adds ties of weight 1 from ``focal`` to each of those actors, as :func:`brokerage` tries them.
     """
 
