@@ -30,7 +30,10 @@ MODELS = {"v1-tiny": None, "v1-health": "health", "v1-broadband": "broadband"}
 def expected(model_id: str) -> Model:
     example = MODELS[model_id]
     model = tiny_model(model_id) if example is None else read_model_file(example_model(example))
-    return Model.model_validate({**model.model_dump(), "id": model_id})
+    data = model.model_dump()
+    for goal in data["goals"]:  # the version-1 fixture was written before goals declared their stages
+        goal["stages"] = []
+    return Model.model_validate({**data, "id": model_id})
 
 
 def _clear(store: Neo4jStore) -> None:
