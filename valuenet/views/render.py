@@ -1,8 +1,11 @@
 """Render a view as one self-contained HTML file that opens from disk with no network at all.
 
-pyvis builds the vis-network nodes, edges and options; valuenet then renders
-them through its own Jinja2 template (autoescaped), with vis-network's script
-and style, valuenet's script and style and the graph data all inlined. Nothing
+Up to :data:`WEBGL_VIEW` actors, pyvis builds the vis-network nodes, edges and
+options; larger views go to sigma.js on WebGL (the bundle in ``static/``, built
+by ``tools/vendor/build.sh``) as columns (:func:`map_columns`, :func:`compact_details`),
+with vis-network carried inert for browsers without WebGL. valuenet renders
+either through its own Jinja2 template (autoescaped), with the renderer's script,
+valuenet's script and style and the graph data all inlined. Nothing
 is fetched: a Content-Security-Policy in the page forbids it. The graph data is
 a JSON block whose ``<``, ``>``, ``&``, U+2028 and U+2029 are escaped, so no
 name or quote can end the block; the page's script shows user text only through
