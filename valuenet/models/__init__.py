@@ -30,14 +30,42 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections.abc import Sequence
 from typing import Annotated, Any, NamedTuple
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from valuenet.errors import ModelError, Problem
+from valuenet.models.economics import Economics, check_economics
+from valuenet.models.fields import (
+    CONTROL_IN_TEXT as CONTROL_IN_TEXT,
+)
+from valuenet.models.fields import (
+    HIDDEN_IN_ID as HIDDEN_IN_ID,
+)
+from valuenet.models.fields import (
+    INT_MAX as INT_MAX,
+)
+from valuenet.models.fields import (
+    INT_MIN as INT_MIN,
+)
+from valuenet.models.fields import (
+    NOT_A_NUMBER as NOT_A_NUMBER,
+)
+from valuenet.models.fields import Base as _Base
+from valuenet.models.fields import (
+    Id as Id,
+)
+from valuenet.models.fields import (
+    Number as Number,
+)
+from valuenet.models.fields import (
+    Text as Text,
+)
+from valuenet.models.fields import (
+    Whole as Whole,
+)
 
 #: The four dimensions of customer value every model has.
 STANDARD_DIMENSIONS: tuple[str, ...] = ("functional", "economic", "experiential", "symbolic")
@@ -58,61 +86,6 @@ STANDARD_KINDS: tuple[str, ...] = (
 FOCAL_KIND = "focal_firm"
 CUSTOMER_KIND = "customer"
 DEFAULT_SCENARIO = "current"
-
-
-#: Control characters no text may hold (tab, line feed and carriage return are text; XML and XLSX hold no
-#: others), and halves of surrogate pairs, which are no characters.
-CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-#: What no id may hold: control characters (line breaks and tabs included), and the invisible
-#: characters that make two ids look alike (zero-width spaces and joiners, direction marks and overrides).
-HIDDEN_IN_ID = re.compile("[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]")
-
-
-def _not_blank(value: str) -> str:
-    if not value or value.isspace():
-        raise ValueError("is empty or only white space")
-    bad = CONTROL_IN_TEXT.search(value)
-    if bad:
-        code = f"U+{ord(bad.group()):04X}"
-        raise ValueError(f"holds the control character {code}; text may hold tabs and line breaks only")
-    return value
-
-
-def _plain_id(value: str) -> str:
-    bad = HIDDEN_IN_ID.search(value)
-    if bad:
-        raise ValueError(f"holds U+{ord(bad.group()):04X}, an invisible or control character, which no id may hold")
-    return value
-
-
-#: An id: white space around it is dropped (an id cannot start or end with a space), and it holds
-#: no control or invisible characters (line breaks, zero-width spaces, direction overrides).
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), AfterValidator(_plain_id)]
-#: Free text (a name, a title): kept exactly as given, spaces and line breaks included, but not blank,
-#: and without control characters other than tab, line feed and carriage return.
-Text = Annotated[str, AfterValidator(_not_blank)]
-
-
-#: The whole numbers every store holds (64-bit integers).
-INT_MIN, INT_MAX = -(2**63), 2**63 - 1
-#: What a number field says of ``true`` or ``false`` (pydantic would read them as 1 and 0).
-NOT_A_NUMBER = "Input should be a number, not true or false"
-
-
-def _not_bool(value: Any) -> Any:
-    if isinstance(value, bool):
-        raise PydanticCustomError("bool_not_number", NOT_A_NUMBER)
-    return value
-
-
-#: A finite number; ``true``/``false`` are refused, not read as 1 and 0.
-Number = Annotated[float, BeforeValidator(_not_bool), Field(allow_inf_nan=False)]
-#: A whole number a store can hold (64 bits); ``true``/``false`` are refused.
-Whole = Annotated[int, BeforeValidator(_not_bool), Field(ge=INT_MIN, le=INT_MAX)]
-
-
-class _Base(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=False)
 
 
 class Scale(_Base):
@@ -354,6 +327,8 @@ class Model(_Base):
     goals: list[Goal] = Field(default_factory=list)
     respondents: list[Respondent] = Field(default_factory=list)
     flows: list[Flow] = Field(default_factory=list)
+    #: The e3value-style business model (valuations per side, needs and dependency paths...), if any.
+    economics: Economics | None = None
 
     # -- derived views -------------------------------------------------------------------
     @property
@@ -857,6 +832,7 @@ def check_model(model: Model, source: str = "") -> list[Problem]:
             add(loc + ".actor", f'actor "{r.actor}" is not defined.', "Add it under actors or fix the id.")
 
     lo, hi = model.scale.min, model.scale.max
+    valued = {t.flow for t in model.economics.transfers} if model.economics is not None else set()
     for i, f in enumerate(model.flows):
         loc = _fmt("flows", i, f.id)
         for field in ("source", "target", "responsible"):
@@ -885,11 +861,12 @@ def check_model(model: Model, source: str = "") -> list[Problem]:
                 f'respondent "{f.respondent}" is not defined.',
                 "Add them under respondents or fix the id.",
             )
-        if f.magnitude is None and f.money is None:
+        if f.magnitude is None and f.money is None and f.id not in valued:
             add(
                 loc,
                 "has neither a magnitude nor a money amount.",
-                "Give a perceived magnitude, a money amount, or both.",
+                "Give a perceived magnitude, a money amount, or both"
+                + (", or a valuation under economics.transfers." if model.economics is not None else "."),
             )
         if f.magnitude is not None and not (lo <= f.magnitude <= hi):
             add(
@@ -897,4 +874,5 @@ def check_model(model: Model, source: str = "") -> list[Problem]:
                 f"{f.magnitude:g} is outside the model scale {lo:g} to {hi:g}.",
                 "Fix the value or widen the scale.",
             )
+    problems += check_economics(model, source)
     return problems
