@@ -75,6 +75,9 @@ TABLES: dict[str, str] = {
     "loops": "loops",
     "loops-strongest": "loops",
     "economic": "economic",
+    "economic-lines": "economic",
+    "economic-periods": "economic",
+    "economic-occurrences": "economic",
     "economic-issues": "economic",
     "metrics": "metrics",
     "segments": "segments",
@@ -194,6 +197,15 @@ class GoalAnalysis(Result):
                         self.economic.rows(),
                     )
                 )
+                out.append(("economic-lines", "Economic sheet lines", self.economic.line_rows()))
+                out.append(
+                    (
+                        "economic-periods",
+                        f"Net cash flow per period ({self.economic.periods} periods)",
+                        self.economic.period_rows(),
+                    )
+                )
+                out.append(("economic-occurrences", "Occurrences from needs", self.economic.occurrence_rows()))
                 out.append(("economic-issues", "Economic issues", [i.to_dict() for i in self.economic.issues]))
             elif s == "metrics" and self.metrics is not None:
                 out.append(("metrics", "Network metrics", self.metrics.rows()))
@@ -338,7 +350,7 @@ def analyze_goal(
         if "loops" in want:
             out["loops"] = value_loops(g)
         if "economic" in want:
-            out["economic"] = economic_sheets(g, model.currency)
+            out["economic"] = economic_sheets(g, model.currency, model.economics)
         if "metrics" in want:
             out["metrics"] = network_metrics(g)
     measured = respondent_matrix(c) if want & {"segments", "loyalty", "scenarios"} else None
@@ -404,5 +416,8 @@ def _compare(
     chosen = set(ids)
     after_rows = np.array([i for i, r in enumerate(after_t.respondents) if r in chosen], dtype=np.int64)
     after_g = scope_graph(after_t, after_rows, fetch, whole=one)
-    sheets = (economic_sheets(g, model.currency), economic_sheets(after_g, model.currency))
+    sheets = (
+        economic_sheets(g, model.currency, model.economics),
+        economic_sheets(after_g, model.currency, model.economics),
+    )
     return compare(c, cube(after_t), ids, sheets, measured)
