@@ -251,3 +251,35 @@ def test_analysis_from_the_store_equals_the_analysis_of_the_model(store: Store, 
         assert analyze_goal(structure, compare="future", source=store, **kw).to_dict(SECTIONS) == analyze_goal(
             m, compare="future", **kw
         ).to_dict(SECTIONS), kw
+
+
+def test_the_economic_layer_round_trips_and_an_edit_is_an_update(store: Store, model_id: str) -> None:
+    from valuenet.models.economics import Economics, Need, Partnership, Sides, Step, Transfer
+
+    model = tiny_model(model_id)
+    first, second = model.actors[0].id, model.actors[1].id
+    flow = model.flows[0]
+    model.economics = Economics(
+        periods=3,
+        rate=0.08,
+        partnerships=[Partnership(id="pact", name="Pact <&>", members=[first, second])],
+        transfers=[Transfer(flow=flow.id, valuation=Sides(giver=1.5, receiver=9), expenses=Sides(giver=0.25))],
+        needs=[
+            Need(
+                id="n",
+                goal=flow.goal,
+                actor=first,
+                occurrences=12,
+                path=Step(one_of=[Step(id="a", share=2, exchange=flow.id), Step(id="b", share=1, end="stop")]),
+            )
+        ],
+    )
+    store.write_model(model)
+    assert store.read_model(model_id) == model
+    assert read_structure(store, model_id).economics == model.economics
+    edited = model.model_copy(deep=True)
+    assert edited.economics is not None
+    edited.economics.needs[0].occurrences = 13
+    summary = store.write_model(edited)
+    assert summary.counts["models"].updated == 1
+    assert store.read_model(model_id).economics == edited.economics
