@@ -210,7 +210,7 @@ def test_analyze_jsonl_names_each_rows_table(db: str) -> None:
 def test_analyze_csv_on_stdout_is_one_table_or_says_how_to_choose(db: str) -> None:
     many = run("analyze", "--store", db, "--format", "csv")
     assert many.exit_code == 2
-    assert "--format csv prints one table, and this analysis gives 14 (net, destruction, " in many.stderr
+    assert "--format csv prints one table, and this analysis gives 17 (net, destruction, " in many.stderr
     assert "Choose one with --table NAME, or write one CSV per table with -o FOLDER" in many.stderr
     assert many.stdout == ""
     two = run("analyze", "--store", db, "--format", "csv", "--section", "destruction")
